@@ -1,0 +1,46 @@
+package dev.orgprovisioner.command;
+
+import java.util.regex.Pattern;
+
+/** A validated organisation slug: the only org text that ever reaches a dataset name or SQL. */
+public record OrgSlug(String value) {
+
+  /** The rule every slug must match. */
+  public static final String RULE = "^[a-z0-9_]{3,50}$";
+
+  private static final Pattern PATTERN = Pattern.compile(RULE);
+
+  public OrgSlug {
+    if (value == null || !PATTERN.matcher(value).matches()) {
+      throw new InvalidSlugException(value);
+    }
+  }
+
+  public static OrgSlug parse(String value) {
+    return new OrgSlug(value);
+  }
+
+  public static boolean isValid(String value) {
+    return value != null && PATTERN.matcher(value).matches();
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+
+  /** Thrown for a slug that breaks {@link #RULE}; the message never echoes more than 60 chars. */
+  public static final class InvalidSlugException extends IllegalArgumentException {
+    public InvalidSlugException(String value) {
+      super(
+          "org slug "
+              + (value == null
+                  ? "is missing"
+                  : "'"
+                      + (value.length() > 60 ? value.substring(0, 60) + "…" : value)
+                          .replaceAll("[^\\x20-\\x7E]", "?")
+                      + "' does not match "
+                      + RULE));
+    }
+  }
+}

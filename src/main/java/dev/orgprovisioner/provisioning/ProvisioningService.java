@@ -1,0 +1,117 @@
+package dev.orgprovisioner.provisioning;
+
+import dev.orgprovisioner.catalog.Catalog;
+import dev.orgprovisioner.command.OrgSlug;
+import dev.orgprovisioner.plan.DesiredDataset;
+import dev.orgprovisioner.plan.ObservedDataset;
+import dev.orgprovisioner.plan.Plan;
+import dev.orgprovisioner.plan.PlanStep;
+import dev.orgprovisioner.plan.Planner;
+import dev.orgprovisioner.plan.SyncStatus;
+import dev.orgprovisioner.warehouse.Warehouse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Use cases on datasets: bootstrap the central dataset, plan and sync an org, report status. */
+public final class ProvisioningService {
+
+  /** The central table that says which orgs exist. */
+  public static final String PROFILES_TABLE = "org_profiles";
+
+  private final Catalog catalog;
+  private final Warehouse warehouse;
+  private final ProvisioningSettings settings;
+
+  public ProvisioningService(Catalog catalog, Warehouse warehouse, ProvisioningSettings settings) {
+    this.catalog = catalog;
+    this.warehouse = warehouse;
+    this.settings = settings;
+  }
+
+  public String centralDataset() {
+    return catalog.central().datasetName();
+  }
+
+  /** What the central dataset should look like. */
+  public DesiredDataset desiredCentral() {
+    return new DesiredDataset(
+        centralDataset(), settings.defaultLocation(), catalog.central(), centralDataset(), null);
+  }
+
+  /** What an org's dataset should look like, in the given location (or the default). */
+  public DesiredDataset desiredOrg(OrgSlug org, String location) {
+    return new DesiredDataset(
+        settings.orgDataset(org),
+        location == null || location.isBlank() ? settings.defaultLocation() : location,
+        catalog.org(),
+        centralDataset(),
+        org.value());
+  }
+
+  public Plan planCentral() {
+    DesiredDataset desired = desiredCentral();
+    return Planner.plan(desired, warehouse.snapshot(desired.name()));
+  }
+
+  public Plan planOrg(OrgSlug org) {
+    DesiredDataset desired = desiredOrg(org, null);
+    return Planner.plan(desired, warehouse.snapshot(desired.name()));
+  }
+
+  /** Creates or completes the central dataset (additive steps only). */
+  public SyncResult bootstrap(boolean dryRun) {
+    return apply(planCentral(), dryRun);
+  }
+
+  /** Brings an org's dataset in line with the catalog (additive steps only). */
+  public SyncResult syncOrg(OrgSlug org, boolean dryRun) {
+    return apply(planOrg(org), dryRun);
+  }
+
+  /** Applies every step of a plan in order; the planner only ever emits additive steps. */
+  public SyncResult apply(Plan plan, boolean dryRun) {
+    List<String> applied = new ArrayList<>();
+    if (!dryRun) {
+      for (PlanStep step : plan.steps()) {
+        warehouse.apply(step);
+        applied.add(step.describe());
+      }
+    }
+    return new SyncResult(PlanReport.of(plan), dryRun, applied);
+  }
+
+  public StatusReport centralStatus() {
+    DesiredDataset desired = desiredCentral();
+    Optional<ObservedDataset> observed = warehouse.snapshot(desired.name());
+    if (observed.isEmpty()) {
+      return new StatusReport("central", desired.name(), SyncStatus.NOT_BOOTSTRAPPED, false, null);
+    }
+    Plan plan = Planner.plan(desired, observed);
+    return new StatusReport("central", desired.name(), plan.status(), true, PlanReport.of(plan));
+  }
+
+  public StatusReport orgStatus(OrgSlug org) {
+    String central = centralDataset();
+    String dataset = settings.orgDataset(org);
+    Map<String, ObservedDataset> snapshots = warehouse.snapshot(List.of(central, dataset));
+    boolean datasetExists = snapshots.containsKey(dataset);
+    if (!snapshots.containsKey(central) || snapshots.get(central).table(PROFILES_TABLE).isEmpty()) {
+      return new StatusReport(
+          org.value(), dataset, SyncStatus.NOT_BOOTSTRAPPED, datasetExists, null);
+    }
+    boolean hasProfile =
+        !warehouse
+            .selectRows(central, PROFILES_TABLE, Map.of("org_slug", org.value()), 1)
+            .isEmpty();
+    if (!hasProfile) {
+      return new StatusReport(org.value(), dataset, SyncStatus.NOT_FOUND, datasetExists, null);
+    }
+    if (!datasetExists) {
+      return new StatusReport(org.value(), dataset, SyncStatus.PROFILE_ONLY, false, null);
+    }
+    Plan plan = Planner.plan(desiredOrg(org, null), Optional.of(snapshots.get(dataset)));
+    return new StatusReport(org.value(), dataset, plan.status(), true, PlanReport.of(plan));
+  }
+}

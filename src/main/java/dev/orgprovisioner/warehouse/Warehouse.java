@@ -1,0 +1,48 @@
+package dev.orgprovisioner.warehouse;
+
+import dev.orgprovisioner.catalog.Dialect;
+import dev.orgprovisioner.plan.ObservedDataset;
+import dev.orgprovisioner.plan.PlanStep;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The port to the analytical warehouse (BigQuery in production, DuckDB locally and in tests):
+ * metadata snapshots, idempotent plan steps, and row writes. Implementations throw {@link
+ * WarehouseException} with a classified kind.
+ */
+public interface Warehouse {
+
+  /** The SQL dialect view templates are rendered in. */
+  Dialect dialect();
+
+  /** The metadata of one dataset, or empty if it does not exist. */
+  default Optional<ObservedDataset> snapshot(String dataset) {
+    return Optional.ofNullable(snapshot(List.of(dataset)).get(dataset));
+  }
+
+  /** The metadata of many datasets in one pass; absent datasets are missing from the map. */
+  Map<String, ObservedDataset> snapshot(Collection<String> datasets);
+
+  /** Datasets carrying the label managed-by=org-provisioner. */
+  List<String> managedDatasets();
+
+  /** Applies one plan step. Every step is idempotent: applying it again changes nothing. */
+  void apply(PlanStep step);
+
+  /** Appends rows (audit trails). Values: String, Number, Boolean, java.time types. */
+  void insertRows(String dataset, String table, List<Map<String, Object>> rows);
+
+  /**
+   * Writes rows keyed by {@code keyColumns}: a row whose key exists replaces it, so retrying a
+   * write never duplicates.
+   */
+  void upsertRows(
+      String dataset, String table, List<String> keyColumns, List<Map<String, Object>> rows);
+
+  /** Rows whose columns equal the given values, at most {@code limit}. */
+  List<Map<String, Object>> selectRows(
+      String dataset, String table, Map<String, Object> equalTo, int limit);
+}
