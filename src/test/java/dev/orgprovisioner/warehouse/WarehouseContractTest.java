@@ -1,0 +1,203 @@
+package dev.orgprovisioner.warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orgprovisioner.catalog.Catalog;
+import dev.orgprovisioner.catalog.Column;
+import dev.orgprovisioner.catalog.FieldMode;
+import dev.orgprovisioner.catalog.FieldType;
+import dev.orgprovisioner.plan.DesiredDataset;
+import dev.orgprovisioner.plan.ObservedDataset;
+import dev.orgprovisioner.plan.ObservedTable;
+import dev.orgprovisioner.plan.Plan;
+import dev.orgprovisioner.plan.PlanStep;
+import dev.orgprovisioner.plan.PlanStep.AddColumns;
+import dev.orgprovisioner.plan.PlanStep.ColumnAddition;
+import dev.orgprovisioner.plan.PlanStep.RelaxColumns;
+import dev.orgprovisioner.plan.Planner;
+import dev.orgprovisioner.testing.CatalogFixtures;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link Warehouse} adapter must have. Each adapter's test extends this class
+ * and supplies a warehouse; the same assertions then hold for DuckDB and BigQuery.
+ */
+public abstract class WarehouseContractTest {
+
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+
+  protected final Catalog catalog = CatalogFixtures.minimal();
+
+  protected abstract Warehouse warehouse();
+
+  /** A dataset name no other test uses. */
+  protected String uniqueDataset(String prefix) {
+    return prefix + "_" + COUNTER.incrementAndGet() + "_" + System.nanoTime() % 100000;
+  }
+
+  protected DesiredDataset centralFor(String dataset) {
+    return new DesiredDataset(dataset, "EU", catalog.central(), dataset, null);
+  }
+
+  protected DesiredDataset orgFor(String dataset, String central) {
+    return new DesiredDataset(dataset, "EU", catalog.org(), central, "acme");
+  }
+
+  protected void applyAll(Plan plan) {
+    plan.steps().forEach(warehouse()::apply);
+  }
+
+  protected Plan planOf(DesiredDataset desired) {
+    return Planner.plan(desired, warehouse().snapshot(desired.name()));
+  }
+
+  @Test
+  void absentDataset_hasNoSnapshot() {
+    assertThat(warehouse().snapshot(uniqueDataset("absent"))).isEmpty();
+  }
+
+  @Test
+  void appliedPlan_roundTripsToNoopPlan() {
+    String central = uniqueDataset("central");
+    applyAll(planOf(centralFor(central)));
+    DesiredDataset org = orgFor(uniqueDataset("org"), central);
+
+    applyAll(planOf(org));
+    Plan again = planOf(org);
+
+    assertThat(again.differences()).isEmpty();
+    assertThat(again.isNoop()).isTrue();
+    ObservedDataset observed = warehouse().snapshot(org.name()).orElseThrow();
+    assertThat(observed.labels())
+        .containsEntry("managed-by", "org-provisioner")
+        .containsEntry("org", "acme");
+    ObservedTable invoices = observed.table("invoices").orElseThrow();
+    Column lines =
+        invoices.columns().stream().filter(c -> c.name().equals("lines")).findFirst().orElseThrow();
+    assertThat(lines.mode()).isEqualTo(FieldMode.REPEATED);
+    assertThat(lines.type()).isEqualTo(FieldType.STRUCT);
+    assertThat(lines.field("sku").orElseThrow().mode()).isEqualTo(FieldMode.REQUIRED);
+    assertThat(observed.table("usage_daily").orElseThrow().partitioning().expirationDays())
+        .isEqualTo(400L);
+    assertThat(observed.view("x_events")).isPresent();
+  }
+
+  @Test
+  void everyStepAppliedTwice_changesNothingTheSecondTime() {
+    String central = uniqueDataset("central");
+    Plan plan = planOf(centralFor(central));
+
+    applyAll(plan);
+    applyAll(plan);
+
+    assertThat(planOf(centralFor(central)).isNoop()).isTrue();
+  }
+
+  @Test
+  void manyDatasets_areSnapshottedInOnePass() {
+    String central = uniqueDataset("central");
+    applyAll(planOf(centralFor(central)));
+    String a = uniqueDataset("org_a");
+    applyAll(planOf(orgFor(a, central)));
+
+    Map<String, ObservedDataset> all =
+        warehouse().snapshot(List.of(central, a, uniqueDataset("missing")));
+
+    assertThat(all).containsOnlyKeys(central, a);
+    assertThat(all.get(central).tables()).containsKeys("org_profiles", "org_events");
+  }
+
+  @Test
+  void addedColumns_includingNestedOnes_appearInTheSnapshot() {
+    String central = uniqueDataset("central");
+    applyAll(planOf(centralFor(central)));
+    String ds = uniqueDataset("org");
+    applyAll(planOf(orgFor(ds, central)));
+
+    warehouse()
+        .apply(
+            new AddColumns(
+                ds,
+                "invoices",
+                List.of(
+                    new ColumnAddition(
+                        "", Column.of("note", FieldType.STRING, FieldMode.NULLABLE, "A note.")),
+                    new ColumnAddition(
+                        "billing",
+                        Column.of("phone", FieldType.STRING, FieldMode.NULLABLE, "A phone.")))));
+
+    ObservedTable invoices = warehouse().snapshot(ds).orElseThrow().table("invoices").orElseThrow();
+    assertThat(Column.find(invoices.columns(), "note").orElseThrow().description())
+        .isEqualTo("A note.");
+    assertThat(Column.find(invoices.columns(), "billing").orElseThrow().field("phone")).isPresent();
+  }
+
+  @Test
+  void relaxedColumn_isNullableAfterwards() {
+    String central = uniqueDataset("central");
+    applyAll(planOf(centralFor(central)));
+
+    warehouse().apply(new RelaxColumns(central, "org_profiles", List.of("status")));
+
+    ObservedTable profiles =
+        warehouse().snapshot(central).orElseThrow().table("org_profiles").orElseThrow();
+    assertThat(Column.find(profiles.columns(), "status").orElseThrow().mode())
+        .isEqualTo(FieldMode.NULLABLE);
+  }
+
+  @Test
+  void upsertedRows_replaceTheirKeyInsteadOfAppending() {
+    String central = uniqueDataset("central");
+    applyAll(planOf(centralFor(central)));
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("org_slug", "acme");
+    row.put("status", "ACTIVE");
+    row.put("created_at", Instant.parse("2026-01-01T00:00:00Z"));
+
+    warehouse().upsertRows(central, "org_profiles", List.of("org_slug"), List.of(row));
+    row.put("status", "SUSPENDED");
+    warehouse().upsertRows(central, "org_profiles", List.of("org_slug"), List.of(row));
+
+    List<Map<String, Object>> rows =
+        warehouse().selectRows(central, "org_profiles", Map.of("org_slug", "acme"), 10);
+    assertThat(rows)
+        .singleElement()
+        .satisfies(r -> assertThat(r.get("status")).isEqualTo("SUSPENDED"));
+  }
+
+  @Test
+  void insertedRows_areAppended() {
+    String central = uniqueDataset("central");
+    applyAll(planOf(centralFor(central)));
+    Map<String, Object> row =
+        Map.of(
+            "org_slug", "acme", "kind", "x", "created_at", Instant.parse("2026-01-01T00:00:00Z"));
+
+    warehouse().insertRows(central, "org_events", List.of(row, row));
+
+    assertThat(warehouse().selectRows(central, "org_events", Map.of("org_slug", "acme"), 10))
+        .hasSize(2);
+  }
+
+  @Test
+  void managedDatasets_listOnlyDatasetsCarryingOurLabel() {
+    String central = uniqueDataset("central");
+    applyAll(planOf(centralFor(central)));
+
+    assertThat(warehouse().managedDatasets()).contains(central);
+  }
+
+  @Test
+  void stepOnMissingDataset_failsWithAClassifiedError() {
+    PlanStep step = new RelaxColumns(uniqueDataset("nowhere"), "t", List.of("c"));
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> warehouse().apply(step))
+        .isInstanceOf(WarehouseException.class)
+        .satisfies(e -> assertThat(((WarehouseException) e).isTransient()).isFalse());
+  }
+}
