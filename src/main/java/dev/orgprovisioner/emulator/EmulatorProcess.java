@@ -2,6 +2,7 @@ package dev.orgprovisioner.emulator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,7 @@ public final class EmulatorProcess implements AutoCloseable {
   private final Path logFile;
   private final OutputWatcher output;
   private final IntFunction<EmulatorProcess> restarter;
-  private Duration startupTime;
+  private volatile Duration startupTime;
   private boolean stopped;
 
   private EmulatorProcess(
@@ -93,12 +94,12 @@ public final class EmulatorProcess implements AutoCloseable {
           null);
     } catch (ExecutionException e) {
       emulator.stop();
-      String tail = String.join("\n", output.tail());
-      boolean portInUse =
-          tail.contains("Address already in use") || tail.contains("BindException");
+      if (e.getCause() instanceof BindException) {
+        throw emulator.failure("could not listen: its port is in use", true, e.getCause());
+      }
       throw emulator.failure(
           "exited before it was ready (exit code " + process.exitValue() + ")",
-          portInUse,
+          false,
           e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -163,6 +164,7 @@ public final class EmulatorProcess implements AutoCloseable {
       return;
     }
     stopped = true;
+    long stoppingAt = System.nanoTime();
     try {
       List<ProcessHandle> descendants = process.descendants().toList();
       // Children first: the Firestore script would otherwise die alone and orphan its Java child.
@@ -170,7 +172,12 @@ public final class EmulatorProcess implements AutoCloseable {
       descendants.forEach(EmulatorProcess::awaitExit);
       process.destroy();
       awaitExit(process.toHandle());
-      output.note("=== " + Instant.now() + " stopped");
+      output.note(
+          "=== "
+              + Instant.now()
+              + " stopped after "
+              + Duration.ofNanos(System.nanoTime() - stoppingAt).toMillis()
+              + " ms");
     } finally {
       Emulators.unregister(this);
     }

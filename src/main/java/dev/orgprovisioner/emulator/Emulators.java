@@ -30,11 +30,13 @@ public final class Emulators {
   static final String PUBSUB_COMPONENT = "platform/pubsub-emulator";
   static final String FIRESTORE_COMPONENT = "platform/cloud-firestore-emulator";
 
-  // Measured ready times are ~1 s (Pub/Sub) and ~4 s (Firestore); the margin is for loaded CI hosts.
+  // Measured ready times are ~1 s (Pub/Sub) and ~4 s (Firestore); the margin is for loaded CI
+  // hosts.
   private static final Duration PUBSUB_STARTUP_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration FIRESTORE_STARTUP_TIMEOUT = Duration.ofSeconds(60);
   private static final String PUBSUB_HEAP = "-Xmx256m";
-  // The Firestore script sets no -Xmx, so its JVM would otherwise size its heap from the host's RAM.
+  // The Firestore script sets no -Xmx, so its JVM would otherwise size its heap from the host's
+  // RAM.
   private static final String FIRESTORE_HEAP = "-Xmx512m";
   private static final int FREE_PORT_ATTEMPTS = 3;
   private static final Pattern PUBSUB_JAR_VERSION =
@@ -88,15 +90,16 @@ public final class Emulators {
             .resolve(FIRESTORE_COMPONENT)
             .resolve("cloud_firestore_emulator");
     if (!Files.isExecutable(script)) {
-      throw new EmulatorException(script + " is missing or not executable. " + GcloudSdk.INSTALL_HINT);
+      throw new EmulatorException(
+          script + " is missing or not executable. " + GcloudSdk.INSTALL_HINT);
     }
-    List<String> command =
-        List.of(script.toString(), "start", "--host=" + HOST, "--port=" + port);
+    List<String> command = List.of(script.toString(), "start", "--host=" + HOST, "--port=" + port);
     String toolOptions = System.getenv("JAVA_TOOL_OPTIONS");
     Map<String, String> environment =
         Map.of(
             // The script runs ${JAVA:=java}: use this JVM's java rather than whatever is on PATH.
-            "JAVA", javaExecutable(),
+            "JAVA",
+            javaExecutable(),
             "JAVA_TOOL_OPTIONS",
             toolOptions == null || toolOptions.isBlank()
                 ? FIRESTORE_HEAP
@@ -161,7 +164,8 @@ public final class Emulators {
   static Path pubSubJar(Path sdkRoot) {
     Path lib = sdkRoot.resolve(PUBSUB_COMPONENT).resolve("lib");
     List<Path> jars = new ArrayList<>();
-    try (DirectoryStream<Path> found = Files.newDirectoryStream(lib, "cloud-pubsub-emulator-*.jar")) {
+    try (DirectoryStream<Path> found =
+        Files.newDirectoryStream(lib, "cloud-pubsub-emulator-*.jar")) {
       found.forEach(jars::add);
     } catch (IOException e) {
       throw new EmulatorException("Cannot list " + lib + ". " + GcloudSdk.INSTALL_HINT, e);

@@ -5,6 +5,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,9 @@ import java.util.function.Predicate;
 final class OutputWatcher {
 
   private static final int TAIL_LINES = 40;
+  // The JDK's BindException message. The Pub/Sub emulator prints it and then hangs instead of
+  // exiting.
+  private static final String PORT_IN_USE = "Address already in use";
 
   private final Path logFile;
   private final Predicate<String> isReadyLine;
@@ -31,7 +35,10 @@ final class OutputWatcher {
     this.isReadyLine = isReadyLine;
   }
 
-  /** Completes when the ready line appears; fails if the output ends first. */
+  /**
+   * Completes when the ready line appears; fails with a {@link BindException} if the port is taken,
+   * or with an {@link IllegalStateException} if the output ends first.
+   */
   CompletableFuture<Void> ready() {
     return ready;
   }
@@ -71,6 +78,8 @@ final class OutputWatcher {
         remember(line);
         if (!ready.isDone() && isReadyLine.test(line)) {
           ready.complete(null);
+        } else if (!ready.isDone() && line.contains(PORT_IN_USE)) {
+          ready.completeExceptionally(new BindException(line.strip()));
         }
       }
       ready.completeExceptionally(new IllegalStateException("output ended before the ready line"));

@@ -1,0 +1,91 @@
+package dev.orgprovisioner.command;
+
+import java.util.List;
+import java.util.Optional;
+
+/** A validated command: what the worker was asked to do. */
+public sealed interface Command {
+
+  CommandType type();
+
+  /** The org concerned, for per-org commands. */
+  Optional<OrgSlug> org();
+
+  /** Onboard a new organisation: its dataset, tables, views and central rows. */
+  record Onboard(
+      OrgSlug orgSlug,
+      String companyName,
+      String adminEmail,
+      SubscriptionPlan subscriptionPlan,
+      String defaultCurrency,
+      String defaultTimezone,
+      String datasetLocation,
+      String apiKeySha256)
+      implements Command {
+    @Override
+    public CommandType type() {
+      return CommandType.ONBOARD;
+    }
+
+    @Override
+    public Optional<OrgSlug> org() {
+      return Optional.of(orgSlug);
+    }
+  }
+
+  /**
+   * Bring an org's dataset in line with the catalog.
+   *
+   * @param tables restrict to these tables; empty means all
+   */
+  record Sync(OrgSlug orgSlug, List<String> tables, boolean columns, boolean views, boolean dryRun)
+      implements Command {
+    public Sync {
+      tables = tables == null ? List.of() : List.copyOf(tables);
+    }
+
+    @Override
+    public CommandType type() {
+      return CommandType.SYNC;
+    }
+
+    @Override
+    public Optional<OrgSlug> org() {
+      return Optional.of(orgSlug);
+    }
+  }
+
+  /** Create or complete the central dataset. */
+  record Bootstrap(boolean dryRun) implements Command {
+    @Override
+    public CommandType type() {
+      return CommandType.BOOTSTRAP;
+    }
+
+    @Override
+    public Optional<OrgSlug> org() {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Compare orgs with the catalog.
+   *
+   * @param orgs the orgs to check; empty means every org
+   */
+  record DriftCheck(List<OrgSlug> orgs, boolean autoRepair) implements Command {
+    public DriftCheck {
+      orgs = orgs == null ? List.of() : List.copyOf(orgs);
+    }
+
+    @Override
+    public CommandType type() {
+      return CommandType.DRIFT_CHECK;
+    }
+
+    @Override
+    public Optional<OrgSlug> org() {
+      return Optional.empty();
+    }
+  }
+}

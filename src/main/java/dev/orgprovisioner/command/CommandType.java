@@ -1,0 +1,41 @@
+package dev.orgprovisioner.command;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The command types the worker accepts, by their CloudEvents {@code ce-type}. */
+public enum CommandType {
+  ONBOARD("org.onboard.requested", 1, true),
+  SYNC("org.sync.requested", 2, true),
+  BOOTSTRAP("central.bootstrap.requested", 1, false),
+  DRIFT_CHECK("drift.check.requested", 3, false);
+
+  private final String ceType;
+  private final int priority;
+  private final boolean perOrg;
+
+  CommandType(String ceType, int priority, boolean perOrg) {
+    this.ceType = ceType;
+    this.priority = priority;
+    this.perOrg = perOrg;
+  }
+
+  /** The {@code ce-type} attribute value. */
+  public String ceType() {
+    return ceType;
+  }
+
+  /** Queue priority, 1 = highest: onboarding before sync before drift work. */
+  public int priority() {
+    return priority;
+  }
+
+  /** Whether the command concerns one org (and must be ordered by its slug). */
+  public boolean perOrg() {
+    return perOrg;
+  }
+
+  public static Optional<CommandType> fromCeType(String ceType) {
+    return Arrays.stream(values()).filter(t -> t.ceType.equals(ceType)).findFirst();
+  }
+}

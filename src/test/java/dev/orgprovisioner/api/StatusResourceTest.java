@@ -1,0 +1,80 @@
+package dev.orgprovisioner.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class StatusResourceTest {
+
+  @Test
+  void bootstrap_thenCentralStatusReadsSynced() {
+    given().post("/api/v1/central/bootstrap").then().statusCode(200);
+
+    given()
+        .get("/api/v1/central/status")
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("SYNCED"))
+        .body("dataset", equalTo("organizations"))
+        .body("dataset_exists", equalTo(true));
+  }
+
+  @Test
+  void orgPlan_listsTheStepsOfAFreshOnboardingWithoutApplyingThem() {
+    given()
+        .post("/api/v1/orgs/plan_only_org/plan")
+        .then()
+        .statusCode(200)
+        .body("dataset", equalTo("plan_only_org_local"))
+        .body("status", equalTo("OUT_OF_SYNC"))
+        .body("steps", hasItem("create dataset plan_only_org_local"))
+        .body("additive.kind", hasItem("TABLE_MISSING"));
+
+    given()
+        .post("/api/v1/orgs/plan_only_org/plan")
+        .then()
+        .body("steps", hasItem("create dataset plan_only_org_local"));
+  }
+
+  @Test
+  void orgSync_createsTheDatasetAndANoopFollows() {
+    given().post("/api/v1/central/bootstrap").then().statusCode(200);
+    given().post("/api/v1/orgs/sync_org/sync").then().statusCode(200).body("applied", not(empty()));
+
+    given().post("/api/v1/orgs/sync_org/sync").then().statusCode(200).body("applied", empty());
+  }
+
+  @Test
+  void unknownOrg_isNotFound() {
+    given().post("/api/v1/central/bootstrap").then().statusCode(200);
+
+    given()
+        .get("/api/v1/orgs/nobody_here/status")
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("NOT_FOUND"));
+  }
+
+  @Test
+  void invalidSlug_isRejectedWithTheRuleThatFailed() {
+    given()
+        .get("/api/v1/orgs/Bad-Slug/status")
+        .then()
+        .statusCode(400)
+        .body("code", equalTo("INVALID_SLUG"))
+        .body("field", equalTo("org"))
+        .body("message", containsString("^[a-z0-9_]{3,50}$"));
+    given()
+        .post("/api/v1/orgs/ab/plan")
+        .then()
+        .statusCode(400)
+        .body("code", equalTo("INVALID_SLUG"));
+  }
+}
