@@ -155,10 +155,25 @@ class EmulatorsTest {
             .isFalse();
         db.collection("orgs").document("acme").set(Map.of("n", 2L)).get(10, TimeUnit.SECONDS);
       }
-      EmulatorProcess third = second.restart();
-      second = third;
-      assertThat(third.port()).isEqualTo(port);
-      assertThat(third.isAlive()).isTrue();
+    } finally {
+      first.stop();
+      if (second != null) {
+        stopAndAssertGone(second);
+      }
+    }
+  }
+
+  @Test
+  void restart_replacesTheEmulatorOnTheSamePort() {
+    EmulatorProcess first = Emulators.startPubSub();
+    EmulatorProcess second = null;
+    try {
+      second = first.restart();
+
+      assertThat(first.isAlive()).isFalse();
+      assertThat(second.isAlive()).isTrue();
+      assertThat(second.hostPort()).isEqualTo(first.hostPort());
+      assertThat(second.processHandle().pid()).isNotEqualTo(first.processHandle().pid());
     } finally {
       first.stop();
       if (second != null) {
