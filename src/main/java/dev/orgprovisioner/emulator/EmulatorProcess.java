@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -169,15 +170,27 @@ public final class EmulatorProcess implements AutoCloseable {
       List<ProcessHandle> descendants = process.descendants().toList();
       // Children first: the Firestore script would otherwise die alone and orphan its Java child.
       descendants.forEach(ProcessHandle::destroy);
-      descendants.forEach(EmulatorProcess::awaitExit);
+      List<ProcessHandle> survivors =
+          new ArrayList<>(descendants.stream().filter(h -> !awaitExit(h)).toList());
       process.destroy();
-      awaitExit(process.toHandle());
+      if (!awaitExit(process.toHandle())) {
+        survivors.add(process.toHandle());
+      }
+      String outcome =
+          survivors.isEmpty()
+              ? "stopped"
+              : "could not stop pids " + survivors.stream().map(ProcessHandle::pid).toList();
       output.note(
           "=== "
               + Instant.now()
-              + " stopped after "
+              + " "
+              + outcome
+              + " after "
               + Duration.ofNanos(System.nanoTime() - stoppingAt).toMillis()
               + " ms");
+      if (!survivors.isEmpty()) {
+        throw new EmulatorException(this + ": " + outcome + ", even with SIGKILL");
+      }
     } finally {
       Emulators.unregister(this);
     }
@@ -193,14 +206,13 @@ public final class EmulatorProcess implements AutoCloseable {
     return name + " emulator at " + hostPort() + " (pid " + process.pid() + ")";
   }
 
-  private static void awaitExit(ProcessHandle handle) {
+  /** Waits for a graceful exit, then kills; false if the process outlived both. */
+  private static boolean awaitExit(ProcessHandle handle) {
     if (waitFor(handle, GRACEFUL_STOP)) {
-      return;
+      return true;
     }
     handle.destroyForcibly();
-    if (!waitFor(handle, FORCED_STOP)) {
-      throw new EmulatorException("Process " + handle.pid() + " survived SIGKILL");
-    }
+    return waitFor(handle, FORCED_STOP);
   }
 
   private static boolean waitFor(ProcessHandle handle, Duration timeout) {

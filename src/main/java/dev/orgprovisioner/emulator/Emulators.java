@@ -30,13 +30,11 @@ public final class Emulators {
   static final String PUBSUB_COMPONENT = "platform/pubsub-emulator";
   static final String FIRESTORE_COMPONENT = "platform/cloud-firestore-emulator";
 
-  // Measured ready times are ~1 s (Pub/Sub) and ~4 s (Firestore); the margin is for loaded CI
-  // hosts.
+  // Ready in 1-2 s (Pub/Sub) and 1.5-4 s (Firestore) here; the margin is for loaded CI hosts.
   private static final Duration PUBSUB_STARTUP_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration FIRESTORE_STARTUP_TIMEOUT = Duration.ofSeconds(60);
   private static final String PUBSUB_HEAP = "-Xmx256m";
-  // The Firestore script sets no -Xmx, so its JVM would otherwise size its heap from the host's
-  // RAM.
+  // The Firestore script sets no -Xmx; its JVM would otherwise size the heap from the host's RAM.
   private static final String FIRESTORE_HEAP = "-Xmx512m";
   private static final int FREE_PORT_ATTEMPTS = 3;
   private static final Pattern PUBSUB_JAR_VERSION =

@@ -21,8 +21,7 @@ import java.util.function.Predicate;
 final class OutputWatcher {
 
   private static final int TAIL_LINES = 40;
-  // The JDK's BindException message. The Pub/Sub emulator prints it and then hangs instead of
-  // exiting.
+  // The JDK's BindException text: the Pub/Sub emulator prints it, then hangs instead of exiting.
   private static final String PORT_IN_USE = "Address already in use";
 
   private final Path logFile;

@@ -1,0 +1,64 @@
+package dev.orgprovisioner.execution;
+
+import dev.orgprovisioner.command.CommandEnvelope;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The port to the transactional control state (Firestore in production and tests): idempotency
+ * keys, jobs, per-org locks and the outbox. Every method that changes state is one transaction.
+ * Methods throw {@link LedgerUnavailableException} when the store cannot be reached.
+ */
+public interface Ledger {
+
+  /**
+   * Claims a command's idempotency key and creates its job, in one transaction. The job is created
+   * RUNNING and leased to {@code owner} when nothing else holds its org; otherwise QUEUED.
+   */
+  ClaimResult claim(CommandEnvelope envelope, String owner, Instant now);
+
+  Optional<Job> job(String jobId);
+
+  /** Jobs, newest first, optionally filtered by state and org; for ops and tests. */
+  List<Job> jobs(JobState state, String orgSlug, int limit);
+
+  /** Extends the lease of a job this owner holds; false when the lease was lost. */
+  boolean heartbeat(String jobId, String owner, Instant now);
+
+  /** Records a completed step; false when the lease was lost (the caller must stop). */
+  boolean recordStep(String jobId, String owner, String step, Instant now);
+
+  /**
+   * Ends a job: terminal state, its event in the outbox, the key marked finished and the org lock
+   * released, in one transaction. False when the lease was lost.
+   */
+  boolean finish(
+      String jobId,
+      String owner,
+      JobState terminal,
+      ErrorInfo error,
+      OutboxEvent event,
+      Instant now);
+
+  /** Puts a job back in the queue for a later attempt and releases its org. */
+  boolean retryLater(
+      String jobId, String owner, Instant nextAttemptAt, ErrorInfo error, Instant now);
+
+  /**
+   * Claims up to {@code limit} jobs that are due: QUEUED jobs whose next attempt time has come, and
+   * RUNNING jobs whose lease expired (a crashed worker). Only jobs whose org is free are claimed.
+   * Returned jobs are RUNNING and leased to {@code owner}.
+   */
+  List<Job> claimDue(String owner, Instant now, int limit);
+
+  /** Claims the next QUEUED job of one org (or other lock key), if that key is free. */
+  Optional<Job> claimNext(String lockKey, String owner, Instant now);
+
+  /** Outbox events not yet published, oldest first. */
+  List<OutboxEvent> unpublished(int limit);
+
+  void markPublished(String eventId);
+
+  Optional<OutboxEvent> event(String eventId);
+}
