@@ -1,0 +1,48 @@
+package dev.orgprovisioner.testing;
+
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.FirestoreOptions;
+import dev.orgprovisioner.emulator.EmulatorProcess;
+import dev.orgprovisioner.emulator.Emulators;
+
+/**
+ * One Pub/Sub and one Firestore emulator per test JVM, started on first use and stopped by the
+ * launcher's shutdown hook. Tests isolate themselves by unique names, not by fresh emulators.
+ */
+public final class SharedEmulators {
+
+  public static final String PROJECT = "test-project";
+
+  private static EmulatorProcess pubSub;
+  private static EmulatorProcess firestore;
+
+  private SharedEmulators() {}
+
+  public static synchronized EmulatorProcess pubSub() {
+    if (pubSub == null || !pubSub.isAlive()) {
+      pubSub = Emulators.startPubSub();
+    }
+    return pubSub;
+  }
+
+  public static synchronized EmulatorProcess firestore() {
+    if (firestore == null || !firestore.isAlive()) {
+      firestore = Emulators.startFirestore();
+    }
+    return firestore;
+  }
+
+  /** Replaces the Firestore handle after a test restarted it on the same port. */
+  public static synchronized void firestoreRestarted(EmulatorProcess restarted) {
+    firestore = restarted;
+  }
+
+  /** A Firestore client for the shared emulator (no credentials: see PITFALLS). */
+  public static Firestore firestoreClient() {
+    return FirestoreOptions.newBuilder()
+        .setProjectId(PROJECT)
+        .setEmulatorHost(firestore().hostPort())
+        .build()
+        .getService();
+  }
+}
