@@ -292,6 +292,15 @@ public final class CommandDecoder {
     return null;
   }
 
+  /** Rebuilds the command from data that was validated when it was accepted (a stored job). */
+  public static Command commandOf(CommandType type, String canonicalData) {
+    try {
+      return toCommand(type, JSON.readTree(canonicalData));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("stored command data is not JSON", e);
+    }
+  }
+
   private static Command toCommand(CommandType type, JsonNode json) {
     return switch (type) {
       case ONBOARD ->

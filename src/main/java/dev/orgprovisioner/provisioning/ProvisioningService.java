@@ -9,7 +9,6 @@ import dev.orgprovisioner.plan.PlanStep;
 import dev.orgprovisioner.plan.Planner;
 import dev.orgprovisioner.plan.SyncStatus;
 import dev.orgprovisioner.warehouse.Warehouse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,11 +22,31 @@ public final class ProvisioningService {
   private final Catalog catalog;
   private final Warehouse warehouse;
   private final ProvisioningSettings settings;
+  private final PlanApplier applier;
 
+  /** A service that applies plan steps one at a time. */
   public ProvisioningService(Catalog catalog, Warehouse warehouse, ProvisioningSettings settings) {
+    this(catalog, warehouse, settings, new PlanApplier(warehouse, null, 1));
+  }
+
+  public ProvisioningService(
+      Catalog catalog, Warehouse warehouse, ProvisioningSettings settings, PlanApplier applier) {
     this.catalog = catalog;
     this.warehouse = warehouse;
     this.settings = settings;
+    this.applier = applier;
+  }
+
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  public Warehouse warehouse() {
+    return warehouse;
+  }
+
+  public ProvisioningSettings settings() {
+    return settings;
   }
 
   public String centralDataset() {
@@ -56,7 +75,12 @@ public final class ProvisioningService {
   }
 
   public Plan planOrg(OrgSlug org) {
-    DesiredDataset desired = desiredOrg(org, null);
+    return planOrg(org, null);
+  }
+
+  /** The plan of an org's dataset, to be created in {@code location} if it does not exist. */
+  public Plan planOrg(OrgSlug org, String location) {
+    DesiredDataset desired = desiredOrg(org, location);
     return Planner.plan(desired, warehouse.snapshot(desired.name()));
   }
 
@@ -72,14 +96,44 @@ public final class ProvisioningService {
 
   /** Applies every step of a plan in order; the planner only ever emits additive steps. */
   public SyncResult apply(Plan plan, boolean dryRun) {
-    List<String> applied = new ArrayList<>();
-    if (!dryRun) {
-      for (PlanStep step : plan.steps()) {
-        warehouse.apply(step);
-        applied.add(step.describe());
-      }
-    }
+    return apply(plan, plan.steps(), dryRun);
+  }
+
+  /** Applies a chosen subset of a plan's steps (in plan order), e.g. only some tables. */
+  public SyncResult apply(Plan plan, List<PlanStep> steps, boolean dryRun) {
+    List<String> applied = dryRun ? List.of() : applier.apply(steps);
     return new SyncResult(PlanReport.of(plan), dryRun, applied);
+  }
+
+  /**
+   * What exists of an org right now, for failure events: whether the dataset exists, which catalog
+   * tables and views are missing, and whether its profile row was written.
+   */
+  public java.util.Map<String, Object> describeOrg(OrgSlug org) {
+    String dataset = settings.orgDataset(org);
+    Optional<ObservedDataset> observed = warehouse.snapshot(dataset);
+    java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("dataset", dataset);
+    out.put("dataset_exists", observed.isPresent());
+    out.put(
+        "missing_tables",
+        catalog.org().tables().stream()
+            .map(t -> t.name())
+            .filter(t -> observed.map(o -> o.table(t).isEmpty()).orElse(true))
+            .toList());
+    out.put(
+        "missing_views",
+        catalog.org().views().stream()
+            .map(v -> v.name())
+            .filter(v -> observed.map(o -> o.view(v).isEmpty()).orElse(true))
+            .toList());
+    boolean profile =
+        warehouse.snapshot(centralDataset()).isPresent()
+            && !warehouse
+                .selectRows(centralDataset(), PROFILES_TABLE, Map.of("org_slug", org.value()), 1)
+                .isEmpty();
+    out.put("profile_exists", profile);
+    return out;
   }
 
   public StatusReport centralStatus() {

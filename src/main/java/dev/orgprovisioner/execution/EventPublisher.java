@@ -1,0 +1,9 @@
+package dev.orgprovisioner.execution;
+
+import java.util.concurrent.CompletionStage;
+
+/** Port: publishes an event to the events topic; completes when Pub/Sub accepted it. */
+public interface EventPublisher {
+
+  CompletionStage<Void> publish(OutboxEvent event);
+}

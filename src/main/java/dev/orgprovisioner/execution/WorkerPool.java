@@ -1,0 +1,273 @@
+package dev.orgprovisioner.execution;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs the jobs this instance holds: a bounded pool fed directly by the intake (jobs arrive already
+ * leased) and by a periodic sweep for due retries, jobs that waited for their org, and expired
+ * leases of crashed workers. Priority order (1 first), one running job per org (the ledger's
+ * locks), classified retries with exponential backoff and jitter.
+ */
+public final class WorkerPool implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(WorkerPool.class.getName());
+
+  private record Queued(Job job, long seq) {}
+
+  private final Ledger ledger;
+  private final JobRunner runner;
+  private final EventFactory events;
+  private final OutboxRelay relay;
+  private final ExecutionSettings settings;
+  private final String owner;
+  private final Clock clock;
+  private final PriorityBlockingQueue<Queued> queue =
+      new PriorityBlockingQueue<>(
+          64,
+          Comparator.comparingInt((Queued q) -> q.job().priority()).thenComparingLong(Queued::seq));
+  private final AtomicLong seq = new AtomicLong();
+  private final Map<String, Job> running = new ConcurrentHashMap<>();
+  private final ExecutorService workers;
+  private final ScheduledExecutorService scheduler;
+  private volatile boolean stopping;
+
+  public WorkerPool(
+      Ledger ledger,
+      JobRunner runner,
+      EventFactory events,
+      OutboxRelay relay,
+      ExecutionSettings settings,
+      String owner,
+      Clock clock) {
+    this.ledger = ledger;
+    this.runner = runner;
+    this.events = events;
+    this.relay = relay;
+    this.settings = settings;
+    this.owner = owner;
+    this.clock = clock;
+    this.workers = Executors.newFixedThreadPool(settings.workers(), named("worker"));
+    this.scheduler = Executors.newScheduledThreadPool(1, named("sweep"));
+  }
+
+  /** Starts the workers and the periodic sweep, heartbeat and outbox relay. */
+  public void start() {
+    for (int i = 0; i < settings.workers(); i++) {
+      workers.execute(this::workLoop);
+    }
+    long sweepMs = settings.sweepInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(
+        () -> guarded("sweep", this::sweep), sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+    long beatMs = settings.heartbeatInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(
+        () -> guarded("heartbeat", this::heartbeat), beatMs, beatMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** Hands over a job from the intake; runs it if it is leased to this instance. */
+  public void dispatch(Job job) {
+    if (stopping) {
+      return;
+    }
+    if (job.isLeasedBy(owner, clock.instant())) {
+      queue.add(new Queued(job, seq.incrementAndGet()));
+    }
+  }
+
+  /** Jobs waiting in this instance's queue plus those running; for metrics and tests. */
+  public int load() {
+    return queue.size() + running.size();
+  }
+
+  /** Claims due and abandoned jobs up to the free capacity, and re-sends unpublished events. */
+  public void sweep() {
+    int free = Math.max(0, settings.workers() * 2 - load());
+    if (free > 0) {
+      ledger.claimDue(owner, clock.instant(), free).forEach(this::dispatch);
+    }
+    relay.sweep(100);
+  }
+
+  private void heartbeat() {
+    for (Job job : List.copyOf(running.values())) {
+      if (!ledger.heartbeat(job.id(), owner, clock.instant())) {
+        LOG.warning("Lost the lease of job " + job.id() + "; another worker owns it now");
+      }
+    }
+  }
+
+  private void workLoop() {
+    while (!stopping) {
+      Queued next;
+      try {
+        next = queue.poll(200, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (next != null) {
+        execute(next.job());
+      }
+    }
+  }
+
+  private void execute(Job job) {
+    running.put(job.id(), job);
+    try {
+      JobResult result = runner.run(job, stepLog(job));
+      OutboxEvent event = terminalEvent(job, result.eventType(), result.data());
+      if (ledger.finish(job.id(), owner, JobState.SUCCEEDED, null, event, clock.instant())) {
+        relay.publish(event);
+      }
+    } catch (JobFailedException e) {
+      fail(job, e.error(), e.details());
+    } catch (StepLog.LeaseLostException e) {
+      LOG.warning(e.getMessage());
+    } catch (LedgerUnavailableException e) {
+      // Nothing can be recorded: the lease runs out and a sweep resumes the job later.
+      LOG.log(Level.WARNING, "Ledger unavailable while running job " + job.id(), e);
+    } catch (RuntimeException e) {
+      fail(job, ErrorInfo.transientError("UNEXPECTED", e.toString()), null);
+    } finally {
+      running.remove(job.id());
+    }
+    guarded(
+        "claim next job of " + job.lockKey(),
+        () -> ledger.claimNext(job.lockKey(), owner, clock.instant()).ifPresent(this::dispatch));
+  }
+
+  private void fail(Job job, ErrorInfo error, Object details) {
+    Instant now = clock.instant();
+    if (error.transientFailure() && job.attempts() < settings.maxAttempts()) {
+      Instant next = now.plus(backoff(job.attempts()));
+      LOG.info(
+          "Job "
+              + job.id()
+              + " failed transiently (attempt "
+              + job.attempts()
+              + "), retry at "
+              + next
+              + ": "
+              + error.message());
+      ledger.retryLater(job.id(), owner, next, error, now);
+      return;
+    }
+    ErrorInfo finalError =
+        error.transientFailure()
+            ? new ErrorInfo(
+                true,
+                error.code(),
+                error.message() + " (gave up after " + job.attempts() + " attempts)")
+            : error;
+    Map<String, Object> data = new java.util.LinkedHashMap<>();
+    data.put("org_slug", job.orgSlug());
+    data.put("job_id", job.id());
+    data.put("error_kind", finalError.kind());
+    data.put("error_code", finalError.code());
+    data.put("error", finalError.message());
+    data.put("attempts", job.attempts());
+    if (details != null) {
+      data.put("details", details);
+    }
+    OutboxEvent event = terminalEvent(job, runner.failureEventType(job.type()), data);
+    if (ledger.finish(job.id(), owner, JobState.FAILED, finalError, event, now)) {
+      relay.publish(event);
+    }
+  }
+
+  private OutboxEvent terminalEvent(Job job, String type, Object data) {
+    return events.event(
+        type, job.orgSlug(), job.commandId(), job.idempotencyKey(), data, clock.instant());
+  }
+
+  /** Exponential backoff with jitter: a random delay between half and all of base·2^(n-1). */
+  Duration backoff(int attempt) {
+    long base = settings.backoffBase().toMillis();
+    long cap = settings.backoffMax().toMillis();
+    long exp = Math.min(cap, base << Math.min(20, Math.max(0, attempt - 1)));
+    return Duration.ofMillis(exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1));
+  }
+
+  private StepLog stepLog(Job job) {
+    return new StepLog() {
+      private final List<String> done = new ArrayList<>(job.completedSteps());
+
+      @Override
+      public boolean isDone(String step) {
+        return done.contains(step);
+      }
+
+      @Override
+      public void completed(String step) {
+        if (!ledger.recordStep(job.id(), owner, step, clock.instant())) {
+          throw new LeaseLostException(job.id());
+        }
+        done.add(step);
+      }
+    };
+  }
+
+  private static void guarded(String what, Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, what + " failed", e);
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory named(String prefix) {
+    AtomicLong n = new AtomicLong();
+    return r -> {
+      Thread t = new Thread(r, "provisioner-" + prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /**
+   * Stops taking work, lets running jobs finish within the grace period, and hands back the leases
+   * of jobs that were queued here but not started, so another instance takes them at once.
+   */
+  @Override
+  public void close() {
+    stopping = true;
+    scheduler.shutdownNow();
+    List<Queued> notStarted = new ArrayList<>();
+    queue.drainTo(notStarted);
+    Instant now = clock.instant();
+    for (Queued q : notStarted) {
+      guarded(
+          "release job " + q.job().id(),
+          () -> ledger.retryLater(q.job().id(), owner, now, null, now));
+    }
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+        workers.shutdownNow();
+        for (Job job : List.copyOf(running.values())) {
+          guarded(
+              "release job " + job.id(),
+              () -> ledger.retryLater(job.id(), owner, clock.instant(), null, clock.instant()));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      workers.shutdownNow();
+    }
+  }
+}

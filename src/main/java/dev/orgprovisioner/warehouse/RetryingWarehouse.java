@@ -1,0 +1,102 @@
+package dev.orgprovisioner.warehouse;
+
+import dev.orgprovisioner.catalog.Dialect;
+import dev.orgprovisioner.plan.ObservedDataset;
+import dev.orgprovisioner.plan.PlanStep;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Retries transient warehouse failures (rate limits, 5xx, timeouts) of single calls with
+ * exponential backoff and jitter, within a small budget. Longer outages surface to the job, which
+ * the queue retries later. Every step is idempotent, so a retried call is safe.
+ */
+public final class RetryingWarehouse implements Warehouse {
+
+  private final Warehouse delegate;
+  private final int maxAttempts;
+  private final Duration initialBackoff;
+  private final AtomicLong retries = new AtomicLong();
+
+  public RetryingWarehouse(Warehouse delegate, int maxAttempts, Duration initialBackoff) {
+    this.delegate = delegate;
+    this.maxAttempts = Math.max(1, maxAttempts);
+    this.initialBackoff = initialBackoff;
+  }
+
+  /** Retries done so far (for metrics and benchmarks). */
+  public long retries() {
+    return retries.get();
+  }
+
+  private <T> T call(Supplier<T> action) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return action.get();
+      } catch (WarehouseException e) {
+        if (!e.isTransient() || attempt >= maxAttempts) {
+          throw e;
+        }
+        retries.incrementAndGet();
+        long base = initialBackoff.toMillis() << (attempt - 1);
+        try {
+          Thread.sleep(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void run(Runnable action) {
+    call(
+        () -> {
+          action.run();
+          return null;
+        });
+  }
+
+  @Override
+  public Dialect dialect() {
+    return delegate.dialect();
+  }
+
+  @Override
+  public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
+    return call(() -> delegate.snapshot(datasets));
+  }
+
+  @Override
+  public List<String> managedDatasets() {
+    return call(delegate::managedDatasets);
+  }
+
+  @Override
+  public void apply(PlanStep step) {
+    run(() -> delegate.apply(step));
+  }
+
+  @Override
+  public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
+    // Appends are not idempotent: a retry after a timeout that did write would duplicate rows.
+    delegate.insertRows(dataset, table, rows);
+  }
+
+  @Override
+  public void upsertRows(
+      String dataset, String table, List<String> keyColumns, List<Map<String, Object>> rows) {
+    run(() -> delegate.upsertRows(dataset, table, keyColumns, rows));
+  }
+
+  @Override
+  public List<Map<String, Object>> selectRows(
+      String dataset, String table, Map<String, Object> equalTo, int limit) {
+    return call(() -> delegate.selectRows(dataset, table, equalTo, limit));
+  }
+}

@@ -1,0 +1,322 @@
+package dev.orgprovisioner.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.cloud.firestore.Firestore;
+import dev.orgprovisioner.catalog.Catalog;
+import dev.orgprovisioner.command.CommandDecoder;
+import dev.orgprovisioner.command.CommandEnvelope;
+import dev.orgprovisioner.command.DecodeResult;
+import dev.orgprovisioner.command.MalformedCommands;
+import dev.orgprovisioner.command.OrgSlug;
+import dev.orgprovisioner.ledger.FirestoreLedger;
+import dev.orgprovisioner.plan.PlanStep;
+import dev.orgprovisioner.plan.SyncStatus;
+import dev.orgprovisioner.provisioning.Environment;
+import dev.orgprovisioner.provisioning.PlanApplier;
+import dev.orgprovisioner.provisioning.ProvisioningJobs;
+import dev.orgprovisioner.provisioning.ProvisioningService;
+import dev.orgprovisioner.provisioning.ProvisioningSettings;
+import dev.orgprovisioner.testing.CatalogFixtures;
+import dev.orgprovisioner.testing.FaultyWarehouse;
+import dev.orgprovisioner.testing.RecordingEventPublisher;
+import dev.orgprovisioner.testing.SharedEmulators;
+import dev.orgprovisioner.warehouse.RetryingWarehouse;
+import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Jobs run by the worker pool against the Firestore emulator and a real DuckDB warehouse. */
+class WorkerPoolTest {
+
+  private static final Catalog CATALOG = CatalogFixtures.project();
+  private static final CommandDecoder DECODER =
+      CommandDecoder.fromClasspath(
+          WorkerPoolTest.class.getClassLoader(), CommandDecoder.DEFAULT_MAX_PAYLOAD_BYTES);
+  private static Firestore db;
+  private static ExecutorService tablePool;
+
+  private final Clock clock = Clock.systemUTC();
+  private DuckDbWarehouse duck;
+  private FaultyWarehouse warehouse;
+  private FirestoreLedger ledger;
+  private RecordingEventPublisher publisher;
+  private ProvisioningService service;
+  private WorkerPool pool;
+
+  @BeforeAll
+  static void connect() {
+    db = SharedEmulators.firestoreClient();
+    tablePool = Executors.newFixedThreadPool(8);
+  }
+
+  @AfterAll
+  static void disconnect() throws Exception {
+    tablePool.shutdownNow();
+    db.close();
+  }
+
+  @BeforeEach
+  void start() {
+    duck = new DuckDbWarehouse(":memory:");
+    warehouse = new FaultyWarehouse(duck);
+    ledger =
+        new FirestoreLedger(
+            db,
+            new FirestoreLedger.Settings(
+                "w" + UUID.randomUUID().toString().substring(0, 8) + "_",
+                Duration.ofDays(7),
+                Duration.ofSeconds(30),
+                20,
+                Duration.ofSeconds(30)));
+    publisher = new RecordingEventPublisher();
+    RetryingWarehouse retrying = new RetryingWarehouse(warehouse, 4, Duration.ofMillis(5));
+    service =
+        new ProvisioningService(
+            CATALOG,
+            retrying,
+            new ProvisioningSettings(Environment.LOCAL, "EU"),
+            new PlanApplier(retrying, tablePool, 8));
+    pool = newPool("worker-1");
+    pool.start();
+  }
+
+  private WorkerPool newPool(String owner) {
+    return new WorkerPool(
+        ledger,
+        new ProvisioningJobs(service, clock),
+        new EventFactory("//org-provisioner/test"),
+        new OutboxRelay(ledger, publisher),
+        new ExecutionSettings(
+            4,
+            8,
+            Duration.ofMillis(20),
+            Duration.ofMillis(200),
+            Duration.ofMillis(200),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(5)),
+        owner,
+        clock);
+  }
+
+  @AfterEach
+  void stop() {
+    pool.close();
+    duck.close();
+  }
+
+  private CommandEnvelope onboard(String org, String id) {
+    return ((DecodeResult.Accepted)
+            DECODER.decode(
+                MalformedCommands.onboardAttributes(id),
+                MalformedCommands.json(MalformedCommands.onboardData(org)),
+                org))
+        .envelope();
+  }
+
+  private Job submit(CommandEnvelope cmd, String owner, Instant at) {
+    Job job = ((ClaimResult.Claimed) ledger.claim(cmd, owner, at)).job();
+    pool.dispatch(job);
+    return job;
+  }
+
+  private Job awaitTerminal(String jobId) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> ledger.job(jobId).orElseThrow().state().isTerminal());
+    return ledger.job(jobId).orElseThrow();
+  }
+
+  private long rows(String table, String org) {
+    return duck.selectRows("organizations", table, Map.of("org_slug", org), 100).size();
+  }
+
+  @Test
+  void onboardJob_provisionsDatasetViewsAndOneRowPerCentralTable() {
+    Job job = awaitTerminal(submit(onboard("acme", "c1"), "worker-1", clock.instant()).id());
+
+    assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(service.orgStatus(OrgSlug.parse("acme")).status()).isEqualTo(SyncStatus.SYNCED);
+    assertThat(duck.snapshot("acme_local").orElseThrow().tables()).hasSize(19);
+    for (String view :
+        List.of(
+            "x_org_hierarchy",
+            "x_pipeline_exec_logs",
+            "x_all_notifications",
+            "x_notification_stats")) {
+      duck.selectRows("acme_local", view, Map.of(), 10);
+    }
+    assertThat(rows("org_profiles", "acme")).isEqualTo(1);
+    assertThat(rows("org_subscriptions", "acme")).isEqualTo(1);
+    assertThat(rows("org_usage_quotas", "acme")).isEqualTo(1);
+    assertThat(rows("org_hierarchy_levels", "acme")).isEqualTo(3);
+    assertThat(rows("org_audit_logs", "acme")).isEqualTo(1);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> publisher.events("org.onboarded").size() == 1);
+    OutboxEvent event = publisher.events("org.onboarded").get(0);
+    assertThat(event.attributes())
+        .containsEntry("correlation-id", "c1")
+        .containsEntry("ce-subject", "acme");
+    assertThat(event.data()).contains("\"already_existed\":false").contains("\"tables_created\"");
+    await().atMost(Duration.ofSeconds(10)).until(() -> ledger.unpublished(10).isEmpty());
+  }
+
+  @Test
+  void workerKilledMidJob_anotherWorkerFinishesItWithoutDuplicateRows() {
+    // A worker leased the job a minute ago, did the dataset step and then died.
+    Instant crashTime = clock.instant().minusSeconds(60);
+    Job job =
+        ((ClaimResult.Claimed) ledger.claim(onboard("crashy", "c2"), "dead-worker", crashTime))
+            .job();
+    service.bootstrap(false);
+    service.apply(service.planOrg(OrgSlug.parse("crashy")), false);
+    ledger.recordStep(job.id(), "dead-worker", "provision-dataset", crashTime);
+
+    Job done = awaitTerminal(job.id());
+
+    assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(done.leaseOwner()).isNull();
+    assertThat(done.attempts()).isEqualTo(2);
+    assertThat(rows("org_profiles", "crashy")).isEqualTo(1);
+    assertThat(rows("org_hierarchy_levels", "crashy")).isEqualTo(3);
+  }
+
+  @Test
+  void twentyPercentTransientWarehouseErrors_allJobsSucceedWithBoundedRetries() {
+    service.bootstrap(false);
+    warehouse.transientRate(0.2);
+    List<Job> jobs =
+        List.of("flaky_a", "flaky_b", "flaky_c", "flaky_d", "flaky_e").stream()
+            .map(org -> submit(onboard(org, "f-" + org), "worker-1", clock.instant()))
+            .toList();
+
+    List<Job> done = jobs.stream().map(j -> awaitTerminal(j.id())).toList();
+    warehouse.transientRate(0);
+
+    assertThat(done).allMatch(j -> j.state() == JobState.SUCCEEDED);
+    assertThat(done).allMatch(j -> j.attempts() <= 8);
+    assertThat(warehouse.injected.get()).isPositive();
+    System.out.printf(
+        "transient faults: injected=%d, attempts per job=%s%n",
+        warehouse.injected.get(), done.stream().map(Job::attempts).toList());
+    for (String org : List.of("flaky_a", "flaky_b", "flaky_c", "flaky_d", "flaky_e")) {
+      assertThat(rows("org_profiles", org)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void permanentWarehouseError_failsAtOnceWithAClearEvent() {
+    warehouse.failPermanentlyOn(
+        s ->
+            s instanceof PlanStep.CreateOrReplaceView v
+                && v.view().name().equals("x_all_notifications"));
+
+    Job job = awaitTerminal(submit(onboard("broken", "p1"), "worker-1", clock.instant()).id());
+
+    assertThat(job.state()).isEqualTo(JobState.FAILED);
+    assertThat(job.attempts()).isEqualTo(1);
+    assertThat(job.lastError().transientFailure()).isFalse();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> publisher.events("org.onboarding.failed").size() == 1);
+    String data = publisher.events("org.onboarding.failed").get(0).data();
+    assertThat(data)
+        .contains("\"error_kind\":\"permanent\"")
+        .contains("injected permanent failure")
+        .contains("\"missing_views\":[\"x_all_notifications\"");
+  }
+
+  @Test
+  void sameOrgTwice_runsOneAfterTheOther() {
+    Job first = submit(onboard("serial", "s1"), "worker-1", clock.instant());
+    CommandEnvelope sync =
+        ((DecodeResult.Accepted)
+                DECODER.decode(
+                    Map.of(
+                        "ce-specversion",
+                        "1.0",
+                        "ce-type",
+                        "org.sync.requested",
+                        "ce-id",
+                        "s2",
+                        "ce-source",
+                        "t"),
+                    "{\"org_slug\":\"serial\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "serial"))
+            .envelope();
+    Job second = submit(sync, "worker-1", clock.instant());
+
+    assertThat(second.state()).isEqualTo(JobState.QUEUED);
+    Job a = awaitTerminal(first.id());
+    Job b = awaitTerminal(second.id());
+
+    assertThat(a.state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(b.state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(b.updatedAt()).isAfterOrEqualTo(a.updatedAt());
+  }
+
+  @Test
+  void onboardingAnExistingOrgWithOtherProfile_failsWithOrgExistsAndChangesNothing() {
+    awaitTerminal(submit(onboard("taken", "t1"), "worker-1", clock.instant()).id());
+    Map<String, Object> other = MalformedCommands.onboardData("taken");
+    other.put("company_name", "Someone Else");
+    CommandEnvelope second =
+        ((DecodeResult.Accepted)
+                DECODER.decode(
+                    MalformedCommands.onboardAttributes("t2"),
+                    MalformedCommands.json(other),
+                    "taken"))
+            .envelope();
+
+    Job job = awaitTerminal(submit(second, "worker-1", clock.instant()).id());
+
+    assertThat(job.state()).isEqualTo(JobState.FAILED);
+    assertThat(job.lastError().code()).isEqualTo("ORG_EXISTS");
+    assertThat(duck.selectRows("organizations", "org_profiles", Map.of("org_slug", "taken"), 5))
+        .singleElement()
+        .satisfies(r -> assertThat(r.get("company_name")).isEqualTo("Acme Inc"));
+  }
+
+  @Test
+  void onboardingAgainWithTheSameProfile_convergesAndReportsAlreadyExisted() {
+    awaitTerminal(submit(onboard("again", "a1"), "worker-1", clock.instant()).id());
+
+    Job job = awaitTerminal(submit(onboard("again", "a2"), "worker-1", clock.instant()).id());
+
+    assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> publisher.events("org.onboarded").size() == 2);
+    assertThat(publisher.events("org.onboarded"))
+        .anySatisfy(e -> assertThat(e.data()).contains("\"already_existed\":true"));
+    assertThat(rows("org_profiles", "again")).isEqualTo(1);
+  }
+
+  @Test
+  void eventsNotPublishedDuringAnOutage_areRelayedAfterRecovery() {
+    publisher.setDown(true);
+    Job job = awaitTerminal(submit(onboard("outage", "o1"), "worker-1", clock.instant()).id());
+    assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(ledger.unpublished(10)).hasSize(1);
+
+    publisher.setDown(false);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> publisher.events("org.onboarded").size() == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> ledger.unpublished(10).isEmpty());
+  }
+}
