@@ -3,15 +3,21 @@ package dev.orgprovisioner.app;
 import dev.orgprovisioner.catalog.Catalog;
 import dev.orgprovisioner.catalog.CatalogLoader;
 import dev.orgprovisioner.catalog.CatalogSource;
+import dev.orgprovisioner.provisioning.PlanApplier;
 import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.ProvisioningSettings;
+import dev.orgprovisioner.warehouse.RetryingWarehouse;
 import dev.orgprovisioner.warehouse.Warehouse;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /** Builds the pure domain objects from configuration: catalog, warehouse, use cases. */
@@ -19,6 +25,8 @@ import org.jboss.logging.Logger;
 public class CoreProducers {
 
   private static final Logger LOG = Logger.getLogger(CoreProducers.class);
+
+  private DuckDbWarehouse duckDb;
 
   @Produces
   @Singleton
@@ -69,24 +77,47 @@ public class CoreProducers {
       }
     }
     LOG.infof("Warehouse: DuckDB at %s", path);
-    return new DuckDbWarehouse(path);
+    duckDb = new DuckDbWarehouse(path);
+    return new RetryingWarehouse(duckDb, config.retryMaxAttempts(), config.retryInitialBackoff());
   }
 
   void close(@Disposes Warehouse warehouse) {
-    if (warehouse instanceof AutoCloseable closeable) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        LOG.warn("Closing the warehouse failed", e);
-      }
+    if (duckDb != null) {
+      duckDb.close();
     }
   }
 
   @Produces
   @Singleton
+  @Named("table-pool")
+  ExecutorService tablePool(ExecutionConfig config) {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        config.tableParallelism(),
+        r -> {
+          Thread t = new Thread(r, "provisioner-table-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  void closePool(@Disposes @Named("table-pool") ExecutorService pool) {
+    pool.shutdownNow();
+  }
+
+  @Produces
+  @Singleton
   ProvisioningService provisioning(
-      Catalog catalog, Warehouse warehouse, ProvisionerConfig core, WarehouseConfig wh) {
+      Catalog catalog,
+      Warehouse warehouse,
+      ProvisionerConfig core,
+      WarehouseConfig wh,
+      ExecutionConfig execution,
+      @Named("table-pool") ExecutorService tablePool) {
     return new ProvisioningService(
-        catalog, warehouse, new ProvisioningSettings(core.env(), wh.location()));
+        catalog,
+        warehouse,
+        new ProvisioningSettings(core.env(), wh.location()),
+        new PlanApplier(warehouse, tablePool, execution.tableParallelism()));
   }
 }

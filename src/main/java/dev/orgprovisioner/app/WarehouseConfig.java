@@ -18,6 +18,14 @@ public interface WarehouseConfig {
   /** DuckDB settings. */
   DuckDb duckdb();
 
+  /** Attempts of one warehouse call on transient errors (rate limits, 5xx) before giving up. */
+  @WithDefault("4")
+  int retryMaxAttempts();
+
+  /** First delay between attempts of one call; doubled per attempt, with jitter. */
+  @WithDefault("500ms")
+  java.time.Duration retryInitialBackoff();
+
   /** Supported warehouse engines. */
   enum Kind {
     DUCKDB,

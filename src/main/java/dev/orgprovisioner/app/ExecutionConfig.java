@@ -1,0 +1,46 @@
+package dev.orgprovisioner.app;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The worker pool: size, retries, sweep and lease timing. */
+@ConfigMapping(prefix = "execution")
+public interface ExecutionConfig {
+
+  /** Jobs this instance runs at once. */
+  @WithDefault("4")
+  int workers();
+
+  /** Runs of a job before a transient failure becomes final. */
+  @WithDefault("6")
+  int maxAttempts();
+
+  /** First retry delay of a failed job; doubled per attempt, with jitter. */
+  @WithDefault("2s")
+  Duration backoffBase();
+
+  /** Longest retry delay of a failed job. */
+  @WithDefault("5m")
+  Duration backoffMax();
+
+  /** How often due retries, waiting jobs, expired leases and unpublished events are looked for. */
+  @WithDefault("5s")
+  Duration sweepInterval();
+
+  /** How often running jobs extend their lease; well below ledger.lease-duration. */
+  @WithDefault("20s")
+  Duration heartbeatInterval();
+
+  /** How long running jobs may take to finish when the worker shuts down. */
+  @WithDefault("25s")
+  Duration shutdownGrace();
+
+  /** Warehouse calls one job makes in parallel (e.g. creating tables). */
+  @WithDefault("8")
+  int tableParallelism();
+
+  /** Name of this instance in leases; defaults to the host name plus a random suffix. */
+  Optional<String> instanceId();
+}

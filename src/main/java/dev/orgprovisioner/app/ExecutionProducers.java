@@ -1,0 +1,151 @@
+package dev.orgprovisioner.app;
+
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.FirestoreOptions;
+import dev.orgprovisioner.command.CommandDecoder;
+import dev.orgprovisioner.execution.EventFactory;
+import dev.orgprovisioner.execution.EventPublisher;
+import dev.orgprovisioner.execution.ExecutionSettings;
+import dev.orgprovisioner.execution.Intake;
+import dev.orgprovisioner.execution.Ledger;
+import dev.orgprovisioner.execution.OutboxRelay;
+import dev.orgprovisioner.execution.WorkerPool;
+import dev.orgprovisioner.ledger.FirestoreLedger;
+import dev.orgprovisioner.provisioning.ProvisioningJobs;
+import dev.orgprovisioner.provisioning.ProvisioningService;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/** Builds the control plane: Firestore ledger, intake, worker pool, outbox relay. */
+@Singleton
+public class ExecutionProducers {
+
+  private static final Logger LOG = Logger.getLogger(ExecutionProducers.class);
+
+  @Produces
+  @Singleton
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Produces
+  @Singleton
+  @Named("instance-id")
+  String instanceId(ExecutionConfig config) {
+    return config
+        .instanceId()
+        .orElseGet(
+            () -> {
+              String host;
+              try {
+                host = InetAddress.getLocalHost().getHostName();
+              } catch (java.io.IOException e) {
+                host = "worker";
+              }
+              return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+            });
+  }
+
+  @Produces
+  @Singleton
+  Firestore firestore(LedgerConfig config) {
+    FirestoreOptions.Builder builder =
+        FirestoreOptions.newBuilder()
+            .setProjectId(config.projectId())
+            .setDatabaseId(config.databaseId());
+    // With the emulator host set, the client supplies emulator credentials itself; adding
+    // NoCredentials would make it dial the production endpoint (see PITFALLS).
+    config.emulatorHost().ifPresent(builder::setEmulatorHost);
+    LOG.infof(
+        "Ledger: Firestore %s", config.emulatorHost().map(h -> "emulator at " + h).orElse("(GCP)"));
+    return builder.build().getService();
+  }
+
+  void closeFirestore(@Disposes Firestore firestore) throws Exception {
+    firestore.close();
+  }
+
+  @Produces
+  @Singleton
+  Ledger ledger(Firestore firestore, LedgerConfig config) {
+    return new FirestoreLedger(
+        firestore,
+        new FirestoreLedger.Settings(
+            config.collectionPrefix(),
+            config.keyTtl(),
+            config.leaseDuration(),
+            config.transactionAttempts(),
+            config.callTimeout()));
+  }
+
+  @Produces
+  @Singleton
+  CommandDecoder decoder() {
+    return CommandDecoder.fromClasspath(
+        Thread.currentThread().getContextClassLoader(), CommandDecoder.DEFAULT_MAX_PAYLOAD_BYTES);
+  }
+
+  @Produces
+  @Singleton
+  EventFactory events(ProvisionerConfig config) {
+    return new EventFactory("//org-provisioner/" + config.env().id());
+  }
+
+  @Produces
+  @Singleton
+  Intake intake(
+      CommandDecoder decoder,
+      Ledger ledger,
+      EventFactory events,
+      @Named("instance-id") String owner,
+      Clock clock) {
+    return new Intake(decoder, ledger, events, owner, clock);
+  }
+
+  @Produces
+  @Singleton
+  OutboxRelay relay(Ledger ledger, EventPublisher publisher) {
+    return new OutboxRelay(ledger, publisher);
+  }
+
+  @Produces
+  @Singleton
+  WorkerPool workers(
+      Ledger ledger,
+      ProvisioningService provisioning,
+      EventFactory events,
+      OutboxRelay relay,
+      ExecutionConfig config,
+      @Named("instance-id") String owner,
+      Clock clock) {
+    WorkerPool pool =
+        new WorkerPool(
+            ledger,
+            new ProvisioningJobs(provisioning, clock),
+            events,
+            relay,
+            new ExecutionSettings(
+                config.workers(),
+                config.maxAttempts(),
+                config.backoffBase(),
+                config.backoffMax(),
+                config.sweepInterval(),
+                config.heartbeatInterval(),
+                config.shutdownGrace()),
+            owner,
+            clock);
+    pool.start();
+    LOG.infof("Worker pool %s started with %d workers", owner, config.workers());
+    return pool;
+  }
+
+  void stopWorkers(@Disposes WorkerPool pool) {
+    pool.close();
+  }
+}

@@ -1,0 +1,31 @@
+package dev.orgprovisioner.testing;
+
+import com.google.cloud.firestore.Firestore;
+import dev.orgprovisioner.app.LedgerConfig;
+import dev.orgprovisioner.execution.Ledger;
+import dev.orgprovisioner.ledger.FirestoreLedger;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.Alternative;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** In {@code @QuarkusTest}s the ledger is the real Firestore one wrapped for fault injection. */
+@Singleton
+public class TestLedgerProducer {
+
+  @Produces
+  @Singleton
+  @Alternative
+  @Priority(1)
+  Ledger ledger(Firestore firestore, LedgerConfig config) {
+    return new FaultInjectingLedger(
+        new FirestoreLedger(
+            firestore,
+            new FirestoreLedger.Settings(
+                config.collectionPrefix(),
+                config.keyTtl(),
+                config.leaseDuration(),
+                config.transactionAttempts(),
+                config.callTimeout())));
+  }
+}
