@@ -1,7 +1,6 @@
 package dev.orgprovisioner.provisioning;
 
 import dev.orgprovisioner.plan.PlanStep;
-import dev.orgprovisioner.plan.PlanStep.CreateOrReplaceView;
 import dev.orgprovisioner.warehouse.Warehouse;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,9 +51,7 @@ public final class PlanApplier {
   }
 
   private static boolean parallelizable(PlanStep step) {
-    return !(step instanceof PlanStep.CreateDataset
-        || step instanceof PlanStep.UpdateDataset
-        || step instanceof CreateOrReplaceView);
+    return !(step instanceof PlanStep.CreateDataset || step instanceof PlanStep.UpdateDataset);
   }
 
   private void runParallel(List<PlanStep> phase) {

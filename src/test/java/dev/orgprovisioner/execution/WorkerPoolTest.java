@@ -19,6 +19,7 @@ import dev.orgprovisioner.provisioning.ProvisioningJobs;
 import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.ProvisioningSettings;
 import dev.orgprovisioner.testing.CatalogFixtures;
+import dev.orgprovisioner.testing.EventSchemas;
 import dev.orgprovisioner.testing.FaultyWarehouse;
 import dev.orgprovisioner.testing.RecordingEventPublisher;
 import dev.orgprovisioner.testing.SharedEmulators;
@@ -171,6 +172,7 @@ class WorkerPoolTest {
         .containsEntry("correlation-id", "c1")
         .containsEntry("ce-subject", "acme");
     assertThat(event.data()).contains("\"already_existed\":false").contains("\"tables_created\"");
+    assertThat(EventSchemas.violations("org.onboarded", event.data())).isEmpty();
     await().atMost(Duration.ofSeconds(10)).until(() -> ledger.unpublished(10).isEmpty());
   }
 
@@ -237,6 +239,7 @@ class WorkerPoolTest {
         .contains("\"error_kind\":\"permanent\"")
         .contains("injected permanent failure")
         .contains("\"missing_views\":[\"x_all_notifications\"");
+    assertThat(EventSchemas.violations("org.onboarding.failed", data)).isEmpty();
   }
 
   @Test

@@ -16,7 +16,7 @@ import java.util.function.Predicate;
 
 /**
  * Wraps a real warehouse and injects faults: a share of transient errors, a permanent error on
- * chosen steps, and a fixed delay per metadata call. Counts every call.
+ * chosen steps, and a fixed delay per metadata call (snapshots and plan steps). Counts calls.
  */
 public final class FaultyWarehouse implements Warehouse {
 
@@ -27,6 +27,7 @@ public final class FaultyWarehouse implements Warehouse {
       new AtomicReference<>(s -> false);
   public final AtomicInteger calls = new AtomicInteger();
   public final AtomicInteger injected = new AtomicInteger();
+  public final AtomicInteger metadataCalls = new AtomicInteger();
 
   public FaultyWarehouse(Warehouse delegate) {
     this.delegate = delegate;
@@ -48,8 +49,15 @@ public final class FaultyWarehouse implements Warehouse {
   }
 
   private void before(String what) {
+    before(what, false);
+  }
+
+  private void before(String what, boolean metadata) {
     calls.incrementAndGet();
-    if (!delay.isZero()) {
+    if (metadata) {
+      metadataCalls.incrementAndGet();
+    }
+    if (metadata && !delay.isZero()) {
       // A latency model, not a wait for a condition: every call costs this much.
       java.util.concurrent.locks.LockSupport.parkNanos(delay.toNanos());
     }
@@ -67,19 +75,19 @@ public final class FaultyWarehouse implements Warehouse {
 
   @Override
   public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
-    before("snapshot");
+    before("snapshot", true);
     return delegate.snapshot(datasets);
   }
 
   @Override
   public List<String> managedDatasets() {
-    before("managedDatasets");
+    before("managedDatasets", true);
     return delegate.managedDatasets();
   }
 
   @Override
   public void apply(PlanStep step) {
-    before(step.describe());
+    before(step.describe(), true);
     if (permanentOn.get().test(step)) {
       injected.incrementAndGet();
       throw new WarehouseException(

@@ -1,0 +1,39 @@
+package dev.orgprovisioner.app;
+
+import dev.orgprovisioner.emulator.EmulatorProcess;
+import dev.orgprovisioner.emulator.Emulators;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+/**
+ * Entry point. In the {@code local} profile it first starts Google's Pub/Sub and Firestore
+ * emulators on free loopback ports and points the worker at them, so one command runs the whole
+ * stack; they stop when the worker stops.
+ */
+@QuarkusMain
+public class Main {
+
+  public static void main(String... args) {
+    String profile =
+        System.getProperty("quarkus.profile", System.getenv().getOrDefault("QUARKUS_PROFILE", ""));
+    if (profile.equals("local")) {
+      startLocalStack();
+    }
+    Quarkus.run(args);
+  }
+
+  private static void startLocalStack() {
+    EmulatorProcess pubsub = Emulators.startPubSub();
+    EmulatorProcess firestore = Emulators.startFirestore();
+    System.setProperty("messaging.emulator-host", pubsub.hostPort());
+    System.setProperty("ledger.emulator-host", firestore.hostPort());
+    System.setProperty("messaging.create-topology", "true");
+    System.out.printf(
+        "Local stack: Pub/Sub emulator at %s (ready in %d ms), Firestore emulator at %s (ready in"
+            + " %d ms)%n",
+        pubsub.hostPort(),
+        pubsub.startupTime().toMillis(),
+        firestore.hostPort(),
+        firestore.startupTime().toMillis());
+  }
+}

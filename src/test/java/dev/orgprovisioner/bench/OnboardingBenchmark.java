@@ -1,0 +1,125 @@
+package dev.orgprovisioner.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orgprovisioner.catalog.Catalog;
+import dev.orgprovisioner.command.OrgSlug;
+import dev.orgprovisioner.provisioning.Environment;
+import dev.orgprovisioner.provisioning.PlanApplier;
+import dev.orgprovisioner.provisioning.ProvisioningService;
+import dev.orgprovisioner.provisioning.ProvisioningSettings;
+import dev.orgprovisioner.testing.CatalogFixtures;
+import dev.orgprovisioner.testing.FaultyWarehouse;
+import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Onboarding latency with a fixed delay per warehouse metadata call, our bounded-parallel plan
+ * application against strictly sequential application (one call at a time, as the old system did),
+ * and warehouse calls per onboarding and per no-op sync against the floor.
+ */
+@Tag("bench")
+class OnboardingBenchmark {
+
+  private static final Catalog CATALOG = CatalogFixtures.project();
+  private static final Duration DELAY = Duration.ofMillis(200);
+
+  private record Run(long millis, int calls) {}
+
+  private Run provision(String org, int parallelism) {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallelism));
+    try (DuckDbWarehouse duck = new DuckDbWarehouse(":memory:")) {
+      FaultyWarehouse wh = new FaultyWarehouse(duck);
+      ProvisioningService service =
+          new ProvisioningService(
+              CATALOG,
+              wh,
+              new ProvisioningSettings(Environment.LOCAL, "EU"),
+              new PlanApplier(wh, pool, parallelism));
+      service.bootstrap(false);
+      wh.delay(DELAY);
+      int before = wh.metadataCalls.get();
+      long start = System.nanoTime();
+      service.syncOrg(OrgSlug.parse(org), false);
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      return new Run(millis, wh.metadataCalls.get() - before);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void onboardingLatency_parallelVersusSequential() {
+    List<Long> ours = new ArrayList<>();
+    List<Long> sequential = new ArrayList<>();
+    int calls = 0;
+    for (int i = 0; i < 3; i++) {
+      Run p = provision("bench_p" + i, 8);
+      Run s = provision("bench_s" + i, 1);
+      ours.add(p.millis());
+      sequential.add(s.millis());
+      calls = p.calls();
+    }
+    long oursMedian = ours.stream().sorted().toList().get(1);
+    long seqMedian = sequential.stream().sorted().toList().get(1);
+    int tables = CATALOG.org().tables().size();
+    int views = CATALOG.org().views().size();
+
+    BenchReport.write(
+        "onboarding-latency",
+        "Onboarding latency (dataset provisioning) with "
+            + DELAY.toMillis()
+            + " ms per metadata call",
+        "DuckDB behind a decorator that adds a fixed delay to every snapshot and plan step; the"
+            + " org's plan (1 dataset, "
+            + tables
+            + " tables, "
+            + views
+            + " views) applied with 8"
+            + " parallel table calls vs one call at a time; median of 3 runs each.",
+        List.of(
+            "| mode | runs (ms) | median (ms) |",
+            "|---|---|---|",
+            "| ours (parallel 8) | " + ours + " | " + oursMedian + " |",
+            "| sequential | " + sequential + " | " + seqMedian + " |",
+            "",
+            String.format("Ratio sequential / ours: %.1f×", (double) seqMedian / oursMedian),
+            "Metadata calls per provisioning: "
+                + calls
+                + " (floor: 1 snapshot + 1 dataset + "
+                + tables
+                + " tables + "
+                + views
+                + " views = "
+                + (2 + tables + views)
+                + ")"));
+    assertThat(calls).isGreaterThan(0);
+  }
+
+  @Test
+  void warehouseCalls_perNoopSync() {
+    try (DuckDbWarehouse duck = new DuckDbWarehouse(":memory:")) {
+      FaultyWarehouse wh = new FaultyWarehouse(duck);
+      ProvisioningService service =
+          new ProvisioningService(CATALOG, wh, new ProvisioningSettings(Environment.LOCAL, "EU"));
+      service.bootstrap(false);
+      service.syncOrg(OrgSlug.parse("noop_org"), false);
+      int before = wh.calls.get();
+      service.syncOrg(OrgSlug.parse("noop_org"), false);
+      int noop = wh.calls.get() - before;
+
+      BenchReport.write(
+          "noop-sync-calls",
+          "Warehouse calls per no-op sync",
+          "Sync of an org that already matches the catalog, counting every warehouse call.",
+          List.of("Calls: " + noop + " (target ≤ 2)"));
+      assertThat(noop).isPositive();
+    }
+  }
+}
