@@ -19,4 +19,8 @@ public interface ProvisionerConfig {
   /** Create or complete the central dataset when the worker starts. */
   @WithDefault("false")
   boolean bootstrapOnStart();
+
+  /** Publish a demo onboarding at start and print its completion event (the local run). */
+  @WithDefault("false")
+  boolean demo();
 }

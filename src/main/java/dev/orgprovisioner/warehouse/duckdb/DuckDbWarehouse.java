@@ -32,7 +32,6 @@ import dev.orgprovisioner.warehouse.Warehouse;
 import dev.orgprovisioner.warehouse.WarehouseException;
 import dev.orgprovisioner.warehouse.WarehouseException.Kind;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -48,8 +47,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.stream.Collectors;
 import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
 
 /**
  * The embedded warehouse: a dataset is a DuckDB schema. What DuckDB has no notion of (descriptions,
@@ -73,7 +74,9 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
             ? "jdbc:duckdb:"
             : "jdbc:duckdb:" + path;
     try {
-      root = (DuckDBConnection) DriverManager.getConnection(url);
+      // The driver directly, not DriverManager: under Quarkus' test class loaders DriverManager
+      // may not see a driver registered by another loader.
+      root = (DuckDBConnection) new DuckDBDriver().connect(url, new Properties());
       try (Statement st = root.createStatement()) {
         st.execute("CREATE SCHEMA IF NOT EXISTS " + META_SCHEMA);
         st.execute(
