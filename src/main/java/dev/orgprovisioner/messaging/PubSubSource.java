@@ -115,9 +115,13 @@ final class PubSubSource implements Flow.Publisher<Message<?>> {
         stopping = true;
         running = subscriber;
       }
+      if (running != null) {
+        // Closes the stream before the nacks below go out: nacked messages are not redelivered to
+        // this stream only to be nacked again, each time counting as a delivery attempt.
+        running.stopAsync();
+      }
       drain();
       if (running != null) {
-        running.stopAsync();
         try {
           running.awaitTerminated(
               settings.shutdownTimeout().plus(STOP_MARGIN).toMillis(), TimeUnit.MILLISECONDS);

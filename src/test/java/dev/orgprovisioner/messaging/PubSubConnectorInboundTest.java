@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** Incoming channels against the Pub/Sub emulator: metadata, nack, dead-lettering, order, drain. */
 class PubSubConnectorInboundTest {
 
   private static PubSubEmulatorFixture pubsub;

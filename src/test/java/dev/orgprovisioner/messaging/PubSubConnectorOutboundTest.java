@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** Outgoing channels against the Pub/Sub emulator: ack on success, nack on failure, batching. */
 class PubSubConnectorOutboundTest {
 
   private static PubSubEmulatorFixture pubsub;

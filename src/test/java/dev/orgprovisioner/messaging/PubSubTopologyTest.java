@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+/** Topology creation against the Pub/Sub emulator, read back with the admin client. */
 class PubSubTopologyTest {
 
   private static PubSubEmulatorFixture pubsub;
