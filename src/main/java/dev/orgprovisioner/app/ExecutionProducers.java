@@ -13,12 +13,14 @@ import dev.orgprovisioner.execution.WorkerPool;
 import dev.orgprovisioner.ledger.FirestoreLedger;
 import dev.orgprovisioner.provisioning.ProvisioningJobs;
 import dev.orgprovisioner.provisioning.ProvisioningService;
+import dev.orgprovisioner.provisioning.WarehouseAuditTrail;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -116,11 +118,23 @@ public class ExecutionProducers {
 
   @Produces
   @Singleton
+  WarehouseAuditTrail auditTrail(ProvisioningService provisioning, Clock clock) {
+    return new WarehouseAuditTrail(
+        provisioning.warehouse(), provisioning.centralDataset(), clock, 200, Duration.ofSeconds(2));
+  }
+
+  void closeAudit(@Disposes WarehouseAuditTrail audit) {
+    audit.close();
+  }
+
+  @Produces
+  @Singleton
   WorkerPool workers(
       Ledger ledger,
       ProvisioningService provisioning,
       EventFactory events,
       OutboxRelay relay,
+      WarehouseAuditTrail audit,
       ExecutionConfig config,
       @Named("instance-id") String owner,
       Clock clock) {
@@ -130,6 +144,7 @@ public class ExecutionProducers {
             new ProvisioningJobs(provisioning, clock),
             events,
             relay,
+            audit,
             new ExecutionSettings(
                 config.workers(),
                 config.maxAttempts(),

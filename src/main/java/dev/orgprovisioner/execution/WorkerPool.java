@@ -34,6 +34,7 @@ public final class WorkerPool implements AutoCloseable {
   private final JobRunner runner;
   private final EventFactory events;
   private final OutboxRelay relay;
+  private final AuditTrail audit;
   private final ExecutionSettings settings;
   private final String owner;
   private final Clock clock;
@@ -52,6 +53,7 @@ public final class WorkerPool implements AutoCloseable {
       JobRunner runner,
       EventFactory events,
       OutboxRelay relay,
+      AuditTrail audit,
       ExecutionSettings settings,
       String owner,
       Clock clock) {
@@ -59,6 +61,7 @@ public final class WorkerPool implements AutoCloseable {
     this.runner = runner;
     this.events = events;
     this.relay = relay;
+    this.audit = audit;
     this.settings = settings;
     this.owner = owner;
     this.clock = clock;
@@ -128,21 +131,25 @@ public final class WorkerPool implements AutoCloseable {
 
   private void execute(Job job) {
     running.put(job.id(), job);
+    Instant started = clock.instant();
+    auditTransition(job, JobState.QUEUED, JobState.RUNNING, started, null);
     try {
-      JobResult result = runner.run(job, stepLog(job));
+      JobResult result = runner.run(job, stepLog(job, started));
       OutboxEvent event = terminalEvent(job, result.eventType(), result.data());
-      if (ledger.finish(job.id(), owner, JobState.SUCCEEDED, null, event, clock.instant())) {
+      Instant end = clock.instant();
+      if (ledger.finish(job.id(), owner, JobState.SUCCEEDED, null, event, end)) {
         relay.publish(event);
+        auditEnd(job, JobState.SUCCEEDED, started, end, null);
       }
     } catch (JobFailedException e) {
-      fail(job, e.error(), e.details());
+      fail(job, e.error(), e.details(), started);
     } catch (StepLog.LeaseLostException e) {
       LOG.warning(e.getMessage());
     } catch (LedgerUnavailableException e) {
       // Nothing can be recorded: the lease runs out and a sweep resumes the job later.
       LOG.log(Level.WARNING, "Ledger unavailable while running job " + job.id(), e);
     } catch (RuntimeException e) {
-      fail(job, ErrorInfo.transientError("UNEXPECTED", e.toString()), null);
+      fail(job, ErrorInfo.transientError("UNEXPECTED", e.toString()), null, started);
     } finally {
       running.remove(job.id());
     }
@@ -151,7 +158,7 @@ public final class WorkerPool implements AutoCloseable {
         () -> ledger.claimNext(job.lockKey(), owner, clock.instant()).ifPresent(this::dispatch));
   }
 
-  private void fail(Job job, ErrorInfo error, Object details) {
+  private void fail(Job job, ErrorInfo error, Object details, Instant started) {
     Instant now = clock.instant();
     if (error.transientFailure() && job.attempts() < settings.maxAttempts()) {
       Instant next = now.plus(backoff(job.attempts()));
@@ -164,7 +171,9 @@ public final class WorkerPool implements AutoCloseable {
               + next
               + ": "
               + error.message());
-      ledger.retryLater(job.id(), owner, next, error, now);
+      if (ledger.retryLater(job.id(), owner, next, error, now)) {
+        auditTransition(job, JobState.RUNNING, JobState.QUEUED, started, error);
+      }
       return;
     }
     ErrorInfo finalError =
@@ -187,7 +196,44 @@ public final class WorkerPool implements AutoCloseable {
     OutboxEvent event = terminalEvent(job, runner.failureEventType(job.type()), data);
     if (ledger.finish(job.id(), owner, JobState.FAILED, finalError, event, now)) {
       relay.publish(event);
+      auditEnd(job, JobState.FAILED, started, now, finalError);
     }
+  }
+
+  private void auditTransition(
+      Job job, JobState from, JobState to, Instant since, ErrorInfo error) {
+    guarded(
+        "audit",
+        () ->
+            audit.record(
+                new JobAudit(
+                    JobAudit.Kind.TRANSITION,
+                    job,
+                    from,
+                    to,
+                    null,
+                    0,
+                    since,
+                    clock.instant(),
+                    error)));
+  }
+
+  private void auditEnd(Job job, JobState state, Instant started, Instant end, ErrorInfo error) {
+    auditTransition(job, JobState.RUNNING, state, started, error);
+    guarded(
+        "audit",
+        () ->
+            audit.record(
+                new JobAudit(
+                    JobAudit.Kind.RUN,
+                    job,
+                    JobState.RUNNING,
+                    state,
+                    null,
+                    0,
+                    started,
+                    end,
+                    error)));
   }
 
   private OutboxEvent terminalEvent(Job job, String type, Object data) {
@@ -203,9 +249,10 @@ public final class WorkerPool implements AutoCloseable {
     return Duration.ofMillis(exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1));
   }
 
-  private StepLog stepLog(Job job) {
+  private StepLog stepLog(Job job, Instant started) {
     return new StepLog() {
       private final List<String> done = new ArrayList<>(job.completedSteps());
+      private Instant lastEnd = started;
 
       @Override
       public boolean isDone(String step) {
@@ -214,10 +261,27 @@ public final class WorkerPool implements AutoCloseable {
 
       @Override
       public void completed(String step) {
-        if (!ledger.recordStep(job.id(), owner, step, clock.instant())) {
+        Instant end = clock.instant();
+        if (!ledger.recordStep(job.id(), owner, step, end)) {
           throw new LeaseLostException(job.id());
         }
         done.add(step);
+        Instant begin = lastEnd;
+        lastEnd = end;
+        guarded(
+            "audit",
+            () ->
+                audit.record(
+                    new JobAudit(
+                        JobAudit.Kind.STEP,
+                        job,
+                        JobState.RUNNING,
+                        JobState.RUNNING,
+                        step,
+                        done.size(),
+                        begin,
+                        end,
+                        null)));
       }
     };
   }

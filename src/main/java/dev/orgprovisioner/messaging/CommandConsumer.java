@@ -2,6 +2,7 @@ package dev.orgprovisioner.messaging;
 
 import dev.orgprovisioner.execution.Intake;
 import dev.orgprovisioner.execution.IntakeDecision;
+import dev.orgprovisioner.execution.LedgerUnavailableException;
 import dev.orgprovisioner.execution.WorkerPool;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -31,17 +31,17 @@ public class CommandConsumer {
   private final Intake intake;
   private final WorkerPool workers;
   private final PubSubEventPublisher publisher;
+  private final MessagingConfig config;
   private final ExecutorService pool;
   private final KeyedSerialExecutor serial;
 
   public CommandConsumer(
-      Intake intake,
-      WorkerPool workers,
-      PubSubEventPublisher publisher,
-      @ConfigProperty(name = "messaging.intake-concurrency", defaultValue = "8") int concurrency) {
+      Intake intake, WorkerPool workers, PubSubEventPublisher publisher, MessagingConfig config) {
     this.intake = intake;
     this.workers = workers;
     this.publisher = publisher;
+    this.config = config;
+    int concurrency = config.intakeConcurrency();
     AtomicInteger n = new AtomicInteger();
     this.pool =
         Executors.newFixedThreadPool(
@@ -108,6 +108,58 @@ public class CommandConsumer {
             message.nack(failure);
           }
         });
+  }
+
+  /** Runs the intake, retrying in place while the ledger is unreachable (a Firestore outage). */
+  private IntakeDecision takeIn(Message<byte[]> message, PubSubIncomingMetadata meta) {
+    long deadline = System.nanoTime() + config.intakeRetryWindow().toNanos();
+    long backoffMs = 250;
+    while (true) {
+      try {
+        return intake.handle(
+            meta.messageId(), meta.attributes(), message.getPayload(), meta.orderingKey());
+      } catch (LedgerUnavailableException e) {
+        if (System.nanoTime() + backoffMs * 1_000_000 > deadline) {
+          throw e;
+        }
+        LOG.debugf(
+            "Ledger unavailable for message %s, retrying in %d ms", meta.messageId(), backoffMs);
+        try {
+          Thread.sleep(backoffMs);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        backoffMs = Math.min(backoffMs * 2, 4000);
+      }
+    }
+  }
+
+  private void deadLetterExhausted(
+      Message<byte[]> message, PubSubIncomingMetadata meta, RuntimeException cause) {
+    Map<String, String> attributes = new java.util.LinkedHashMap<>(meta.attributes());
+    attributes.put(Intake.REJECTION_CODE, "DELIVERY_ATTEMPTS_EXHAUSTED");
+    attributes.put(Intake.REJECTION_FIELD, "");
+    attributes.put(
+        Intake.REJECTION_MESSAGE,
+        "could not be taken in after "
+            + meta.deliveryAttempt()
+            + " deliveries: "
+            + cause.getMessage());
+    attributes.put("original-message-id", meta.messageId());
+    LOG.errorf(
+        "Command message %s failed %d deliveries; moving it to the dead-letter topic",
+        meta.messageId(), meta.deliveryAttempt());
+    publisher
+        .deadLetter(message.getPayload(), attributes)
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure == null) {
+                message.ack();
+              } else {
+                message.nack(failure);
+              }
+            });
   }
 
   @PreDestroy

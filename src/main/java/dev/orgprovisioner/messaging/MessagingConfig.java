@@ -56,4 +56,15 @@ public interface MessagingConfig {
   /** Longest delay before Pub/Sub redelivers a nacked command (backoff grows up to it). */
   @WithDefault("60")
   int maxRetryBackoffSeconds();
+
+  /** Command messages handled at once (messages of one org are always handled in order). */
+  @WithDefault("8")
+  int intakeConcurrency();
+
+  /**
+   * How long the intake keeps retrying a command while Firestore is unreachable before it nacks it;
+   * holding the message saves its delivery attempts for real failures.
+   */
+  @WithDefault("30s")
+  java.time.Duration intakeRetryWindow();
 }

@@ -18,6 +18,7 @@ import dev.orgprovisioner.provisioning.PlanApplier;
 import dev.orgprovisioner.provisioning.ProvisioningJobs;
 import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.ProvisioningSettings;
+import dev.orgprovisioner.provisioning.WarehouseAuditTrail;
 import dev.orgprovisioner.testing.CatalogFixtures;
 import dev.orgprovisioner.testing.EventSchemas;
 import dev.orgprovisioner.testing.FaultyWarehouse;
@@ -56,6 +57,7 @@ class WorkerPoolTest {
   private RecordingEventPublisher publisher;
   private ProvisioningService service;
   private WorkerPool pool;
+  private WarehouseAuditTrail audit;
 
   @BeforeAll
   static void connect() {
@@ -90,6 +92,7 @@ class WorkerPoolTest {
             retrying,
             new ProvisioningSettings(Environment.LOCAL, "EU"),
             new PlanApplier(retrying, tablePool, 8));
+    audit = new WarehouseAuditTrail(duck, "organizations", clock, 1000, Duration.ofMinutes(10));
     pool = newPool("worker-1");
     pool.start();
   }
@@ -100,6 +103,7 @@ class WorkerPoolTest {
         new ProvisioningJobs(service, clock),
         new EventFactory("//org-provisioner/test"),
         new OutboxRelay(ledger, publisher),
+        audit,
         new ExecutionSettings(
             4,
             8,
@@ -115,6 +119,7 @@ class WorkerPoolTest {
   @AfterEach
   void stop() {
     pool.close();
+    audit.close();
     duck.close();
   }
 
@@ -174,6 +179,21 @@ class WorkerPoolTest {
     assertThat(event.data()).contains("\"already_existed\":false").contains("\"tables_created\"");
     assertThat(EventSchemas.violations("org.onboarded", event.data())).isEmpty();
     await().atMost(Duration.ofSeconds(10)).until(() -> ledger.unpublished(10).isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              audit.flush();
+              return rows("org_meta_pipeline_runs", "acme") == 1;
+            });
+    assertThat(rows("org_meta_step_logs", "acme")).isEqualTo(2);
+    assertThat(
+            duck.selectRows(
+                "organizations", "org_meta_state_transitions", Map.of("org_slug", "acme"), 10))
+        .extracting(r -> r.get("from_state") + "->" + r.get("to_state"))
+        .containsExactlyInAnyOrder("QUEUED->RUNNING", "RUNNING->SUCCEEDED");
+    assertThat(rows("org_idempotency_keys", "acme")).isEqualTo(1);
+    assertThat(rows("org_pipeline_execution_queue", "acme")).isEqualTo(1);
   }
 
   @Test
