@@ -38,7 +38,7 @@ public interface ExecutionConfig {
   Duration shutdownGrace();
 
   /** Warehouse calls one job makes in parallel (e.g. creating tables). */
-  @WithDefault("8")
+  @WithDefault("10")
   int tableParallelism();
 
   /** Name of this instance in leases; defaults to the host name plus a random suffix. */

@@ -7,7 +7,10 @@ import dev.orgprovisioner.command.OrgSlug;
 import dev.orgprovisioner.command.Rejection;
 import dev.orgprovisioner.command.RejectionCode;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,6 +39,40 @@ public final class Intake {
     this.clock = clock;
   }
 
+  /** One message to take in. */
+  public record Incoming(
+      String messageId, Map<String, String> attributes, byte[] data, String orderingKey) {}
+
+  /**
+   * Decides for many messages at once, claiming all their commands in one ledger transaction.
+   * Throws {@link LedgerUnavailableException} when the ledger cannot be reached.
+   */
+  public List<IntakeDecision> handleAll(List<Incoming> messages) {
+    List<IntakeDecision> decisions = new ArrayList<>(Collections.nCopies(messages.size(), null));
+    List<CommandEnvelope> accepted = new ArrayList<>();
+    List<Integer> positions = new ArrayList<>();
+    for (int i = 0; i < messages.size(); i++) {
+      Incoming m = messages.get(i);
+      DecodeResult decoded = decoder.decode(m.attributes(), m.data(), m.orderingKey());
+      if (decoded instanceof DecodeResult.Rejected rejected) {
+        decisions.set(i, reject(m.messageId(), m.attributes(), rejected.rejection(), null));
+      } else {
+        accepted.add(((DecodeResult.Accepted) decoded).envelope());
+        positions.add(i);
+      }
+    }
+    if (!accepted.isEmpty()) {
+      List<ClaimResult> claims = ledger.claimAll(accepted, owner, clock.instant());
+      for (int j = 0; j < claims.size(); j++) {
+        Incoming m = messages.get(positions.get(j));
+        decisions.set(
+            positions.get(j),
+            decide(m.messageId(), m.attributes(), accepted.get(j), claims.get(j)));
+      }
+    }
+    return decisions;
+  }
+
   /**
    * Decides what to do with one message. Throws {@link LedgerUnavailableException} when the ledger
    * cannot be reached: the caller nacks and the message comes back.
@@ -47,7 +84,14 @@ public final class Intake {
       return reject(messageId, attributes, rejected.rejection(), null);
     }
     CommandEnvelope envelope = ((DecodeResult.Accepted) decoded).envelope();
-    ClaimResult claim = ledger.claim(envelope, owner, clock.instant());
+    return decide(messageId, attributes, envelope, ledger.claim(envelope, owner, clock.instant()));
+  }
+
+  private IntakeDecision decide(
+      String messageId,
+      Map<String, String> attributes,
+      CommandEnvelope envelope,
+      ClaimResult claim) {
     if (claim instanceof ClaimResult.Claimed c) {
       return new IntakeDecision.Enqueued(c.job());
     }

@@ -18,6 +18,14 @@ public interface Ledger {
    */
   ClaimResult claim(CommandEnvelope envelope, String owner, Instant now);
 
+  /**
+   * Claims many commands in one transaction (the intake's batching path): same semantics as {@link
+   * #claim} for each, in order, as if claimed one after another.
+   */
+  default List<ClaimResult> claimAll(List<CommandEnvelope> envelopes, String owner, Instant now) {
+    return envelopes.stream().map(e -> claim(e, owner, now)).toList();
+  }
+
   Optional<Job> job(String jobId);
 
   /** Jobs, newest first, optionally filtered by state and org; for ops and tests. */

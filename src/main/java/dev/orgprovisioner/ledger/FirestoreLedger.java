@@ -87,69 +87,147 @@ public final class FirestoreLedger implements Ledger {
 
   @Override
   public ClaimResult claim(CommandEnvelope envelope, String owner, Instant now) {
-    String keyId = keyId(envelope.scope());
-    String org = envelope.command().org().map(OrgSlug::value).orElse(null);
-    String lockKey = Job.lockKeyFor(envelope.type(), org);
-    DocumentReference keyRef = keys.document(keyId);
-    DocumentReference lockRef = locks.document(lockDocId(lockKey));
+    return claimAll(List.of(envelope), owner, now).get(0);
+  }
+
+  /** A command of the batch that gets a new job. */
+  private record NewJob(
+      CommandEnvelope envelope, String keyId, String jobId, String lockKey, boolean free) {}
+
+  /** A command of the batch whose key finished: its stored event must be read. */
+  private record FinishedKey(String jobId, String eventId) {}
+
+  @Override
+  public List<ClaimResult> claimAll(List<CommandEnvelope> envelopes, String owner, Instant now) {
+    if (envelopes.isEmpty()) {
+      return List.of();
+    }
+    Map<String, DocumentReference> refs = new java.util.LinkedHashMap<>();
+    for (CommandEnvelope e : envelopes) {
+      DocumentReference key = keys.document(keyId(e.scope()));
+      DocumentReference lock = locks.document(lockDocId(lockKeyOf(e)));
+      refs.put(key.getPath(), key);
+      refs.put(lock.getPath(), lock);
+    }
     return transaction(
-        "claim " + envelope.type().ceType(),
+        "claim " + envelopes.size() + " command(s)",
         tx -> {
-          List<DocumentSnapshot> docs = tx.getAll(keyRef, lockRef).get();
-          DocumentSnapshot key = docs.get(0);
-          DocumentSnapshot lock = docs.get(1);
-          if (key.exists() && !expired(key.getTimestamp("expires_at"), now)) {
-            String jobId = key.getString("job_id");
-            if (!envelope.fingerprint().equals(key.getString("fingerprint"))) {
-              return new ClaimResult.Conflict(jobId);
-            }
-            if ("FINISHED".equals(key.getString("state"))) {
-              DocumentSnapshot event =
-                  tx.get(outbox.document(key.getString("terminal_event_id"))).get();
-              return new ClaimResult.Finished(jobId, toEvent(event));
-            }
-            return new ClaimResult.InFlight(jobId);
+          Map<String, DocumentSnapshot> snapshots = new HashMap<>();
+          for (DocumentSnapshot snap :
+              tx.getAll(refs.values().toArray(DocumentReference[]::new)).get()) {
+            snapshots.put(snap.getReference().getPath(), snap);
           }
-          String jobId = UUID.randomUUID().toString();
-          boolean free = lockFree(lock, jobId, now);
-          Instant leaseUntil = now.plus(settings.leaseDuration());
-          Map<String, Object> job = new HashMap<>();
-          job.put("type", envelope.type().ceType());
-          job.put("org_slug", org);
-          job.put("lock_key", lockKey);
-          job.put("priority", envelope.type().priority());
-          job.put("state", free ? JobState.RUNNING.name() : JobState.QUEUED.name());
-          job.put("attempts", free ? 1 : 0);
-          job.put("next_attempt_at", ts(now));
-          job.put("lease_owner", free ? owner : null);
-          job.put("lease_expires_at", free ? ts(leaseUntil) : null);
-          job.put("command_id", envelope.id());
-          job.put("idempotency_key", envelope.idempotencyKey());
-          job.put("key_id", keyId);
-          job.put("fingerprint", envelope.fingerprint());
-          job.put("data", envelope.data());
-          job.put("attributes", envelope.attributes());
-          job.put("completed_steps", List.of());
-          job.put("created_at", ts(now));
-          job.put("updated_at", ts(now));
-          tx.set(jobs.document(jobId), job);
-          Map<String, Object> keyDoc = new HashMap<>();
-          keyDoc.put("scope", envelope.scope());
-          keyDoc.put("type", envelope.type().ceType());
-          keyDoc.put("org_slug", org);
-          keyDoc.put("idempotency_key", envelope.idempotencyKey());
-          keyDoc.put("fingerprint", envelope.fingerprint());
-          keyDoc.put("state", "IN_FLIGHT");
-          keyDoc.put("job_id", jobId);
-          keyDoc.put("created_at", ts(now));
-          // The TTL policy (deploy/) deletes the document after this time.
-          keyDoc.put("expires_at", ts(now.plus(settings.keyTtl())));
-          tx.set(keyRef, keyDoc);
-          if (free) {
-            tx.set(lockRef, lockDoc(jobId, owner, leaseUntil));
+          // Phase 1: decide every command, as if claimed one after another.
+          List<Object> outcomes = new ArrayList<>();
+          Map<String, String[]> claimedInBatch = new HashMap<>();
+          java.util.Set<String> locksTaken = new java.util.HashSet<>();
+          for (CommandEnvelope e : envelopes) {
+            String keyId = keyId(e.scope());
+            String[] earlier = claimedInBatch.get(keyId);
+            if (earlier != null) {
+              outcomes.add(
+                  e.fingerprint().equals(earlier[1])
+                      ? new ClaimResult.InFlight(earlier[0])
+                      : new ClaimResult.Conflict(earlier[0]));
+              continue;
+            }
+            DocumentSnapshot key = snapshots.get(keys.document(keyId).getPath());
+            if (key.exists() && !expired(key.getTimestamp("expires_at"), now)) {
+              String jobId = key.getString("job_id");
+              claimedInBatch.put(keyId, new String[] {jobId, key.getString("fingerprint")});
+              if (!e.fingerprint().equals(key.getString("fingerprint"))) {
+                outcomes.add(new ClaimResult.Conflict(jobId));
+              } else if ("FINISHED".equals(key.getString("state"))) {
+                outcomes.add(new FinishedKey(jobId, key.getString("terminal_event_id")));
+              } else {
+                outcomes.add(new ClaimResult.InFlight(jobId));
+              }
+              continue;
+            }
+            String jobId = UUID.randomUUID().toString();
+            String lockKey = lockKeyOf(e);
+            DocumentSnapshot lock = snapshots.get(locks.document(lockDocId(lockKey)).getPath());
+            boolean free = !locksTaken.contains(lockKey) && lockFree(lock, jobId, now);
+            if (free) {
+              locksTaken.add(lockKey);
+            }
+            claimedInBatch.put(keyId, new String[] {jobId, e.fingerprint()});
+            outcomes.add(new NewJob(e, keyId, jobId, lockKey, free));
           }
-          return new ClaimResult.Claimed(toJob(jobId, job));
+          // Phase 2: reads of stored events (Firestore wants every read before the first write).
+          List<DocumentReference> eventRefs = new ArrayList<>();
+          for (Object o : outcomes) {
+            if (o instanceof FinishedKey f) {
+              eventRefs.add(outbox.document(f.eventId()));
+            }
+          }
+          Map<String, DocumentSnapshot> events = new HashMap<>();
+          if (!eventRefs.isEmpty()) {
+            for (DocumentSnapshot snap :
+                tx.getAll(eventRefs.toArray(DocumentReference[]::new)).get()) {
+              events.put(snap.getId(), snap);
+            }
+          }
+          // Phase 3: writes.
+          List<ClaimResult> results = new ArrayList<>();
+          for (Object o : outcomes) {
+            if (o instanceof FinishedKey f) {
+              results.add(new ClaimResult.Finished(f.jobId(), toEvent(events.get(f.eventId()))));
+            } else if (o instanceof NewJob n) {
+              results.add(new ClaimResult.Claimed(createJob(tx, n, owner, now)));
+            } else {
+              results.add((ClaimResult) o);
+            }
+          }
+          return results;
         });
+  }
+
+  private static String lockKeyOf(CommandEnvelope e) {
+    return Job.lockKeyFor(e.type(), e.command().org().map(OrgSlug::value).orElse(null));
+  }
+
+  private Job createJob(Transaction tx, NewJob n, String owner, Instant now) {
+    CommandEnvelope envelope = n.envelope();
+    String org = envelope.command().org().map(OrgSlug::value).orElse(null);
+    boolean free = n.free();
+    Instant leaseUntil = now.plus(settings.leaseDuration());
+    Map<String, Object> job = new HashMap<>();
+    job.put("type", envelope.type().ceType());
+    job.put("org_slug", org);
+    job.put("lock_key", n.lockKey());
+    job.put("priority", envelope.type().priority());
+    job.put("state", free ? JobState.RUNNING.name() : JobState.QUEUED.name());
+    job.put("attempts", free ? 1 : 0);
+    job.put("next_attempt_at", ts(now));
+    job.put("lease_owner", free ? owner : null);
+    job.put("lease_expires_at", free ? ts(leaseUntil) : null);
+    job.put("command_id", envelope.id());
+    job.put("idempotency_key", envelope.idempotencyKey());
+    job.put("key_id", n.keyId());
+    job.put("fingerprint", envelope.fingerprint());
+    job.put("data", envelope.data());
+    job.put("attributes", envelope.attributes());
+    job.put("completed_steps", List.of());
+    job.put("created_at", ts(now));
+    job.put("updated_at", ts(now));
+    tx.set(jobs.document(n.jobId()), job);
+    Map<String, Object> keyDoc = new HashMap<>();
+    keyDoc.put("scope", envelope.scope());
+    keyDoc.put("type", envelope.type().ceType());
+    keyDoc.put("org_slug", org);
+    keyDoc.put("idempotency_key", envelope.idempotencyKey());
+    keyDoc.put("fingerprint", envelope.fingerprint());
+    keyDoc.put("state", "IN_FLIGHT");
+    keyDoc.put("job_id", n.jobId());
+    keyDoc.put("created_at", ts(now));
+    // The TTL policy (deploy/) deletes the document after this time.
+    keyDoc.put("expires_at", ts(now.plus(settings.keyTtl())));
+    tx.set(keys.document(n.keyId()), keyDoc);
+    if (free) {
+      tx.set(locks.document(lockDocId(n.lockKey())), lockDoc(n.jobId(), owner, leaseUntil));
+    }
+    return toJob(n.jobId(), job);
   }
 
   // ------------------------------------------------------------------ job life

@@ -1,57 +1,44 @@
 package dev.orgprovisioner.messaging;
 
 import dev.orgprovisioner.execution.Intake;
+import dev.orgprovisioner.execution.IntakeBatcher;
 import dev.orgprovisioner.execution.IntakeDecision;
-import dev.orgprovisioner.execution.LedgerUnavailableException;
 import dev.orgprovisioner.execution.WorkerPool;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * The Pub/Sub side of the intake: hands each command message to {@link Intake}, carries out its
- * decision (dispatch, re-publish, dead-letter + rejected event), and only then acks. Any failure
- * before that nacks, so Pub/Sub redelivers at once and nothing accepted is lost.
+ * The Pub/Sub side of the intake: hands each command message to {@link Intake} (through a batcher
+ * that claims concurrent messages in one transaction), carries out the decision (dispatch,
+ * re-publish, dead-letter + rejected event), and only then acks. Any failure before that nacks, so
+ * Pub/Sub redelivers at once and nothing accepted is lost.
  */
 @ApplicationScoped
 public class CommandConsumer {
 
   private static final Logger LOG = Logger.getLogger(CommandConsumer.class);
 
-  private final Intake intake;
   private final WorkerPool workers;
   private final PubSubEventPublisher publisher;
   private final MessagingConfig config;
-  private final ExecutorService pool;
-  private final KeyedSerialExecutor serial;
+  private final IntakeBatcher batcher;
+  private final KeyedSerialExecutor serial = new KeyedSerialExecutor();
 
   public CommandConsumer(
       Intake intake, WorkerPool workers, PubSubEventPublisher publisher, MessagingConfig config) {
-    this.intake = intake;
     this.workers = workers;
     this.publisher = publisher;
     this.config = config;
-    int concurrency = config.intakeConcurrency();
-    AtomicInteger n = new AtomicInteger();
-    this.pool =
-        Executors.newFixedThreadPool(
-            concurrency,
-            r -> {
-              Thread t = new Thread(r, "provisioner-intake-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    this.serial = new KeyedSerialExecutor(pool);
+    this.batcher =
+        new IntakeBatcher(intake, 100, config.intakeRetryWindow(), config.intakeConcurrency());
   }
 
   /**
@@ -68,19 +55,21 @@ public class CommandConsumer {
     return CompletableFuture.completedFuture(null);
   }
 
-  private void handle(Message<byte[]> message, PubSubIncomingMetadata meta) {
-    IntakeDecision decision;
-    try {
-      decision =
-          intake.handle(
-              meta.messageId(), meta.attributes(), message.getPayload(), meta.orderingKey());
-    } catch (RuntimeException e) {
-      LOG.warnf(
-          "Command message %s could not be taken in (attempt %d), nacking: %s",
-          meta.messageId(), meta.deliveryAttempt(), e.getMessage());
-      message.nack(e);
-      return;
-    }
+  private CompletionStage<Void> handle(Message<byte[]> message, PubSubIncomingMetadata meta) {
+    return batcher
+        .submit(
+            new Intake.Incoming(
+                meta.messageId(), meta.attributes(), message.getPayload(), meta.orderingKey()))
+        .handle(
+            (decision, failure) ->
+                failure == null
+                    ? carryOut(message, meta, decision)
+                    : failed(message, meta, failure))
+        .thenCompose(stage -> stage);
+  }
+
+  private CompletionStage<Void> carryOut(
+      Message<byte[]> message, PubSubIncomingMetadata meta, IntakeDecision decision) {
     CompletionStage<Void> done;
     if (decision instanceof IntakeDecision.Enqueued e) {
       workers.dispatch(e.job());
@@ -99,45 +88,33 @@ public class CommandConsumer {
               .deadLetter(message.getPayload(), r.deadLetterAttributes())
               .thenCompose(ok -> publisher.publish(r.event()));
     }
-    done.whenComplete(
-        (ok, failure) -> {
-          if (failure == null) {
-            message.ack();
-          } else {
-            LOG.warnf("Publishing for message %s failed, nacking: %s", meta.messageId(), failure);
-            message.nack(failure);
-          }
-        });
+    return done.handle(
+            (ok, failure) -> {
+              if (failure == null) {
+                return message.ack();
+              }
+              LOG.warnf("Publishing for message %s failed, nacking: %s", meta.messageId(), failure);
+              return message.nack(failure);
+            })
+        .thenCompose(stage -> stage);
   }
 
-  /** Runs the intake, retrying in place while the ledger is unreachable (a Firestore outage). */
-  private IntakeDecision takeIn(Message<byte[]> message, PubSubIncomingMetadata meta) {
-    long deadline = System.nanoTime() + config.intakeRetryWindow().toNanos();
-    long backoffMs = 250;
-    while (true) {
-      try {
-        return intake.handle(
-            meta.messageId(), meta.attributes(), message.getPayload(), meta.orderingKey());
-      } catch (LedgerUnavailableException e) {
-        if (System.nanoTime() + backoffMs * 1_000_000 > deadline) {
-          throw e;
-        }
-        LOG.debugf(
-            "Ledger unavailable for message %s, retrying in %d ms", meta.messageId(), backoffMs);
-        try {
-          Thread.sleep(backoffMs);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-        backoffMs = Math.min(backoffMs * 2, 4000);
-      }
+  private CompletionStage<Void> failed(
+      Message<byte[]> message, PubSubIncomingMetadata meta, Throwable failure) {
+    if (meta.deliveryAttempt() >= config.maxDeliveryAttempts()) {
+      // Pub/Sub's dead-letter policy should move it after this attempt; the emulator does not for
+      // ordered subscriptions, so the intake dead-letters it itself rather than lose it.
+      return deadLetterExhausted(message, meta, failure);
     }
+    LOG.warnf(
+        "Command message %s could not be taken in (attempt %d), nacking: %s",
+        meta.messageId(), meta.deliveryAttempt(), failure.getMessage());
+    return message.nack(failure);
   }
 
-  private void deadLetterExhausted(
-      Message<byte[]> message, PubSubIncomingMetadata meta, RuntimeException cause) {
-    Map<String, String> attributes = new java.util.LinkedHashMap<>(meta.attributes());
+  private CompletionStage<Void> deadLetterExhausted(
+      Message<byte[]> message, PubSubIncomingMetadata meta, Throwable cause) {
+    Map<String, String> attributes = new LinkedHashMap<>(meta.attributes());
     attributes.put(Intake.REJECTION_CODE, "DELIVERY_ATTEMPTS_EXHAUSTED");
     attributes.put(Intake.REJECTION_FIELD, "");
     attributes.put(
@@ -150,25 +127,14 @@ public class CommandConsumer {
     LOG.errorf(
         "Command message %s failed %d deliveries; moving it to the dead-letter topic",
         meta.messageId(), meta.deliveryAttempt());
-    publisher
+    return publisher
         .deadLetter(message.getPayload(), attributes)
-        .whenComplete(
-            (ok, failure) -> {
-              if (failure == null) {
-                message.ack();
-              } else {
-                message.nack(failure);
-              }
-            });
+        .handle((ok, failure) -> failure == null ? message.ack() : message.nack(failure))
+        .thenCompose(stage -> stage);
   }
 
   @PreDestroy
   void stop() {
-    pool.shutdown();
-    try {
-      pool.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    batcher.close();
   }
 }

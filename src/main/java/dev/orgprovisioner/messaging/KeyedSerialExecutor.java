@@ -2,27 +2,23 @@ package dev.orgprovisioner.messaging;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
- * Runs tasks on a shared pool, one at a time per key and in submission order, so messages of one
- * ordering key (one org) are handled in the order Pub/Sub delivered them while different orgs
- * proceed in parallel.
+ * Chains asynchronous tasks one after another per key, so messages of one ordering key (one org)
+ * are handled in the order Pub/Sub delivered them while different orgs proceed concurrently. No
+ * thread waits: each task starts when the previous one of its key completed.
  */
 final class KeyedSerialExecutor {
 
-  private final Executor pool;
   private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
 
-  KeyedSerialExecutor(Executor pool) {
-    this.pool = pool;
-  }
-
   /** Runs {@code task} after every earlier task of the same key; an empty key is unordered. */
-  CompletableFuture<Void> submit(String key, Runnable task) {
+  CompletableFuture<Void> submit(String key, Supplier<CompletionStage<Void>> task) {
     if (key == null || key.isEmpty()) {
-      return CompletableFuture.runAsync(task, pool);
+      return task.get().toCompletableFuture();
     }
     CompletableFuture<Void> next =
         tails.compute(
@@ -30,7 +26,7 @@ final class KeyedSerialExecutor {
             (k, previous) ->
                 (previous == null ? CompletableFuture.<Void>completedFuture(null) : previous)
                     .handle((ok, error) -> null)
-                    .thenRunAsync(task, pool));
+                    .thenCompose(ignored -> task.get()));
     next.whenComplete((ok, error) -> tails.remove(key, next));
     return next;
   }

@@ -60,7 +60,7 @@ class OnboardingBenchmark {
     List<Long> sequential = new ArrayList<>();
     int calls = 0;
     for (int i = 0; i < 3; i++) {
-      Run p = provision("bench_p" + i, 8);
+      Run p = provision("bench_p" + i, 10);
       Run s = provision("bench_s" + i, 1);
       ours.add(p.millis());
       sequential.add(s.millis());
@@ -81,12 +81,12 @@ class OnboardingBenchmark {
             + tables
             + " tables, "
             + views
-            + " views) applied with 8"
+            + " views) applied with 10"
             + " parallel table calls vs one call at a time; median of 3 runs each.",
         List.of(
             "| mode | runs (ms) | median (ms) |",
             "|---|---|---|",
-            "| ours (parallel 8) | " + ours + " | " + oursMedian + " |",
+            "| ours (parallel 10) | " + ours + " | " + oursMedian + " |",
             "| sequential | " + sequential + " | " + seqMedian + " |",
             "",
             String.format("Ratio sequential / ours: %.1f×", (double) seqMedian / oursMedian),

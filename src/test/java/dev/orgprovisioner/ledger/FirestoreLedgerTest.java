@@ -194,6 +194,34 @@ class FirestoreLedgerTest {
   }
 
   @Test
+  void batchClaim_treatsItsCommandsAsIfClaimedOneAfterAnother() {
+    CommandEnvelope first = onboard("batch", "b1", "Batch");
+    CommandEnvelope duplicate = onboard("batch", "b1", "Batch");
+    CommandEnvelope reused = onboard("batch", "b1", "Other Name");
+    CommandEnvelope sameOrg = onboard("batch", "b2", "Batch");
+    CommandEnvelope otherOrg = onboard("other_batch", "b3", "Other");
+
+    List<ClaimResult> results =
+        ledger.claimAll(List.of(first, duplicate, reused, sameOrg, otherOrg), "w", now);
+
+    assertThat(results.get(0))
+        .isInstanceOfSatisfying(
+            ClaimResult.Claimed.class,
+            c -> assertThat(c.job().state()).isEqualTo(JobState.RUNNING));
+    String firstJob = ((ClaimResult.Claimed) results.get(0)).job().id();
+    assertThat(results.get(1)).isEqualTo(new ClaimResult.InFlight(firstJob));
+    assertThat(results.get(2)).isEqualTo(new ClaimResult.Conflict(firstJob));
+    assertThat(results.get(3))
+        .isInstanceOfSatisfying(
+            ClaimResult.Claimed.class, c -> assertThat(c.job().state()).isEqualTo(JobState.QUEUED));
+    assertThat(results.get(4))
+        .isInstanceOfSatisfying(
+            ClaimResult.Claimed.class,
+            c -> assertThat(c.job().state()).isEqualTo(JobState.RUNNING));
+    assertThat(ledger.jobs(null, "batch", 10)).hasSize(2);
+  }
+
+  @Test
   void twentyConcurrentClaimsOfOneKey_haveExactlyOneWinner() throws Exception {
     CommandEnvelope cmd = onboard("race", "same-key", "Race Inc");
     int threads = 20;

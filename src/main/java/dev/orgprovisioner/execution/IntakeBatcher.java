@@ -1,0 +1,123 @@
+package dev.orgprovisioner.execution;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Groups concurrently arriving messages so their idempotency claims share one ledger transaction: a
+ * lone message is claimed at once, and under load each transaction claims up to {@code maxBatch}.
+ * While the ledger is unreachable a batch is retried in place for up to {@code retryWindow} (the
+ * messages stay leased), then its messages fail and are nacked.
+ */
+public final class IntakeBatcher implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(IntakeBatcher.class.getName());
+
+  private record Request(Intake.Incoming message, CompletableFuture<IntakeDecision> result) {}
+
+  private final Intake intake;
+  private final int maxBatch;
+  private final Duration retryWindow;
+  private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private volatile boolean running = true;
+
+  public IntakeBatcher(Intake intake, int maxBatch, Duration retryWindow, int threadCount) {
+    this.intake = intake;
+    this.maxBatch = maxBatch;
+    this.retryWindow = retryWindow;
+    AtomicInteger n = new AtomicInteger();
+    for (int i = 0; i < threadCount; i++) {
+      Thread t = new Thread(this::loop, "provisioner-intake-" + n.incrementAndGet());
+      t.setDaemon(true);
+      t.start();
+      threads.add(t);
+    }
+  }
+
+  /** Queues one message; the future completes with its decision, or fails (→ nack). */
+  public CompletableFuture<IntakeDecision> submit(Intake.Incoming message) {
+    CompletableFuture<IntakeDecision> result = new CompletableFuture<>();
+    if (!running) {
+      result.completeExceptionally(new IllegalStateException("intake is shutting down"));
+      return result;
+    }
+    queue.add(new Request(message, result));
+    return result;
+  }
+
+  private void loop() {
+    while (running) {
+      Request first;
+      try {
+        first = queue.poll(200, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (first == null) {
+        continue;
+      }
+      List<Request> batch = new ArrayList<>();
+      batch.add(first);
+      queue.drainTo(batch, maxBatch - 1);
+      process(batch);
+    }
+  }
+
+  private void process(List<Request> batch) {
+    List<Intake.Incoming> messages = batch.stream().map(Request::message).toList();
+    long deadline = System.nanoTime() + retryWindow.toNanos();
+    long backoffMs = 250;
+    while (true) {
+      try {
+        List<IntakeDecision> decisions = intake.handleAll(messages);
+        for (int i = 0; i < batch.size(); i++) {
+          batch.get(i).result().complete(decisions.get(i));
+        }
+        return;
+      } catch (LedgerUnavailableException e) {
+        if (!running || System.nanoTime() + backoffMs * 1_000_000 > deadline) {
+          batch.forEach(r -> r.result().completeExceptionally(e));
+          return;
+        }
+        LOG.log(Level.FINE, "Ledger unavailable, retrying a batch of {0}", batch.size());
+        try {
+          Thread.sleep(backoffMs);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          batch.forEach(r -> r.result().completeExceptionally(e));
+          return;
+        }
+        backoffMs = Math.min(backoffMs * 2, 4000);
+      } catch (RuntimeException e) {
+        batch.forEach(r -> r.result().completeExceptionally(e));
+        return;
+      }
+    }
+  }
+
+  /** Stops taking messages; those still queued fail, so they are nacked and redelivered. */
+  @Override
+  public void close() {
+    running = false;
+    for (Thread t : threads) {
+      try {
+        t.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    List<Request> left = new ArrayList<>();
+    queue.drainTo(left);
+    left.forEach(
+        r -> r.result().completeExceptionally(new IllegalStateException("intake stopped")));
+  }
+}

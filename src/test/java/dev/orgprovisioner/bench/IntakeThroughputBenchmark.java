@@ -1,0 +1,206 @@
+package dev.orgprovisioner.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.api.gax.core.InstantiatingExecutorProvider;
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.pubsub.v1.MessageReceiver;
+import com.google.cloud.pubsub.v1.Publisher;
+import com.google.cloud.pubsub.v1.Subscriber;
+import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
+import com.google.cloud.pubsub.v1.TopicAdminClient;
+import com.google.protobuf.ByteString;
+import com.google.pubsub.v1.ProjectSubscriptionName;
+import com.google.pubsub.v1.PubsubMessage;
+import com.google.pubsub.v1.Subscription;
+import com.google.pubsub.v1.TopicName;
+import dev.orgprovisioner.command.CommandDecoder;
+import dev.orgprovisioner.execution.EventFactory;
+import dev.orgprovisioner.execution.Intake;
+import dev.orgprovisioner.execution.IntakeBatcher;
+import dev.orgprovisioner.execution.IntakeDecision;
+import dev.orgprovisioner.ledger.FirestoreLedger;
+import dev.orgprovisioner.messaging.PubSubTransport;
+import dev.orgprovisioner.testing.SharedEmulators;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Intake throughput (decode + validate + idempotency claim with job creation in Firestore + ack)
+ * against a bare subscriber that only acks, on the same emulator, topic and messages.
+ */
+@Tag("bench")
+class IntakeThroughputBenchmark {
+
+  private static final int COMMANDS = Integer.getInteger("bench.intake.commands", 10_000);
+  private static final int ORGS = Integer.getInteger("bench.intake.orgs", 1_000);
+  private static final int THREADS = 8;
+
+  @Test
+  void intakeVersusAckOnlySubscriber() throws Exception {
+    String project = SharedEmulators.PROJECT;
+    String topic = "bench-intake-" + UUID.randomUUID().toString().substring(0, 8);
+    String bare = topic + "-bare";
+    String ours = topic + "-intake";
+    try (PubSubTransport transport =
+            PubSubTransport.create(Optional.of(SharedEmulators.pubSub().hostPort()));
+        TopicAdminClient topics = transport.topicAdmin();
+        SubscriptionAdminClient subs = transport.subscriptionAdmin();
+        Firestore db = SharedEmulators.firestoreClient()) {
+      topics.createTopic(TopicName.of(project, topic));
+      for (String s : List.of(bare, ours)) {
+        subs.createSubscription(
+            Subscription.newBuilder()
+                .setName(ProjectSubscriptionName.of(project, s).toString())
+                .setTopic(TopicName.of(project, topic).toString())
+                .setEnableMessageOrdering(true)
+                .setAckDeadlineSeconds(60)
+                .build());
+      }
+      publish(transport, TopicName.of(project, topic));
+
+      long bareMs = drain(transport, ProjectSubscriptionName.of(project, bare), (m, c) -> c.ack());
+
+      CommandDecoder decoder = CommandDecoder.fromClasspath(getClass().getClassLoader(), 64 * 1024);
+      FirestoreLedger ledger =
+          new FirestoreLedger(
+              db,
+              new FirestoreLedger.Settings(
+                  "bench" + UUID.randomUUID().toString().substring(0, 6) + "_",
+                  Duration.ofDays(7),
+                  Duration.ofSeconds(60),
+                  20,
+                  Duration.ofSeconds(30)));
+      Intake intake =
+          new Intake(decoder, ledger, new EventFactory("//bench"), "bench", Clock.systemUTC());
+      AtomicInteger accepted = new AtomicInteger();
+      long oursMs;
+      // The same batching path as CommandConsumer: concurrent claims share one transaction.
+      try (IntakeBatcher batcher = new IntakeBatcher(intake, 100, Duration.ofSeconds(30), 4)) {
+        oursMs =
+            drain(
+                transport,
+                ProjectSubscriptionName.of(project, ours),
+                (m, c) ->
+                    batcher
+                        .submit(
+                            new Intake.Incoming(
+                                m.getMessageId(),
+                                m.getAttributesMap(),
+                                m.getData().toByteArray(),
+                                m.getOrderingKey()))
+                        .whenComplete(
+                            (d, failure) -> {
+                              if (d instanceof IntakeDecision.Enqueued) {
+                                accepted.incrementAndGet();
+                              }
+                              if (failure == null) {
+                                c.ack();
+                              } else {
+                                c.nack();
+                              }
+                            }));
+      }
+
+      double bareRate = COMMANDS * 1000.0 / bareMs;
+      double oursRate = COMMANDS * 1000.0 / oursMs;
+      BenchReport.write(
+          "intake-throughput",
+          "Intake throughput: " + COMMANDS + " commands over " + ORGS + " orgs",
+          "Commands pre-published to one topic (ordering key = org) with two ordered"
+              + " subscriptions; each drained by a StreamingPull subscriber with "
+              + THREADS
+              + " callback threads: one only acks, the other runs the intake (decode, JSON"
+              + " Schema validation, Firestore transaction creating the idempotency key and"
+              + " the job) and then acks. Pub/Sub and Firestore emulators on the same 2 cores.",
+          List.of(
+              "| subscriber | time (ms) | commands/s |",
+              "|---|---|---|",
+              String.format("| ack only | %d | %.0f |", bareMs, bareRate),
+              String.format("| intake | %d | %.0f |", oursMs, oursRate),
+              "",
+              String.format("Ratio intake / ack-only: %.2f (target ≥ 0.3)", oursRate / bareRate),
+              "Jobs created: " + accepted.get() + " (redelivered duplicates were recognised)"));
+      assertThat(accepted.get()).isEqualTo(COMMANDS);
+    }
+  }
+
+  private void publish(PubSubTransport transport, TopicName topic) throws Exception {
+    Publisher publisher = transport.publisher(topic).setEnableMessageOrdering(true).build();
+    try {
+      List<com.google.api.core.ApiFuture<String>> futures = new ArrayList<>();
+      for (int i = 0; i < COMMANDS; i++) {
+        String org = String.format("bench_org_%04d", i % ORGS);
+        String data =
+            "{\"org_slug\":\"" + org + "\",\"options\":{\"dry_run\":" + (i % 2 == 0) + "}}";
+        futures.add(
+            publisher.publish(
+                PubsubMessage.newBuilder()
+                    .setData(ByteString.copyFrom(data, StandardCharsets.UTF_8))
+                    .putAllAttributes(
+                        Map.of(
+                            "ce-specversion", "1.0",
+                            "ce-type", "org.sync.requested",
+                            "ce-id", "bench-" + i,
+                            "ce-source", "//bench"))
+                    .setOrderingKey(org)
+                    .build()));
+      }
+      for (var f : futures) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      publisher.shutdown();
+      publisher.awaitTermination(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Runs {@code work} on every message until each distinct command has been acked once. */
+  private long drain(PubSubTransport transport, ProjectSubscriptionName sub, MessageReceiver work)
+      throws Exception {
+    CountDownLatch done = new CountDownLatch(COMMANDS);
+    java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    MessageReceiver counting =
+        (m, c) ->
+            work.receiveMessage(
+                m,
+                new com.google.cloud.pubsub.v1.AckReplyConsumer() {
+                  @Override
+                  public void ack() {
+                    c.ack();
+                    if (seen.add(m.getAttributesMap().get("ce-id"))) {
+                      done.countDown();
+                    }
+                  }
+
+                  @Override
+                  public void nack() {
+                    c.nack();
+                  }
+                });
+    Subscriber subscriber =
+        transport
+            .subscriber(sub, counting)
+            .setExecutorProvider(
+                InstantiatingExecutorProvider.newBuilder().setExecutorThreadCount(THREADS).build())
+            .build();
+    long start = System.nanoTime();
+    subscriber.startAsync().awaitRunning();
+    boolean finished = done.await(10, TimeUnit.MINUTES);
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    subscriber.stopAsync().awaitTerminated(30, TimeUnit.SECONDS);
+    assertThat(finished).as("all messages handled").isTrue();
+    return ms;
+  }
+}
