@@ -11,12 +11,12 @@ import java.util.function.Supplier;
  * are handled in the order Pub/Sub delivered them while different orgs proceed concurrently. No
  * thread waits: each task starts when the previous one of its key completed.
  */
-final class KeyedSerialExecutor {
+public final class KeyedSerialExecutor {
 
   private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
 
   /** Runs {@code task} after every earlier task of the same key; an empty key is unordered. */
-  CompletableFuture<Void> submit(String key, Supplier<CompletionStage<Void>> task) {
+  public CompletableFuture<Void> submit(String key, Supplier<CompletionStage<Void>> task) {
     if (key == null || key.isEmpty()) {
       return task.get().toCompletableFuture();
     }

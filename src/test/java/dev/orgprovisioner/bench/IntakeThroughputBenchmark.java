@@ -20,6 +20,7 @@ import dev.orgprovisioner.execution.Intake;
 import dev.orgprovisioner.execution.IntakeBatcher;
 import dev.orgprovisioner.execution.IntakeDecision;
 import dev.orgprovisioner.ledger.FirestoreLedger;
+import dev.orgprovisioner.messaging.KeyedSerialExecutor;
 import dev.orgprovisioner.messaging.PubSubTransport;
 import dev.orgprovisioner.testing.SharedEmulators;
 import java.nio.charset.StandardCharsets;
@@ -85,32 +86,38 @@ class IntakeThroughputBenchmark {
       Intake intake =
           new Intake(decoder, ledger, new EventFactory("//bench"), "bench", Clock.systemUTC());
       AtomicInteger accepted = new AtomicInteger();
+      // The same path as CommandConsumer: messages of one org one after another (the consumer's
+      // keyed executor), concurrent claims of different orgs sharing one transaction.
+      KeyedSerialExecutor serial = new KeyedSerialExecutor();
       long oursMs;
-      // The same batching path as CommandConsumer: concurrent claims share one transaction.
       try (IntakeBatcher batcher = new IntakeBatcher(intake, 100, Duration.ofSeconds(30), 4)) {
         oursMs =
             drain(
                 transport,
                 ProjectSubscriptionName.of(project, ours),
                 (m, c) ->
-                    batcher
-                        .submit(
-                            new Intake.Incoming(
-                                m.getMessageId(),
-                                m.getAttributesMap(),
-                                m.getData().toByteArray(),
-                                m.getOrderingKey()))
-                        .whenComplete(
-                            (d, failure) -> {
-                              if (d instanceof IntakeDecision.Enqueued) {
-                                accepted.incrementAndGet();
-                              }
-                              if (failure == null) {
-                                c.ack();
-                              } else {
-                                c.nack();
-                              }
-                            }));
+                    serial.submit(
+                        m.getOrderingKey(),
+                        () ->
+                            batcher
+                                .submit(
+                                    new Intake.Incoming(
+                                        m.getMessageId(),
+                                        m.getAttributesMap(),
+                                        m.getData().toByteArray(),
+                                        m.getOrderingKey()))
+                                .handle(
+                                    (d, failure) -> {
+                                      if (d instanceof IntakeDecision.Enqueued) {
+                                        accepted.incrementAndGet();
+                                      }
+                                      if (failure == null) {
+                                        c.ack();
+                                      } else {
+                                        c.nack();
+                                      }
+                                      return null;
+                                    })));
       }
 
       double bareRate = COMMANDS * 1000.0 / bareMs;

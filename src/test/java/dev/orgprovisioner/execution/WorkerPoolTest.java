@@ -263,32 +263,47 @@ class WorkerPoolTest {
   }
 
   @Test
-  void sameOrgTwice_runsOneAfterTheOther() {
+  void twoOnboardCommandsForOneOrg_runOneAfterTheOther() {
     Job first = submit(onboard("serial", "s1"), "worker-1", clock.instant());
-    CommandEnvelope sync =
-        ((DecodeResult.Accepted)
-                DECODER.decode(
-                    Map.of(
-                        "ce-specversion",
-                        "1.0",
-                        "ce-type",
-                        "org.sync.requested",
-                        "ce-id",
-                        "s2",
-                        "ce-source",
-                        "t"),
-                    "{\"org_slug\":\"serial\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    "serial"))
-            .envelope();
-    Job second = submit(sync, "worker-1", clock.instant());
+    Job second = submit(onboard("serial", "s2"), "worker-1", clock.instant());
 
+    assertThat(first.state()).isEqualTo(JobState.RUNNING);
     assertThat(second.state()).isEqualTo(JobState.QUEUED);
     Job a = awaitTerminal(first.id());
     Job b = awaitTerminal(second.id());
 
     assertThat(a.state()).isEqualTo(JobState.SUCCEEDED);
     assertThat(b.state()).isEqualTo(JobState.SUCCEEDED);
+    // The second was claimed only after the first released the org.
+    assertThat(b.attempts()).isEqualTo(1);
     assertThat(b.updatedAt()).isAfterOrEqualTo(a.updatedAt());
+    assertThat(rows("org_profiles", "serial")).isEqualTo(1);
+  }
+
+  @Test
+  void syncDryRun_answersWithThePlanAndChangesNothing() {
+    service.bootstrap(false);
+    CommandEnvelope sync =
+        ((DecodeResult.Accepted)
+                DECODER.decode(
+                    Map.of(
+                        "ce-specversion", "1.0",
+                        "ce-type", "org.sync.requested",
+                        "ce-id", "dry-1",
+                        "ce-source", "t"),
+                    "{\"org_slug\":\"dry_org\",\"options\":{\"dry_run\":true}}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "dry_org"))
+            .envelope();
+
+    Job job = awaitTerminal(submit(sync, "worker-1", clock.instant()).id());
+
+    assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(duck.snapshot("dry_org_local")).isEmpty();
+    await().atMost(Duration.ofSeconds(10)).until(() -> publisher.events("org.synced").size() == 1);
+    String data = publisher.events("org.synced").get(0).data();
+    assertThat(data).contains("\"dry_run\":true").contains("create dataset dry_org_local");
+    assertThat(EventSchemas.violations("org.synced", data)).isEmpty();
   }
 
   @Test
