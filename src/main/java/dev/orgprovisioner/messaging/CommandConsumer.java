@@ -38,7 +38,11 @@ public class CommandConsumer {
     this.publisher = publisher;
     this.config = config;
     this.batcher =
-        new IntakeBatcher(intake, 100, config.intakeRetryWindow(), config.intakeConcurrency());
+        new IntakeBatcher(
+            intake,
+            100,
+            java.time.Duration.ofSeconds(config.intakeRetryWindowSeconds()),
+            config.intakeConcurrency());
   }
 
   /**

@@ -65,6 +65,6 @@ public interface MessagingConfig {
    * How long the intake keeps retrying a command while Firestore is unreachable before it nacks it;
    * holding the message saves its delivery attempts for real failures.
    */
-  @WithDefault("30s")
-  java.time.Duration intakeRetryWindow();
+  @WithDefault("30")
+  int intakeRetryWindowSeconds();
 }
