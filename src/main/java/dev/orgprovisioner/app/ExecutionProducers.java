@@ -76,14 +76,17 @@ public class ExecutionProducers {
   @Produces
   @Singleton
   Ledger ledger(Firestore firestore, LedgerConfig config) {
-    return new FirestoreLedger(
-        firestore,
-        new FirestoreLedger.Settings(
-            config.collectionPrefix(),
-            config.keyTtl(),
-            config.leaseDuration(),
-            config.transactionAttempts(),
-            config.callTimeout()));
+    return new FirestoreLedger(firestore, ledgerSettings(config));
+  }
+
+  /** The ledger's settings from configuration. */
+  public static FirestoreLedger.Settings ledgerSettings(LedgerConfig config) {
+    return new FirestoreLedger.Settings(
+        config.collectionPrefix(),
+        config.keyTtl(),
+        config.leaseDuration(),
+        config.transactionAttempts(),
+        config.callTimeout());
   }
 
   @Produces

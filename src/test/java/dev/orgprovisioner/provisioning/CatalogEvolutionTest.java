@@ -47,6 +47,18 @@ class CatalogEvolutionTest {
         CatalogLoader.load(CatalogSource.directory(catalogRoot)), warehouse, SETTINGS);
   }
 
+  private Column usageDailyColumn(String name) {
+    return Column.find(
+            warehouse
+                .snapshot("acme_local")
+                .orElseThrow()
+                .table("usage_daily")
+                .orElseThrow()
+                .columns(),
+            name)
+        .orElseThrow();
+  }
+
   @Test
   void newNullableColumn_isPlannedAppliedAndThenANoop() {
     Path release2 = CatalogFixtures.copy(CatalogFixtures.MINIMAL, tmp);
@@ -64,16 +76,7 @@ class CatalogEvolutionTest {
     assertThat(first.applied()).containsExactly("add columns [region] to acme_local.usage_daily");
     assertThat(second.applied()).isEmpty();
     assertThat(second.plan().status()).isEqualTo(SyncStatus.SYNCED);
-    Column region =
-        Column.find(
-                warehouse
-                    .snapshot("acme_local")
-                    .orElseThrow()
-                    .table("usage_daily")
-                    .orElseThrow()
-                    .columns(),
-                "region")
-            .orElseThrow();
+    Column region = usageDailyColumn("region");
     assertThat(region.type()).isEqualTo(FieldType.STRING);
   }
 
@@ -93,16 +96,7 @@ class CatalogEvolutionTest {
     assertThat(result.plan().nonAdditive())
         .extracting(d -> d.kind())
         .containsExactly(DifferenceKind.COLUMN_TYPE_CHANGED);
-    Column amount =
-        Column.find(
-                warehouse
-                    .snapshot("acme_local")
-                    .orElseThrow()
-                    .table("usage_daily")
-                    .orElseThrow()
-                    .columns(),
-                "amount")
-            .orElseThrow();
+    Column amount = usageDailyColumn("amount");
     assertThat(amount.type()).isEqualTo(FieldType.NUMERIC);
   }
 

@@ -1,6 +1,7 @@
 package dev.orgprovisioner.testing;
 
 import com.google.cloud.firestore.Firestore;
+import dev.orgprovisioner.app.ExecutionProducers;
 import dev.orgprovisioner.app.LedgerConfig;
 import dev.orgprovisioner.execution.Ledger;
 import dev.orgprovisioner.ledger.FirestoreLedger;
@@ -19,13 +20,6 @@ public class TestLedgerProducer {
   @Priority(1)
   Ledger ledger(Firestore firestore, LedgerConfig config) {
     return new FaultInjectingLedger(
-        new FirestoreLedger(
-            firestore,
-            new FirestoreLedger.Settings(
-                config.collectionPrefix(),
-                config.keyTtl(),
-                config.leaseDuration(),
-                config.transactionAttempts(),
-                config.callTimeout())));
+        new FirestoreLedger(firestore, ExecutionProducers.ledgerSettings(config)));
   }
 }
