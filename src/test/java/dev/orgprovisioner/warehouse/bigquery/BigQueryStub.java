@@ -52,8 +52,12 @@ import java.util.zip.GZIPInputStream;
  */
 public final class BigQueryStub implements AutoCloseable {
 
-  /** One request as received: method (after any override), path, query parameters, JSON body. */
-  public record Request(String method, String path, Map<String, String> query, JsonNode body) {
+  /**
+   * One request as received: method (after any override), path, query parameters, decoded JSON
+   * body, and whether the body came gzip-compressed.
+   */
+  public record Request(
+      String method, String path, Map<String, String> query, JsonNode body, boolean gzipped) {
     public boolean is(String m, String pathRegex) {
       return method.equals(m) && path.matches(pathRegex);
     }
@@ -237,11 +241,17 @@ public final class BigQueryStub implements AutoCloseable {
       if (override != null && method.equals("POST")) {
         method = override.toUpperCase(Locale.ROOT);
       }
-      byte[] raw = readBody(ex);
+      String encoding = ex.getRequestHeaders().getFirst("Content-Encoding");
+      boolean gzipped = encoding != null && encoding.toLowerCase(Locale.ROOT).contains("gzip");
+      byte[] raw = readBody(ex, gzipped);
       JsonNode body = raw.length == 0 ? null : json.readTree(raw);
       Request req =
           new Request(
-              method, ex.getRequestURI().getPath(), query(ex.getRequestURI().getRawQuery()), body);
+              method,
+              ex.getRequestURI().getPath(),
+              query(ex.getRequestURI().getRawQuery()),
+              body,
+              gzipped);
       requests.add(req);
       Object response;
       int status = 200;
@@ -287,10 +297,9 @@ public final class BigQueryStub implements AutoCloseable {
     void write(JsonGenerator g) throws IOException;
   }
 
-  private static byte[] readBody(HttpExchange ex) throws IOException {
+  private static byte[] readBody(HttpExchange ex, boolean gzipped) throws IOException {
     InputStream in = ex.getRequestBody();
-    String encoding = ex.getRequestHeaders().getFirst("Content-Encoding");
-    if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("gzip")) {
+    if (gzipped) {
       in = new GZIPInputStream(in);
     }
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
