@@ -100,6 +100,7 @@ class BigQueryRequestShapeTest {
             r -> {
               assertThat(r.method()).isEqualTo("POST");
               assertThat(r.path()).isEqualTo(API + "/datasets");
+              assertThat(r.gzipped()).as("the client gzips bodies; the stub decodes them").isTrue();
             });
     assertThat(stub.requests().get(0).body())
         .isEqualTo(
