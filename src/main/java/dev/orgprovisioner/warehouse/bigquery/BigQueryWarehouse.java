@@ -1,5 +1,8 @@
 package dev.orgprovisioner.warehouse.bigquery;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.api.gax.paging.Page;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.ServiceOptions;
@@ -56,7 +59,6 @@ import dev.orgprovisioner.warehouse.bigquery.InformationSchema.TableRow;
 import dev.orgprovisioner.warehouse.bigquery.InformationSchema.View;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,6 +84,7 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
   static final int DATASETS_PER_QUERY = 10_000;
 
   private static final long MILLIS_PER_DAY = 86_400_000L;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final BigQuery bigquery;
   private final BigQuerySettings settings;
@@ -195,92 +198,126 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
       List<String> chunk = names.subList(i, Math.min(names.size(), i + DATASETS_PER_QUERY));
       Map<String, QueryParameterValue> params =
           Map.of("datasets", QueryParameterValue.array(chunk.toArray(new String[0]), String.class));
-      Map<View, CompletableFuture<List<FieldValueList>>> futures = new EnumMap<>(View.class);
-      for (View view : View.values()) {
-        futures.put(
-            view, CompletableFuture.supplyAsync(() -> metadataQuery(view, location, params), pool));
-      }
-      Map<View, List<FieldValueList>> results = new EnumMap<>(View.class);
-      futures.forEach((view, f) -> results.put(view, join(f)));
-      results.get(View.SCHEMATA).forEach(r -> rows.schemata().add(schemaRow(r)));
-      results
-          .get(View.SCHEMATA_OPTIONS)
-          .forEach(
+      // Rows are mapped page by page: a fleet's COLUMN_FIELD_PATHS runs to hundreds of thousands.
+      var schemata = read(View.SCHEMATA, location, params, BigQueryWarehouse::schemaRow);
+      var schemaOptions =
+          read(
+              View.SCHEMATA_OPTIONS,
+              location,
+              params,
               r ->
-                  rows.schemaOptions()
-                      .add(
-                          new OptionRow(
-                              str(r, "schema_name"),
-                              null,
-                              str(r, "option_name"),
-                              str(r, "option_value"))));
-      results
-          .get(View.TABLES)
-          .forEach(
+                  new OptionRow(
+                      str(r, "schema_name"), null, str(r, "option_name"), str(r, "option_value")));
+      var tables =
+          read(
+              View.TABLES,
+              location,
+              params,
               r ->
-                  rows.tables()
-                      .add(
-                          new TableRow(
-                              str(r, "table_schema"),
-                              str(r, "table_name"),
-                              str(r, "table_type"),
-                              str(r, "partition_by"))));
-      results
-          .get(View.TABLE_OPTIONS)
-          .forEach(
+                  new TableRow(
+                      str(r, "table_schema"),
+                      str(r, "table_name"),
+                      str(r, "table_type"),
+                      str(r, "partition_by")));
+      var tableOptions =
+          read(
+              View.TABLE_OPTIONS,
+              location,
+              params,
               r ->
-                  rows.tableOptions()
-                      .add(
-                          new OptionRow(
-                              str(r, "table_schema"),
-                              str(r, "table_name"),
-                              str(r, "option_name"),
-                              str(r, "option_value"))));
-      results
-          .get(View.COLUMNS)
-          .forEach(
-              r ->
-                  rows.columns()
-                      .add(
-                          new ColumnRow(
-                              str(r, "table_schema"),
-                              str(r, "table_name"),
-                              str(r, "column_name"),
-                              r.get("ordinal_position").getLongValue(),
-                              !"NO".equalsIgnoreCase(str(r, "is_nullable")),
-                              "YES".equalsIgnoreCase(str(r, "is_system_defined")),
-                              "YES".equalsIgnoreCase(str(r, "is_partitioning_column")),
-                              r.get("clustering_ordinal_position").isNull()
-                                  ? null
-                                  : r.get("clustering_ordinal_position").getLongValue())));
-      results
-          .get(View.COLUMN_FIELD_PATHS)
-          .forEach(
-              r ->
-                  rows.fieldPaths()
-                      .add(
-                          new FieldPathRow(
-                              str(r, "table_schema"),
-                              str(r, "table_name"),
-                              str(r, "field_path"),
-                              str(r, "data_type"),
-                              str(r, "description"))));
+                  new OptionRow(
+                      str(r, "table_schema"),
+                      str(r, "table_name"),
+                      str(r, "option_name"),
+                      str(r, "option_value")));
+      var columns = read(View.COLUMNS, location, params, BigQueryWarehouse::columnRows);
+      var fieldPaths =
+          read(View.COLUMN_FIELD_PATHS, location, params, BigQueryWarehouse::fieldPathRows);
+      rows.schemata().addAll(join(schemata));
+      rows.schemaOptions().addAll(join(schemaOptions));
+      rows.tables().addAll(join(tables));
+      rows.tableOptions().addAll(join(tableOptions));
+      join(columns).forEach(rows.columns()::addAll);
+      join(fieldPaths).forEach(rows.fieldPaths()::addAll);
     }
     return rows;
   }
 
-  private List<FieldValueList> metadataQuery(
-      View view, String location, Map<String, QueryParameterValue> params) {
+  private <T> CompletableFuture<List<T>> read(
+      View view,
+      String location,
+      Map<String, QueryParameterValue> params,
+      Function<FieldValueList, T> mapper) {
+    return CompletableFuture.supplyAsync(() -> metadataQuery(view, location, params, mapper), pool);
+  }
+
+  private <T> List<T> metadataQuery(
+      View view,
+      String location,
+      Map<String, QueryParameterValue> params,
+      Function<FieldValueList, T> mapper) {
     String what = "read " + InformationSchema.region(location) + " INFORMATION_SCHEMA." + view;
     try {
-      List<FieldValueList> out = new ArrayList<>();
-      query(what, view.sql(project(), location), location, params).iterateAll().forEach(out::add);
+      List<T> out = new ArrayList<>();
+      TableResult result = query(what, view.sql(project(), location), location, params);
+      try {
+        result.iterateAll().forEach(r -> out.add(mapper.apply(r)));
+      } catch (BigQueryException e) {
+        throw BigQueryErrors.map(what, e); // a later result page failed
+      }
       return out;
     } catch (WarehouseException e) {
       if (e.kind() == Kind.NOT_FOUND) {
         return List.of(); // no dataset of this project in that region
       }
       throw e;
+    }
+  }
+
+  /** One table's columns, aggregated as a JSON array by the COLUMNS query. */
+  private static List<ColumnRow> columnRows(FieldValueList r) {
+    String ds = str(r, "table_schema");
+    String table = str(r, "table_name");
+    List<ColumnRow> out = new ArrayList<>();
+    for (JsonNode c : json(str(r, "columns"))) {
+      JsonNode clustering = c.path("clustering_ordinal_position");
+      out.add(
+          new ColumnRow(
+              ds,
+              table,
+              c.path("column_name").asText(),
+              c.path("ordinal_position").asLong(),
+              !"NO".equalsIgnoreCase(c.path("is_nullable").asText()),
+              "YES".equalsIgnoreCase(c.path("is_system_defined").asText()),
+              "YES".equalsIgnoreCase(c.path("is_partitioning_column").asText()),
+              clustering.isNumber() || clustering.isTextual() ? clustering.asLong() : null));
+    }
+    return out;
+  }
+
+  /** One table's field paths, aggregated as a JSON array by the COLUMN_FIELD_PATHS query. */
+  private static List<FieldPathRow> fieldPathRows(FieldValueList r) {
+    String ds = str(r, "table_schema");
+    String table = str(r, "table_name");
+    List<FieldPathRow> out = new ArrayList<>();
+    for (JsonNode f : json(str(r, "fields"))) {
+      out.add(
+          new FieldPathRow(
+              ds,
+              table,
+              f.path("field_path").asText(),
+              f.path("data_type").asText(null),
+              f.path("description").isNull() ? null : f.path("description").asText(null)));
+    }
+    return out;
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return text == null ? JSON.createArrayNode() : JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new WarehouseException(
+          Kind.PERMANENT, "unreadable INFORMATION_SCHEMA aggregate: " + e.getOriginalMessage(), e);
     }
   }
 

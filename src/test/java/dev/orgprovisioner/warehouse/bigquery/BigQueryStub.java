@@ -38,6 +38,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -113,9 +114,16 @@ public final class BigQueryStub implements AutoCloseable {
   private final ExecutorService executor;
   private final Object lock = new Object();
   private final Map<String, ObjectNode> datasets = new TreeMap<>();
-  private final Map<String, ObjectNode> tables = new TreeMap<>();
+  private final TreeMap<String, ObjectNode> tables = new TreeMap<>();
   private final Map<String, List<Map<String, Object>>> data = new HashMap<>();
-  private final Map<String, JobState> jobs = new HashMap<>();
+  // Only recent jobs keep their results: enough for paging, bounded for fleet-size benchmarks.
+  private final Map<String, JobState> jobs =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, JobState> eldest) {
+          return size() > 64;
+        }
+      };
   private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
   private final Deque<Fault> faults = new ArrayDeque<>();
   private final AtomicLong clock = new AtomicLong(1_767_225_600_000L);
@@ -202,8 +210,11 @@ public final class BigQueryStub implements AutoCloseable {
       String prefix = project + ":" + source + ".";
       for (var e : List.copyOf(tables.entrySet())) {
         if (e.getKey().startsWith(prefix)) {
-          ObjectNode t = e.getValue().deepCopy();
+          // Shallow: clones share schema nodes, which are only ever replaced, never mutated.
+          ObjectNode t = NODES.objectNode();
+          t.setAll(e.getValue());
           String name = e.getKey().substring(prefix.length());
+          t.set("tableReference", e.getValue().get("tableReference").deepCopy());
           ((ObjectNode) t.get("tableReference")).put("datasetId", target);
           t.put("id", project + ":" + target + "." + name);
           tables.put(project + ":" + target + "." + name, t);
@@ -287,7 +298,10 @@ public final class BigQueryStub implements AutoCloseable {
       }
       ex.sendResponseHeaders(status, buf.size());
       try (OutputStream out = ex.getResponseBody()) {
-        buf.writeTo(out);
+        byte[] bytes = buf.toByteArray();
+        for (int off = 0; off < bytes.length; off += 1 << 16) {
+          out.write(bytes, off, Math.min(1 << 16, bytes.length - off));
+        }
       }
     }
   }
@@ -886,7 +900,7 @@ public final class BigQueryStub implements AutoCloseable {
     int start = offset(params);
     int max =
         params.containsKey("maxResults") ? Integer.parseInt(params.get("maxResults")) : pageRows;
-    int end = Math.min(job.rows().size(), start + Math.min(max, pageRows));
+    int end = pageEnd(job, start, Math.min(max, pageRows));
     boolean int64 = "true".equals(params.get("formatOptions.useInt64Timestamp"));
     return (Streamed)
         g -> {
@@ -901,6 +915,21 @@ public final class BigQueryStub implements AutoCloseable {
         };
   }
 
+  /** BigQuery pages results at about 10 MB as well as by row count. */
+  private static final int PAGE_BYTES = 10 * 1024 * 1024;
+
+  private static int pageEnd(JobState job, int start, int maxRows) {
+    int end = start;
+    long bytes = 0;
+    while (end < job.rows().size() && end - start < maxRows && bytes < PAGE_BYTES) {
+      for (Object cell : job.rows().get(end)) {
+        bytes += 12 + (cell == null ? 4 : cell.toString().length());
+      }
+      end++;
+    }
+    return end;
+  }
+
   private static int offset(Map<String, String> params) {
     if (params.containsKey("pageToken")) {
       return Integer.parseInt(params.get("pageToken"));
@@ -912,7 +941,7 @@ public final class BigQueryStub implements AutoCloseable {
     ArrayNode fields = out.putObject("schema").putArray("fields");
     job.schema().forEach(fields::add);
     out.put("totalRows", String.valueOf(job.rows().size()));
-    int end = Math.min(job.rows().size(), start + Math.max(0, max));
+    int end = pageEnd(job, start, Math.max(0, max));
     if (end < job.rows().size()) {
       out.put("pageToken", String.valueOf(end));
     }
@@ -1095,7 +1124,20 @@ public final class BigQueryStub implements AutoCloseable {
         options.add(o.trim().replace("'", ""));
       }
     }
-    List<String> columns = selectList(m.group(1));
+    List<String> items = selectList(m.group(1));
+    List<String> columns = items.stream().map(BigQueryStub::alias).toList();
+    // TO_JSON_STRING(ARRAY_AGG(STRUCT(a, b))) AS x ... GROUP BY: one row per group.
+    Map<String, List<String>> aggregates = new HashMap<>();
+    for (String item : items) {
+      Matcher agg = AGGREGATE.matcher(item);
+      if (agg.matches()) {
+        aggregates.put(alias(item), List.of(agg.group(1).trim().split("\\s*,\\s*")));
+      }
+    }
+    Matcher groupBy = Pattern.compile("GROUP BY (.*)$").matcher(where);
+    List<String> groupColumns =
+        groupBy.find() ? List.of(groupBy.group(1).trim().split("\\s*,\\s*")) : null;
+    Map<List<Object>, List<Map<String, Object>>> groups = new LinkedHashMap<>();
     for (String c : columns) {
       boolean integer = c.equals("ordinal_position") || c.equals("clustering_ordinal_position");
       ObjectNode f = NODES.objectNode();
@@ -1104,7 +1146,27 @@ public final class BigQueryStub implements AutoCloseable {
       f.put("mode", "NULLABLE");
       schema.add(f);
     }
-    List<Map<String, Object>> virtual = new ArrayList<>();
+    List<List<Object>> out = new ArrayList<>();
+    Set<String> optionFilter = options;
+    Consumer<Map<String, Object>> emit =
+        row -> {
+          if (optionFilter != null
+              && row.containsKey("option_name")
+              && !optionFilter.contains(row.get("option_name"))) {
+            return;
+          }
+          if (groupColumns != null) {
+            List<Object> key = new ArrayList<>();
+            groupColumns.forEach(g -> key.add(row.get(g)));
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
+            return;
+          }
+          List<Object> cells = new ArrayList<>(columns.size());
+          for (String c : columns) {
+            cells.add(row.get(c));
+          }
+          out.add(cells);
+        };
     for (ObjectNode d : datasets.values()) {
       String ds = d.path("datasetReference").path("datasetId").asText();
       if (!d.path("datasetReference").path("projectId").asText().equals(project)
@@ -1114,10 +1176,10 @@ public final class BigQueryStub implements AutoCloseable {
       }
       switch (view) {
         case "SCHEMATA" ->
-            virtual.add(Map.of("schema_name", ds, "location", d.path("location").asText()));
+            emit.accept(Map.of("schema_name", ds, "location", d.path("location").asText()));
         case "SCHEMATA_OPTIONS" -> {
           if (d.hasNonNull("description")) {
-            virtual.add(
+            emit.accept(
                 option(
                     "schema_name",
                     ds,
@@ -1127,7 +1189,7 @@ public final class BigQueryStub implements AutoCloseable {
                     literal(d.get("description").asText())));
           }
           if (d.has("labels") && !d.get("labels").isEmpty()) {
-            virtual.add(
+            emit.accept(
                 option(
                     "schema_name",
                     ds,
@@ -1139,41 +1201,60 @@ public final class BigQueryStub implements AutoCloseable {
         }
         default -> {
           for (ObjectNode t : tablesOf(project, ds)) {
-            tableRows(view, ds, t, virtual);
+            tableRows(view, ds, t, emit);
           }
         }
       }
     }
-    List<List<Object>> out = new ArrayList<>();
-    for (Map<String, Object> row : virtual) {
-      if (options != null
-          && row.containsKey("option_name")
-          && !options.contains(row.get("option_name"))) {
-        continue;
-      }
-      List<Object> cells = new ArrayList<>();
+    for (List<Map<String, Object>> group : groups.values()) {
+      List<Object> cells = new ArrayList<>(columns.size());
       for (String c : columns) {
-        cells.add(row.get(c));
+        List<String> fields = aggregates.get(c);
+        cells.add(fields == null ? group.get(0).get(c) : jsonArray(group, fields));
       }
       out.add(cells);
     }
     return out;
   }
 
+  private static final Pattern AGGREGATE =
+      Pattern.compile("(?s)TO_JSON_STRING\\(ARRAY_AGG\\(STRUCT\\((.*)\\)\\)\\)\\s+AS\\s+\\w+");
+
+  /** What TO_JSON_STRING(ARRAY_AGG(STRUCT(...))) prints: integers as numbers, NULL as null. */
+  private String jsonArray(List<Map<String, Object>> rows, List<String> fields) {
+    ArrayNode array = NODES.arrayNode();
+    for (Map<String, Object> row : rows) {
+      ObjectNode o = array.addObject();
+      for (String f : fields) {
+        Object v = row.get(f);
+        if (v == null) {
+          o.putNull(f);
+        } else if (v instanceof Long l) {
+          o.put(f, l);
+        } else {
+          o.put(f, v.toString());
+        }
+      }
+    }
+    try {
+      return json.writeValueAsString(array);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String alias(String item) {
+    int as = item.toUpperCase(Locale.ROOT).lastIndexOf(" AS ");
+    return as < 0 ? item : item.substring(as + 4).trim();
+  }
+
   private List<ObjectNode> tablesOf(String project, String dataset) {
     String prefix = project + ":" + dataset + ".";
-    List<ObjectNode> out = new ArrayList<>();
-    tables.forEach(
-        (k, t) -> {
-          if (k.startsWith(prefix)) {
-            out.add(t);
-          }
-        });
-    return out;
+    return List.copyOf(tables.subMap(prefix, prefix + Character.MAX_VALUE).values());
   }
 
   private static void tableRows(
-      String view, String ds, ObjectNode t, List<Map<String, Object>> out) {
+      String view, String ds, ObjectNode t, Consumer<Map<String, Object>> out) {
     String name = t.path("tableReference").path("tableId").asText();
     boolean isView = t.path("type").asText().equals("VIEW");
     switch (view) {
@@ -1183,11 +1264,11 @@ public final class BigQueryStub implements AutoCloseable {
         row.put("table_name", name);
         row.put("table_type", isView ? "VIEW" : "BASE TABLE");
         row.put("partition_by", isView ? null : partitionBy(t));
-        out.add(row);
+        out.accept(row);
       }
       case "TABLE_OPTIONS" -> {
         if (t.hasNonNull("description")) {
-          out.add(
+          out.accept(
               option(
                   "table_schema",
                   ds,
@@ -1197,7 +1278,7 @@ public final class BigQueryStub implements AutoCloseable {
                   literal(t.get("description").asText())));
         }
         if (t.has("labels") && !t.get("labels").isEmpty()) {
-          out.add(
+          out.accept(
               option(
                   "table_schema",
                   ds,
@@ -1209,7 +1290,7 @@ public final class BigQueryStub implements AutoCloseable {
         JsonNode tp = t.path("timePartitioning");
         if (tp.hasNonNull("expirationMs")) {
           double days = Long.parseLong(tp.get("expirationMs").asText()) / 86_400_000.0;
-          out.add(
+          out.accept(
               option(
                   "table_schema",
                   ds,
@@ -1219,7 +1300,7 @@ public final class BigQueryStub implements AutoCloseable {
                   Double.toString(days)));
         }
         if (t.path("requirePartitionFilter").asBoolean(false)) {
-          out.add(option("table_schema", ds, name, "require_partition_filter", "BOOL", "true"));
+          out.accept(option("table_schema", ds, name, "require_partition_filter", "BOOL", "true"));
         }
       }
       case "COLUMNS" -> {
@@ -1245,7 +1326,7 @@ public final class BigQueryStub implements AutoCloseable {
           int c = clustering.indexOf(col.toLowerCase(Locale.ROOT));
           row.put("clustering_ordinal_position", c < 0 ? null : (long) (c + 1));
           row.put("data_type", googleSqlType(f));
-          out.add(row);
+          out.accept(row);
         }
       }
       case "COLUMN_FIELD_PATHS" -> {
@@ -1267,7 +1348,7 @@ public final class BigQueryStub implements AutoCloseable {
       String column,
       String parent,
       JsonNode fields,
-      List<Map<String, Object>> out) {
+      Consumer<Map<String, Object>> out) {
     for (JsonNode f : fields) {
       String path = parent + f.path("name").asText();
       Map<String, Object> row = new HashMap<>();
@@ -1277,7 +1358,7 @@ public final class BigQueryStub implements AutoCloseable {
       row.put("field_path", path);
       row.put("data_type", googleSqlType(f));
       row.put("description", f.hasNonNull("description") ? f.get("description").asText() : null);
-      out.add(row);
+      out.accept(row);
       if (isRecord(f)) {
         fieldPaths(ds, table, column == null ? path : column, path + ".", f.path("fields"), out);
       }
@@ -1387,9 +1468,7 @@ public final class BigQueryStub implements AutoCloseable {
       } else if (!quoted && c == ')') {
         depth--;
       } else if (!quoted && depth == 0 && c == ',') {
-        String item = list.substring(start, i).trim();
-        int as = item.toUpperCase(Locale.ROOT).lastIndexOf(" AS ");
-        out.add(as < 0 ? item : item.substring(as + 4).trim());
+        out.add(list.substring(start, i).trim());
         start = i + 1;
       }
     }
