@@ -26,11 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/**
- * Builds the parameterised DML and SELECT statements for row writes and reads, and converts values
- * between Java and BigQuery. Only validated identifiers are spliced into SQL; every value travels
- * as a query parameter (a null as the literal NULL, since a parameter needs a type).
- */
+/** Builds parameterised INSERT, MERGE and SELECT statements and converts row values. */
 final class BigQueryRows {
 
   /** BigQuery allows 10,000 parameters per query; stay well below. */

@@ -4,7 +4,6 @@ import com.google.cloud.bigquery.Field;
 import com.google.cloud.bigquery.FieldList;
 import com.google.cloud.bigquery.LegacySQLTypeName;
 import dev.orgprovisioner.catalog.Column;
-import dev.orgprovisioner.catalog.FieldMode;
 import dev.orgprovisioner.catalog.FieldType;
 import dev.orgprovisioner.plan.PlanStep.ColumnAddition;
 import dev.orgprovisioner.warehouse.Identifiers;
@@ -13,10 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/**
- * Converts catalog columns to BigQuery schema fields and edits existing schemas in place (adding
- * columns, relaxing modes, setting descriptions) without losing what the catalog does not model.
- */
+/** Converts catalog columns to BigQuery fields and edits existing schemas without losing data. */
 final class BigQuerySchemas {
 
   private BigQuerySchemas() {}
@@ -159,9 +155,5 @@ final class BigQuerySchemas {
       }
     }
     return -1;
-  }
-
-  static FieldMode mode(Field.Mode mode) {
-    return mode == null ? FieldMode.NULLABLE : FieldMode.valueOf(mode.name());
   }
 }

@@ -4,11 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/**
- * How to reach BigQuery: the project, the default location of datasets (and of the bulk metadata
- * reads), an optional host override (a local stub; no credentials are then sent), the cap on bytes
- * billed by every query, and how many metadata queries may run at once.
- */
+/** Connection settings of the BigQuery warehouse (project, location, host override, limits). */
 public record BigQuerySettings(
     String projectId,
     String location,
@@ -45,10 +41,5 @@ public record BigQuerySettings(
   public static BigQuerySettings of(String projectId, String location) {
     return new BigQuerySettings(
         projectId, location, Optional.empty(), DEFAULT_MAXIMUM_BYTES_BILLED, 4);
-  }
-
-  public BigQuerySettings withHostOverride(String host) {
-    return new BigQuerySettings(
-        projectId, location, Optional.of(host), maximumBytesBilled, parallelism);
   }
 }

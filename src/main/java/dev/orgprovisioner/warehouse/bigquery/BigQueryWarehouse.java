@@ -73,11 +73,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-/**
- * The production warehouse: BigQuery through the official client. Metadata of many datasets is read
- * in bulk from region-qualified INFORMATION_SCHEMA views; plan steps use the datasets and tables
- * APIs; rows are written with parameterised DML.
- */
+/** The production warehouse: BigQuery through google-cloud-bigquery, metadata read in bulk. */
 public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
 
   /** Datasets per INFORMATION_SCHEMA query: keeps the array parameter far below the 1 MB limit. */

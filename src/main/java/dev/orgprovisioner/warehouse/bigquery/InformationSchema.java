@@ -15,14 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/**
- * The bulk metadata read: the INFORMATION_SCHEMA queries (one per view and region, datasets passed
- * as an array parameter) and the parsing of their rows back into observed datasets.
- */
+/** The bulk INFORMATION_SCHEMA queries and the parsing of their rows into observed datasets. */
 final class InformationSchema {
 
   /** The views read, in the order they are queried. */
@@ -527,9 +523,5 @@ final class InformationSchema {
 
   private static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s;
-  }
-
-  static Optional<String> nonBlank(String s) {
-    return Optional.ofNullable(blankToNull(s));
   }
 }

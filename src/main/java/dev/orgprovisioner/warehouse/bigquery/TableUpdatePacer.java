@@ -7,10 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
-/**
- * Spaces metadata updates of one table so this process stays within BigQuery's limit of 5 per 10
- * seconds per table, instead of provoking rateLimitExceeded and backing off blindly.
- */
+/** Keeps metadata updates of each table within BigQuery's 5 per 10 seconds per table. */
 final class TableUpdatePacer {
 
   /** Waits for a number of nanoseconds; replaceable so tests never sleep. */

@@ -26,9 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/**
- * BigQuery's documented error responses, served by the stub, and how the adapter classifies them.
- */
+/** BigQuery's documented error responses, served by the stub, and their classification. */
 class BigQueryErrorPathTest {
 
   private static final String PROJECT = "test-project";

@@ -15,11 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 
-/**
- * The warehouse contract against real BigQuery, in throw-away datasets deleted afterwards. Opt-in:
- * {@code ./mvnw test -Pbigquery-live -Dtest=BigQueryLiveContractTest} with GOOGLE_CLOUD_PROJECT set
- * and Application Default Credentials; skipped, saying why, otherwise.
- */
+/** The warehouse contract against real BigQuery (opt-in: -Pbigquery-live, GOOGLE_CLOUD_PROJECT). */
 @Tag("bigquery-live")
 class BigQueryLiveContractTest extends WarehouseContractTest {
 

@@ -24,12 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/**
- * Metadata calls for a drift snapshot of N orgs with the project's org catalog: the bulk
- * INFORMATION_SCHEMA read against the per-table approach (datasets.get + tables.list + a tables.get
- * per table), counted as HTTP requests at the stub. Prints figures; asserts only that the number of
- * bulk queries does not grow with N.
- */
+/** Benchmark: metadata calls of a fleet drift snapshot, bulk INFORMATION_SCHEMA vs per table. */
 class BigQueryMetadataBenchmarkTest {
 
   private static final String PROJECT = "bench-project";

@@ -44,13 +44,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
-/**
- * An in-memory stand-in for BigQuery's REST API (v2) on a loopback port, for driving the real
- * client in tests: datasets and tables (insert, get, patch, list, delete), jobs.query, jobs.insert,
- * jobs.get, getQueryResults and tabledata.list for the adapter's INFORMATION_SCHEMA, DML and SELECT
- * statements, answered from its own state with BigQuery's documented JSON. Accepts gzip bodies and
- * X-HTTP-Method-Override, records every request, and injects errors on demand.
- */
+/** An in-memory BigQuery REST API (v2) on loopback that records requests and injects errors. */
 public final class BigQueryStub implements AutoCloseable {
 
   /**
