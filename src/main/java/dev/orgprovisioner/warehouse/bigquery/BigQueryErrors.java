@@ -1,0 +1,83 @@
+package dev.orgprovisioner.warehouse.bigquery;
+
+import com.google.cloud.bigquery.BigQueryError;
+import com.google.cloud.bigquery.BigQueryException;
+import com.google.cloud.bigquery.JobException;
+import dev.orgprovisioner.warehouse.WarehouseException;
+import dev.orgprovisioner.warehouse.WarehouseException.Kind;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Set;
+
+/** Maps BigQuery client failures (HTTP code and error reason) to classified warehouse errors. */
+final class BigQueryErrors {
+
+  private static final Set<String> TRANSIENT_REASONS =
+      Set.of(
+          "ratelimitexceeded",
+          "quotaexceeded",
+          "backenderror",
+          "internalerror",
+          "jobratelimitexceeded",
+          "tableunavailable");
+
+  private BigQueryErrors() {}
+
+  /** The classified form of a client exception; {@code what} says which operation failed. */
+  static WarehouseException map(String what, BigQueryException e) {
+    return new WarehouseException(kindOf(e), what + " failed: " + message(e), e);
+  }
+
+  static WarehouseException map(String what, JobException e) {
+    Kind kind = Kind.PERMANENT;
+    String message = String.valueOf(e.getMessage());
+    if (e.getErrors() != null && !e.getErrors().isEmpty()) {
+      BigQueryError first = e.getErrors().get(0);
+      kind = kindOf(0, first.getReason(), false);
+      message = first.getMessage();
+    }
+    return new WarehouseException(kind, what + " failed: " + message, e);
+  }
+
+  static WarehouseException interrupted(String what, InterruptedException e) {
+    Thread.currentThread().interrupt();
+    return new WarehouseException(Kind.TRANSIENT, what + " was interrupted", e);
+  }
+
+  static Kind kindOf(BigQueryException e) {
+    boolean io = e.getCause() instanceof IOException && e.getCode() == 0;
+    return kindOf(e.getCode(), e.getReason(), io);
+  }
+
+  static boolean isDuplicate(BigQueryException e) {
+    return e.getCode() == 409 || "duplicate".equalsIgnoreCase(e.getReason());
+  }
+
+  static boolean isNotFound(BigQueryException e) {
+    return e.getCode() == 404 || "notFound".equalsIgnoreCase(e.getReason());
+  }
+
+  private static Kind kindOf(int code, String reason, boolean ioFailure) {
+    String r = reason == null ? "" : reason.toLowerCase(Locale.ROOT);
+    if (ioFailure || code == 429 || code >= 500 || TRANSIENT_REASONS.contains(r)) {
+      return Kind.TRANSIENT;
+    }
+    if (code == 404 || r.equals("notfound")) {
+      return Kind.NOT_FOUND;
+    }
+    if (code == 409 || r.equals("duplicate")) {
+      return Kind.CONFLICT;
+    }
+    // 400 invalid/invalidQuery, 403 accessDenied, billingTierLimitExceeded, bytesBilledLimit...
+    return Kind.PERMANENT;
+  }
+
+  private static String message(BigQueryException e) {
+    BigQueryError error = e.getError();
+    String reason = e.getReason() == null ? "" : " [" + e.getReason() + "]";
+    String message =
+        error != null && error.getMessage() != null ? error.getMessage() : e.getMessage();
+    return (e.getCode() > 0 ? "HTTP " + e.getCode() + reason + ": " : reason.strip() + " ")
+        + message;
+  }
+}

@@ -1,0 +1,172 @@
+package dev.orgprovisioner.warehouse.bigquery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.cloud.NoCredentials;
+import com.google.cloud.ServiceOptions;
+import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.BigQueryOptions;
+import com.google.cloud.bigquery.Dataset;
+import com.google.cloud.bigquery.DatasetId;
+import com.google.cloud.bigquery.Table;
+import dev.orgprovisioner.catalog.Catalog;
+import dev.orgprovisioner.plan.DesiredDataset;
+import dev.orgprovisioner.plan.ObservedDataset;
+import dev.orgprovisioner.plan.Planner;
+import dev.orgprovisioner.testing.CatalogFixtures;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** Benchmark: metadata calls of a fleet drift snapshot, bulk INFORMATION_SCHEMA vs per table. */
+class BigQueryMetadataBenchmarkTest {
+
+  private static final String PROJECT = "bench-project";
+  private static final String CENTRAL = "organizations_bench";
+  private static final int[] FLEETS = {10, 100, 1000};
+
+  /** Rows per result page (the stub also cuts pages at 10 MB, as BigQuery does). */
+  private static final int PAGE_ROWS = 50_000;
+
+  record Figures(
+      int orgs,
+      int bulkQueries,
+      int bulkRequests,
+      long bulkMillis,
+      int perTableRequests,
+      long perTableMillis) {}
+
+  @Test
+  void bulkSnapshot_needsTheSameNumberOfQueriesForAnyFleetSize() throws Exception {
+    Catalog catalog = CatalogFixtures.project();
+    int tables = catalog.org().tables().size();
+    int views = catalog.org().views().size();
+    List<Figures> figures = new ArrayList<>();
+    try (BigQueryStub stub = BigQueryStub.start();
+        BigQueryWarehouse warehouse =
+            BigQueryWarehouse.create(
+                new BigQuerySettings(PROJECT, "EU", Optional.of(stub.host()), 1L << 30, 4))) {
+      stub.pageRows(PAGE_ROWS);
+      DesiredDataset template = org(catalog, "org_00000");
+      Planner.plan(template, warehouse.snapshot(template.name())).steps().forEach(warehouse::apply);
+      List<String> names = new ArrayList<>();
+      names.add(template.name());
+      for (int i = 1; i < FLEETS[FLEETS.length - 1]; i++) {
+        String name = String.format("org_%05d", i);
+        stub.cloneDataset(PROJECT, template.name(), name);
+        names.add(name);
+      }
+      BigQuery client =
+          BigQueryOptions.newBuilder()
+              .setProjectId(PROJECT)
+              .setHost(stub.host())
+              .setCredentials(NoCredentials.getInstance())
+              .setRetrySettings(ServiceOptions.getNoRetrySettings())
+              .build()
+              .getService();
+
+      for (int n : FLEETS) {
+        List<String> fleet = names.subList(0, n);
+
+        stub.clearRequests();
+        long t0 = System.nanoTime();
+        Map<String, ObservedDataset> bulk = warehouse.snapshot(fleet);
+        long bulkMillis = (System.nanoTime() - t0) / 1_000_000;
+        int bulkQueries = stub.requests("POST", ".*/queries").size();
+        int bulkRequests = stub.requests().size();
+
+        assertThat(bulk).hasSize(n);
+        for (String name : fleet) {
+          ObservedDataset d = bulk.get(name);
+          assertThat(d.tables()).hasSize(tables);
+          assertThat(d.views()).hasSize(views);
+          assertThat(Planner.plan(org(catalog, name), Optional.of(d)).isNoop())
+              .as("bulk snapshot of %s round-trips to a no-op plan", name)
+              .isTrue();
+        }
+
+        stub.clearRequests();
+        t0 = System.nanoTime();
+        int objects = perTableSnapshot(client, fleet);
+        long perTableMillis = (System.nanoTime() - t0) / 1_000_000;
+        int perTableRequests = stub.requests().size();
+        assertThat(objects).isEqualTo(n * (tables + views));
+
+        figures.add(
+            new Figures(
+                n, bulkQueries, bulkRequests, bulkMillis, perTableRequests, perTableMillis));
+      }
+    }
+
+    print(tables, views, figures);
+    assertThat(figures).extracting(Figures::bulkQueries).containsOnly(figures.get(0).bulkQueries());
+    assertThat(figures)
+        .allSatisfy(f -> assertThat(f.bulkRequests()).isLessThan(f.perTableRequests()));
+  }
+
+  private static DesiredDataset org(Catalog catalog, String name) {
+    return new DesiredDataset(name, "EU", catalog.org(), CENTRAL, "acme");
+  }
+
+  /** The baseline: one datasets.get, tables.list and a tables.get per table or view. */
+  private static int perTableSnapshot(BigQuery client, List<String> fleet) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Integer>> futures = new ArrayList<>();
+      for (String name : fleet) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  Dataset ds = client.getDataset(DatasetId.of(PROJECT, name));
+                  Map<String, Table> got = new LinkedHashMap<>();
+                  for (Table t : ds.list().iterateAll()) {
+                    got.put(t.getTableId().getTable(), client.getTable(t.getTableId()));
+                  }
+                  return got.size();
+                }));
+      }
+      int objects = 0;
+      for (Future<Integer> f : futures) {
+        objects += f.get();
+      }
+      return objects;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void print(int tables, int views, List<Figures> figures) {
+    StringBuilder out = new StringBuilder();
+    out.append(
+        String.format(
+            "%nDrift snapshot metadata calls, %d tables + %d views per org (stub, %,d rows/page)%n",
+            tables, views, PAGE_ROWS));
+    out.append(
+        String.format(
+            "%7s | %12s | %19s | %9s | %21s | %13s%n",
+            "N orgs",
+            "bulk queries",
+            "bulk HTTP (w/ pages)",
+            "bulk ms",
+            "per-table HTTP calls",
+            "per-table ms"));
+    for (Figures f : figures) {
+      out.append(
+          String.format(
+              "%7d | %12d | %19d | %9d | %21d | %13d%n",
+              f.orgs(),
+              f.bulkQueries(),
+              f.bulkRequests(),
+              f.bulkMillis(),
+              f.perTableRequests(),
+              f.perTableMillis()));
+    }
+    System.out.println(out);
+  }
+}

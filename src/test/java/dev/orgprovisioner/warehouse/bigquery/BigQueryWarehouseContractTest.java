@@ -1,0 +1,34 @@
+package dev.orgprovisioner.warehouse.bigquery;
+
+import dev.orgprovisioner.warehouse.Warehouse;
+import dev.orgprovisioner.warehouse.WarehouseContractTest;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The warehouse contract, run through the real BigQuery client against the local REST stub. */
+class BigQueryWarehouseContractTest extends WarehouseContractTest {
+
+  private static BigQueryStub stub;
+  private static BigQueryWarehouse warehouse;
+
+  @BeforeAll
+  static void start() {
+    stub = BigQueryStub.start();
+    warehouse =
+        BigQueryWarehouse.create(
+            new BigQuerySettings(
+                "test-project", "EU", Optional.of(stub.host()), 100L * 1024 * 1024, 4));
+  }
+
+  @AfterAll
+  static void stop() {
+    warehouse.close();
+    stub.close();
+  }
+
+  @Override
+  protected Warehouse warehouse() {
+    return warehouse;
+  }
+}

@@ -1,0 +1,150 @@
+package dev.orgprovisioner.warehouse.bigquery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orgprovisioner.catalog.Column;
+import dev.orgprovisioner.catalog.FieldMode;
+import dev.orgprovisioner.catalog.FieldType;
+import dev.orgprovisioner.catalog.PartitionType;
+import dev.orgprovisioner.plan.ObservedDataset;
+import dev.orgprovisioner.plan.ObservedTable;
+import dev.orgprovisioner.warehouse.bigquery.InformationSchema.ColumnRow;
+import dev.orgprovisioner.warehouse.bigquery.InformationSchema.FieldPathRow;
+import dev.orgprovisioner.warehouse.bigquery.InformationSchema.OptionRow;
+import dev.orgprovisioner.warehouse.bigquery.InformationSchema.ParsedType;
+import dev.orgprovisioner.warehouse.bigquery.InformationSchema.Rows;
+import dev.orgprovisioner.warehouse.bigquery.InformationSchema.SchemaRow;
+import dev.orgprovisioner.warehouse.bigquery.InformationSchema.TableRow;
+import dev.orgprovisioner.warehouse.bigquery.InformationSchema.View;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Parsing of INFORMATION_SCHEMA values (types, option literals, DDL) and snapshot assembly. */
+class InformationSchemaTest {
+
+  @Test
+  void nestedStructAndArrayTypes_areParsedWithModes() {
+    ParsedType t =
+        InformationSchema.parseType(
+            "ARRAY<STRUCT<sku STRING NOT NULL, cost FLOAT64, tags ARRAY<STRING>,"
+                + " `from` STRUCT<a INT64 NOT NULL, b NUMERIC(10, 2)>>>");
+
+    assertThat(t.repeated()).isTrue();
+    assertThat(t.type()).isEqualTo(FieldType.STRUCT);
+    assertThat(t.fields())
+        .extracting(
+            f -> f.name() + ":" + f.type().type() + ":" + f.notNull() + ":" + f.type().repeated())
+        .containsExactly(
+            "sku:STRING:true:false",
+            "cost:FLOAT64:false:false",
+            "tags:STRING:false:true",
+            "from:STRUCT:false:false");
+    assertThat(t.fields().get(3).type().fields())
+        .extracting(f -> f.name() + ":" + f.type().type() + ":" + f.notNull())
+        .containsExactly("a:INT64:true", "b:NUMERIC:false");
+  }
+
+  @Test
+  void parameterisedAndUnknownTypes_areTolerated() {
+    assertThat(InformationSchema.parseType("STRING(10)").type()).isEqualTo(FieldType.STRING);
+    assertThat(InformationSchema.parseType("BIGNUMERIC(40, 2)").type())
+        .isEqualTo(FieldType.BIGNUMERIC);
+    assertThat(InformationSchema.parseType("RANGE<DATE>").type()).isNull();
+    assertThat(InformationSchema.parseType("STRUCT<s STRING COLLATE 'und:ci' NOT NULL>").fields())
+        .singleElement()
+        .satisfies(f -> assertThat(f.notNull()).isTrue());
+  }
+
+  @Test
+  void optionLiterals_areUnescaped() {
+    assertThat(InformationSchema.stringLiteral("\"The org's \\\"events\\\".\\nLine two\""))
+        .isEqualTo("The org's \"events\".\nLine two");
+    assertThat(InformationSchema.stringLiteral("'single'")).isEqualTo("single");
+    assertThat(InformationSchema.stringLiteral("\"\"\"triple \"quoted\" text\"\"\""))
+        .isEqualTo("triple \"quoted\" text");
+    assertThat(InformationSchema.stringLiteral("\"caf\\u00e9\"")).isEqualTo("café");
+    assertThat(InformationSchema.stringLiteral(null)).isNull();
+  }
+
+  @Test
+  void labels_areParsedFromTheirStructArray() {
+    assertThat(
+            InformationSchema.labels(
+                "[STRUCT(\"managed-by\", \"org-provisioner\"), STRUCT(\"org\", \"acme\")]"))
+        .containsExactly(Map.entry("managed-by", "org-provisioner"), Map.entry("org", "acme"));
+    assertThat(InformationSchema.labels(null)).isEmpty();
+  }
+
+  @Test
+  void partitionGranularity_isReadFromTheDdlClause() {
+    assertThat(InformationSchema.partitionType("PARTITION BY usage_date"))
+        .isEqualTo(PartitionType.DAY);
+    assertThat(InformationSchema.partitionType("PARTITION BY DATE(created_at)"))
+        .isEqualTo(PartitionType.DAY);
+    assertThat(InformationSchema.partitionType("PARTITION BY TIMESTAMP_TRUNC(ts, HOUR)"))
+        .isEqualTo(PartitionType.HOUR);
+    assertThat(InformationSchema.partitionType("PARTITION BY DATE_TRUNC(d, MONTH)"))
+        .isEqualTo(PartitionType.MONTH);
+    assertThat(InformationSchema.expirationDays("400.0")).isEqualTo(400L);
+    assertThat(InformationSchema.expirationDays(null)).isNull();
+  }
+
+  @Test
+  void queries_areRegionQualified_andTakeTheDatasetsAsAParameter() {
+    for (View v : View.values()) {
+      assertThat(v.sql("my-project", "europe-west3"))
+          .contains("`my-project`.`region-europe-west3`.INFORMATION_SCHEMA." + v.name() + " ")
+          .contains("IN UNNEST(@datasets)");
+    }
+  }
+
+  @Test
+  void rows_areAssembledIntoTablesViewsAndNestedColumns() {
+    Rows rows = Rows.empty();
+    rows.schemata().add(new SchemaRow("org_a", "EU"));
+    rows.schemaOptions().add(new OptionRow("org_a", null, "description", "\"Org A.\""));
+    rows.schemaOptions()
+        .add(
+            new OptionRow(
+                "org_a", null, "labels", "[STRUCT(\"managed-by\", \"org-provisioner\")]"));
+    rows.tables().add(new TableRow("org_a", "events", "BASE TABLE", "PARTITION BY DATE(ts)"));
+    rows.tables().add(new TableRow("org_a", "v_events", "VIEW", null));
+    rows.tableOptions().add(new OptionRow("org_a", "events", "partition_expiration_days", "30.0"));
+    rows.tableOptions().add(new OptionRow("org_a", "events", "require_partition_filter", "true"));
+    rows.tableOptions().add(new OptionRow("org_a", "v_events", "description", "\"A view.\""));
+    rows.columns().add(new ColumnRow("org_a", "events", "ts", 1, false, false, true, null));
+    rows.columns()
+        .add(new ColumnRow("org_a", "events", "_PARTITIONTIME", 3, true, true, false, null));
+    rows.columns().add(new ColumnRow("org_a", "events", "kind", 2, true, false, false, 1L));
+    rows.columns().add(new ColumnRow("org_a", "events", "lines", 4, true, false, false, null));
+    rows.fieldPaths().add(new FieldPathRow("org_a", "events", "ts", "TIMESTAMP", "When."));
+    rows.fieldPaths().add(new FieldPathRow("org_a", "events", "kind", "STRING", null));
+    rows.fieldPaths()
+        .add(
+            new FieldPathRow(
+                "org_a", "events", "lines", "ARRAY<STRUCT<sku STRING NOT NULL>>", "Lines."));
+    rows.fieldPaths().add(new FieldPathRow("org_a", "events", "lines.sku", "STRING", "SKU."));
+
+    Map<String, ObservedDataset> out = InformationSchema.assemble(rows);
+
+    ObservedDataset ds = out.get("org_a");
+    assertThat(ds.description()).isEqualTo("Org A.");
+    assertThat(ds.location()).isEqualTo("EU");
+    assertThat(ds.labels()).containsEntry("managed-by", "org-provisioner");
+    assertThat(ds.view("v_events").orElseThrow().description()).isEqualTo("A view.");
+    ObservedTable events = ds.table("events").orElseThrow();
+    assertThat(events.columns()).extracting(Column::name).containsExactly("ts", "kind", "lines");
+    assertThat(events.columns().get(0).mode()).isEqualTo(FieldMode.REQUIRED);
+    assertThat(events.columns().get(0).description()).isEqualTo("When.");
+    Column lines = events.columns().get(2);
+    assertThat(lines.mode()).isEqualTo(FieldMode.REPEATED);
+    assertThat(lines.type()).isEqualTo(FieldType.STRUCT);
+    assertThat(lines.field("sku").orElseThrow().mode()).isEqualTo(FieldMode.REQUIRED);
+    assertThat(lines.field("sku").orElseThrow().description()).isEqualTo("SKU.");
+    assertThat(events.partitioning().field()).isEqualTo("ts");
+    assertThat(events.partitioning().type()).isEqualTo(PartitionType.DAY);
+    assertThat(events.partitioning().expirationDays()).isEqualTo(30L);
+    assertThat(events.partitioning().requirePartitionFilter()).isTrue();
+    assertThat(events.clustering()).containsExactly("kind");
+  }
+}
