@@ -8,6 +8,8 @@ import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.ProvisioningSettings;
 import dev.orgprovisioner.warehouse.RetryingWarehouse;
 import dev.orgprovisioner.warehouse.Warehouse;
+import dev.orgprovisioner.warehouse.bigquery.BigQuerySettings;
+import dev.orgprovisioner.warehouse.bigquery.BigQueryWarehouse;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -26,7 +28,7 @@ public class CoreProducers {
 
   private static final Logger LOG = Logger.getLogger(CoreProducers.class);
 
-  private DuckDbWarehouse duckDb;
+  private AutoCloseable closeable;
 
   @Produces
   @Singleton
@@ -61,10 +63,29 @@ public class CoreProducers {
   @Produces
   @Singleton
   Warehouse warehouse(WarehouseConfig config) {
-    if (config.kind() != WarehouseConfig.Kind.DUCKDB) {
-      throw new IllegalStateException(
-          "warehouse.kind=" + config.kind() + " is not available in this build yet");
-    }
+    Warehouse engine =
+        config.kind() == WarehouseConfig.Kind.BIGQUERY ? bigQuery(config) : duckDb(config);
+    closeable = (AutoCloseable) engine;
+    return new RetryingWarehouse(engine, config.retryMaxAttempts(), config.retryInitialBackoff());
+  }
+
+  private static Warehouse bigQuery(WarehouseConfig config) {
+    WarehouseConfig.BigQuery bq = config.bigquery();
+    String project =
+        bq.projectId()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "warehouse.kind=bigquery needs warehouse.bigquery.project-id"));
+    LOG.infof(
+        "Warehouse: BigQuery project %s, location %s%s",
+        project, config.location(), bq.host().map(h -> " via " + h).orElse(""));
+    return BigQueryWarehouse.create(
+        new BigQuerySettings(
+            project, config.location(), bq.host(), bq.maximumBytesBilled(), bq.parallelism()));
+  }
+
+  private static Warehouse duckDb(WarehouseConfig config) {
     String path = config.duckdb().path();
     if (!path.equals(":memory:")) {
       try {
@@ -77,13 +98,12 @@ public class CoreProducers {
       }
     }
     LOG.infof("Warehouse: DuckDB at %s", path);
-    duckDb = new DuckDbWarehouse(path);
-    return new RetryingWarehouse(duckDb, config.retryMaxAttempts(), config.retryInitialBackoff());
+    return new DuckDbWarehouse(path);
   }
 
-  void close(@Disposes Warehouse warehouse) {
-    if (duckDb != null) {
-      duckDb.close();
+  void close(@Disposes Warehouse warehouse) throws Exception {
+    if (closeable != null) {
+      closeable.close();
     }
   }
 

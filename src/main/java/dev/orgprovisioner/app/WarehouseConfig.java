@@ -18,6 +18,9 @@ public interface WarehouseConfig {
   /** DuckDB settings. */
   DuckDb duckdb();
 
+  /** BigQuery settings, used when warehouse.kind=bigquery. */
+  BigQuery bigquery();
+
   /** Attempts of one warehouse call on transient errors (rate limits, 5xx) before giving up. */
   @WithDefault("4")
   int retryMaxAttempts();
@@ -30,6 +33,23 @@ public interface WarehouseConfig {
   enum Kind {
     DUCKDB,
     BIGQUERY
+  }
+
+  /** Settings of the BigQuery warehouse. */
+  interface BigQuery {
+    /** Project holding the datasets and running the queries (e.g. ${GOOGLE_CLOUD_PROJECT}). */
+    java.util.Optional<String> projectId();
+
+    /** Root URL of a stand-in (tests, a local stub); when set, no credentials are sent. */
+    java.util.Optional<String> host();
+
+    /** Cap on the bytes billed by every query. */
+    @WithDefault("1073741824")
+    long maximumBytesBilled();
+
+    /** Metadata queries and dataset lookups run at once. */
+    @WithDefault("4")
+    int parallelism();
   }
 
   /** Settings of the embedded DuckDB warehouse. */

@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** Benchmark: metadata calls of a fleet drift snapshot, bulk INFORMATION_SCHEMA vs per table. */
+@org.junit.jupiter.api.Tag("bench")
 class BigQueryMetadataBenchmarkTest {
 
   private static final String PROJECT = "bench-project";
