@@ -41,6 +41,14 @@ public interface ExecutionConfig {
   @WithDefault("10")
   int tableParallelism();
 
+  /** Repair syncs one drift check may queue at most. */
+  @WithDefault("50")
+  int driftMaxRepairs();
+
+  /** Orgs a drift check reads from the warehouse per pass (memory stays flat per chunk). */
+  @WithDefault("200")
+  int driftChunkSize();
+
   /** Name of this instance in leases; defaults to the host name plus a random suffix. */
   Optional<String> instanceId();
 }

@@ -11,6 +11,7 @@ import dev.orgprovisioner.execution.Ledger;
 import dev.orgprovisioner.execution.OutboxRelay;
 import dev.orgprovisioner.execution.WorkerPool;
 import dev.orgprovisioner.ledger.FirestoreLedger;
+import dev.orgprovisioner.provisioning.DriftChecker;
 import dev.orgprovisioner.provisioning.ProvisioningJobs;
 import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.WarehouseAuditTrail;
@@ -144,7 +145,15 @@ public class ExecutionProducers {
     WorkerPool pool =
         new WorkerPool(
             ledger,
-            new ProvisioningJobs(provisioning, clock),
+            new ProvisioningJobs(
+                provisioning,
+                clock,
+                new DriftChecker(
+                    provisioning,
+                    ledger,
+                    events,
+                    clock,
+                    new DriftChecker.Settings(config.driftMaxRepairs(), config.driftChunkSize()))),
             events,
             relay,
             audit,

@@ -14,7 +14,8 @@ public interface Ledger {
 
   /**
    * Claims a command's idempotency key and creates its job, in one transaction. The job is created
-   * RUNNING and leased to {@code owner} when nothing else holds its org; otherwise QUEUED.
+   * RUNNING and leased to {@code owner} when nothing else holds its org; otherwise QUEUED. With a
+   * null owner the job is only queued, for the sweep of any instance to pick up.
    */
   ClaimResult claim(CommandEnvelope envelope, String owner, Instant now);
 
@@ -62,6 +63,12 @@ public interface Ledger {
 
   /** Claims the next QUEUED job of one org (or other lock key), if that key is free. */
   Optional<Job> claimNext(String lockKey, String owner, Instant now);
+
+  /**
+   * Stores events in the outbox outside any job transition (e.g. a drift check's per-org reports);
+   * storing an event id again replaces it, so a retried job does not duplicate its events.
+   */
+  void storeEvents(List<OutboxEvent> events);
 
   /** Outbox events not yet published, oldest first. */
   List<OutboxEvent> unpublished(int limit);

@@ -147,7 +147,8 @@ public final class FirestoreLedger implements Ledger {
             String jobId = UUID.randomUUID().toString();
             String lockKey = lockKeyOf(e);
             DocumentSnapshot lock = snapshots.get(locks.document(lockDocId(lockKey)).getPath());
-            boolean free = !locksTaken.contains(lockKey) && lockFree(lock, jobId, now);
+            boolean free =
+                owner != null && !locksTaken.contains(lockKey) && lockFree(lock, jobId, now);
             if (free) {
               locksTaken.add(lockKey);
             }
@@ -449,6 +450,18 @@ public final class FirestoreLedger implements Ledger {
     }
     out.sort(Comparator.comparing(OutboxEvent::createdAt));
     return out;
+  }
+
+  @Override
+  public void storeEvents(List<OutboxEvent> events) {
+    // Firestore allows 500 writes per batch.
+    for (int i = 0; i < events.size(); i += 400) {
+      com.google.cloud.firestore.WriteBatch batch = db.batch();
+      for (OutboxEvent event : events.subList(i, Math.min(i + 400, events.size()))) {
+        batch.set(outbox.document(event.id()), eventMap(event));
+      }
+      call("store " + events.size() + " event(s)", batch.commit());
+    }
   }
 
   @Override

@@ -37,10 +37,17 @@ public final class ProvisioningJobs implements JobRunner {
 
   private final ProvisioningService service;
   private final Clock clock;
+  private final DriftChecker drift;
 
+  /** Job runner without drift checks (those jobs fail as not supported). */
   public ProvisioningJobs(ProvisioningService service, Clock clock) {
+    this(service, clock, null);
+  }
+
+  public ProvisioningJobs(ProvisioningService service, Clock clock, DriftChecker drift) {
     this.service = service;
     this.clock = clock;
+    this.drift = drift;
   }
 
   @Override
@@ -62,6 +69,9 @@ public final class ProvisioningJobs implements JobRunner {
       }
       if (command instanceof Command.Sync sync) {
         return sync(sync);
+      }
+      if (command instanceof Command.DriftCheck check && drift != null) {
+        return new JobResult("drift.check.completed", drift.run(job, check));
       }
       if (command instanceof Command.Bootstrap bootstrap) {
         SyncResult result = service.bootstrap(bootstrap.dryRun());

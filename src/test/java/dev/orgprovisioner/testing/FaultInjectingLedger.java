@@ -94,6 +94,11 @@ public final class FaultInjectingLedger implements Ledger {
   }
 
   @Override
+  public void storeEvents(List<OutboxEvent> events) {
+    delegate.storeEvents(events);
+  }
+
+  @Override
   public void markPublished(String eventId) {
     delegate.markPublished(eventId);
   }

@@ -1,0 +1,219 @@
+package dev.orgprovisioner.provisioning;
+
+import dev.orgprovisioner.command.Command;
+import dev.orgprovisioner.command.CommandEnvelope;
+import dev.orgprovisioner.command.CommandType;
+import dev.orgprovisioner.command.OrgSlug;
+import dev.orgprovisioner.execution.ClaimResult;
+import dev.orgprovisioner.execution.EventFactory;
+import dev.orgprovisioner.execution.Job;
+import dev.orgprovisioner.execution.Ledger;
+import dev.orgprovisioner.execution.OutboxEvent;
+import dev.orgprovisioner.plan.DesiredDataset;
+import dev.orgprovisioner.plan.ObservedDataset;
+import dev.orgprovisioner.plan.Plan;
+import dev.orgprovisioner.plan.Planner;
+import dev.orgprovisioner.plan.SyncStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The drift check: compares every org's dataset with the catalog in bulk (one snapshot pass per
+ * chunk of orgs, streamed so memory does not grow with the fleet), reports each drifted org, and
+ * queues low-priority sync jobs to repair additive drift and deleted datasets, up to a cap.
+ * Non-additive drift is reported and never touched.
+ */
+public final class DriftChecker {
+
+  /**
+   * Tunables of the drift check.
+   *
+   * @param maxRepairs repairs queued per check at most, so one bad release cannot storm the
+   *     warehouse
+   * @param chunkSize orgs snapshotted per warehouse pass
+   */
+  public record Settings(int maxRepairs, int chunkSize) {}
+
+  /** The classification of one org, or of an orphan dataset. */
+  public enum OrgDrift {
+    SYNCED,
+    OUT_OF_SYNC,
+    PROFILE_ONLY,
+    ORPHAN
+  }
+
+  private final ProvisioningService service;
+  private final Ledger ledger;
+  private final EventFactory events;
+  private final Clock clock;
+  private final Settings settings;
+
+  public DriftChecker(
+      ProvisioningService service,
+      Ledger ledger,
+      EventFactory events,
+      Clock clock,
+      Settings settings) {
+    this.service = service;
+    this.ledger = ledger;
+    this.events = events;
+    this.clock = clock;
+    this.settings = settings;
+  }
+
+  /** Runs one check for the job and returns the summary (the drift.check.completed data). */
+  public Map<String, Object> run(Job job, Command.DriftCheck command) {
+    Instant start = clock.instant();
+    String central = service.centralDataset();
+    String suffix = "_" + service.settings().environment().id();
+    Set<String> profiles = new TreeSet<>();
+    Optional<ObservedDataset> centralSnapshot = service.warehouse().snapshot(central);
+    if (centralSnapshot.isPresent()) {
+      service
+          .warehouse()
+          .selectRows(
+              central, ProvisioningService.PROFILES_TABLE, Map.of("status", "ACTIVE"), 10_000_000)
+          .forEach(row -> profiles.add(String.valueOf(row.get("org_slug"))));
+    }
+    Set<String> datasets = new TreeSet<>();
+    for (String dataset : service.warehouse().managedDatasets()) {
+      if (!dataset.equals(central) && dataset.endsWith(suffix)) {
+        String slug = dataset.substring(0, dataset.length() - suffix.length());
+        if (OrgSlug.isValid(slug)) {
+          datasets.add(slug);
+        }
+      }
+    }
+    Set<String> orgs = new TreeSet<>();
+    if (command.orgs().isEmpty()) {
+      orgs.addAll(profiles);
+      orgs.addAll(datasets);
+    } else {
+      command.orgs().forEach(o -> orgs.add(o.value()));
+    }
+    boolean autoRepair = command.autoRepair();
+    Map<OrgDrift, Integer> counts = new EnumMap<>(OrgDrift.class);
+    for (OrgDrift d : OrgDrift.values()) {
+      counts.put(d, 0);
+    }
+    List<String> orphans = new ArrayList<>();
+    List<String> repaired = new ArrayList<>();
+    int skippedByCap = 0;
+    List<String> chunk = new ArrayList<>();
+    List<String> all = new ArrayList<>(orgs);
+    for (int i = 0; i < all.size(); i += settings.chunkSize()) {
+      chunk.clear();
+      chunk.addAll(all.subList(i, Math.min(i + settings.chunkSize(), all.size())));
+      Map<String, ObservedDataset> snapshots =
+          service.warehouse().snapshot(chunk.stream().map(o -> o + suffix).toList());
+      List<OutboxEvent> detected = new ArrayList<>();
+      for (String org : chunk) {
+        ObservedDataset observed = snapshots.get(org + suffix);
+        boolean hasProfile = profiles.contains(org);
+        OrgDrift drift;
+        Plan plan = null;
+        if (!hasProfile) {
+          if (observed == null) {
+            continue;
+          }
+          drift = OrgDrift.ORPHAN;
+          orphans.add(org);
+        } else if (observed == null) {
+          drift = OrgDrift.PROFILE_ONLY;
+        } else {
+          DesiredDataset desired = service.desiredOrg(OrgSlug.parse(org), null);
+          plan = Planner.plan(desired, Optional.of(observed));
+          drift = plan.status() == SyncStatus.SYNCED ? OrgDrift.SYNCED : OrgDrift.OUT_OF_SYNC;
+        }
+        counts.merge(drift, 1, Integer::sum);
+        boolean repairable =
+            drift == OrgDrift.PROFILE_ONLY || (drift == OrgDrift.OUT_OF_SYNC && !plan.isNoop());
+        boolean queued = false;
+        if (autoRepair && repairable) {
+          if (repaired.size() < settings.maxRepairs()) {
+            queued = queueRepair(job, org);
+            if (queued) {
+              repaired.add(org);
+            }
+          } else {
+            skippedByCap++;
+          }
+        }
+        if (drift == OrgDrift.OUT_OF_SYNC || drift == OrgDrift.PROFILE_ONLY) {
+          Map<String, Object> report = new LinkedHashMap<>();
+          report.put("org_slug", org);
+          report.put("dataset", org + suffix);
+          report.put("status", drift.name());
+          if (plan != null) {
+            PlanReport r = PlanReport.of(plan);
+            report.put("additive", r.additive());
+            report.put("non_additive", r.nonAdditive());
+            report.put("informational", r.informational());
+          }
+          report.put("repair_queued", queued);
+          report.put("check_id", job.id());
+          detected.add(
+              events.event(
+                  EventFactory.digest("drift|" + job.id() + "|" + org),
+                  "drift.detected",
+                  org,
+                  job.commandId(),
+                  job.idempotencyKey(),
+                  report,
+                  clock.instant()));
+        }
+      }
+      if (!detected.isEmpty()) {
+        ledger.storeEvents(detected);
+      }
+    }
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("check_id", job.id());
+    Map<String, Integer> byStatus = new LinkedHashMap<>();
+    counts.forEach((k, v) -> byStatus.put(k.name(), v));
+    summary.put("counts", byStatus);
+    summary.put("orgs_checked", all.size());
+    summary.put(
+        "central_status",
+        centralSnapshot
+            .map(o -> Planner.plan(service.desiredCentral(), Optional.of(o)).status().name())
+            .orElse(SyncStatus.NOT_BOOTSTRAPPED.name()));
+    summary.put("orphans", orphans.size() > 100 ? orphans.subList(0, 100) : orphans);
+    summary.put("auto_repair", autoRepair);
+    summary.put("repairs_queued", repaired.size());
+    summary.put("repairs_skipped_by_cap", skippedByCap);
+    summary.put("duration_ms", Duration.between(start, clock.instant()).toMillis());
+    return summary;
+  }
+
+  /**
+   * Queues a sync of the org; its key derives from the check, so a retried check queues none twice.
+   */
+  private boolean queueRepair(Job job, String org) {
+    String data = "{\"options\":{},\"org_slug\":\"" + org + "\"}";
+    String key = "drift-repair-" + job.id();
+    CommandEnvelope envelope =
+        new CommandEnvelope(
+            EventFactory.digest("repair|" + job.id() + "|" + org),
+            "//org-provisioner/drift-check",
+            clock.instant(),
+            key,
+            EventFactory.digest(CommandType.SYNC.ceType() + "\n" + data),
+            new Command.Sync(OrgSlug.parse(org), List.of(), true, true, false),
+            data,
+            Map.of(
+                "ce-type", CommandType.SYNC.ceType(),
+                "ce-source", "//org-provisioner/drift-check",
+                "drift-check-id", job.id()));
+    return ledger.claim(envelope, null, clock.instant()) instanceof ClaimResult.Claimed;
+  }
+}

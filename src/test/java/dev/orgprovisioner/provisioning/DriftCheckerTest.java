@@ -1,0 +1,215 @@
+package dev.orgprovisioner.provisioning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.cloud.firestore.Firestore;
+import dev.orgprovisioner.command.Command;
+import dev.orgprovisioner.command.CommandDecoder;
+import dev.orgprovisioner.command.DecodeResult;
+import dev.orgprovisioner.command.OrgSlug;
+import dev.orgprovisioner.execution.ClaimResult;
+import dev.orgprovisioner.execution.EventFactory;
+import dev.orgprovisioner.execution.Job;
+import dev.orgprovisioner.execution.JobState;
+import dev.orgprovisioner.execution.OutboxEvent;
+import dev.orgprovisioner.ledger.FirestoreLedger;
+import dev.orgprovisioner.testing.CatalogFixtures;
+import dev.orgprovisioner.testing.EventSchemas;
+import dev.orgprovisioner.testing.SharedEmulators;
+import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The drift check over a DuckDB fleet with an org in every state, and the Firestore ledger. */
+class DriftCheckerTest {
+
+  private static final CommandDecoder DECODER =
+      CommandDecoder.fromClasspath(DriftCheckerTest.class.getClassLoader(), 64 * 1024);
+  private static Firestore db;
+
+  private final Clock clock = Clock.systemUTC();
+  private DuckDbWarehouse duck;
+  private ProvisioningService service;
+  private FirestoreLedger ledger;
+
+  @BeforeAll
+  static void connect() {
+    db = SharedEmulators.firestoreClient();
+  }
+
+  @AfterAll
+  static void disconnect() throws Exception {
+    db.close();
+  }
+
+  @BeforeEach
+  void fleet() {
+    duck = new DuckDbWarehouse(":memory:");
+    service =
+        new ProvisioningService(
+            CatalogFixtures.minimal(), duck, new ProvisioningSettings(Environment.LOCAL, "EU"));
+    ledger =
+        new FirestoreLedger(
+            db,
+            new FirestoreLedger.Settings(
+                "d" + UUID.randomUUID().toString().substring(0, 8) + "_",
+                Duration.ofDays(7),
+                Duration.ofSeconds(60),
+                20,
+                Duration.ofSeconds(30)));
+    service.bootstrap(false);
+    for (String org :
+        List.of("in_sync", "missing_col", "missing_tab", "deleted", "retyped", "extra_col")) {
+      duck.upsertRows(
+          "organizations",
+          "org_profiles",
+          List.of("org_slug"),
+          List.of(Map.of("org_slug", org, "status", "ACTIVE", "created_at", Instant.now())));
+      service.syncOrg(OrgSlug.parse(org), false);
+    }
+    service.syncOrg(OrgSlug.parse("orphan"), false);
+    duck.execute("ALTER TABLE missing_col_local.usage_daily DROP COLUMN amount");
+    duck.execute("DROP TABLE missing_tab_local.invoices");
+    duck.execute("DROP SCHEMA deleted_local CASCADE");
+    duck.execute("ALTER TABLE retyped_local.usage_daily ALTER COLUMN amount TYPE VARCHAR");
+    duck.execute("ALTER TABLE extra_col_local.usage_daily ADD COLUMN hand_made VARCHAR");
+  }
+
+  @AfterEach
+  void close() {
+    duck.close();
+  }
+
+  private DriftChecker checker(int maxRepairs) {
+    return new DriftChecker(
+        service,
+        ledger,
+        new EventFactory("//test"),
+        clock,
+        new DriftChecker.Settings(maxRepairs, 3));
+  }
+
+  private Job checkJob(String id) {
+    var envelope =
+        ((DecodeResult.Accepted)
+                DECODER.decode(
+                    Map.of(
+                        "ce-specversion", "1.0",
+                        "ce-type", "drift.check.requested",
+                        "ce-id", id,
+                        "ce-source", "//scheduler"),
+                    "{\"scope\":\"all\"}".getBytes(StandardCharsets.UTF_8),
+                    null))
+            .envelope();
+    return ((ClaimResult.Claimed) ledger.claim(envelope, "w", clock.instant())).job();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Integer> counts(Map<String, Object> summary) {
+    return (Map<String, Integer>) summary.get("counts");
+  }
+
+  @Test
+  void fleetWithEveryKindOfDrift_isClassifiedAndOnlyAdditiveDriftIsRepaired() {
+    Job job = checkJob("check-1");
+
+    Map<String, Object> summary = checker(50).run(job, new Command.DriftCheck(List.of(), true));
+
+    assertThat(counts(summary))
+        .containsEntry("SYNCED", 2)
+        .containsEntry("OUT_OF_SYNC", 3)
+        .containsEntry("PROFILE_ONLY", 1)
+        .containsEntry("ORPHAN", 1);
+    assertThat(summary)
+        .containsEntry("repairs_queued", 3)
+        .containsEntry("central_status", "SYNCED");
+    assertThat(summary.get("orphans")).isEqualTo(List.of("orphan"));
+    for (String org : List.of("missing_col", "missing_tab", "deleted")) {
+      assertThat(ledger.jobs(JobState.QUEUED, org, 10)).as(org).hasSize(1);
+    }
+    assertThat(ledger.jobs(null, "retyped", 10)).isEmpty();
+    assertThat(ledger.unpublished(100))
+        .filteredOn(e -> e.type().equals("drift.detected"))
+        .extracting(OutboxEvent::orderingKey)
+        .containsExactlyInAnyOrder("missing_col", "missing_tab", "deleted", "retyped");
+    assertThat(ledger.unpublished(100))
+        .filteredOn(e -> e.orderingKey().equals("retyped"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.data())
+                    .contains("COLUMN_TYPE_CHANGED")
+                    .contains("\"repair_queued\":false"));
+    assertThat(ledger.unpublished(100))
+        .filteredOn(e -> e.type().equals("drift.detected"))
+        .allSatisfy(e -> assertThat(EventSchemas.violations("drift.detected", e.data())).isEmpty());
+    assertThat(EventSchemas.violations("drift.check.completed", EventFactory.json(summary)))
+        .isEmpty();
+  }
+
+  @Test
+  void afterTheRepairsRan_theNextCheckReportsThemSyncedAndTheTypeChangeUntouched() {
+    checker(50).run(checkJob("check-1"), new Command.DriftCheck(List.of(), true));
+    for (String org : List.of("missing_col", "missing_tab", "deleted")) {
+      service.syncOrg(OrgSlug.parse(org), false);
+    }
+
+    Map<String, Object> second =
+        checker(50).run(checkJob("check-2"), new Command.DriftCheck(List.of(), true));
+
+    assertThat(counts(second))
+        .containsEntry("SYNCED", 5)
+        .containsEntry("OUT_OF_SYNC", 1)
+        .containsEntry("PROFILE_ONLY", 0);
+    assertThat(second).containsEntry("repairs_queued", 0);
+    assertThat(
+            duck.snapshot("retyped_local")
+                .orElseThrow()
+                .table("usage_daily")
+                .orElseThrow()
+                .columns())
+        .filteredOn(c -> c.name().equals("amount"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.type().name()).isEqualTo("STRING"));
+  }
+
+  @Test
+  void repairCap_limitsTheRepairsQueuedByOneCheck() {
+    Map<String, Object> summary =
+        checker(1).run(checkJob("check-cap"), new Command.DriftCheck(List.of(), true));
+
+    assertThat(summary)
+        .containsEntry("repairs_queued", 1)
+        .containsEntry("repairs_skipped_by_cap", 2);
+  }
+
+  @Test
+  void retriedCheck_queuesNoRepairTwice() {
+    Job job = checkJob("check-retry");
+    checker(50).run(job, new Command.DriftCheck(List.of(), true));
+
+    Map<String, Object> again = checker(50).run(job, new Command.DriftCheck(List.of(), true));
+
+    assertThat(again).containsEntry("repairs_queued", 0);
+    assertThat(ledger.jobs(JobState.QUEUED, "missing_col", 10)).hasSize(1);
+  }
+
+  @Test
+  void withoutAutoRepair_nothingIsQueued() {
+    Map<String, Object> summary =
+        checker(50).run(checkJob("check-report"), new Command.DriftCheck(List.of(), false));
+
+    assertThat(summary).containsEntry("repairs_queued", 0);
+    assertThat(ledger.jobs(JobState.QUEUED, null, 10)).isEmpty();
+  }
+}
