@@ -70,6 +70,12 @@ public interface Ledger {
    */
   void storeEvents(List<OutboxEvent> events);
 
+  /** Stores a named report (JSON), replacing the previous one; e.g. the latest drift check. */
+  void saveReport(String name, String json, Instant at);
+
+  /** A named report, if one was stored. */
+  Optional<String> report(String name);
+
   /** Outbox events not yet published, oldest first. */
   List<OutboxEvent> unpublished(int limit);
 

@@ -61,6 +61,7 @@ public final class FirestoreLedger implements Ledger {
   private final CollectionReference jobs;
   private final CollectionReference locks;
   private final CollectionReference outbox;
+  private final CollectionReference reports;
 
   public FirestoreLedger(Firestore db, Settings settings) {
     this.db = db;
@@ -70,6 +71,7 @@ public final class FirestoreLedger implements Ledger {
     this.jobs = db.collection(p + "jobs");
     this.locks = db.collection(p + "locks");
     this.outbox = db.collection(p + "outbox");
+    this.reports = db.collection(p + "reports");
   }
 
   /** The document id of an idempotency scope: a hash, so any key text is a valid id. */
@@ -450,6 +452,19 @@ public final class FirestoreLedger implements Ledger {
     }
     out.sort(Comparator.comparing(OutboxEvent::createdAt));
     return out;
+  }
+
+  @Override
+  public void saveReport(String name, String json, Instant at) {
+    call(
+        "save report " + name,
+        reports.document(name).set(Map.of("json", json, "saved_at", ts(at))));
+  }
+
+  @Override
+  public Optional<String> report(String name) {
+    DocumentSnapshot doc = call("read report " + name, reports.document(name).get());
+    return doc.exists() ? Optional.ofNullable(doc.getString("json")) : Optional.empty();
   }
 
   @Override

@@ -34,6 +34,9 @@ import java.util.TreeSet;
  */
 public final class DriftChecker {
 
+  /** Name under which the last check's summary is stored in the ledger. */
+  public static final String LATEST_REPORT = "drift-latest";
+
   /**
    * Tunables of the drift check.
    *
@@ -192,6 +195,8 @@ public final class DriftChecker {
     summary.put("repairs_queued", repaired.size());
     summary.put("repairs_skipped_by_cap", skippedByCap);
     summary.put("duration_ms", Duration.between(start, clock.instant()).toMillis());
+    summary.put("finished_at", clock.instant().toString());
+    ledger.saveReport(LATEST_REPORT, EventFactory.json(summary), clock.instant());
     return summary;
   }
 

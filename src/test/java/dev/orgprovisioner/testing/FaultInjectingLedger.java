@@ -94,6 +94,16 @@ public final class FaultInjectingLedger implements Ledger {
   }
 
   @Override
+  public void saveReport(String name, String json, Instant at) {
+    delegate.saveReport(name, json, at);
+  }
+
+  @Override
+  public Optional<String> report(String name) {
+    return delegate.report(name);
+  }
+
+  @Override
   public void storeEvents(List<OutboxEvent> events) {
     delegate.storeEvents(events);
   }
