@@ -1,0 +1,233 @@
+package dev.orgprovisioner.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orgprovisioner.catalog.Catalog;
+import dev.orgprovisioner.catalog.Column;
+import dev.orgprovisioner.catalog.Dialect;
+import dev.orgprovisioner.catalog.TableDef;
+import dev.orgprovisioner.catalog.ViewDef;
+import dev.orgprovisioner.command.Command;
+import dev.orgprovisioner.command.CommandDecoder;
+import dev.orgprovisioner.command.DecodeResult;
+import dev.orgprovisioner.command.OrgSlug;
+import dev.orgprovisioner.execution.ClaimResult;
+import dev.orgprovisioner.execution.EventFactory;
+import dev.orgprovisioner.execution.Job;
+import dev.orgprovisioner.ledger.FirestoreLedger;
+import dev.orgprovisioner.plan.DesiredDataset;
+import dev.orgprovisioner.plan.ObservedDataset;
+import dev.orgprovisioner.plan.ObservedTable;
+import dev.orgprovisioner.plan.ObservedView;
+import dev.orgprovisioner.plan.PlanStep;
+import dev.orgprovisioner.provisioning.DriftChecker;
+import dev.orgprovisioner.provisioning.Environment;
+import dev.orgprovisioner.provisioning.ProvisioningService;
+import dev.orgprovisioner.provisioning.ProvisioningSettings;
+import dev.orgprovisioner.testing.CatalogFixtures;
+import dev.orgprovisioner.testing.SharedEmulators;
+import dev.orgprovisioner.warehouse.Warehouse;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Drift check of a simulated fleet: a warehouse that synthesises, on demand, the snapshot of each
+ * org's dataset from the full org catalog (every 10th org misses a column), so 10,000 orgs cost no
+ * disk; measures duration, peak heap and warehouse calls.
+ */
+@Tag("bench")
+class DriftCheckBenchmark {
+
+  private static final int ORGS = Integer.getInteger("bench.drift.orgs", 10_000);
+
+  /** A fleet that exists only as the snapshots it returns. */
+  private static final class SimulatedFleet implements Warehouse {
+    private final ProvisioningService service;
+    final AtomicInteger calls = new AtomicInteger();
+
+    SimulatedFleet(Catalog catalog) {
+      this.service =
+          new ProvisioningService(catalog, this, new ProvisioningSettings(Environment.PROD, "EU"));
+    }
+
+    static String org(int i) {
+      return String.format("org_%05d", i);
+    }
+
+    @Override
+    public Dialect dialect() {
+      return Dialect.BIGQUERY;
+    }
+
+    @Override
+    public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
+      calls.incrementAndGet();
+      Map<String, ObservedDataset> out = new LinkedHashMap<>();
+      for (String dataset : datasets) {
+        if (dataset.equals("organizations")) {
+          out.put(dataset, observed(service.desiredCentral(), false));
+        } else {
+          String slug = dataset.substring(0, dataset.length() - "_prod".length());
+          int n = Integer.parseInt(slug.substring(4));
+          out.put(dataset, observed(service.desiredOrg(OrgSlug.parse(slug), null), n % 10 == 0));
+        }
+      }
+      return out;
+    }
+
+    private static ObservedDataset observed(DesiredDataset d, boolean drifted) {
+      Map<String, ObservedTable> tables = new LinkedHashMap<>();
+      for (TableDef t : d.catalog().tables()) {
+        List<Column> columns = new ArrayList<>(t.columns());
+        if (drifted && tables.isEmpty()) {
+          // A drifted org lacks the last nullable column of its first table.
+          columns.stream()
+              .filter(c -> c.mode() == dev.orgprovisioner.catalog.FieldMode.NULLABLE)
+              .reduce((a, b) -> b)
+              .ifPresent(columns::remove);
+        }
+        tables.put(
+            t.name(),
+            new ObservedTable(
+                t.name(),
+                t.description(),
+                columns,
+                t.partitioning(),
+                t.clustering(),
+                d.tableLabels(t)));
+      }
+      Map<String, ObservedView> views = new LinkedHashMap<>();
+      for (ViewDef v : d.catalog().views()) {
+        views.put(v.name(), new ObservedView(v.name(), v.description(), d.viewLabels(v)));
+      }
+      return new ObservedDataset(
+          d.name(), d.catalog().description(), "EU", d.datasetLabels(), tables, views);
+    }
+
+    @Override
+    public List<String> managedDatasets() {
+      calls.incrementAndGet();
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < ORGS; i++) {
+        out.add(org(i) + "_prod");
+      }
+      return out;
+    }
+
+    @Override
+    public void apply(PlanStep step) {
+      throw new UnsupportedOperationException("a drift check does not change datasets");
+    }
+
+    @Override
+    public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {}
+
+    @Override
+    public void upsertRows(
+        String dataset, String table, List<String> keyColumns, List<Map<String, Object>> rows) {}
+
+    @Override
+    public List<Map<String, Object>> selectRows(
+        String dataset, String table, Map<String, Object> equalTo, int limit) {
+      calls.incrementAndGet();
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (int i = 0; i < ORGS; i++) {
+        rows.add(Map.of("org_slug", org(i), "status", "ACTIVE"));
+      }
+      return rows;
+    }
+  }
+
+  @Test
+  void driftCheckOfASimulatedFleet() throws Exception {
+    Catalog catalog = CatalogFixtures.project();
+    SimulatedFleet fleet = new SimulatedFleet(catalog);
+    ProvisioningService service =
+        new ProvisioningService(catalog, fleet, new ProvisioningSettings(Environment.PROD, "EU"));
+    try (var db = SharedEmulators.firestoreClient()) {
+      FirestoreLedger ledger =
+          new FirestoreLedger(
+              db,
+              new FirestoreLedger.Settings(
+                  "drift" + UUID.randomUUID().toString().substring(0, 6) + "_",
+                  Duration.ofDays(7),
+                  Duration.ofSeconds(60),
+                  20,
+                  Duration.ofSeconds(60)));
+      var envelope =
+          ((DecodeResult.Accepted)
+                  CommandDecoder.fromClasspath(getClass().getClassLoader(), 64 * 1024)
+                      .decode(
+                          Map.of(
+                              "ce-specversion", "1.0",
+                              "ce-type", "drift.check.requested",
+                              "ce-id", "bench-drift",
+                              "ce-source", "//bench"),
+                          "{\"scope\":\"all\"}".getBytes(StandardCharsets.UTF_8),
+                          null))
+              .envelope();
+      Job job =
+          ((ClaimResult.Claimed) ledger.claim(envelope, "bench", Clock.systemUTC().instant()))
+              .job();
+      DriftChecker checker =
+          new DriftChecker(
+              service,
+              ledger,
+              new EventFactory("//bench"),
+              Clock.systemUTC(),
+              new DriftChecker.Settings(50, 200));
+
+      System.gc();
+      List<MemoryPoolMXBean> heap =
+          ManagementFactory.getMemoryPoolMXBeans().stream()
+              .filter(p -> p.getType() == MemoryType.HEAP)
+              .toList();
+      heap.forEach(MemoryPoolMXBean::resetPeakUsage);
+      long before = used(heap);
+      long start = System.nanoTime();
+      Map<String, Object> summary = checker.run(job, new Command.DriftCheck(List.of(), true));
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+
+      BenchReport.write(
+          "drift-check",
+          "Drift check of " + ORGS + " simulated orgs",
+          "A warehouse that synthesises each org's snapshot from the full org catalog ("
+              + catalog.org().tables().size()
+              + " tables, "
+              + catalog.org().views().size()
+              + " views; every 10th org misses a column); orgs compared in chunks of 200;"
+              + " drift.detected events and up to 50 repair jobs written to the Firestore"
+              + " emulator. Peak heap = sum of heap pools' peak usage during the run (-Xmx1g).",
+          List.of(
+              "| orgs | duration (ms) | warehouse calls | heap before (MiB) | peak heap (MiB) |",
+              "|---|---|---|---|---|",
+              String.format(
+                  "| %d | %d | %d | %d | %d |",
+                  ORGS, millis, fleet.calls.get(), before >> 20, peak >> 20),
+              "",
+              "Summary: "
+                  + summary.get("counts")
+                  + ", repairs queued "
+                  + summary.get("repairs_queued")));
+      assertThat(summary.get("orgs_checked")).isEqualTo(ORGS);
+    }
+  }
+
+  private static long used(List<MemoryPoolMXBean> heap) {
+    return heap.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
+  }
+}
