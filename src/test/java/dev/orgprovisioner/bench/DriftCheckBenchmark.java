@@ -38,7 +38,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -158,15 +157,7 @@ class DriftCheckBenchmark {
     ProvisioningService service =
         new ProvisioningService(catalog, fleet, new ProvisioningSettings(Environment.PROD, "EU"));
     try (var db = SharedEmulators.firestoreClient()) {
-      FirestoreLedger ledger =
-          new FirestoreLedger(
-              db,
-              new FirestoreLedger.Settings(
-                  "drift" + UUID.randomUUID().toString().substring(0, 6) + "_",
-                  Duration.ofDays(7),
-                  Duration.ofSeconds(60),
-                  20,
-                  Duration.ofSeconds(60)));
+      FirestoreLedger ledger = SharedEmulators.freshLedger(db, "drift", Duration.ofSeconds(60));
       var envelope =
           ((DecodeResult.Accepted)
                   CommandDecoder.fromClasspath(getClass().getClassLoader(), 64 * 1024)

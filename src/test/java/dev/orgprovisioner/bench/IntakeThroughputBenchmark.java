@@ -74,15 +74,7 @@ class IntakeThroughputBenchmark {
       long bareMs = drain(transport, ProjectSubscriptionName.of(project, bare), (m, c) -> c.ack());
 
       CommandDecoder decoder = CommandDecoder.fromClasspath(getClass().getClassLoader(), 64 * 1024);
-      FirestoreLedger ledger =
-          new FirestoreLedger(
-              db,
-              new FirestoreLedger.Settings(
-                  "bench" + UUID.randomUUID().toString().substring(0, 6) + "_",
-                  Duration.ofDays(7),
-                  Duration.ofSeconds(60),
-                  20,
-                  Duration.ofSeconds(30)));
+      FirestoreLedger ledger = SharedEmulators.freshLedger(db, "bench", Duration.ofSeconds(60));
       Intake intake =
           new Intake(decoder, ledger, new EventFactory("//bench"), "bench", Clock.systemUTC());
       AtomicInteger accepted = new AtomicInteger();

@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
@@ -75,15 +74,7 @@ class WorkerPoolTest {
   void start() {
     duck = new DuckDbWarehouse(":memory:");
     warehouse = new FaultyWarehouse(duck);
-    ledger =
-        new FirestoreLedger(
-            db,
-            new FirestoreLedger.Settings(
-                "w" + UUID.randomUUID().toString().substring(0, 8) + "_",
-                Duration.ofDays(7),
-                Duration.ofSeconds(30),
-                20,
-                Duration.ofSeconds(30)));
+    ledger = SharedEmulators.freshLedger(db, "w", Duration.ofSeconds(30));
     publisher = new RecordingEventPublisher();
     RetryingWarehouse retrying = new RetryingWarehouse(warehouse, 4, Duration.ofMillis(5));
     service =

@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,15 +57,7 @@ class DriftCheckerTest {
     service =
         new ProvisioningService(
             CatalogFixtures.minimal(), duck, new ProvisioningSettings(Environment.LOCAL, "EU"));
-    ledger =
-        new FirestoreLedger(
-            db,
-            new FirestoreLedger.Settings(
-                "d" + UUID.randomUUID().toString().substring(0, 8) + "_",
-                Duration.ofDays(7),
-                Duration.ofSeconds(60),
-                20,
-                Duration.ofSeconds(30)));
+    ledger = SharedEmulators.freshLedger(db, "d", Duration.ofSeconds(60));
     service.bootstrap(false);
     for (String org :
         List.of("in_sync", "missing_col", "missing_tab", "deleted", "retyped", "extra_col")) {

@@ -45,4 +45,20 @@ public final class SharedEmulators {
         .build()
         .getService();
   }
+
+  /**
+   * A ledger on the shared Firestore emulator in collections of its own (a fresh prefix), so tests
+   * never see each other's keys and jobs.
+   */
+  public static dev.orgprovisioner.ledger.FirestoreLedger freshLedger(
+      Firestore db, String prefix, java.time.Duration lease) {
+    return new dev.orgprovisioner.ledger.FirestoreLedger(
+        db,
+        new dev.orgprovisioner.ledger.FirestoreLedger.Settings(
+            prefix + java.util.UUID.randomUUID().toString().substring(0, 8) + "_",
+            java.time.Duration.ofDays(7),
+            lease,
+            20,
+            java.time.Duration.ofSeconds(60)));
+  }
 }
