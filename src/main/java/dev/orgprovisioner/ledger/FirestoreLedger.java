@@ -393,8 +393,8 @@ public final class FirestoreLedger implements Ledger {
         Comparator.comparing((QueryDocumentSnapshot d) -> d.getLong("priority"))
             .thenComparing(d -> d.getTimestamp("created_at")));
     for (QueryDocumentSnapshot doc : waiting) {
-      if (expired(doc.getTimestamp("next_attempt_at"), now)
-          || doc.getTimestamp("next_attempt_at").equals(ts(now))) {
+      // "expired" is "not after now": the job is due.
+      if (expired(doc.getTimestamp("next_attempt_at"), now)) {
         return tryClaim(doc.getId(), owner, now);
       }
     }
