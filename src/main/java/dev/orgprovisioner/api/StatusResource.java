@@ -1,28 +1,55 @@
 package dev.orgprovisioner.api;
 
 import dev.orgprovisioner.command.OrgSlug;
+import dev.orgprovisioner.execution.ClaimResult;
+import dev.orgprovisioner.execution.Ledger;
+import dev.orgprovisioner.execution.WorkerPool;
+import dev.orgprovisioner.provisioning.InternalCommands;
 import dev.orgprovisioner.provisioning.PlanReport;
 import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.StatusReport;
 import dev.orgprovisioner.provisioning.SyncResult;
+import jakarta.inject.Named;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
 
 /** REST: status and plans of the central dataset and of each org, and synchronous syncs. */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class StatusResource {
 
-  private final ProvisioningService provisioning;
+  private static final java.util.regex.Pattern KEY =
+      java.util.regex.Pattern.compile("^[\\x21-\\x7E]{1,256}$");
 
-  public StatusResource(ProvisioningService provisioning) {
+  private final ProvisioningService provisioning;
+  private final Ledger ledger;
+  private final WorkerPool workers;
+  private final String instanceId;
+  private final Clock clock;
+
+  public StatusResource(
+      ProvisioningService provisioning,
+      Ledger ledger,
+      WorkerPool workers,
+      @Named("instance-id") String instanceId,
+      Clock clock) {
     this.provisioning = provisioning;
+    this.ledger = ledger;
+    this.workers = workers;
+    this.instanceId = instanceId;
+    this.clock = clock;
   }
 
   @GET
@@ -55,10 +82,82 @@ public class StatusResource {
     return PlanReport.of(provisioning.planOrg(OrgSlug.parse(org)));
   }
 
+  /**
+   * A dry run answers with the plan at once. Otherwise the sync is queued like a Pub/Sub command
+   * (same idempotency claim, same per-org exclusivity): 202 with the job id; the same
+   * Idempotency-Key again answers with the same job.
+   */
   @POST
   @Path("/orgs/{org}/sync")
-  public SyncResult orgSync(
-      @PathParam("org") String org, @QueryParam("dry_run") @DefaultValue("false") boolean dryRun) {
-    return provisioning.syncOrg(OrgSlug.parse(org), dryRun);
+  public Response orgSync(
+      @PathParam("org") String org,
+      @QueryParam("dry_run") @DefaultValue("false") boolean dryRun,
+      @HeaderParam("Idempotency-Key") String idempotencyKey) {
+    OrgSlug slug = OrgSlug.parse(org);
+    if (dryRun) {
+      return Response.ok(provisioning.syncOrg(slug, true)).build();
+    }
+    String key = idempotencyKey == null ? UUID.randomUUID().toString() : idempotencyKey;
+    if (!KEY.matcher(key).matches()) {
+      return Response.status(400)
+          .entity(
+              new ApiError(
+                  "INVALID_ATTRIBUTE",
+                  "Idempotency-Key",
+                  "Idempotency-Key must be 1-256 printable ASCII characters without spaces"))
+          .build();
+    }
+    Instant now = clock.instant();
+    ClaimResult claim =
+        ledger.claim(
+            InternalCommands.sync(
+                slug, UUID.randomUUID().toString(), "//org-provisioner/api", key, now),
+            instanceId,
+            now);
+    if (claim instanceof ClaimResult.Claimed c) {
+      workers.dispatch(c.job());
+      return Response.accepted(Map.of("job_id", c.job().id(), "state", c.job().state())).build();
+    }
+    if (claim instanceof ClaimResult.InFlight f) {
+      return Response.accepted(Map.of("job_id", f.jobId())).build();
+    }
+    if (claim instanceof ClaimResult.Finished f) {
+      return Response.ok(Map.of("job_id", f.jobId(), "event_id", f.terminalEvent().id())).build();
+    }
+    return Response.status(422)
+        .entity(
+            new ApiError(
+                "IDEMPOTENCY_KEY_REUSED",
+                "Idempotency-Key",
+                "the key was already used for another request"))
+        .build();
+  }
+
+  /** A job of the execution queue: state, attempts, completed steps, last error. */
+  @GET
+  @Path("/jobs/{id}")
+  public Response job(@PathParam("id") String id) {
+    return ledger
+        .job(id)
+        .map(
+            j -> {
+              Map<String, Object> body = new java.util.LinkedHashMap<>();
+              body.put("job_id", j.id());
+              body.put("type", j.type().ceType());
+              body.put("org_slug", j.orgSlug());
+              body.put("state", j.state());
+              body.put("priority", j.priority());
+              body.put("attempts", j.attempts());
+              body.put("completed_steps", j.completedSteps());
+              body.put("last_error", j.lastError());
+              body.put("created_at", j.createdAt());
+              body.put("updated_at", j.updatedAt());
+              return Response.ok(body).build();
+            })
+        .orElseGet(
+            () ->
+                Response.status(404)
+                    .entity(new ApiError("JOB_NOT_FOUND", "id", "no job with this id"))
+                    .build());
   }
 }

@@ -2,7 +2,6 @@ package dev.orgprovisioner.provisioning;
 
 import dev.orgprovisioner.command.Command;
 import dev.orgprovisioner.command.CommandEnvelope;
-import dev.orgprovisioner.command.CommandType;
 import dev.orgprovisioner.command.OrgSlug;
 import dev.orgprovisioner.execution.ClaimResult;
 import dev.orgprovisioner.execution.EventFactory;
@@ -204,21 +203,13 @@ public final class DriftChecker {
    * Queues a sync of the org; its key derives from the check, so a retried check queues none twice.
    */
   private boolean queueRepair(Job job, String org) {
-    String data = "{\"options\":{},\"org_slug\":\"" + org + "\"}";
-    String key = "drift-repair-" + job.id();
     CommandEnvelope envelope =
-        new CommandEnvelope(
+        InternalCommands.sync(
+            OrgSlug.parse(org),
             EventFactory.digest("repair|" + job.id() + "|" + org),
             "//org-provisioner/drift-check",
-            clock.instant(),
-            key,
-            EventFactory.digest(CommandType.SYNC.ceType() + "\n" + data),
-            new Command.Sync(OrgSlug.parse(org), List.of(), true, true, false),
-            data,
-            Map.of(
-                "ce-type", CommandType.SYNC.ceType(),
-                "ce-source", "//org-provisioner/drift-check",
-                "drift-check-id", job.id()));
+            "drift-repair-" + job.id(),
+            clock.instant());
     return ledger.claim(envelope, null, clock.instant()) instanceof ClaimResult.Claimed;
   }
 }

@@ -5,7 +5,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.not;
 
 import dev.orgprovisioner.testing.EmulatorsResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -47,11 +46,33 @@ class StatusResourceTest {
   }
 
   @Test
-  void orgSync_createsTheDatasetAndANoopFollows() {
+  void orgSync_isQueuedAsAJobAndADryRunAfterwardsHasNothingToDo() {
     given().post("/api/v1/central/bootstrap").then().statusCode(200);
-    given().post("/api/v1/orgs/sync_org/sync").then().statusCode(200).body("applied", not(empty()));
 
-    given().post("/api/v1/orgs/sync_org/sync").then().statusCode(200).body("applied", empty());
+    String jobId =
+        given()
+            .header("Idempotency-Key", "api-sync-1")
+            .post("/api/v1/orgs/sync_org/sync")
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("job_id");
+    given()
+        .header("Idempotency-Key", "api-sync-1")
+        .post("/api/v1/orgs/sync_org/sync")
+        .then()
+        .body("job_id", equalTo(jobId));
+
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(60))
+        .until(() -> "SUCCEEDED".equals(given().get("/api/v1/jobs/" + jobId).path("state")));
+    given()
+        .post("/api/v1/orgs/sync_org/sync?dry_run=true")
+        .then()
+        .statusCode(200)
+        .body("plan.steps", empty())
+        .body("applied", empty());
+    given().get("/api/v1/jobs/no-such-job").then().statusCode(404);
   }
 
   @Test

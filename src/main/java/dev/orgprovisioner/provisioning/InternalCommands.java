@@ -1,0 +1,34 @@
+package dev.orgprovisioner.provisioning;
+
+import dev.orgprovisioner.command.Command;
+import dev.orgprovisioner.command.CommandEnvelope;
+import dev.orgprovisioner.command.CommandType;
+import dev.orgprovisioner.command.OrgSlug;
+import dev.orgprovisioner.execution.EventFactory;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Commands the worker issues itself (a drift repair, a sync asked for over REST), shaped exactly
+ * like those from Pub/Sub so they go through the same idempotency claim and queue.
+ */
+public final class InternalCommands {
+
+  private InternalCommands() {}
+
+  /** A full additive sync of one org. */
+  public static CommandEnvelope sync(
+      OrgSlug org, String id, String source, String idempotencyKey, Instant now) {
+    String data = "{\"options\":{},\"org_slug\":\"" + org.value() + "\"}";
+    return new CommandEnvelope(
+        id,
+        source,
+        now,
+        idempotencyKey,
+        EventFactory.digest(CommandType.SYNC.ceType() + "\n" + data),
+        new Command.Sync(org, List.of(), true, true, false),
+        data,
+        Map.of("ce-id", id, "ce-type", CommandType.SYNC.ceType(), "ce-source", source));
+  }
+}
