@@ -1,0 +1,25 @@
+package dev.orgprovisioner.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+import dev.orgprovisioner.testing.EmulatorsResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(EmulatorsResource.class)
+class HealthTest {
+
+  @Test
+  void readiness_isUpWhenFirestoreAndTheWarehouseAnswer() {
+    given()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("UP"))
+        .body("checks.name", hasItems("ledger", "warehouse"));
+  }
+}
