@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
@@ -48,6 +49,28 @@ public final class Emulators {
 
   private Emulators() {}
 
+  /** The emulator's main class (from its jar's manifest). */
+  private static final String PUBSUB_MAIN = "com.google.cloud.pubsub.testing.v1.Main";
+
+  /** Where the build copies grpc-api 1.68.1 (pom.xml, maven-dependency-plugin). */
+  public static final String GRPC_API_PROPERTY = "pubsub.emulator.grpc-api-jar";
+
+  /**
+   * grpc-api 1.68.1, put before the emulator's own jar when available: the emulator bundles
+   * grpc-core 1.68.1 with an older grpc-api and crashes when a client cancels a stream, after which
+   * it keeps sending that subscription's messages to the dead stream for 25–45 s.
+   */
+  static Optional<Path> grpcApiPatch() {
+    String configured = System.getProperty(GRPC_API_PROPERTY);
+    Path candidate =
+        configured != null
+            ? Path.of(configured)
+            : Path.of("target", "emulator-lib", "grpc-api-1.68.1.jar");
+    return Files.isRegularFile(candidate)
+        ? Optional.of(candidate.toAbsolutePath())
+        : Optional.empty();
+  }
+
   /** Starts the Pub/Sub emulator on a free loopback port. */
   public static EmulatorProcess startPubSub() {
     return onFreePort(Emulators::startPubSub);
@@ -56,14 +79,24 @@ public final class Emulators {
   /** Starts the Pub/Sub emulator on {@code port}, e.g. again where a stopped one listened. */
   public static EmulatorProcess startPubSub(int port) {
     Path jar = pubSubJar(GcloudSdk.rootContaining(PUBSUB_COMPONENT));
+    Optional<Path> grpcApi = grpcApiPatch();
     List<String> command =
-        List.of(
-            javaExecutable(),
-            PUBSUB_HEAP,
-            "-jar",
-            jar.toString(),
-            "--host=" + HOST,
-            "--port=" + port);
+        grpcApi.isPresent()
+            ? List.of(
+                javaExecutable(),
+                PUBSUB_HEAP,
+                "-cp",
+                grpcApi.get() + java.io.File.pathSeparator + jar,
+                PUBSUB_MAIN,
+                "--host=" + HOST,
+                "--port=" + port)
+            : List.of(
+                javaExecutable(),
+                PUBSUB_HEAP,
+                "-jar",
+                jar.toString(),
+                "--host=" + HOST,
+                "--port=" + port);
     String readyLine = "Server started, listening on " + port;
     return EmulatorProcess.start(
         new EmulatorProcess.Launch(
