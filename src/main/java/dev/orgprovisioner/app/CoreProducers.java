@@ -3,6 +3,7 @@ package dev.orgprovisioner.app;
 import dev.orgprovisioner.catalog.Catalog;
 import dev.orgprovisioner.catalog.CatalogLoader;
 import dev.orgprovisioner.catalog.CatalogSource;
+import dev.orgprovisioner.execution.DaemonThreads;
 import dev.orgprovisioner.provisioning.PlanApplier;
 import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.ProvisioningSettings;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /** Builds the pure domain objects from configuration: catalog, warehouse, use cases. */
@@ -111,14 +111,7 @@ public class CoreProducers {
   @Singleton
   @Named("table-pool")
   ExecutorService tablePool(ExecutionConfig config) {
-    AtomicInteger n = new AtomicInteger();
-    return Executors.newFixedThreadPool(
-        config.tableParallelism(),
-        r -> {
-          Thread t = new Thread(r, "provisioner-table-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    return Executors.newFixedThreadPool(config.tableParallelism(), DaemonThreads.named("table"));
   }
 
   void closePool(@Disposes @Named("table-pool") ExecutorService pool) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,10 +32,9 @@ public final class IntakeBatcher implements AutoCloseable {
     this.intake = intake;
     this.maxBatch = maxBatch;
     this.retryWindow = retryWindow;
-    AtomicInteger n = new AtomicInteger();
+    java.util.concurrent.ThreadFactory factory = DaemonThreads.named("intake");
     for (int i = 0; i < threadCount; i++) {
-      Thread t = new Thread(this::loop, "provisioner-intake-" + n.incrementAndGet());
-      t.setDaemon(true);
+      Thread t = factory.newThread(this::loop);
       t.start();
       threads.add(t);
     }

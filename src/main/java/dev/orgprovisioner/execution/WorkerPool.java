@@ -65,8 +65,8 @@ public final class WorkerPool implements AutoCloseable {
     this.settings = settings;
     this.owner = owner;
     this.clock = clock;
-    this.workers = Executors.newFixedThreadPool(settings.workers(), named("worker"));
-    this.scheduler = Executors.newScheduledThreadPool(1, named("sweep"));
+    this.workers = Executors.newFixedThreadPool(settings.workers(), DaemonThreads.named("worker"));
+    this.scheduler = Executors.newScheduledThreadPool(1, DaemonThreads.named("sweep"));
   }
 
   /** Starts the workers and the periodic sweep, heartbeat and outbox relay. */
@@ -292,15 +292,6 @@ public final class WorkerPool implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, what + " failed", e);
     }
-  }
-
-  private static java.util.concurrent.ThreadFactory named(String prefix) {
-    AtomicLong n = new AtomicLong();
-    return r -> {
-      Thread t = new Thread(r, "provisioner-" + prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   /**

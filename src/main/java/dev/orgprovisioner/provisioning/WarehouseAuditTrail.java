@@ -1,6 +1,7 @@
 package dev.orgprovisioner.provisioning;
 
 import dev.orgprovisioner.execution.AuditTrail;
+import dev.orgprovisioner.execution.DaemonThreads;
 import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.JobAudit;
@@ -51,13 +52,7 @@ public final class WarehouseAuditTrail implements AuditTrail, AutoCloseable {
     this.centralDataset = centralDataset;
     this.clock = clock;
     this.batchSize = batchSize;
-    this.flusher =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "provisioner-audit");
-              t.setDaemon(true);
-              return t;
-            });
+    this.flusher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("audit"));
     long ms = interval.toMillis();
     flusher.scheduleWithFixedDelay(this::flush, ms, ms, TimeUnit.MILLISECONDS);
   }

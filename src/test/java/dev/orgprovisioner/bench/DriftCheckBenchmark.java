@@ -158,28 +158,8 @@ class DriftCheckBenchmark {
         new ProvisioningService(catalog, fleet, new ProvisioningSettings(Environment.PROD, "EU"));
     try (var db = SharedEmulators.firestoreClient()) {
       FirestoreLedger ledger = SharedEmulators.freshLedger(db, "drift", Duration.ofSeconds(60));
-      var envelope =
-          ((DecodeResult.Accepted)
-                  CommandDecoder.fromClasspath(getClass().getClassLoader(), 64 * 1024)
-                      .decode(
-                          Map.of(
-                              "ce-specversion", "1.0",
-                              "ce-type", "drift.check.requested",
-                              "ce-id", "bench-drift",
-                              "ce-source", "//bench"),
-                          "{\"scope\":\"all\"}".getBytes(StandardCharsets.UTF_8),
-                          null))
-              .envelope();
-      Job job =
-          ((ClaimResult.Claimed) ledger.claim(envelope, "bench", Clock.systemUTC().instant()))
-              .job();
-      DriftChecker checker =
-          new DriftChecker(
-              service,
-              ledger,
-              new EventFactory("//bench"),
-              Clock.systemUTC(),
-              new DriftChecker.Settings(50, 200));
+      Job job = checkJob(ledger, "bench-drift");
+      DriftChecker checker = checker(service, ledger);
 
       System.gc();
       List<MemoryPoolMXBean> heap =
@@ -259,13 +239,7 @@ class DriftCheckBenchmark {
       long buildMs = (System.nanoTime() - buildStart) / 1_000_000;
       FirestoreLedger ledger = SharedEmulators.freshLedger(db, "duckdrift", Duration.ofSeconds(60));
       Job job = checkJob(ledger, "bench-duck-drift");
-      DriftChecker checker =
-          new DriftChecker(
-              service,
-              ledger,
-              new EventFactory("//bench"),
-              Clock.systemUTC(),
-              new DriftChecker.Settings(50, 200));
+      DriftChecker checker = checker(service, ledger);
       int callsBefore = counted.calls.get();
       long start = System.nanoTime();
       Map<String, Object> summary = checker.run(job, new Command.DriftCheck(List.of(), true));
@@ -290,6 +264,15 @@ class DriftCheckBenchmark {
                   + summary.get("repairs_queued")));
       assertThat(summary.get("orgs_checked")).isEqualTo(orgs);
     }
+  }
+
+  private static DriftChecker checker(ProvisioningService service, FirestoreLedger ledger) {
+    return new DriftChecker(
+        service,
+        ledger,
+        new EventFactory("//bench"),
+        Clock.systemUTC(),
+        new DriftChecker.Settings(50, 200));
   }
 
   private static Job checkJob(FirestoreLedger ledger, String id) {
