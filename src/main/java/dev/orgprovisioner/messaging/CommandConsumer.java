@@ -119,7 +119,7 @@ public class CommandConsumer {
   private CompletionStage<Void> deadLetterExhausted(
       Message<byte[]> message, PubSubIncomingMetadata meta, Throwable cause) {
     Map<String, String> attributes = new LinkedHashMap<>(meta.attributes());
-    attributes.put(Intake.REJECTION_CODE, "DELIVERY_ATTEMPTS_EXHAUSTED");
+    attributes.put(Intake.REJECTION_CODE, Intake.DELIVERY_ATTEMPTS_EXHAUSTED);
     attributes.put(Intake.REJECTION_FIELD, "");
     attributes.put(
         Intake.REJECTION_MESSAGE,
@@ -127,7 +127,16 @@ public class CommandConsumer {
             + meta.deliveryAttempt()
             + " deliveries: "
             + cause.getMessage());
-    attributes.put("original-message-id", meta.messageId());
+    attributes.put(Intake.ORIGINAL_MESSAGE_ID, meta.messageId());
+    if (!meta.orderingKey().isEmpty()) {
+      attributes.put(Intake.ORIGINAL_ORDERING_KEY, meta.orderingKey());
+    }
+    attributes.put(Intake.DELIVERY_ATTEMPTS, Integer.toString(meta.deliveryAttempt()));
+    if (meta.publishTime() != null && !Instant.EPOCH.equals(meta.publishTime())) {
+      // Its first delivery (right after publishing) was its first failure.
+      attributes.put(Intake.ORIGINAL_PUBLISH_TIME, meta.publishTime().toString());
+    }
+    attributes.put(Intake.DEAD_LETTERED_AT, Instant.now().toString());
     LOG.errorf(
         "Command message %s failed %d deliveries; moving it to the dead-letter topic",
         meta.messageId(), meta.deliveryAttempt());
