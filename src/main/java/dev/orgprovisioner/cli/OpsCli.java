@@ -24,9 +24,21 @@ public final class OpsCli {
   /** The command line, ready to execute; failures print one line to stderr and exit 1. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new OpsCli());
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    // One line naming the problem, not the whole usage text: output stays readable in scripts.
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          CommandLine failed = e.getCommandLine();
+          failed.getErr().println("error: " + e.getMessage());
+          failed.getErr().println("usage: " + failed.getCommandSpec().qualifiedName() + " --help");
+          failed.getErr().flush();
+          return failed.getCommandSpec().exitCodeOnInvalidInput();
+        });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          commandLine.getErr().println("error: " + e.getMessage());
+          commandLine
+              .getErr()
+              .println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
           commandLine.getErr().flush();
           return 1;
         });

@@ -70,8 +70,7 @@ final class PlanCommand implements Callable<Integer> {
               .build()
               .send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (java.io.IOException e) {
-      throw new IllegalStateException(
-          "the worker's API at " + apiUrl + " did not answer: " + e.getMessage(), e);
+      throw new IllegalStateException("the worker's API at " + apiUrl + " did not answer: " + e, e);
     }
     PrintWriter out = spec.commandLine().getOut();
     if (response.statusCode() != 200) {
