@@ -107,4 +107,16 @@ public interface Ledger {
   void markPublished(String eventId);
 
   Optional<OutboxEvent> event(String eventId);
+
+  // --- Operations (ops-runtime): graceful shutdown and queue metrics ---
+
+  /**
+   * Hands back the lease of a job this owner holds without counting the run as an attempt: back to
+   * QUEUED, due at once, owner cleared, org released, last error kept (graceful shutdown). False
+   * when the lease was already lost.
+   */
+  boolean release(String jobId, String owner, Instant now);
+
+  /** How many jobs are in a state across all instances (an aggregation query; for metrics). */
+  long countJobs(JobState state);
 }

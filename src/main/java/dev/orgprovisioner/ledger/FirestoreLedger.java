@@ -711,4 +711,32 @@ public final class FirestoreLedger implements Ledger {
     }
     return out;
   }
+
+  // --- Operations (ops-runtime): graceful shutdown and queue metrics ---
+
+  @Override
+  public boolean release(String jobId, String owner, Instant now) {
+    return withLease(
+        "release job",
+        jobId,
+        owner,
+        now,
+        (tx, job) -> {
+          Map<String, Object> update = new HashMap<>();
+          update.put("state", JobState.QUEUED.name());
+          update.put("lease_owner", null);
+          update.put("lease_expires_at", null);
+          update.put("next_attempt_at", ts(now));
+          update.put("updated_at", ts(now));
+          // The interrupted run was not a failure of the job: give its attempt back.
+          update.put("attempts", Math.max(0, job.getLong("attempts") - 1));
+          tx.update(jobs.document(jobId), update);
+          tx.delete(locks.document(lockDocId(job.getString("lock_key"))));
+        });
+  }
+
+  @Override
+  public long countJobs(JobState state) {
+    return call("count jobs", jobs.whereEqualTo("state", state.name()).count().get()).getCount();
+  }
 }

@@ -129,4 +129,16 @@ public final class FaultInjectingLedger implements Ledger {
   public Optional<OutboxEvent> event(String eventId) {
     return delegate.event(eventId);
   }
+
+  // --- Operations (ops-runtime) ---
+
+  @Override
+  public boolean release(String jobId, String owner, Instant now) {
+    return delegate.release(jobId, owner, now);
+  }
+
+  @Override
+  public long countJobs(JobState state) {
+    return delegate.countJobs(state);
+  }
 }
