@@ -45,7 +45,7 @@ class NotificationDeliveryTest {
   private static final String SECRET = "whsec-test-4711";
   private static Firestore db;
 
-  private DuckDbWarehouse duck;
+  private static DuckDbWarehouse duck;
   private HttpReceiver receiver;
   private WarehouseNotificationHistory history;
   private final List<Duration> sleeps = new ArrayList<>();
@@ -55,19 +55,21 @@ class NotificationDeliveryTest {
   @BeforeAll
   static void connect() {
     db = SharedEmulators.firestoreClient();
+    // One central dataset for the class; every test uses orgs of its own.
+    duck = new DuckDbWarehouse(":memory:");
+    new ProvisioningService(
+            CatalogFixtures.project(), duck, new ProvisioningSettings(Environment.LOCAL, "EU"))
+        .bootstrap(false);
   }
 
   @AfterAll
   static void disconnect() throws Exception {
     db.close();
+    duck.close();
   }
 
   @BeforeEach
   void wire() {
-    duck = new DuckDbWarehouse(":memory:");
-    new ProvisioningService(
-            CatalogFixtures.project(), duck, new ProvisioningSettings(Environment.LOCAL, "EU"))
-        .bootstrap(false);
     receiver = new HttpReceiver();
     secrets.put("HOOK_URL", receiver.url("/hook"));
     secrets.put("HOOK_SECRET", SECRET);
@@ -102,7 +104,6 @@ class NotificationDeliveryTest {
   @AfterEach
   void close() throws Exception {
     receiver.close();
-    duck.close();
   }
 
   private void webhookRule(String org, Long cooldownMinutes) {

@@ -8,6 +8,7 @@ import dev.orgprovisioner.notify.NotificationDirectory;
 import dev.orgprovisioner.notify.Priority;
 import dev.orgprovisioner.notify.Rule;
 import dev.orgprovisioner.warehouse.Warehouse;
+import dev.orgprovisioner.warehouse.WarehouseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,8 +46,7 @@ public final class WarehouseNotificationDirectory implements NotificationDirecto
   @Override
   public List<Rule> rules(String org) {
     List<Rule> rules = new ArrayList<>();
-    for (Map<String, Object> row :
-        warehouse.selectRows(centralDataset, RULES, Map.of("org_slug", org), LIMIT)) {
+    for (Map<String, Object> row : rows(RULES, org, LIMIT)) {
       if (!"provisioning".equalsIgnoreCase(text(row, "rule_category"))) {
         continue;
       }
@@ -91,8 +91,7 @@ public final class WarehouseNotificationDirectory implements NotificationDirecto
   @Override
   public List<Channel> channels(String org) {
     List<Channel> channels = new ArrayList<>();
-    for (Map<String, Object> row :
-        warehouse.selectRows(centralDataset, CHANNELS, Map.of("org_slug", org), LIMIT)) {
+    for (Map<String, Object> row : rows(CHANNELS, org, LIMIT)) {
       try {
         channels.add(channel(org, row));
       } catch (IllegalArgumentException e) {
@@ -129,10 +128,22 @@ public final class WarehouseNotificationDirectory implements NotificationDirecto
 
   @Override
   public Optional<String> adminEmail(String org) {
-    return warehouse.selectRows(centralDataset, PROFILES, Map.of("org_slug", org), 1).stream()
+    return rows(PROFILES, org, 1).stream()
         .map(row -> text(row, "admin_email"))
         .filter(v -> v != null && !v.isBlank())
         .findFirst();
+  }
+
+  /** The org's rows; none while the central dataset or table does not exist yet. */
+  private List<Map<String, Object>> rows(String table, String org, int limit) {
+    try {
+      return warehouse.selectRows(centralDataset, table, Map.of("org_slug", org), limit);
+    } catch (WarehouseException e) {
+      if (e.kind() == WarehouseException.Kind.NOT_FOUND) {
+        return List.of();
+      }
+      throw e;
+    }
   }
 
   private static String text(Map<String, Object> row, String column) {
