@@ -59,6 +59,31 @@ class ArchitectureTest {
   }
 
   @Test
+  void notifyCore_isPureLogic_withAdaptersInItsSubpackages() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.orgprovisioner.notify")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.orgprovisioner.notify.*..",
+            "dev.orgprovisioner.messaging..",
+            "dev.orgprovisioner.ledger..",
+            "dev.orgprovisioner.warehouse..",
+            "dev.orgprovisioner.app..",
+            "com.google..",
+            "com.fasterxml..",
+            "io.grpc..",
+            "io.quarkus..",
+            "io.smallrye..",
+            "io.vertx..",
+            "jakarta..",
+            "org.eclipse.microprofile..",
+            "java.net.http..")
+        .check(classes);
+  }
+
+  @Test
   void warehousePort_dependsOnNoAdapter() {
     noClasses()
         .that()

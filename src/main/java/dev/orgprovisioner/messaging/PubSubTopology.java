@@ -29,8 +29,11 @@ public final class PubSubTopology {
     this.config = config;
   }
 
-  /** Creates what is missing; returns the names of the resources it created. */
-  public List<String> ensure() {
+  /**
+   * Creates what is missing, with {@code eventSubscriptions} (other readers of the events topic,
+   * e.g. the notifier's); returns the names of the resources it created.
+   */
+  public List<String> ensure(String... eventSubscriptions) {
     List<String> created = new ArrayList<>();
     try (PubSubTransport transport = PubSubTransport.create(config.emulatorHost());
         TopicAdminClient topics = transport.topicAdmin();
@@ -41,6 +44,9 @@ public final class PubSubTopology {
       createTopic(topics, topic(config.eventsTopic()), created);
       createSubscription(subscriptions, commandsSubscription(), created);
       createSubscription(subscriptions, dlqSubscription(), created);
+      for (String id : eventSubscriptions) {
+        createSubscription(subscriptions, eventsSubscription(id), created);
+      }
     }
     if (created.isEmpty()) {
       LOG.debug("Pub/Sub topology already complete");
@@ -77,6 +83,21 @@ public final class PubSubTopology {
         .setTopic(topic(config.dlqTopic()).toString())
         .setAckDeadlineSeconds(config.ackDeadlineSeconds())
         .setMessageRetentionDuration(seconds(DLQ_RETENTION_SECONDS))
+        .setExpirationPolicy(ExpirationPolicy.getDefaultInstance())
+        .build();
+  }
+
+  /**
+   * A subscription of another reader on the events topic (unordered; a nacked event comes back
+   * after a backoff of 10 s to 10 min, so a reader whose store is down is not hammered).
+   */
+  public Subscription eventsSubscription(String id) {
+    return Subscription.newBuilder()
+        .setName(subscription(id).toString())
+        .setTopic(topic(config.eventsTopic()).toString())
+        .setAckDeadlineSeconds(config.ackDeadlineSeconds())
+        .setRetryPolicy(
+            RetryPolicy.newBuilder().setMinimumBackoff(seconds(10)).setMaximumBackoff(seconds(600)))
         .setExpirationPolicy(ExpirationPolicy.getDefaultInstance())
         .build();
   }

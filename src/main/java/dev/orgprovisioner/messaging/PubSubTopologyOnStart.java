@@ -1,5 +1,6 @@
 package dev.orgprovisioner.messaging;
 
+import dev.orgprovisioner.app.NotifyConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -14,9 +15,10 @@ public class PubSubTopologyOnStart {
   // missing subscription fails its channel.
   void onStart(
       @Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event,
-      MessagingConfig config) {
+      MessagingConfig config,
+      NotifyConfig notify) {
     if (config.createTopology()) {
-      new PubSubTopology(config).ensure();
+      new PubSubTopology(config).ensure(notify.subscription());
     }
   }
 }
