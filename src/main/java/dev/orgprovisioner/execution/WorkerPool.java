@@ -283,6 +283,18 @@ public final class WorkerPool implements AutoCloseable {
     }
     OutboxEvent event = terminalEvent(job, runner.failureEventType(job.type()), data);
     if (ledger.finish(job.id(), owner, JobState.FAILED, finalError, event, now)) {
+      // One line per failed job: the log-based metric behind the "jobs failed" alert counts it.
+      LOG.warning(
+          "Job failed for good: job="
+              + job.id()
+              + " type="
+              + job.type().ceType()
+              + " org="
+              + job.orgSlug()
+              + " code="
+              + finalError.code()
+              + " attempts="
+              + job.attempts());
       relay.publish(event);
       auditEnd(job, JobState.FAILED, started, now, finalError);
       ended(job, JobState.FAILED, started, now);
