@@ -2,6 +2,7 @@ package dev.orgprovisioner.api;
 
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
@@ -35,16 +36,19 @@ public class AdminCredentials {
   private final IapVerifier iap;
   private final Optional<List<String>> allowedEmails;
 
+  @Inject
   public AdminCredentials(AdminConfig config) {
+    this(config, Clock.systemUTC());
+  }
+
+  /** With the clock that IAP token times are checked against. */
+  public AdminCredentials(AdminConfig config, Clock clock) {
     this.keyHash = config.apiKeySha256().map(AdminCredentials::parseHash).orElse(null);
     AdminConfig.Iap iapConfig = config.iap();
     if (iapConfig.enabled() && iapConfig.audience().isPresent()) {
       this.iap =
           new IapVerifier(
-              iapConfig.jwksUrl(),
-              iapConfig.audience().get(),
-              iapConfig.clockSkew(),
-              Clock.systemUTC());
+              iapConfig.jwksUrl(), iapConfig.audience().get(), iapConfig.clockSkew(), clock);
     } else {
       this.iap = null;
     }
@@ -82,11 +86,18 @@ public class AdminCredentials {
 
   /** Null when the request may go on; otherwise the 401 or 403 to answer with. */
   public Response authenticate(ContainerRequestContext request) {
-    String key = request.getHeaderString(API_KEY_HEADER);
+    return check(
+        request.getHeaderString(API_KEY_HEADER), request.getHeaderString(IapVerifier.HEADER));
+  }
+
+  /**
+   * Null when the credentials let the caller in; otherwise the 401 or 403 to answer with. Either
+   * header may be null (absent).
+   */
+  public Response check(String key, String assertion) {
     if (key != null) {
       return keyAccepted(key) ? null : refuse(403, API_KEY_HEADER, "admin key not accepted");
     }
-    String assertion = request.getHeaderString(IapVerifier.HEADER);
     if (assertion != null && iap != null) {
       try {
         String email = iap.verify(assertion);
@@ -98,8 +109,7 @@ public class AdminCredentials {
         if (allowedEmails.isPresent() && !allowedEmails.get().contains(user)) {
           return refuse(403, IapVerifier.HEADER, "user not allowed");
         }
-        LOG.debugf(
-            "Admin call by %s: %s %s", user, request.getMethod(), request.getUriInfo().getPath());
+        LOG.debugf("Admin call by %s", user);
         return null;
       } catch (IapVerifier.InvalidTokenException e) {
         return refuse(403, IapVerifier.HEADER, "IAP assertion not accepted: " + e.getMessage());

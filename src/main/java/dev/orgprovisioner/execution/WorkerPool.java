@@ -429,5 +429,9 @@ public final class WorkerPool implements AutoCloseable {
       List.copyOf(running.values()).forEach(this::release);
       workers.shutdownNow();
     }
+    // A dispatch racing with the first drain may have queued a job after it.
+    List<Queued> late = new ArrayList<>();
+    queue.drainTo(late);
+    late.forEach(q -> release(q.job()));
   }
 }

@@ -4,14 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import java.math.BigInteger;
+import dev.orgprovisioner.testing.IapTokens;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
-import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,15 +30,12 @@ class IapVerifierTest {
 
   private HttpServer server;
   private final AtomicInteger fetches = new AtomicInteger();
-  private KeyPair key;
+  private final IapTokens tokens = new IapTokens();
   private IapVerifier verifier;
 
   @BeforeEach
   void start() throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp256r1"));
-    key = generator.generateKeyPair();
-    byte[] jwks = jwks("key-1", (ECPublicKey) key.getPublic()).getBytes(StandardCharsets.UTF_8);
+    byte[] jwks = tokens.jwks("key-1").getBytes(StandardCharsets.UTF_8);
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext(
         "/jwk",
@@ -67,45 +59,12 @@ class IapVerifierTest {
     server.stop(0);
   }
 
-  private static String jwks(String kid, ECPublicKey pub) {
-    return "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"alg\":\"ES256\",\"kid\":\""
-        + kid
-        + "\",\"x\":\""
-        + B64.encodeToString(unsigned(pub.getW().getAffineX()))
-        + "\",\"y\":\""
-        + B64.encodeToString(unsigned(pub.getW().getAffineY()))
-        + "\"}]}";
-  }
-
-  private static byte[] unsigned(BigInteger n) {
-    byte[] bytes = n.toByteArray();
-    byte[] out = new byte[32];
-    int len = Math.min(32, bytes.length);
-    System.arraycopy(bytes, bytes.length - len, out, 32 - len, len);
-    return out;
-  }
-
-  private String token(String kid, String alg, String claims) throws Exception {
-    String header =
-        B64.encodeToString(
-            ("{\"alg\":\"" + alg + "\",\"kid\":\"" + kid + "\"}").getBytes(StandardCharsets.UTF_8));
-    String payload = B64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
-    Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");
-    signer.initSign(key.getPrivate());
-    signer.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
-    return header + "." + payload + "." + B64.encodeToString(signer.sign());
+  private String token(String kid, String alg, String claims) {
+    return tokens.token(kid, alg, claims);
   }
 
   private static String claims(String iss, String aud, long iat, long exp) {
-    return "{\"iss\":\""
-        + iss
-        + "\",\"aud\":\""
-        + aud
-        + "\",\"iat\":"
-        + iat
-        + ",\"exp\":"
-        + exp
-        + ",\"sub\":\"accounts.google.com:1\",\"email\":\"accounts.google.com:ops@example.com\"}";
+    return IapTokens.claims(iss, aud, iat, exp, "accounts.google.com:ops@example.com");
   }
 
   private String valid() throws Exception {

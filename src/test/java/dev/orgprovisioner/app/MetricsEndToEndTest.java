@@ -134,7 +134,7 @@ class MetricsEndToEndTest {
                   .isGreaterThanOrEqualTo(24.0);
               assertThat(after).containsKey("provisioner_worker_load");
             });
-    // The queue gauges are refreshed every second in tests; -1 means never counted.
+    // The queue gauges are refreshed every 5 s in tests; -1 means never counted.
     await().atMost(DEADLINE).until(() -> value(scrape(), "provisioner_queue_depth") >= 0);
   }
 }
