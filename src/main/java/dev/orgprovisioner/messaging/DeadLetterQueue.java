@@ -197,8 +197,11 @@ public final class DeadLetterQueue implements AutoCloseable {
       outer:
       for (List<ReceivedMessage> page = held.pull(); !page.isEmpty(); page = held.pull()) {
         for (ReceivedMessage m : page) {
+          if (replayed.size() >= count) {
+            break outer;
+          }
           DeadLetter d = describe(m);
-          if (!filter.matches(d) || replayed.size() >= count) {
+          if (!filter.matches(d)) {
             continue;
           }
           if (d.rejected() && !includeRejected) {
