@@ -97,13 +97,12 @@ resource "google_monitoring_alert_policy" "no_instance" {
   combiner              = "OR"
   notification_channels = var.alert_notification_channels
 
+  # With no instance, Cloud Run reports no instance_count series at all: absence is the signal.
   conditions {
-    display_name = "Instances (active or idle) below 1"
-    condition_threshold {
-      filter          = "resource.type = \"cloud_run_revision\" AND resource.labels.service_name = \"${google_cloud_run_v2_service.worker.name}\" AND metric.type = \"run.googleapis.com/container/instance_count\""
-      comparison      = "COMPARISON_LT"
-      threshold_value = 1
-      duration        = "300s"
+    display_name = "No instance (active or idle) reported for 5 minutes"
+    condition_absent {
+      filter   = "resource.type = \"cloud_run_revision\" AND resource.labels.service_name = \"${google_cloud_run_v2_service.worker.name}\" AND metric.type = \"run.googleapis.com/container/instance_count\""
+      duration = "300s"
       aggregations {
         alignment_period     = "60s"
         per_series_aligner   = "ALIGN_MAX"
