@@ -7,8 +7,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** REST: the summary of the last drift check. */
+@Tag(name = "Drift")
 @Path("/api/v1/drift")
 @Produces(MediaType.APPLICATION_JSON)
 public class DriftResource {
@@ -19,6 +22,7 @@ public class DriftResource {
     this.ledger = ledger;
   }
 
+  @Operation(summary = "Summary of the last drift check (404 before the first)")
   @GET
   @Path("/latest")
   public Response latest() {

@@ -24,8 +24,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** REST: status and plans of the central dataset and of each org, and synchronous syncs. */
+@Tag(name = "Datasets and jobs")
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class StatusResource {
@@ -52,30 +55,37 @@ public class StatusResource {
     this.clock = clock;
   }
 
+  @Operation(
+      summary =
+          "Status of the central dataset: SYNCED, OUT_OF_SYNC (with drift) or NOT_BOOTSTRAPPED")
   @GET
   @Path("/central/status")
   public StatusReport centralStatus() {
     return provisioning.centralStatus();
   }
 
+  @Operation(summary = "Plan for the central dataset (applies nothing)")
   @POST
   @Path("/central/plan")
   public PlanReport centralPlan() {
     return PlanReport.of(provisioning.planCentral());
   }
 
+  @Operation(summary = "Create or complete the central dataset (dry_run=true only plans)")
   @POST
   @Path("/central/bootstrap")
   public SyncResult bootstrap(@QueryParam("dry_run") @DefaultValue("false") boolean dryRun) {
     return provisioning.bootstrap(dryRun);
   }
 
+  @Operation(summary = "Status of an org's dataset")
   @GET
   @Path("/orgs/{org}/status")
   public StatusReport orgStatus(@PathParam("org") String org) {
     return provisioning.orgStatus(OrgSlug.parse(org));
   }
 
+  @Operation(summary = "Plan and drift report of an org's dataset (dry run)")
   @POST
   @Path("/orgs/{org}/plan")
   public PlanReport orgPlan(@PathParam("org") String org) {
@@ -87,6 +97,8 @@ public class StatusResource {
    * (same idempotency claim, same per-org exclusivity): 202 with the job id; the same
    * Idempotency-Key again answers with the same job.
    */
+  @Operation(
+      summary = "Queue a sync of an org (202 with the job id), or answer a dry run with the plan")
   @POST
   @Path("/orgs/{org}/sync")
   public Response orgSync(
@@ -134,6 +146,7 @@ public class StatusResource {
   }
 
   /** A job of the execution queue: state, attempts, completed steps, last error. */
+  @Operation(summary = "A job's state, attempts, completed steps and last error")
   @GET
   @Path("/jobs/{id}")
   public Response job(@PathParam("id") String id) {

@@ -19,7 +19,9 @@ import jakarta.inject.Singleton;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /** Builds the pure domain objects from configuration: catalog, warehouse, use cases. */
@@ -62,11 +64,12 @@ public class CoreProducers {
 
   @Produces
   @Singleton
-  Warehouse warehouse(WarehouseConfig config) {
+  Warehouse warehouse(WarehouseConfig config, RetryingWarehouse.Observer observer) {
     Warehouse engine =
         config.kind() == WarehouseConfig.Kind.BIGQUERY ? bigQuery(config) : duckDb(config);
     closeable = (AutoCloseable) engine;
-    return new RetryingWarehouse(engine, config.retryMaxAttempts(), config.retryInitialBackoff());
+    return new RetryingWarehouse(
+        engine, config.retryMaxAttempts(), config.retryInitialBackoff(), observer);
   }
 
   private static Warehouse bigQuery(WarehouseConfig config) {
@@ -111,7 +114,14 @@ public class CoreProducers {
   @Singleton
   @Named("table-pool")
   ExecutorService tablePool(ExecutionConfig config) {
-    return Executors.newFixedThreadPool(config.tableParallelism(), DaemonThreads.named("table"));
+    int n = config.tableParallelism();
+    return new ThreadPoolExecutor(
+        n, n, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), DaemonThreads.named("table")) {
+      @Override
+      public void execute(Runnable task) {
+        super.execute(MdcJobLogContext.propagating(task));
+      }
+    };
   }
 
   void closePool(@Disposes @Named("table-pool") ExecutorService pool) {

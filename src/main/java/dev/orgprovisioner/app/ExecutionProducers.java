@@ -7,7 +7,9 @@ import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.EventPublisher;
 import dev.orgprovisioner.execution.ExecutionSettings;
 import dev.orgprovisioner.execution.Intake;
+import dev.orgprovisioner.execution.JobLogContext;
 import dev.orgprovisioner.execution.Ledger;
+import dev.orgprovisioner.execution.Metrics;
 import dev.orgprovisioner.execution.OutboxRelay;
 import dev.orgprovisioner.execution.WorkerPool;
 import dev.orgprovisioner.ledger.FirestoreLedger;
@@ -141,7 +143,9 @@ public class ExecutionProducers {
       WarehouseAuditTrail audit,
       ExecutionConfig config,
       @Named("instance-id") String owner,
-      Clock clock) {
+      Clock clock,
+      Metrics metrics,
+      JobLogContext logContext) {
     WorkerPool pool =
         new WorkerPool(
             ledger,
@@ -166,7 +170,9 @@ public class ExecutionProducers {
                 config.heartbeatInterval(),
                 config.shutdownGrace()),
             owner,
-            clock);
+            clock,
+            metrics,
+            logContext);
     pool.start();
     LOG.infof("Worker pool %s started with %d workers", owner, config.workers());
     return pool;

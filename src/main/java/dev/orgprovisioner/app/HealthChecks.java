@@ -1,51 +1,76 @@
 package dev.orgprovisioner.app;
 
 import dev.orgprovisioner.execution.Ledger;
+import dev.orgprovisioner.execution.WorkerPool;
+import dev.orgprovisioner.messaging.PubSubConnector;
 import dev.orgprovisioner.provisioning.ProvisioningService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import java.time.Duration;
+import java.util.Map;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
+import org.eclipse.microprofile.reactive.messaging.spi.Connector;
 
 /**
- * Readiness for Cloud Run and load balancers: the control state (Firestore) and the warehouse
- * answer. Messages are not pulled faster than they can be claimed, so an unready worker only holds
- * messages it cannot take in.
+ * Probes for Cloud Run and load balancers. Liveness: the commands subscriber pulls and every worker
+ * loop runs (a restart would help otherwise). Readiness: the control state (Firestore) and the
+ * warehouse answer within {@code monitoring.health-timeout}.
  */
 @ApplicationScoped
 public class HealthChecks {
 
-  @Produces
-  @Readiness
-  HealthCheck ledger(Ledger ledger) {
-    return () -> {
-      try {
-        ledger.report("health-probe");
-        return HealthCheckResponse.up("ledger");
-      } catch (RuntimeException e) {
-        return HealthCheckResponse.named("ledger").down().withData("error", e.getMessage()).build();
-      }
-    };
+  /** The readiness check of the ledger: one small read, DOWN when it fails or hangs. */
+  public static HealthCheck ledgerCheck(Ledger ledger, Duration timeout) {
+    return new ProbeCheck(
+        "ledger",
+        timeout,
+        () -> {
+          ledger.report("health-probe");
+          return Map.of();
+        });
   }
 
   @Produces
   @Readiness
-  HealthCheck warehouse(ProvisioningService provisioning) {
+  HealthCheck ledger(Ledger ledger, MonitoringConfig config) {
+    return ledgerCheck(ledger, config.healthTimeout());
+  }
+
+  @Produces
+  @Readiness
+  HealthCheck warehouse(ProvisioningService provisioning, MonitoringConfig config) {
+    return new ProbeCheck(
+        "warehouse",
+        config.healthTimeout(),
+        () ->
+            Map.of(
+                "central_dataset_exists",
+                provisioning.warehouse().snapshot(provisioning.centralDataset()).isPresent()));
+  }
+
+  @Produces
+  @Liveness
+  HealthCheck subscriber(@Connector(PubSubConnector.NAME) PubSubConnector connector) {
     return () -> {
-      try {
-        boolean central =
-            provisioning.warehouse().snapshot(provisioning.centralDataset()).isPresent();
-        return HealthCheckResponse.named("warehouse")
-            .up()
-            .withData("central_dataset_exists", central)
-            .build();
-      } catch (RuntimeException e) {
-        return HealthCheckResponse.named("warehouse")
-            .down()
-            .withData("error", e.getMessage())
-            .build();
-      }
+      var stalled = connector.stalledChannels();
+      return HealthCheckResponse.named("commands-subscriber")
+          .status(connector.incomingChannels() > 0 && stalled.isEmpty())
+          .withData("channels", connector.incomingChannels())
+          .withData("stalled", String.join(",", stalled))
+          .build();
     };
+  }
+
+  @Produces
+  @Liveness
+  HealthCheck workers(WorkerPool workers) {
+    return () ->
+        HealthCheckResponse.named("workers")
+            .status(workers.isHealthy())
+            .withData("load", workers.load())
+            .build();
   }
 }

@@ -104,9 +104,10 @@ public class LocalDemo {
                 + ": "
                 + status
                 + " ===\n"
-                + "Try: curl localhost:8080/api/v1/orgs/"
+                + "Try: curl -H 'X-Admin-Key: local-admin-key' localhost:8080/api/v1/orgs/"
                 + org
-                + "/status   or   curl localhost:8080/api/v1/central/status\n");
+                + "/status\n     curl localhost:8080/q/health   curl localhost:8080/q/metrics"
+                + "   curl localhost:8080/q/openapi\n");
       } finally {
         subscriber.stopAsync().awaitTerminated(10, TimeUnit.SECONDS);
       }

@@ -1,5 +1,6 @@
 package dev.orgprovisioner.app;
 
+import dev.orgprovisioner.cli.OpsCli;
 import dev.orgprovisioner.emulator.EmulatorProcess;
 import dev.orgprovisioner.emulator.Emulators;
 import io.quarkus.runtime.Quarkus;
@@ -8,12 +9,16 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 /**
  * Entry point. In the {@code local} profile it first starts Google's Pub/Sub and Firestore
  * emulators on free loopback ports and points the worker at them, so one command runs the whole
- * stack; they stop when the worker stops.
+ * stack; they stop when the worker stops. With {@code ops} as first argument it runs the ops
+ * command line instead and never starts the worker.
  */
 @QuarkusMain
 public class Main {
 
   public static void main(String... args) {
+    if (args.length > 0 && args[0].equals("ops")) {
+      System.exit(OpsCli.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+    }
     String profile =
         System.getProperty("quarkus.profile", System.getenv().getOrDefault("QUARKUS_PROFILE", ""));
     if (profile.equals("local")) {

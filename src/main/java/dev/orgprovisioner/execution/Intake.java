@@ -24,6 +24,27 @@ public final class Intake {
   public static final String REJECTION_FIELD = "rejection-field";
   public static final String REJECTION_MESSAGE = "rejection-message";
 
+  /** Code of a command the intake dead-lettered itself after its last allowed delivery failed. */
+  public static final String DELIVERY_ATTEMPTS_EXHAUSTED = "DELIVERY_ATTEMPTS_EXHAUSTED";
+
+  /** Dead-letter attribute: the Pub/Sub message id of the command as first published. */
+  public static final String ORIGINAL_MESSAGE_ID = "original-message-id";
+
+  /** Dead-letter attribute: the command's ordering key (the DLQ topic is not ordered). */
+  public static final String ORIGINAL_ORDERING_KEY = "original-ordering-key";
+
+  /** Dead-letter attribute: when the command was first published (its first delivery). */
+  public static final String ORIGINAL_PUBLISH_TIME = "original-publish-time";
+
+  /** Dead-letter attribute: deliveries of the command before it was dead-lettered. */
+  public static final String DELIVERY_ATTEMPTS = "delivery-attempts";
+
+  /** Dead-letter attribute: when the intake dead-lettered the command. */
+  public static final String DEAD_LETTERED_AT = "dead-lettered-at";
+
+  /** Attribute of a command republished from the DLQ: how often it was replayed. */
+  public static final String REPLAY_COUNT = "replay-count";
+
   private final CommandDecoder decoder;
   private final Ledger ledger;
   private final EventFactory events;
@@ -55,7 +76,8 @@ public final class Intake {
       Incoming m = messages.get(i);
       DecodeResult decoded = decoder.decode(m.attributes(), m.data(), m.orderingKey());
       if (decoded instanceof DecodeResult.Rejected rejected) {
-        decisions.set(i, reject(m.messageId(), m.attributes(), rejected.rejection(), null));
+        decisions.set(
+            i, reject(m.messageId(), m.attributes(), m.orderingKey(), rejected.rejection(), null));
       } else {
         accepted.add(((DecodeResult.Accepted) decoded).envelope());
         positions.add(i);
@@ -67,7 +89,7 @@ public final class Intake {
         Incoming m = messages.get(positions.get(j));
         decisions.set(
             positions.get(j),
-            decide(m.messageId(), m.attributes(), accepted.get(j), claims.get(j)));
+            decide(m.messageId(), m.attributes(), m.orderingKey(), accepted.get(j), claims.get(j)));
       }
     }
     return decisions;
@@ -81,15 +103,21 @@ public final class Intake {
       String messageId, Map<String, String> attributes, byte[] data, String orderingKey) {
     DecodeResult decoded = decoder.decode(attributes, data, orderingKey);
     if (decoded instanceof DecodeResult.Rejected rejected) {
-      return reject(messageId, attributes, rejected.rejection(), null);
+      return reject(messageId, attributes, orderingKey, rejected.rejection(), null);
     }
     CommandEnvelope envelope = ((DecodeResult.Accepted) decoded).envelope();
-    return decide(messageId, attributes, envelope, ledger.claim(envelope, owner, clock.instant()));
+    return decide(
+        messageId,
+        attributes,
+        orderingKey,
+        envelope,
+        ledger.claim(envelope, owner, clock.instant()));
   }
 
   private IntakeDecision decide(
       String messageId,
       Map<String, String> attributes,
+      String orderingKey,
       CommandEnvelope envelope,
       ClaimResult claim) {
     if (claim instanceof ClaimResult.Claimed c) {
@@ -104,6 +132,7 @@ public final class Intake {
     return reject(
         messageId,
         attributes,
+        orderingKey,
         new Rejection(
             RejectionCode.IDEMPOTENCY_KEY_REUSED,
             CommandDecoder.IDEMPOTENCY_KEY,
@@ -120,6 +149,7 @@ public final class Intake {
   private IntakeDecision reject(
       String messageId,
       Map<String, String> attributes,
+      String orderingKey,
       Rejection rejection,
       CommandEnvelope envelope) {
     Map<String, String> attrs = attributes == null ? Map.of() : attributes;
@@ -127,7 +157,11 @@ public final class Intake {
     dlq.put(REJECTION_CODE, rejection.code().name());
     dlq.put(REJECTION_FIELD, rejection.field());
     dlq.put(REJECTION_MESSAGE, rejection.message());
-    dlq.put("original-message-id", messageId);
+    dlq.put(ORIGINAL_MESSAGE_ID, messageId);
+    if (orderingKey != null && !orderingKey.isEmpty()) {
+      dlq.put(ORIGINAL_ORDERING_KEY, orderingKey);
+    }
+    dlq.put(DEAD_LETTERED_AT, clock.instant().toString());
     String commandId = attrs.get(CommandDecoder.ID);
     String org =
         envelope != null ? envelope.command().org().map(OrgSlug::value).orElse(null) : null;

@@ -32,6 +32,31 @@ public interface Ledger {
   /** Jobs, newest first, optionally filtered by state and org; for ops and tests. */
   List<Job> jobs(JobState state, String orgSlug, int limit);
 
+  /**
+   * Puts a FAILED job back in the queue, due now, for an operator: attempts start again from zero,
+   * completed steps are kept (steps are idempotent) and the idempotency key goes back to in flight,
+   * so a duplicate of the command arriving meanwhile is acked instead of answered with the old
+   * failure. The job ends, like any job, with a new terminal event. One transaction.
+   */
+  RetryResult retryFailed(String jobId, Instant now);
+
+  /** What {@link #retryFailed} did. */
+  enum RetryOutcome {
+    /** The job is QUEUED again; any instance's sweep runs it when its org is free. */
+    RETRIED,
+    /** No job has this id. */
+    NOT_FOUND,
+    /** The job is not FAILED (only failed jobs are retried; see {@link RetryResult#job()}). */
+    NOT_FAILED,
+    /** The job's idempotency key now belongs to another job (it expired and was reused). */
+    KEY_TAKEN
+  }
+
+  /**
+   * @param job the job after the retry, or as it was when it was not retried; null when not found
+   */
+  record RetryResult(RetryOutcome outcome, Job job) {}
+
   /** Extends the lease of a job this owner holds; false when the lease was lost. */
   boolean heartbeat(String jobId, String owner, Instant now);
 
@@ -82,4 +107,16 @@ public interface Ledger {
   void markPublished(String eventId);
 
   Optional<OutboxEvent> event(String eventId);
+
+  // --- Operations (ops-runtime): graceful shutdown and queue metrics ---
+
+  /**
+   * Hands back the lease of a job this owner holds without counting the run as an attempt: back to
+   * QUEUED, due at once, owner cleared, org released, last error kept (graceful shutdown). False
+   * when the lease was already lost.
+   */
+  boolean release(String jobId, String owner, Instant now);
+
+  /** How many jobs are in a state across all instances (an aggregation query; for metrics). */
+  long countJobs(JobState state);
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -46,6 +47,9 @@ public final class WorkerPool implements AutoCloseable {
   private final Map<String, Job> running = new ConcurrentHashMap<>();
   private final ExecutorService workers;
   private final ScheduledExecutorService scheduler;
+  private final Metrics metrics;
+  private final JobLogContext logContext;
+  private final AtomicInteger liveLoops = new AtomicInteger();
   private volatile boolean stopping;
 
   public WorkerPool(
@@ -57,6 +61,32 @@ public final class WorkerPool implements AutoCloseable {
       ExecutionSettings settings,
       String owner,
       Clock clock) {
+    this(
+        ledger,
+        runner,
+        events,
+        relay,
+        audit,
+        settings,
+        owner,
+        clock,
+        Metrics.NONE,
+        JobLogContext.NONE);
+  }
+
+  public WorkerPool(
+      Ledger ledger,
+      JobRunner runner,
+      EventFactory events,
+      OutboxRelay relay,
+      AuditTrail audit,
+      ExecutionSettings settings,
+      String owner,
+      Clock clock,
+      Metrics metrics,
+      JobLogContext logContext) {
+    this.metrics = metrics;
+    this.logContext = logContext;
     this.ledger = ledger;
     this.runner = runner;
     this.events = events;
@@ -82,14 +112,27 @@ public final class WorkerPool implements AutoCloseable {
         () -> guarded("heartbeat", this::heartbeat), beatMs, beatMs, TimeUnit.MILLISECONDS);
   }
 
-  /** Hands over a job from the intake; runs it if it is leased to this instance. */
+  /**
+   * Hands over a job from the intake; runs it if it is leased to this instance. While shutting
+   * down, the lease is handed back at once so another instance takes the job.
+   */
   public void dispatch(Job job) {
-    if (stopping) {
+    if (!job.isLeasedBy(owner, clock.instant())) {
       return;
     }
-    if (job.isLeasedBy(owner, clock.instant())) {
-      queue.add(new Queued(job, seq.incrementAndGet()));
+    if (stopping) {
+      release(job);
+      return;
     }
+    queue.add(new Queued(job, seq.incrementAndGet()));
+  }
+
+  /**
+   * True while the pool takes work: not shutting down, every worker loop alive, the sweep
+   * scheduled. For the liveness probe.
+   */
+  public boolean isHealthy() {
+    return !stopping && liveLoops.get() == settings.workers() && !scheduler.isShutdown();
   }
 
   /** Jobs waiting in this instance's queue plus those running; for metrics and tests. */
@@ -115,23 +158,50 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   private void workLoop() {
-    while (!stopping) {
-      Queued next;
-      try {
-        next = queue.poll(200, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+    liveLoops.incrementAndGet();
+    try {
+      while (!stopping) {
+        Queued next;
+        try {
+          next = queue.poll(200, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        if (next != null) {
+          execute(next.job());
+        }
       }
-      if (next != null) {
-        execute(next.job());
-      }
+    } finally {
+      liveLoops.decrementAndGet();
     }
   }
 
   private void execute(Job job) {
+    try (JobLogContext.Scope scope = logContext.enter(job)) {
+      run(job);
+    }
+    if (stopping) {
+      return;
+    }
+    guarded(
+        "claim next job of " + job.lockKey(),
+        () -> ledger.claimNext(job.lockKey(), owner, clock.instant()).ifPresent(this::dispatch));
+  }
+
+  private void run(Job job) {
     running.put(job.id(), job);
     Instant started = clock.instant();
+    LOG.info(
+        "Running job "
+            + job.id()
+            + " ("
+            + job.type().ceType()
+            + (job.orgSlug() == null ? "" : " of " + job.orgSlug())
+            + ", attempt "
+            + job.attempts()
+            + ")");
+    metrics.job(job.type(), JobState.RUNNING.name());
     auditTransition(job, JobState.QUEUED, JobState.RUNNING, started, null);
     try {
       JobResult result = runner.run(job, stepLog(job, started));
@@ -140,6 +210,8 @@ public final class WorkerPool implements AutoCloseable {
       if (ledger.finish(job.id(), owner, JobState.SUCCEEDED, null, event, end)) {
         relay.publish(event);
         auditEnd(job, JobState.SUCCEEDED, started, end, null);
+        ended(job, JobState.SUCCEEDED, started, end);
+        LOG.info("Job " + job.id() + " succeeded: " + result.eventType());
       }
     } catch (JobFailedException e) {
       fail(job, e.error(), e.details(), started);
@@ -153,9 +225,23 @@ public final class WorkerPool implements AutoCloseable {
     } finally {
       running.remove(job.id());
     }
+  }
+
+  private void ended(Job job, JobState state, Instant started, Instant end) {
+    metrics.job(job.type(), state.name());
+    metrics.jobDuration(job.type(), state.name(), Duration.between(started, end));
+  }
+
+  /** Hands a job's lease back (shutdown): QUEUED and due at once, for any instance. */
+  private void release(Job job) {
     guarded(
-        "claim next job of " + job.lockKey(),
-        () -> ledger.claimNext(job.lockKey(), owner, clock.instant()).ifPresent(this::dispatch));
+        "release job " + job.id(),
+        () -> {
+          if (ledger.release(job.id(), owner, clock.instant())) {
+            metrics.job(job.type(), "RELEASED");
+            LOG.info("Released the lease of job " + job.id() + " at shutdown");
+          }
+        });
   }
 
   private void fail(Job job, ErrorInfo error, Object details, Instant started) {
@@ -173,6 +259,8 @@ public final class WorkerPool implements AutoCloseable {
               + error.message());
       if (ledger.retryLater(job.id(), owner, next, error, now)) {
         auditTransition(job, JobState.RUNNING, JobState.QUEUED, started, error);
+        metrics.jobRetry(job.type());
+        ended(job, JobState.QUEUED, started, now);
       }
       return;
     }
@@ -195,8 +283,22 @@ public final class WorkerPool implements AutoCloseable {
     }
     OutboxEvent event = terminalEvent(job, runner.failureEventType(job.type()), data);
     if (ledger.finish(job.id(), owner, JobState.FAILED, finalError, event, now)) {
+      // One line per failed job: the log-based metric behind the "jobs failed" alert counts it.
+      LOG.warning(
+          "Job failed for good: job="
+              + job.id()
+              + " type="
+              + job.type().ceType()
+              + " org="
+              + job.orgSlug()
+              + " code="
+              + finalError.code()
+              + " attempts="
+              + job.attempts());
       relay.publish(event);
       auditEnd(job, JobState.FAILED, started, now, finalError);
+      ended(job, JobState.FAILED, started, now);
+      LOG.warning("Job " + job.id() + " failed: " + finalError.code() + " " + finalError.message());
     }
   }
 
@@ -295,33 +397,36 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   /**
-   * Stops taking work, lets running jobs finish within the grace period, and hands back the leases
-   * of jobs that were queued here but not started, so another instance takes them at once.
+   * Graceful shutdown: stops taking work, hands back the leases of jobs queued here but not
+   * started, lets running jobs finish within the grace period, then hands back the leases of those
+   * still running (before interrupting them, so nothing they do afterwards is recorded) so another
+   * instance resumes them at once instead of after the lease expires.
    */
   @Override
   public void close() {
+    if (stopping) {
+      return;
+    }
     stopping = true;
     scheduler.shutdownNow();
     List<Queued> notStarted = new ArrayList<>();
     queue.drainTo(notStarted);
-    Instant now = clock.instant();
-    for (Queued q : notStarted) {
-      guarded(
-          "release job " + q.job().id(),
-          () -> ledger.retryLater(q.job().id(), owner, now, null, now));
-    }
+    notStarted.forEach(q -> release(q.job()));
     workers.shutdown();
     try {
       if (!workers.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+        List<Job> unfinished = List.copyOf(running.values());
+        LOG.warning(
+            unfinished.size()
+                + " job(s) still running after the shutdown grace period of "
+                + settings.shutdownGrace()
+                + "; handing back their leases");
+        unfinished.forEach(this::release);
         workers.shutdownNow();
-        for (Job job : List.copyOf(running.values())) {
-          guarded(
-              "release job " + job.id(),
-              () -> ledger.retryLater(job.id(), owner, clock.instant(), null, clock.instant()));
-        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      List.copyOf(running.values()).forEach(this::release);
       workers.shutdownNow();
     }
   }

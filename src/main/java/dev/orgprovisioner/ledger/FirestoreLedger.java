@@ -259,6 +259,67 @@ public final class FirestoreLedger implements Ledger {
   }
 
   @Override
+  public RetryResult retryFailed(String jobId, Instant now) {
+    DocumentReference jobRef = jobs.document(jobId);
+    return transaction(
+        "retry job",
+        tx -> {
+          DocumentSnapshot job = tx.get(jobRef).get();
+          if (!job.exists()) {
+            return new RetryResult(RetryOutcome.NOT_FOUND, null);
+          }
+          if (!JobState.FAILED.name().equals(job.getString("state"))) {
+            return new RetryResult(RetryOutcome.NOT_FAILED, toJob(job));
+          }
+          DocumentReference keyRef = keys.document(job.getString("key_id"));
+          DocumentSnapshot key = tx.get(keyRef).get();
+          boolean keyAlive = key.exists() && !expired(key.getTimestamp("expires_at"), now);
+          if (keyAlive && !jobId.equals(key.getString("job_id"))) {
+            return new RetryResult(RetryOutcome.KEY_TAKEN, toJob(job));
+          }
+          Map<String, Object> update = new HashMap<>();
+          update.put("state", JobState.QUEUED.name());
+          update.put("attempts", 0);
+          update.put("next_attempt_at", ts(now));
+          update.put("lease_owner", null);
+          update.put("lease_expires_at", null);
+          update.put("terminal_event_id", null);
+          update.put("retried_at", ts(now));
+          update.put("manual_retries", FieldValue.increment(1));
+          update.put("updated_at", ts(now));
+          tx.update(jobRef, update);
+          // The key answers "in flight" again until the retried job finishes; its TTL restarts so
+          // duplicates during the re-run are still recognised.
+          Map<String, Object> keyDoc = new HashMap<>();
+          keyDoc.put(
+              "scope",
+              job.getString("type")
+                  + "|"
+                  + orgOrDash(job)
+                  + "|"
+                  + job.getString("idempotency_key"));
+          keyDoc.put("type", job.getString("type"));
+          keyDoc.put("org_slug", job.getString("org_slug"));
+          keyDoc.put("idempotency_key", job.getString("idempotency_key"));
+          keyDoc.put("fingerprint", job.getString("fingerprint"));
+          keyDoc.put("state", "IN_FLIGHT");
+          keyDoc.put("job_id", jobId);
+          keyDoc.put("created_at", keyAlive ? key.get("created_at") : ts(now));
+          keyDoc.put("expires_at", ts(now.plus(settings.keyTtl())));
+          tx.set(keyRef, keyDoc);
+          Map<String, Object> merged = new HashMap<>(job.getData());
+          merged.putAll(update);
+          merged.remove("manual_retries");
+          return new RetryResult(RetryOutcome.RETRIED, toJob(jobId, merged));
+        });
+  }
+
+  private static String orgOrDash(DocumentSnapshot job) {
+    String org = job.getString("org_slug");
+    return org == null ? "-" : org;
+  }
+
+  @Override
   public boolean heartbeat(String jobId, String owner, Instant now) {
     return withLease(
         "heartbeat",
@@ -649,5 +710,33 @@ public final class FirestoreLedger implements Ledger {
       out.addAll(chunk);
     }
     return out;
+  }
+
+  // --- Operations (ops-runtime): graceful shutdown and queue metrics ---
+
+  @Override
+  public boolean release(String jobId, String owner, Instant now) {
+    return withLease(
+        "release job",
+        jobId,
+        owner,
+        now,
+        (tx, job) -> {
+          Map<String, Object> update = new HashMap<>();
+          update.put("state", JobState.QUEUED.name());
+          update.put("lease_owner", null);
+          update.put("lease_expires_at", null);
+          update.put("next_attempt_at", ts(now));
+          update.put("updated_at", ts(now));
+          // The interrupted run was not a failure of the job: give its attempt back.
+          update.put("attempts", Math.max(0, job.getLong("attempts") - 1));
+          tx.update(jobs.document(jobId), update);
+          tx.delete(locks.document(lockDocId(job.getString("lock_key"))));
+        });
+  }
+
+  @Override
+  public long countJobs(JobState state) {
+    return call("count jobs", jobs.whereEqualTo("state", state.name()).count().get()).getCount();
   }
 }

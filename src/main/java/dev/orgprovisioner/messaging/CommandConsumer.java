@@ -3,6 +3,7 @@ package dev.orgprovisioner.messaging;
 import dev.orgprovisioner.execution.Intake;
 import dev.orgprovisioner.execution.IntakeBatcher;
 import dev.orgprovisioner.execution.IntakeDecision;
+import dev.orgprovisioner.execution.Metrics;
 import dev.orgprovisioner.execution.WorkerPool;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,9 +32,15 @@ public class CommandConsumer {
   private final MessagingConfig config;
   private final IntakeBatcher batcher;
   private final KeyedSerialExecutor serial = new KeyedSerialExecutor();
+  private final Metrics metrics;
 
   public CommandConsumer(
-      Intake intake, WorkerPool workers, PubSubEventPublisher publisher, MessagingConfig config) {
+      Intake intake,
+      WorkerPool workers,
+      PubSubEventPublisher publisher,
+      MessagingConfig config,
+      Metrics metrics) {
+    this.metrics = metrics;
     this.workers = workers;
     this.publisher = publisher;
     this.config = config;
@@ -55,6 +62,7 @@ public class CommandConsumer {
         message
             .getMetadata(PubSubIncomingMetadata.class)
             .orElse(new PubSubIncomingMetadata("", Map.of(), "", 0, Instant.EPOCH, ""));
+    metrics.message(Metrics.MessageOutcome.RECEIVED);
     serial.submit(meta.orderingKey(), () -> handle(message, meta));
     return CompletableFuture.completedFuture(null);
   }
@@ -90,15 +98,20 @@ public class CommandConsumer {
       done =
           publisher
               .deadLetter(message.getPayload(), r.deadLetterAttributes())
-              .thenCompose(ok -> publisher.publish(r.event()));
+              .thenCompose(
+                  ok -> {
+                    metrics.deadLetter(r.rejection().code().name());
+                    metrics.message(Metrics.MessageOutcome.REJECTED);
+                    return publisher.publish(r.event());
+                  });
     }
     return done.handle(
             (ok, failure) -> {
               if (failure == null) {
-                return message.ack();
+                return ack(message);
               }
               LOG.warnf("Publishing for message %s failed, nacking: %s", meta.messageId(), failure);
-              return message.nack(failure);
+              return nack(message, failure);
             })
         .thenCompose(stage -> stage);
   }
@@ -113,13 +126,23 @@ public class CommandConsumer {
     LOG.warnf(
         "Command message %s could not be taken in (attempt %d), nacking: %s",
         meta.messageId(), meta.deliveryAttempt(), failure.getMessage());
+    return nack(message, failure);
+  }
+
+  private CompletionStage<Void> ack(Message<byte[]> message) {
+    metrics.message(Metrics.MessageOutcome.ACKED);
+    return message.ack();
+  }
+
+  private CompletionStage<Void> nack(Message<byte[]> message, Throwable failure) {
+    metrics.message(Metrics.MessageOutcome.NACKED);
     return message.nack(failure);
   }
 
   private CompletionStage<Void> deadLetterExhausted(
       Message<byte[]> message, PubSubIncomingMetadata meta, Throwable cause) {
     Map<String, String> attributes = new LinkedHashMap<>(meta.attributes());
-    attributes.put(Intake.REJECTION_CODE, "DELIVERY_ATTEMPTS_EXHAUSTED");
+    attributes.put(Intake.REJECTION_CODE, Intake.DELIVERY_ATTEMPTS_EXHAUSTED);
     attributes.put(Intake.REJECTION_FIELD, "");
     attributes.put(
         Intake.REJECTION_MESSAGE,
@@ -127,13 +150,30 @@ public class CommandConsumer {
             + meta.deliveryAttempt()
             + " deliveries: "
             + cause.getMessage());
-    attributes.put("original-message-id", meta.messageId());
+    attributes.put(Intake.ORIGINAL_MESSAGE_ID, meta.messageId());
+    if (!meta.orderingKey().isEmpty()) {
+      attributes.put(Intake.ORIGINAL_ORDERING_KEY, meta.orderingKey());
+    }
+    attributes.put(Intake.DELIVERY_ATTEMPTS, Integer.toString(meta.deliveryAttempt()));
+    if (meta.publishTime() != null && !Instant.EPOCH.equals(meta.publishTime())) {
+      // Its first delivery (right after publishing) was its first failure.
+      attributes.put(Intake.ORIGINAL_PUBLISH_TIME, meta.publishTime().toString());
+    }
+    attributes.put(Intake.DEAD_LETTERED_AT, Instant.now().toString());
     LOG.errorf(
         "Command message %s failed %d deliveries; moving it to the dead-letter topic",
         meta.messageId(), meta.deliveryAttempt());
     return publisher
         .deadLetter(message.getPayload(), attributes)
-        .handle((ok, failure) -> failure == null ? message.ack() : message.nack(failure))
+        .handle(
+            (ok, failure) -> {
+              if (failure != null) {
+                return nack(message, failure);
+              }
+              metrics.deadLetter("DELIVERY_ATTEMPTS_EXHAUSTED");
+              metrics.message(Metrics.MessageOutcome.REJECTED);
+              return ack(message);
+            })
         .thenCompose(stage -> stage);
   }
 

@@ -52,16 +52,7 @@ public final class CommandPublisher implements AutoCloseable {
   public String publish(
       CommandType type, String orgSlug, Map<String, Object> data, String idempotencyKey) {
     String id = UUID.randomUUID().toString();
-    Map<String, String> attributes = new LinkedHashMap<>();
-    attributes.put(CommandDecoder.SPECVERSION, "1.0");
-    attributes.put(CommandDecoder.TYPE, type.ceType());
-    attributes.put(CommandDecoder.ID, id);
-    attributes.put(CommandDecoder.SOURCE, source);
-    attributes.put(CommandDecoder.TIME, Instant.now().toString());
-    attributes.put("content-type", "application/json");
-    if (idempotencyKey != null) {
-      attributes.put(CommandDecoder.IDEMPOTENCY_KEY, idempotencyKey);
-    }
+    Map<String, String> attributes = attributes(type, id, source, idempotencyKey);
     try {
       PubsubMessage.Builder message =
           PubsubMessage.newBuilder()
@@ -80,6 +71,26 @@ public final class CommandPublisher implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("publishing the command failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The attributes of a command as this publisher sends them (CloudEvents binary mode).
+   *
+   * @param idempotencyKey null to leave it out (the key then defaults to the ce-id)
+   */
+  public static Map<String, String> attributes(
+      CommandType type, String id, String source, String idempotencyKey) {
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put(CommandDecoder.SPECVERSION, "1.0");
+    attributes.put(CommandDecoder.TYPE, type.ceType());
+    attributes.put(CommandDecoder.ID, id);
+    attributes.put(CommandDecoder.SOURCE, source);
+    attributes.put(CommandDecoder.TIME, Instant.now().toString());
+    attributes.put("content-type", "application/json");
+    if (idempotencyKey != null) {
+      attributes.put(CommandDecoder.IDEMPOTENCY_KEY, idempotencyKey);
+    }
+    return attributes;
   }
 
   @Override

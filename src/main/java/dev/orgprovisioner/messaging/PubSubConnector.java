@@ -158,6 +158,15 @@ public class PubSubConnector implements InboundConnector, OutboundConnector {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    stopIncoming();
+    sinks.forEach(PubSubSink::close);
+  }
+
+  /**
+   * Stops pulling on every incoming channel and drains them (in parallel, each within its shutdown
+   * timeout); the publishers stay open so running work can still publish. Idempotent.
+   */
+  public void stopIncoming() {
     CompletableFuture.allOf(
             sources.stream()
                 .map(
@@ -165,7 +174,19 @@ public class PubSubConnector implements InboundConnector, OutboundConnector {
                         CompletableFuture.runAsync(source::stop, PubSubConnector::onNewThread))
                 .toArray(CompletableFuture[]::new))
         .join();
-    sinks.forEach(PubSubSink::close);
+  }
+
+  /**
+   * Incoming channels whose subscriber is not running (stopped or failed), by channel name; empty
+   * when all pull. For the liveness probe.
+   */
+  public List<String> stalledChannels() {
+    return sources.stream().filter(s -> !s.isRunning()).map(PubSubSource::channel).toList();
+  }
+
+  /** Number of incoming channels (0 before SmallRye Reactive Messaging wired them). */
+  public int incomingChannels() {
+    return sources.size();
   }
 
   private static void onNewThread(Runnable task) {

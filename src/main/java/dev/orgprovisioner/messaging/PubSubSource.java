@@ -94,6 +94,24 @@ final class PubSubSource implements Flow.Publisher<Message<?>> {
     start();
   }
 
+  /** The channel's name in the configuration. */
+  String channel() {
+    return settings.channel();
+  }
+
+  /**
+   * True while the StreamingPull subscriber runs (starting counts: it connects in the background)
+   * and nothing stopped or failed it.
+   */
+  boolean isRunning() {
+    Subscriber current = subscriber;
+    if (stopping || cancelled || failure != null || current == null) {
+      return false;
+    }
+    ApiService.State state = current.state();
+    return state == ApiService.State.RUNNING || state == ApiService.State.STARTING;
+  }
+
   /** Messages received and not yet handed downstream. */
   int waiting() {
     return waiting.size();

@@ -22,8 +22,30 @@ public final class RetryingWarehouse implements Warehouse {
   private final int maxAttempts;
   private final Duration initialBackoff;
   private final AtomicLong retries = new AtomicLong();
+  private final Observer observer;
+
+  /** Sees every call attempt, failure and retry (the application counts them in metrics). */
+  public interface Observer {
+    /** Records nothing. */
+    Observer NONE = new Observer() {};
+
+    /** One attempt of a warehouse call of this operation. */
+    default void call(String operation) {}
+
+    /** One failed attempt, by the failure's kind. */
+    default void error(String operation, WarehouseException.Kind kind) {}
+
+    /** A transient failure is retried. */
+    default void retry(String operation) {}
+  }
 
   public RetryingWarehouse(Warehouse delegate, int maxAttempts, Duration initialBackoff) {
+    this(delegate, maxAttempts, initialBackoff, Observer.NONE);
+  }
+
+  public RetryingWarehouse(
+      Warehouse delegate, int maxAttempts, Duration initialBackoff, Observer observer) {
+    this.observer = observer;
     this.delegate = delegate;
     this.maxAttempts = Math.max(1, maxAttempts);
     this.initialBackoff = initialBackoff;
@@ -34,15 +56,18 @@ public final class RetryingWarehouse implements Warehouse {
     return retries.get();
   }
 
-  private <T> T call(Supplier<T> action) {
+  private <T> T call(String operation, Supplier<T> action) {
     for (int attempt = 1; ; attempt++) {
       try {
+        observer.call(operation);
         return action.get();
       } catch (WarehouseException e) {
+        observer.error(operation, e.kind());
         if (!e.isTransient() || attempt >= maxAttempts) {
           throw e;
         }
         retries.incrementAndGet();
+        observer.retry(operation);
         long base = initialBackoff.toMillis() << (attempt - 1);
         try {
           Thread.sleep(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
@@ -54,8 +79,9 @@ public final class RetryingWarehouse implements Warehouse {
     }
   }
 
-  private void run(Runnable action) {
+  private void run(String operation, Runnable action) {
     call(
+        operation,
         () -> {
           action.run();
           return null;
@@ -69,34 +95,40 @@ public final class RetryingWarehouse implements Warehouse {
 
   @Override
   public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
-    return call(() -> delegate.snapshot(datasets));
+    return call("snapshot", () -> delegate.snapshot(datasets));
   }
 
   @Override
   public List<String> managedDatasets() {
-    return call(delegate::managedDatasets);
+    return call("managed_datasets", delegate::managedDatasets);
   }
 
   @Override
   public void apply(PlanStep step) {
-    run(() -> delegate.apply(step));
+    run("apply", () -> delegate.apply(step));
   }
 
   @Override
   public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
     // Appends are not idempotent: a retry after a timeout that did write would duplicate rows.
-    delegate.insertRows(dataset, table, rows);
+    observer.call("insert_rows");
+    try {
+      delegate.insertRows(dataset, table, rows);
+    } catch (WarehouseException e) {
+      observer.error("insert_rows", e.kind());
+      throw e;
+    }
   }
 
   @Override
   public void upsertRows(
       String dataset, String table, List<String> keyColumns, List<Map<String, Object>> rows) {
-    run(() -> delegate.upsertRows(dataset, table, keyColumns, rows));
+    run("upsert_rows", () -> delegate.upsertRows(dataset, table, keyColumns, rows));
   }
 
   @Override
   public List<Map<String, Object>> selectRows(
       String dataset, String table, Map<String, Object> equalTo, int limit) {
-    return call(() -> delegate.selectRows(dataset, table, equalTo, limit));
+    return call("select_rows", () -> delegate.selectRows(dataset, table, equalTo, limit));
   }
 }

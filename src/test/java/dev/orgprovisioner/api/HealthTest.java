@@ -22,4 +22,15 @@ class HealthTest {
         .body("status", equalTo("UP"))
         .body("checks.name", hasItems("ledger", "warehouse"));
   }
+
+  @Test
+  void liveness_isUpWhileTheCommandsSubscriberPullsAndTheWorkersRun() {
+    given()
+        .get("/q/health/live")
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("UP"))
+        .body("checks.name", hasItems("commands-subscriber", "workers"))
+        .body("checks.find { it.name == 'commands-subscriber' }.data.channels", equalTo(1));
+  }
 }

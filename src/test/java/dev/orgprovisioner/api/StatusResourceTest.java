@@ -1,6 +1,6 @@
 package dev.orgprovisioner.api;
 
-import static io.restassured.RestAssured.given;
+import static dev.orgprovisioner.testing.AdminRequests.admin;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -17,9 +17,9 @@ class StatusResourceTest {
 
   @Test
   void bootstrap_thenCentralStatusReadsSynced() {
-    given().post("/api/v1/central/bootstrap").then().statusCode(200);
+    admin().post("/api/v1/central/bootstrap").then().statusCode(200);
 
-    given()
+    admin()
         .get("/api/v1/central/status")
         .then()
         .statusCode(200)
@@ -30,7 +30,7 @@ class StatusResourceTest {
 
   @Test
   void orgPlan_listsTheStepsOfAFreshOnboardingWithoutApplyingThem() {
-    given()
+    admin()
         .post("/api/v1/orgs/plan_only_org/plan")
         .then()
         .statusCode(200)
@@ -39,7 +39,7 @@ class StatusResourceTest {
         .body("steps", hasItem("create dataset plan_only_org_local"))
         .body("additive.kind", hasItem("TABLE_MISSING"));
 
-    given()
+    admin()
         .post("/api/v1/orgs/plan_only_org/plan")
         .then()
         .body("steps", hasItem("create dataset plan_only_org_local"));
@@ -47,17 +47,17 @@ class StatusResourceTest {
 
   @Test
   void orgSync_isQueuedAsAJobAndADryRunAfterwardsHasNothingToDo() {
-    given().post("/api/v1/central/bootstrap").then().statusCode(200);
+    admin().post("/api/v1/central/bootstrap").then().statusCode(200);
 
     String jobId =
-        given()
+        admin()
             .header("Idempotency-Key", "api-sync-1")
             .post("/api/v1/orgs/sync_org/sync")
             .then()
             .statusCode(202)
             .extract()
             .path("job_id");
-    given()
+    admin()
         .header("Idempotency-Key", "api-sync-1")
         .post("/api/v1/orgs/sync_org/sync")
         .then()
@@ -65,21 +65,21 @@ class StatusResourceTest {
 
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(60))
-        .until(() -> "SUCCEEDED".equals(given().get("/api/v1/jobs/" + jobId).path("state")));
-    given()
+        .until(() -> "SUCCEEDED".equals(admin().get("/api/v1/jobs/" + jobId).path("state")));
+    admin()
         .post("/api/v1/orgs/sync_org/sync?dry_run=true")
         .then()
         .statusCode(200)
         .body("plan.steps", empty())
         .body("applied", empty());
-    given().get("/api/v1/jobs/no-such-job").then().statusCode(404);
+    admin().get("/api/v1/jobs/no-such-job").then().statusCode(404);
   }
 
   @Test
   void unknownOrg_isNotFound() {
-    given().post("/api/v1/central/bootstrap").then().statusCode(200);
+    admin().post("/api/v1/central/bootstrap").then().statusCode(200);
 
-    given()
+    admin()
         .get("/api/v1/orgs/nobody_here/status")
         .then()
         .statusCode(200)
@@ -88,14 +88,14 @@ class StatusResourceTest {
 
   @Test
   void invalidSlug_isRejectedWithTheRuleThatFailed() {
-    given()
+    admin()
         .get("/api/v1/orgs/Bad-Slug/status")
         .then()
         .statusCode(400)
         .body("code", equalTo("INVALID_SLUG"))
         .body("field", equalTo("org"))
         .body("message", containsString("^[a-z0-9_]{3,50}$"));
-    given()
+    admin()
         .post("/api/v1/orgs/ab/plan")
         .then()
         .statusCode(400)

@@ -61,7 +61,7 @@ class DriftEndToEndTest {
                   .orElseThrow()
                   .attributes()
                   .get("ce-id"));
-      io.restassured.RestAssured.given()
+      dev.orgprovisioner.testing.AdminRequests.admin()
           .get("/api/v1/drift/latest")
           .then()
           .statusCode(200)

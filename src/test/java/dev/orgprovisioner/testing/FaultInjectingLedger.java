@@ -17,13 +17,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The real ledger, except that the claim of a command whose ce-id starts with {@code fail-once-}
- * fails the first time, as an unreachable Firestore would. Counts claims per command id.
+ * fails the first time, as an unreachable Firestore would, and every claim of a command for an org
+ * in {@link #BROKEN_ORGS} fails at once (a defect in the intake path: nacked without an in-place
+ * retry). Counts claims per command id.
  */
 public final class FaultInjectingLedger implements Ledger {
 
   public static final String FAIL_ONCE_PREFIX = "fail-once-";
   public static final Map<String, AtomicInteger> CLAIMS = new ConcurrentHashMap<>();
   public static final Map<String, Instant> CLAIM_TIMES = new ConcurrentHashMap<>();
+  public static final java.util.Set<String> BROKEN_ORGS = ConcurrentHashMap.newKeySet();
 
   private final Ledger delegate;
 
@@ -38,7 +41,16 @@ public final class FaultInjectingLedger implements Ledger {
     if (envelope.id().startsWith(FAIL_ONCE_PREFIX) && n == 1) {
       throw new LedgerUnavailableException("injected: Firestore unreachable", null);
     }
+    String org = envelope.command().org().map(o -> o.value()).orElse("");
+    if (BROKEN_ORGS.contains(org)) {
+      throw new IllegalStateException("injected: the claim of org " + org + " is broken");
+    }
     return delegate.claim(envelope, owner, now);
+  }
+
+  @Override
+  public RetryResult retryFailed(String jobId, Instant now) {
+    return delegate.retryFailed(jobId, now);
   }
 
   @Override
@@ -116,5 +128,17 @@ public final class FaultInjectingLedger implements Ledger {
   @Override
   public Optional<OutboxEvent> event(String eventId) {
     return delegate.event(eventId);
+  }
+
+  // --- Operations (ops-runtime) ---
+
+  @Override
+  public boolean release(String jobId, String owner, Instant now) {
+    return delegate.release(jobId, owner, now);
+  }
+
+  @Override
+  public long countJobs(JobState state) {
+    return delegate.countJobs(state);
   }
 }

@@ -1,0 +1,97 @@
+# Firestore (Native mode): the ledger's idempotency keys, jobs, locks and outbox.
+
+resource "google_firestore_database" "ledger" {
+  name        = var.firestore_database
+  location_id = var.firestore_location
+  type        = "FIRESTORE_NATIVE"
+
+  # Point-in-time recovery: the ledger is the record of what was done.
+  point_in_time_recovery_enablement = "POINT_IN_TIME_RECOVERY_ENABLED"
+  delete_protection_state           = "DELETE_PROTECTION_ENABLED"
+  deletion_policy                   = "ABANDON"
+
+  depends_on = [google_project_service.enabled]
+}
+
+# Idempotency keys carry their expiry in `expires_at` (now + ledger.key-ttl, 7 days); the TTL
+# policy deletes them afterwards (usually within 24 h of expiry; the ledger already treats an
+# expired key as absent).
+resource "google_firestore_field" "idempotency_key_ttl" {
+  database   = google_firestore_database.ledger.name
+  collection = "${var.collection_prefix}idempotency_keys"
+  field      = "expires_at"
+
+  ttl_config {}
+
+  # No single-field index on a timestamp written in increasing order: it is never queried and
+  # such an index is a write hot spot.
+  index_config {}
+}
+
+# Sweep: RUNNING jobs whose lease expired (state == RUNNING, lease_expires_at < now).
+resource "google_firestore_index" "jobs_state_lease_expires_at" {
+  database   = google_firestore_database.ledger.name
+  collection = "${var.collection_prefix}jobs"
+
+  fields {
+    field_path = "state"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "lease_expires_at"
+    order      = "ASCENDING"
+  }
+}
+
+# Sweep: due retries (state == QUEUED, next_attempt_at <= now, ordered by next_attempt_at).
+resource "google_firestore_index" "jobs_state_next_attempt_at" {
+  database   = google_firestore_database.ledger.name
+  collection = "${var.collection_prefix}jobs"
+
+  fields {
+    field_path = "state"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "next_attempt_at"
+    order      = "ASCENDING"
+  }
+}
+
+# The next waiting job of an org (lock_key == org, state == QUEUED). Two equality filters can be
+# served by merging single-field indexes; the composite index keeps it one index scan.
+resource "google_firestore_index" "jobs_lock_key_state" {
+  database   = google_firestore_database.ledger.name
+  collection = "${var.collection_prefix}jobs"
+
+  fields {
+    field_path = "lock_key"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "state"
+    order      = "ASCENDING"
+  }
+}
+
+# Job listings for operations (`ops jobs list --state S --org O`).
+resource "google_firestore_index" "jobs_org_slug_state" {
+  database   = google_firestore_database.ledger.name
+  collection = "${var.collection_prefix}jobs"
+
+  fields {
+    field_path = "org_slug"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "state"
+    order      = "ASCENDING"
+  }
+}
+
+# The outbox relay's query (published == false) needs only the automatic single-field index on
+# `published`; Firestore refuses a composite index of one field. Nothing here may exempt it.
