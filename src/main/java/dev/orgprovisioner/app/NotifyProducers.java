@@ -1,6 +1,7 @@
 package dev.orgprovisioner.app;
 
 import com.google.cloud.firestore.Firestore;
+import dev.orgprovisioner.execution.Metrics;
 import dev.orgprovisioner.ledger.FirestoreNotificationState;
 import dev.orgprovisioner.notify.Channel;
 import dev.orgprovisioner.notify.ChannelType;
@@ -62,7 +63,8 @@ public class NotifyProducers {
       LedgerConfig ledger,
       Mailer mailer,
       NotifyConfig config,
-      Clock clock) {
+      Clock clock,
+      Metrics metrics) {
     HttpClient http =
         HttpClient.newBuilder()
             .connectTimeout(config.httpTimeout())
@@ -88,7 +90,8 @@ public class NotifyProducers {
             new RetryPolicy(
                 config.retryMaxAttempts(), config.retryInitialBackoff(), config.retryMaxBackoff()),
             Duration.ofMinutes(config.defaultCooldownMinutes()),
-            ops));
+            ops),
+        metrics);
   }
 
   /** The ops channels configured; their secrets are referenced by config key, never copied. */

@@ -1,5 +1,6 @@
 package dev.orgprovisioner.notify;
 
+import dev.orgprovisioner.execution.Metrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +55,7 @@ public final class Notifier {
   private final Sleeper sleeper;
   private final Clock clock;
   private final Settings settings;
+  private final Metrics metrics;
 
   public Notifier(
       NotificationDirectory directory,
@@ -64,6 +66,20 @@ public final class Notifier {
       Sleeper sleeper,
       Clock clock,
       Settings settings) {
+    this(directory, history, state, secrets, senders, sleeper, clock, settings, Metrics.NONE);
+  }
+
+  public Notifier(
+      NotificationDirectory directory,
+      NotificationHistory history,
+      NotificationState state,
+      SecretResolver secrets,
+      List<ChannelSender> senders,
+      Sleeper sleeper,
+      Clock clock,
+      Settings settings,
+      Metrics metrics) {
+    this.metrics = metrics;
     this.directory = directory;
     this.history = history;
     this.state = state;
@@ -225,6 +241,10 @@ public final class Notifier {
       int attempts) {
     history.append(row.entry(status, retries, error, recipients, clock));
     state.markHandled(row.id, status, clock.instant());
+    // Labelled by channel type, not id: ids are per org and would explode the series count.
+    metrics.notification(
+        row.route.channel() == null ? "unknown" : row.route.channel().type().lower(),
+        status.name().toLowerCase(java.util.Locale.ROOT));
     if (status == DeliveryStatus.FAILED) {
       LOG.warning(
           "Notification "

@@ -134,6 +134,12 @@ class NotificationsEndToEndTest {
                     .filteredOn(r -> "SENT".equals(r.get("status")))
                     .extracting(r -> r.get("channel_id"))
                     .containsExactlyInAnyOrder("org-admin-email", "ops-slack", "ops-webhook"));
+    String metrics = io.restassured.RestAssured.get("/q/metrics").then().extract().asString();
+    assertThat(metrics)
+        .containsPattern(
+            "provisioner_notifications_total\\{channel=\"email\",status=\"sent\",?\\} [1-9]")
+        .containsPattern(
+            "provisioner_notifications_total\\{channel=\"webhook\",status=\"sent\",?\\} [1-9]");
   }
 
   @Test
