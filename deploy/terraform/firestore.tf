@@ -95,3 +95,15 @@ resource "google_firestore_index" "jobs_org_slug_state" {
 
 # The outbox relay's query (published == false) needs only the automatic single-field index on
 # `published`; Firestore refuses a composite index of one field. Nothing here may exempt it.
+
+# The notifier marks each (event, rule, channel) it handled so a redelivered event is not sent
+# twice; the markers carry `expires_at` (now + notify.handled-ttl) and are deleted after it.
+resource "google_firestore_field" "notify_handled_ttl" {
+  database   = google_firestore_database.ledger.name
+  collection = "${var.collection_prefix}notify_handled"
+  field      = "expires_at"
+
+  ttl_config {}
+
+  index_config {}
+}

@@ -7,11 +7,14 @@ import com.google.cloud.firestore.CollectionReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import dev.orgprovisioner.app.LedgerConfig;
+import dev.orgprovisioner.app.NotifyConfig;
 import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.command.CommandEnvelope;
 import dev.orgprovisioner.command.DecodeResult;
 import dev.orgprovisioner.command.MalformedCommands;
 import dev.orgprovisioner.ledger.FirestoreLedger;
+import dev.orgprovisioner.ledger.FirestoreNotificationState;
+import dev.orgprovisioner.notify.DeliveryStatus;
 import dev.orgprovisioner.testing.SharedEmulators;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +70,33 @@ class FirestoreTtlPolicyTest {
       assertThat(ttl.get("field")).isEqualTo(written[1]);
       assertThat(ttl).containsKey("ttl_config");
       assertThat(written[0]).isEqualTo("idempotency_keys");
+    }
+  }
+
+  @Test
+  void ttlPolicy_isOnTheExpiryFieldTheNotifierWritesToHandledMarkers() throws Exception {
+    LedgerConfig ledger = DeploymentFilesTest.defaults(LedgerConfig.class);
+    NotifyConfig notify = DeploymentFilesTest.defaults(NotifyConfig.class);
+    String testPrefix = "ttl" + UUID.randomUUID().toString().substring(0, 8) + "_";
+    Instant now = Instant.parse("2026-11-25T12:00:00Z");
+
+    try (Firestore db = SharedEmulators.firestoreClient()) {
+      new FirestoreNotificationState(db, testPrefix, notify.handledTtl(), Duration.ofSeconds(60))
+          .markHandled("notification-1", DeliveryStatus.SENT, now);
+
+      Map<String, Object> marker =
+          db.collection(testPrefix + "notify_handled")
+              .document("notification-1")
+              .get()
+              .get()
+              .getData();
+      Map<String, Object> ttl =
+          Terraform.load().resource("google_firestore_field", "notify_handled_ttl");
+      assertThat(ttl.get("collection")).isEqualTo(ledger.collectionPrefix() + "notify_handled");
+      assertThat(ttl).containsKey("ttl_config");
+      assertThat(marker.get(ttl.get("field")))
+          .as("the TTL field holds now + notify.handled-ttl")
+          .isEqualTo(Timestamp.of(java.util.Date.from(now.plus(notify.handledTtl()))));
     }
   }
 
