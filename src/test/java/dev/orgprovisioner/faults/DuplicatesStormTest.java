@@ -97,7 +97,7 @@ class DuplicatesStormTest {
         long publishedAt = System.nanoTime();
 
         await()
-            .atMost(Duration.ofMinutes(4))
+            .atMost(Duration.ofMinutes(8))
             .until(() -> events.distinct("org.synced", "idempotency-key") == COMMANDS);
         long answeredAt = System.nanoTime();
         // Every copy has been taken in and acked for good, so nothing can still create work.

@@ -50,14 +50,14 @@ class FirestoreOutageTest {
     long start = System.nanoTime();
     String prefix = FaultKit.unique("fsout");
     String host = SharedEmulators.pubSub().hostPort();
-    // Held 8 s per delivery, then nacked; 10 deliveries outlast the outage and the restart.
+    // Held 8 s per delivery, then nacked; 15 deliveries outlast the outage and a cold restart.
     MessagingConfig topology =
         HandWiredWorker.topology(
             host,
             prefix,
             Map.of(
                 "messaging.intake-retry-window-seconds", "8",
-                "messaging.max-delivery-attempts", "10"));
+                "messaging.max-delivery-attempts", "15"));
     HandWiredWorker.createTopology(topology);
     EmulatorProcess firestore = Emulators.startFirestore();
     Set<String> nacked = ConcurrentHashMap.newKeySet();
@@ -81,7 +81,7 @@ class FirestoreOutageTest {
                   Duration.ofDays(7),
                   Duration.ofSeconds(30),
                   5,
-                  Duration.ofSeconds(3)));
+                  Duration.ofSeconds(8)));
       HandWiredWorker.Options options =
           HandWiredWorker.Options.of(host, topology, ledger, duck, "fsout-worker")
               .withReplies(

@@ -90,7 +90,7 @@ class PoisonMixTest {
         FaultKit.publishAll(host, topology.commandsTopic(), mixed);
 
         await()
-            .atMost(Duration.ofMinutes(4))
+            .atMost(Duration.ofMinutes(8))
             .until(
                 () ->
                     events.distinct("org.synced", "idempotency-key") == VALID
