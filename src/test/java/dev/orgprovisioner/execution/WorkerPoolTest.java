@@ -208,29 +208,6 @@ class WorkerPoolTest {
   }
 
   @Test
-  void twentyPercentTransientWarehouseErrors_allJobsSucceedWithBoundedRetries() {
-    service.bootstrap(false);
-    warehouse.transientRate(0.2);
-    List<Job> jobs =
-        List.of("flaky_a", "flaky_b", "flaky_c", "flaky_d", "flaky_e").stream()
-            .map(org -> submit(onboard(org, "f-" + org), "worker-1", clock.instant()))
-            .toList();
-
-    List<Job> done = jobs.stream().map(j -> awaitTerminal(j.id())).toList();
-    warehouse.transientRate(0);
-
-    assertThat(done).allMatch(j -> j.state() == JobState.SUCCEEDED);
-    assertThat(done).allMatch(j -> j.attempts() <= 8);
-    assertThat(warehouse.injected.get()).isPositive();
-    System.out.printf(
-        "transient faults: injected=%d, attempts per job=%s%n",
-        warehouse.injected.get(), done.stream().map(Job::attempts).toList());
-    for (String org : List.of("flaky_a", "flaky_b", "flaky_c", "flaky_d", "flaky_e")) {
-      assertThat(rows("org_profiles", org)).isEqualTo(1);
-    }
-  }
-
-  @Test
   void permanentWarehouseError_failsAtOnceWithAClearEvent() {
     warehouse.failPermanentlyOn(
         s ->
@@ -332,20 +309,5 @@ class WorkerPoolTest {
     assertThat(publisher.events("org.onboarded"))
         .anySatisfy(e -> assertThat(e.data()).contains("\"already_existed\":true"));
     assertThat(rows("org_profiles", "again")).isEqualTo(1);
-  }
-
-  @Test
-  void eventsNotPublishedDuringAnOutage_areRelayedAfterRecovery() {
-    publisher.setDown(true);
-    Job job = awaitTerminal(submit(onboard("outage", "o1"), "worker-1", clock.instant()).id());
-    assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
-    assertThat(ledger.unpublished(10)).hasSize(1);
-
-    publisher.setDown(false);
-
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> publisher.events("org.onboarded").size() == 1);
-    await().atMost(Duration.ofSeconds(10)).until(() -> ledger.unpublished(10).isEmpty());
   }
 }

@@ -65,6 +65,14 @@ final class PubSubEmulatorFixture implements AutoCloseable {
 
   /** The topology's settings with names unique to one test. */
   MessagingConfig topologyConfig(String prefix, Map<String, String> overrides) {
+    return topologyConfig(hostPort, prefix, overrides);
+  }
+
+  /**
+   * The topology's settings on the emulator at {@code hostPort}, names prefixed by {@code prefix}.
+   */
+  static MessagingConfig topologyConfig(
+      String hostPort, String prefix, Map<String, String> overrides) {
     Map<String, String> values = new HashMap<>();
     values.put("messaging.project-id", PROJECT);
     values.put("messaging.emulator-host", hostPort);
@@ -84,7 +92,12 @@ final class PubSubEmulatorFixture implements AutoCloseable {
 
   /** An incoming channel's attributes, as SmallRye passes them to the connector. */
   Config incoming(String channel, String subscription, Map<String, String> extra) {
-    Map<String, String> values = channelBase(channel);
+    return incoming(hostPort, channel, subscription, extra);
+  }
+
+  static Config incoming(
+      String hostPort, String channel, String subscription, Map<String, String> extra) {
+    Map<String, String> values = channelBase(hostPort, channel);
     values.put("subscription", subscription);
     values.putAll(extra);
     return config(values);
@@ -92,7 +105,11 @@ final class PubSubEmulatorFixture implements AutoCloseable {
 
   /** An outgoing channel's attributes, as SmallRye passes them to the connector. */
   Config outgoing(String channel, String topic, Map<String, String> extra) {
-    Map<String, String> values = channelBase(channel);
+    return outgoing(hostPort, channel, topic, extra);
+  }
+
+  static Config outgoing(String hostPort, String channel, String topic, Map<String, String> extra) {
+    Map<String, String> values = channelBase(hostPort, channel);
     values.put("topic", topic);
     values.putAll(extra);
     return config(values);
@@ -133,7 +150,7 @@ final class PubSubEmulatorFixture implements AutoCloseable {
     }
   }
 
-  private Map<String, String> channelBase(String channel) {
+  private static Map<String, String> channelBase(String hostPort, String channel) {
     Map<String, String> values = new HashMap<>();
     values.put("channel-name", channel);
     values.put("connector", PubSubConnector.NAME);

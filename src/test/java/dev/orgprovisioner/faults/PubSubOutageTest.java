@@ -1,0 +1,134 @@
+package dev.orgprovisioner.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.pubsub.v1.TopicAdminClient;
+import com.google.pubsub.v1.PubsubMessage;
+import com.google.pubsub.v1.TopicName;
+import dev.orgprovisioner.emulator.EmulatorProcess;
+import dev.orgprovisioner.emulator.Emulators;
+import dev.orgprovisioner.execution.ExecutionSettings;
+import dev.orgprovisioner.execution.JobState;
+import dev.orgprovisioner.ledger.FirestoreLedger;
+import dev.orgprovisioner.messaging.HandWiredWorker;
+import dev.orgprovisioner.messaging.MessagingConfig;
+import dev.orgprovisioner.messaging.PubSubTransport;
+import dev.orgprovisioner.testing.SharedEmulators;
+import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Pub/Sub emulator that carries the events is down while jobs finish: their terminal events
+ * stay unpublished in the outbox; after it is back (topic recreated), the relay's sweep delivers
+ * each exactly once.
+ */
+@Tag("faults")
+class PubSubOutageTest {
+
+  private static final int COMMANDS = 20;
+
+  @Test
+  void eventsPubSubDownWhileJobsFinish_relayDeliversEveryEventOnceAfterRecovery() throws Exception {
+    long start = System.nanoTime();
+    String prefix = FaultKit.unique("psout");
+    String host = SharedEmulators.pubSub().hostPort();
+    MessagingConfig topology = HandWiredWorker.topology(host, prefix, Map.of());
+    HandWiredWorker.createTopology(topology);
+    EmulatorProcess eventsPubSub = Emulators.startPubSub();
+    createTopic(eventsPubSub.hostPort(), topology.eventsTopic());
+
+    try (Firestore db = SharedEmulators.firestoreClient();
+        DuckDbWarehouse duck = new DuckDbWarehouse(":memory:")) {
+      FirestoreLedger ledger = SharedEmulators.freshLedger(db, "psout", Duration.ofSeconds(30));
+      // No periodic sweep: the test runs the relay's sweep itself once Pub/Sub is back.
+      HandWiredWorker.Options options =
+          HandWiredWorker.Options.of(host, topology, ledger, duck, "psout-worker")
+              .withEventsOn(eventsPubSub.hostPort())
+              .withExecution(
+                  new ExecutionSettings(
+                      4,
+                      6,
+                      Duration.ofMillis(50),
+                      Duration.ofMillis(500),
+                      Duration.ofHours(1),
+                      Duration.ofSeconds(5),
+                      Duration.ofSeconds(5)));
+      try (HandWiredWorker worker = HandWiredWorker.start(options)) {
+        worker.service.bootstrap(false);
+        eventsPubSub.stop();
+        List<PubsubMessage> commands = new ArrayList<>();
+        for (int i = 0; i < COMMANDS; i++) {
+          commands.add(FaultKit.syncDryRun(prefix + "_org_" + i, prefix + "-cmd-" + i));
+        }
+        FaultKit.publishAll(host, topology.commandsTopic(), commands);
+
+        await()
+            .atMost(Duration.ofMinutes(2))
+            .until(() -> ledger.jobs(JobState.SUCCEEDED, null, 100).size() == COMMANDS);
+        int unpublishedDuringOutage = ledger.unpublished(100).size();
+
+        eventsPubSub = eventsPubSub.restart();
+        // The restarted emulator is empty: the topic comes back, and a subscription to count.
+        createTopic(eventsPubSub.hostPort(), topology.eventsTopic());
+        try (FaultKit.Tap events =
+            new FaultKit.Tap(eventsPubSub.hostPort(), topology.eventsTopic())) {
+          AtomicInteger sweeps = new AtomicInteger();
+          // The relay's sweep, as the worker's timer would run it, until the outbox is empty.
+          await()
+              .atMost(Duration.ofMinutes(3))
+              .pollInterval(Duration.ofSeconds(2))
+              .until(
+                  () -> {
+                    if (ledger.unpublished(100).isEmpty()) {
+                      return true;
+                    }
+                    worker.relay.sweep(100);
+                    sweeps.incrementAndGet();
+                    return false;
+                  });
+          await()
+              .atMost(Duration.ofMinutes(1))
+              .until(() -> events.distinct("org.synced", "ce-id") == COMMANDS);
+
+          Map<String, Long> perEventId =
+              FaultKit.countBy(events.ofType("org.synced"), e -> e.attributes().get("ce-id"));
+          Map<String, Object> counts = new LinkedHashMap<>();
+          counts.put("jobs", COMMANDS);
+          counts.put("unpublished-during-outage", unpublishedDuringOutage);
+          counts.put("relay-sweeps", sweeps.get());
+          counts.put("delivered", events.received.size());
+          counts.put("distinct-event-ids", perEventId.size());
+          counts.put("delivered-twice", perEventId.values().stream().filter(n -> n > 1).count());
+          counts.put("unpublished-after", ledger.unpublished(100).size());
+          FaultKit.report("pubsub-outage", counts, start);
+
+          assertThat(unpublishedDuringOutage).isEqualTo(COMMANDS);
+          assertThat(ledger.unpublished(100)).isEmpty();
+          assertThat(perEventId)
+              .hasSize(COMMANDS)
+              .allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+          assertThat(events.received).hasSize(COMMANDS);
+        }
+      }
+    } finally {
+      eventsPubSub.stop();
+    }
+  }
+
+  private static void createTopic(String hostPort, String topic) {
+    try (PubSubTransport transport = PubSubTransport.create(Optional.of(hostPort));
+        TopicAdminClient admin = transport.topicAdmin()) {
+      admin.createTopic(TopicName.of(SharedEmulators.PROJECT, topic));
+    }
+  }
+}

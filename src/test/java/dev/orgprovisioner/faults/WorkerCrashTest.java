@@ -1,0 +1,206 @@
+package dev.orgprovisioner.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.cloud.firestore.Firestore;
+import com.google.pubsub.v1.PubsubMessage;
+import dev.orgprovisioner.command.OrgSlug;
+import dev.orgprovisioner.execution.Job;
+import dev.orgprovisioner.execution.JobState;
+import dev.orgprovisioner.ledger.FirestoreLedger;
+import dev.orgprovisioner.messaging.HandWiredWorker;
+import dev.orgprovisioner.messaging.MessagingConfig;
+import dev.orgprovisioner.plan.SyncStatus;
+import dev.orgprovisioner.provisioning.Environment;
+import dev.orgprovisioner.provisioning.ProvisioningService;
+import dev.orgprovisioner.provisioning.ProvisioningSettings;
+import dev.orgprovisioner.testing.CatalogFixtures;
+import dev.orgprovisioner.testing.SharedEmulators;
+import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A worker JVM killed with SIGKILL in the middle of onboardings: after a second worker takes over
+ * (expired leases, redelivered messages), every onboarding has completed exactly once.
+ */
+@Tag("faults")
+class WorkerCrashTest {
+
+  private static final int ORGS = 16;
+  private static final Duration LEASE = Duration.ofSeconds(4);
+
+  /** The ledger both workers share, in collections named by {@code prefix}. */
+  static FirestoreLedger ledger(Firestore db, String prefix, Duration lease) {
+    return new FirestoreLedger(
+        db,
+        new FirestoreLedger.Settings(
+            prefix, Duration.ofDays(7), lease, 20, Duration.ofSeconds(60)));
+  }
+
+  @Test
+  void workerKilledMidOnboarding_anotherWorkerCompletesEveryJobOnce() throws Exception {
+    long start = System.nanoTime();
+    String prefix = FaultKit.unique("crash");
+    String host = SharedEmulators.pubSub().hostPort();
+    // A short ack deadline: messages the dead worker held unacked come back soon.
+    MessagingConfig topology =
+        HandWiredWorker.topology(host, prefix, Map.of("messaging.ack-deadline-seconds", "10"));
+    HandWiredWorker.createTopology(topology);
+    Path dir = Files.createDirectories(Path.of("target", "faults"));
+    Path file = dir.resolve(prefix + ".duckdb");
+    try (DuckDbWarehouse duck = new DuckDbWarehouse(file.toString())) {
+      new ProvisioningService(
+              CatalogFixtures.project(), duck, new ProvisioningSettings(Environment.LOCAL, "EU"))
+          .bootstrap(false);
+    }
+    List<String> orgs = new ArrayList<>();
+    List<PubsubMessage> commands = new ArrayList<>();
+    for (int i = 0; i < ORGS; i++) {
+      orgs.add(prefix + "_org_" + i);
+      commands.add(FaultKit.onboard(orgs.get(i), prefix + "-onboard-" + i));
+    }
+
+    try (Firestore db = SharedEmulators.firestoreClient();
+        FaultKit.Tap events = new FaultKit.Tap(host, topology.eventsTopic())) {
+      FirestoreLedger ledger = ledger(db, prefix + "_", LEASE);
+      FaultKit.publishAll(host, topology.commandsTopic(), commands);
+
+      Path log = dir.resolve(prefix + "-worker.log");
+      Process child =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx384m",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  CrashWorkerMain.class.getName(),
+                  host,
+                  SharedEmulators.firestore().hostPort(),
+                  prefix,
+                  prefix + "_",
+                  file.toString(),
+                  "doomed-worker",
+                  String.valueOf(LEASE.toSeconds()))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      List<Job> atKill;
+      try {
+        await()
+            .atMost(Duration.ofMinutes(3))
+            .until(
+                () -> {
+                  List<Job> jobs = ledger.jobs(null, null, 100);
+                  return jobs.stream().filter(j -> j.state() == JobState.SUCCEEDED).count() >= 2
+                      && jobs.stream().anyMatch(j -> j.state() == JobState.RUNNING);
+                });
+      } finally {
+        child.destroyForcibly(); // SIGKILL: no shutdown hook, no lease handed back
+        child.waitFor();
+      }
+      atKill = ledger.jobs(null, null, 100);
+      List<Job> running = atKill.stream().filter(j -> j.state() == JobState.RUNNING).toList();
+      long doneAtKill = atKill.stream().filter(j -> j.state() == JobState.SUCCEEDED).count();
+      long midStep = running.stream().filter(j -> !j.completedSteps().isEmpty()).count();
+      System.out.printf(
+          "killed pid %d (exit %d): %d jobs claimed, %d done, %d running (%d past a step)%n",
+          child.pid(), child.exitValue(), atKill.size(), doneAtKill, running.size(), midStep);
+
+      try (DuckDbWarehouse duck = new DuckDbWarehouse(file.toString());
+          HandWiredWorker survivor =
+              HandWiredWorker.start(
+                  HandWiredWorker.Options.of(
+                      host,
+                      topology,
+                      ledger(db, prefix + "_", Duration.ofSeconds(30)),
+                      duck,
+                      "survivor"))) {
+        await()
+            .atMost(Duration.ofMinutes(3))
+            .until(() -> events.distinct("org.onboarded", "idempotency-key") == ORGS);
+        await()
+            .atMost(Duration.ofMinutes(1))
+            .until(() -> ledger.jobs(JobState.SUCCEEDED, null, 100).size() == ORGS);
+
+        List<Job> jobs = ledger.jobs(null, null, 100);
+        Map<String, Long> eventIdsPerKey =
+            FaultKit.countBy(
+                events.ofType("org.onboarded").stream()
+                    .map(
+                        e ->
+                            e.attributes().get("idempotency-key")
+                                + "|"
+                                + e.attributes().get("ce-id"))
+                    .distinct()
+                    .toList(),
+                s -> s.substring(0, s.indexOf('|')));
+        long profileRows = 0;
+        long duplicateRows = 0;
+        for (String org : orgs) {
+          int n =
+              duck.selectRows("organizations", "org_profiles", Map.of("org_slug", org), 10).size();
+          int levels =
+              duck.selectRows("organizations", "org_hierarchy_levels", Map.of("org_slug", org), 10)
+                  .size();
+          profileRows += n;
+          duplicateRows += Math.max(0, n - 1) + Math.max(0, levels - 3);
+          assertThat(survivor.service.orgStatus(OrgSlug.parse(org)).status())
+              .as(org)
+              .isEqualTo(SyncStatus.SYNCED);
+        }
+        List<Job> resumed =
+            jobs.stream()
+                .filter(j -> running.stream().anyMatch(r -> r.id().equals(j.id())))
+                .toList();
+
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("commands", ORGS);
+        counts.put("killed-with-running", running.size());
+        counts.put("running-past-a-step", midStep);
+        counts.put("done-before-kill", doneAtKill);
+        counts.put("jobs", jobs.size());
+        counts.put("resumed-attempts", resumed.stream().map(Job::attempts).toList());
+        counts.put("terminal-events", events.ofType("org.onboarded").size());
+        counts.put("profile-rows", profileRows);
+        counts.put("duplicate-rows", duplicateRows);
+        FaultKit.report("worker-crash", counts, start);
+
+        assertThat(running).isNotEmpty();
+        assertThat(jobs).hasSize(ORGS).allMatch(j -> j.state() == JobState.SUCCEEDED);
+        assertThat(jobs).extracting(Job::idempotencyKey).doesNotHaveDuplicates();
+        assertThat(eventIdsPerKey).hasSize(ORGS).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+        // A job whose last commit was in flight at the kill may have been finished by the dead
+        // worker itself (attempts 1); every other one was resumed by the survivor.
+        assertThat(resumed.stream().filter(j -> j.attempts() >= 2)).isNotEmpty();
+        assertThat(resumed)
+            .hasSize(running.size())
+            .allSatisfy(
+                j -> {
+                  assertThat(j.state()).isEqualTo(JobState.SUCCEEDED);
+                  assertThat(j.leaseOwner()).isNull();
+                  assertThat(j.completedSteps()).doesNotHaveDuplicates();
+                });
+        // A step finished before the kill is not run again: its record stays in place.
+        for (Job before : running) {
+          Job after = ledger.job(before.id()).orElseThrow();
+          assertThat(after.completedSteps()).containsAll(before.completedSteps());
+          assertThat(after.completedSteps().subList(0, before.completedSteps().size()))
+              .isEqualTo(before.completedSteps());
+        }
+        assertThat(profileRows).isEqualTo(ORGS);
+        assertThat(duplicateRows).isZero();
+      }
+    } finally {
+      Files.deleteIfExists(file);
+      Files.deleteIfExists(Path.of(file + ".wal"));
+    }
+  }
+}
