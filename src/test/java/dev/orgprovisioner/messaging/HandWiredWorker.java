@@ -7,6 +7,7 @@ import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.ExecutionSettings;
 import dev.orgprovisioner.execution.Intake;
+import dev.orgprovisioner.execution.Metrics;
 import dev.orgprovisioner.execution.Ledger;
 import dev.orgprovisioner.execution.OutboxRelay;
 import dev.orgprovisioner.execution.WorkerPool;
@@ -187,7 +188,7 @@ public final class HandWiredWorker implements AutoCloseable {
             eventFactory,
             o.owner(),
             clock);
-    consumer = new CommandConsumer(intake, pool, publisher, m);
+    consumer = new CommandConsumer(intake, pool, publisher, m, Metrics.NONE);
     commands =
         new PubSubSource(
             ChannelSettings.inbound(
