@@ -278,8 +278,10 @@ public final class BenchReport {
     md.append("Machine: ").append(machineLine(machine())).append(" (when assembled).\n\n");
     md.append("## Summary\n\n");
     md.append(
-        "Ratio = ours / baseline (below 1: fewer milliseconds, calls or MiB than the baseline;"
-            + " above 1 for throughput: more per second).\n\n");
+        "Ratio = ours / baseline, from raw figures of the same run; each row says what its"
+            + " baseline is. Below 1 means fewer milliseconds, calls or MiB than the baseline"
+            + " (for throughput, above 1 is better). Figures taken on a machine shared with other"
+            + " builds are pessimistic: see each section's load average.\n\n");
     md.append("| item | measurement | ours | baseline | ratio | benchmark |\n");
     md.append("|---|---|---|---|---|---|\n");
     for (Map<String, Object> r : summary) {
