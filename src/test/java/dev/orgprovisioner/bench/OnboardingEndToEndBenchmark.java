@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,8 @@ class OnboardingEndToEndBenchmark {
   private static final int ORGS = Integer.getInteger("bench.e2e.orgs", 200);
   private static final Duration DELAY =
       Duration.ofMillis(Integer.getInteger("bench.e2e.delay-ms", 20));
-  private static final Duration DEADLINE = Duration.ofMinutes(15);
+  private static final Duration DEADLINE =
+      Duration.ofMinutes(Integer.getInteger("bench.e2e.deadline-minutes", 15));
 
   /** Selects the latency-modelled warehouse and bootstraps the central dataset at start. */
   public static class Profile implements QuarkusTestProfile {
@@ -61,7 +63,9 @@ class OnboardingEndToEndBenchmark {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("provisioner.bootstrap-on-start", "true");
+      // A sequential burst of 200 orgs runs for minutes: no hang report while it does.
+      return Map.of(
+          "provisioner.bootstrap-on-start", "true", "quarkus.test.hang-detection-timeout", "60m");
     }
   }
 
@@ -82,7 +86,15 @@ class OnboardingEndToEndBenchmark {
   @ConfigProperty(name = "execution.table-parallelism")
   int tableParallelism;
 
-  private record Burst(List<Long> latenciesMs, long makespanMs, double callsPerOrg) {
+  private record Burst(List<Long> latenciesMs, int finished, long makespanMs, double callsPerOrg) {
+    boolean complete() {
+      return finished == latenciesMs.size();
+    }
+
+    String bound() {
+      return complete() ? "" : "≥ ";
+    }
+
     long percentile(int p) {
       List<Long> sorted = latenciesMs.stream().sorted().toList();
       int rank = (int) Math.ceil(p / 100.0 * sorted.size());
@@ -178,21 +190,30 @@ class OnboardingEndToEndBenchmark {
     for (ApiFuture<String> f : futures) {
       f.get(60, TimeUnit.SECONDS);
     }
-    await()
-        .atMost(DEADLINE)
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () ->
-                published.keySet().stream().allMatch(arrived::containsKey)
-                    || published.keySet().stream().anyMatch(failed::contains));
+    try {
+      await()
+          .atMost(DEADLINE)
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () ->
+                  published.keySet().stream().allMatch(arrived::containsKey)
+                      || published.keySet().stream().anyMatch(failed::contains));
+    } catch (ConditionTimeoutException e) {
+      // Reported, not thrown: an unfinished org counts with the time it has waited so far, so
+      // the figures of this burst are lower bounds (said in the report).
+    }
     assertThat(failed).as("no onboarding failed").doesNotContainAnyElementsOf(published.keySet());
-    long last = published.keySet().stream().mapToLong(arrived::get).max().orElseThrow();
+    long now = System.nanoTime();
+    int finished = (int) published.keySet().stream().filter(arrived::containsKey).count();
+    long last =
+        published.keySet().stream().mapToLong(id -> arrived.getOrDefault(id, now)).max().orElseThrow();
     List<Long> latencies =
         published.entrySet().stream()
-            .map(e -> (arrived.get(e.getKey()) - e.getValue()) / 1_000_000)
+            .map(e -> (arrived.getOrDefault(e.getKey(), now) - e.getValue()) / 1_000_000)
             .toList();
     return new Burst(
         latencies,
+        finished,
         (last - start) / 1_000_000,
         (latency.metadataCalls.get() - callsBefore) / (double) n);
   }
@@ -234,6 +255,9 @@ class OnboardingEndToEndBenchmark {
         .param("messaging.intake-concurrency", intakeConcurrency)
         .param("execution.workers", workers)
         .param("execution.table-parallelism", tableParallelism)
+        .param("deadline_per_burst_minutes", DEADLINE.toMinutes())
+        .figure("parallel_finished", ours.finished())
+        .figure("sequential_finished", seq.finished())
         .figure("parallel_p50_ms", oursP50)
         .figure("parallel_p95_ms", oursP95)
         .figure("parallel_max_ms", ours.percentile(100))
@@ -249,14 +273,14 @@ class OnboardingEndToEndBenchmark {
         .summary(
             "2",
             "onboarding latency p50 (ms), " + ORGS + " orgs, vs strictly sequential",
-            oursP50,
-            seqP50,
+            ours.bound() + oursP50,
+            seq.bound() + seqP50,
             (double) oursP50 / seqP50)
         .summary(
             "2",
             "onboarding latency p95 (ms), " + ORGS + " orgs, vs strictly sequential",
-            oursP95,
-            seqP95,
+            ours.bound() + oursP95,
+            seq.bound() + seqP95,
             (double) oursP95 / seqP95)
         .calls(
             "onboarding through the worker (mean of " + ORGS + ")",
@@ -268,17 +292,40 @@ class OnboardingEndToEndBenchmark {
                 "| mode | p50 (ms) | p95 (ms) | max (ms) | all " + ORGS + " done after (ms) |",
                 "|---|---|---|---|---|",
                 String.format(
-                    "| ours (workers %d × table parallelism %d) | %d | %d | %d | %d |",
+                    "| ours (workers %d × table parallelism %d) | %s%d | %s%d | %s%d | %s%d |",
                     workers,
                     tableParallelism,
+                    ours.bound(),
                     oursP50,
+                    ours.bound(),
                     oursP95,
+                    ours.bound(),
                     ours.percentile(100),
+                    ours.bound(),
                     ours.makespanMs()),
                 String.format(
-                    "| strictly sequential | %d | %d | %d | %d |",
-                    seqP50, seqP95, seq.percentile(100), seq.makespanMs()),
+                    "| strictly sequential | %s%d | %s%d | %s%d | %s%d |",
+                    seq.bound(),
+                    seqP50,
+                    seq.bound(),
+                    seqP95,
+                    seq.bound(),
+                    seq.percentile(100),
+                    seq.bound(),
+                    seq.makespanMs()),
                 "",
+                String.format(
+                    "Finished within the %d-minute deadline: ours %d of %d, sequential %d of %d%s",
+                    DEADLINE.toMinutes(),
+                    ours.finished(),
+                    ORGS,
+                    seq.finished(),
+                    ORGS,
+                    ours.complete() && seq.complete()
+                        ? "."
+                        : "; an unfinished org counts with the time it had waited, so figures"
+                            + " marked ≥ are lower bounds (and a ratio against them flatters the"
+                            + " slower side)."),
                 String.format(
                     "Metadata calls per onboarding through the worker: %.1f (floor %d).",
                     ours.callsPerOrg(),
