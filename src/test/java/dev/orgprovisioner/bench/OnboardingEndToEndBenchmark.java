@@ -206,7 +206,10 @@ class OnboardingEndToEndBenchmark {
     long now = System.nanoTime();
     int finished = (int) published.keySet().stream().filter(arrived::containsKey).count();
     long last =
-        published.keySet().stream().mapToLong(id -> arrived.getOrDefault(id, now)).max().orElseThrow();
+        published.keySet().stream()
+            .mapToLong(id -> arrived.getOrDefault(id, now))
+            .max()
+            .orElseThrow();
     List<Long> latencies =
         published.entrySet().stream()
             .map(e -> (arrived.getOrDefault(e.getKey(), now) - e.getValue()) / 1_000_000)
