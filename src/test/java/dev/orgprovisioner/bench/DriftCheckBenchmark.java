@@ -55,9 +55,11 @@ class DriftCheckBenchmark {
   /** A fleet that exists only as the snapshots it returns. */
   private static final class SimulatedFleet implements Warehouse {
     private final ProvisioningService service;
+    private final int orgs;
     final AtomicInteger calls = new AtomicInteger();
 
-    SimulatedFleet(Catalog catalog) {
+    SimulatedFleet(Catalog catalog, int orgs) {
+      this.orgs = orgs;
       this.service =
           new ProvisioningService(catalog, this, new ProvisioningSettings(Environment.PROD, "EU"));
     }
@@ -120,7 +122,7 @@ class DriftCheckBenchmark {
     public List<String> managedDatasets() {
       calls.incrementAndGet();
       List<String> out = new ArrayList<>();
-      for (int i = 0; i < ORGS; i++) {
+      for (int i = 0; i < orgs; i++) {
         out.add(org(i) + "_prod");
       }
       return out;
@@ -143,22 +145,23 @@ class DriftCheckBenchmark {
         String dataset, String table, Map<String, Object> equalTo, int limit) {
       calls.incrementAndGet();
       List<Map<String, Object>> rows = new ArrayList<>();
-      for (int i = 0; i < ORGS; i++) {
+      for (int i = 0; i < orgs; i++) {
         rows.add(Map.of("org_slug", org(i), "status", "ACTIVE"));
       }
       return rows;
     }
   }
 
-  @Test
-  void driftCheckOfASimulatedFleet() throws Exception {
-    Catalog catalog = CatalogFixtures.project();
-    SimulatedFleet fleet = new SimulatedFleet(catalog);
+  private record Measured(int orgs, long millis, int calls, long heapBefore, long peakHeap) {}
+
+  /** One drift check of {@code orgs} simulated orgs, with its duration, calls and peak heap. */
+  private static Measured measure(Catalog catalog, int orgs, String id) throws Exception {
+    SimulatedFleet fleet = new SimulatedFleet(catalog, orgs);
     ProvisioningService service =
         new ProvisioningService(catalog, fleet, new ProvisioningSettings(Environment.PROD, "EU"));
     try (var db = SharedEmulators.firestoreClient()) {
       FirestoreLedger ledger = SharedEmulators.freshLedger(db, "drift", Duration.ofSeconds(60));
-      Job job = checkJob(ledger, "bench-drift");
+      Job job = checkJob(ledger, id);
       DriftChecker checker = checker(service, ledger);
 
       System.gc();
@@ -172,30 +175,78 @@ class DriftCheckBenchmark {
       Map<String, Object> summary = checker.run(job, new Command.DriftCheck(List.of(), true));
       long millis = (System.nanoTime() - start) / 1_000_000;
       long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-
-      BenchReport.write(
-          "drift-check",
-          "Drift check of " + ORGS + " simulated orgs",
-          "A warehouse that synthesises each org's snapshot from the full org catalog ("
-              + catalog.org().tables().size()
-              + " tables, "
-              + catalog.org().views().size()
-              + " views; every 10th org misses a column); orgs compared in chunks of 200;"
-              + " drift.detected events and up to 50 repair jobs written to the Firestore"
-              + " emulator. Peak heap = sum of heap pools' peak usage during the run (-Xmx1g).",
-          List.of(
-              "| orgs | duration (ms) | warehouse calls | heap before (MiB) | peak heap (MiB) |",
-              "|---|---|---|---|---|",
-              String.format(
-                  "| %d | %d | %d | %d | %d |",
-                  ORGS, millis, fleet.calls.get(), before >> 20, peak >> 20),
-              "",
-              "Summary: "
-                  + summary.get("counts")
-                  + ", repairs queued "
-                  + summary.get("repairs_queued")));
-      assertThat(summary.get("orgs_checked")).isEqualTo(ORGS);
+      assertThat(summary.get("orgs_checked")).isEqualTo(orgs);
+      return new Measured(orgs, millis, fleet.calls.get(), before, peak);
     }
+  }
+
+  @Test
+  void driftCheckOfASimulatedFleet() throws Exception {
+    Catalog catalog = CatalogFixtures.project();
+    int small = Math.max(1, ORGS / 10);
+    // Warm-up on the small fleet so the JIT does not bill its work to the baseline.
+    measure(catalog, small, "bench-drift-warmup");
+    Measured base = measure(catalog, small, "bench-drift-small");
+    Measured big = measure(catalog, ORGS, "bench-drift");
+    int tables = catalog.org().tables().size();
+    int views = catalog.org().views().size();
+    int centralObjects = catalog.central().tables().size() + catalog.central().views().size();
+
+    BenchReport.section("drift-check", "4. Drift check of " + ORGS + " simulated orgs")
+        .method(
+            "A warehouse that synthesises each org's snapshot from the full org catalog ("
+                + tables
+                + " tables, "
+                + views
+                + " views; every 10th org misses a column), so 10,000 orgs cost no disk; the"
+                + " DriftChecker compares orgs in chunks of 200 and writes drift.detected events"
+                + " and up to 50 repair jobs to the Firestore emulator. Baseline: the same check of"
+                + " a fleet ten times smaller, run just before (after a warm-up run), to show"
+                + " that memory does not grow with the fleet while time does. Peak heap = sum of"
+                + " the heap pools' peak usage during the run, after a System.gc() and a reset of"
+                + " the peaks; the benchmark JVM runs with -Xmx1g.")
+        .param("orgs", ORGS)
+        .param("baseline_orgs", small)
+        .param("chunk_size", 200)
+        .param("max_repairs", 50)
+        .figure("duration_ms", big.millis())
+        .figure("peak_heap_mib", big.peakHeap() >> 20)
+        .figure("heap_before_mib", big.heapBefore() >> 20)
+        .figure("warehouse_calls", big.calls())
+        .figure("baseline_duration_ms", base.millis())
+        .figure("baseline_peak_heap_mib", base.peakHeap() >> 20)
+        .ratio("duration_over_baseline", (double) big.millis() / Math.max(1, base.millis()))
+        .ratio("peak_heap_over_baseline", (double) big.peakHeap() / Math.max(1, base.peakHeap()))
+        .summary(
+            "4",
+            "drift check of " + ORGS + " orgs: duration (ms) vs " + small + " orgs",
+            big.millis(),
+            base.millis(),
+            (double) big.millis() / Math.max(1, base.millis()))
+        .summary(
+            "4",
+            "drift check of " + ORGS + " orgs: peak heap (MiB) vs " + small + " orgs",
+            big.peakHeap() >> 20,
+            base.peakHeap() >> 20,
+            (double) big.peakHeap() / Math.max(1, base.peakHeap()))
+        .calls(
+            "drift check of " + ORGS + " orgs (simulated fleet)",
+            big.calls(),
+            3 + (ORGS + 199) / 200,
+            (long) ORGS * (2 + tables + views) + 2 + centralObjects + 2)
+        .lines(
+            List.of(
+                "| orgs | duration (ms) | warehouse calls | heap before (MiB) | peak heap (MiB) |",
+                "|---|---|---|---|---|",
+                row(base),
+                row(big)))
+        .write();
+  }
+
+  private static String row(Measured m) {
+    return String.format(
+        "| %d | %d | %d | %d | %d |",
+        m.orgs(), m.millis(), m.calls(), m.heapBefore() >> 20, m.peakHeap() >> 20);
   }
 
   @Test
@@ -245,23 +296,39 @@ class DriftCheckBenchmark {
       Map<String, Object> summary = checker.run(job, new Command.DriftCheck(List.of(), true));
       long millis = (System.nanoTime() - start) / 1_000_000;
 
-      BenchReport.write(
-          "drift-check-duckdb",
-          "Drift check of " + orgs + " orgs on DuckDB",
-          "A real DuckDB fleet (each org provisioned through the planner with the full org"
-              + " catalog; every 10th org lost a column by hand), checked in chunks of 200 through"
-              + " the DuckDB adapter's bulk snapshot. Building the fleet took "
-              + buildMs
-              + " ms, which is why 10,000 orgs are simulated above instead.",
-          List.of(
-              "| orgs | duration (ms) | warehouse calls |",
-              "|---|---|---|",
-              String.format("| %d | %d | %d |", orgs, millis, counted.calls.get() - callsBefore),
-              "",
-              "Summary: "
-                  + summary.get("counts")
-                  + ", repairs queued "
-                  + summary.get("repairs_queued")));
+      int calls = counted.calls.get() - callsBefore;
+      BenchReport.section("drift-check-duckdb", "4b. Drift check of " + orgs + " orgs on DuckDB")
+          .method(
+              "A real DuckDB fleet (each org provisioned through the planner with the full org"
+                  + " catalog; every 10th org lost a column by hand), checked in chunks of 200"
+                  + " through the DuckDB adapter's bulk snapshot. Building the fleet took "
+                  + buildMs
+                  + " ms, which is why the 10,000 orgs of item 4 are simulated instead.")
+          .param("orgs", orgs)
+          .param("chunk_size", 200)
+          .figure("duration_ms", millis)
+          .figure("warehouse_calls", calls)
+          .figure("fleet_build_ms", buildMs)
+          .calls(
+              "drift check of " + orgs + " orgs (DuckDB)",
+              calls,
+              3 + (orgs + 199) / 200,
+              (long) orgs * (2 + catalog.org().tables().size() + catalog.org().views().size())
+                  + 2
+                  + catalog.central().tables().size()
+                  + catalog.central().views().size()
+                  + 2)
+          .lines(
+              List.of(
+                  "| orgs | duration (ms) | warehouse calls |",
+                  "|---|---|---|",
+                  String.format("| %d | %d | %d |", orgs, millis, calls),
+                  "",
+                  "Summary: "
+                      + summary.get("counts")
+                      + ", repairs queued "
+                      + summary.get("repairs_queued")))
+          .write();
       assertThat(summary.get("orgs_checked")).isEqualTo(orgs);
     }
   }

@@ -106,6 +106,7 @@ class BigQueryMetadataBenchmarkTest {
     }
 
     print(tables, views, figures);
+    report(tables, views, figures);
     assertThat(figures).extracting(Figures::bulkQueries).containsOnly(figures.get(0).bulkQueries());
     assertThat(figures)
         .allSatisfy(f -> assertThat(f.bulkRequests()).isLessThan(f.perTableRequests()));
@@ -140,6 +141,71 @@ class BigQueryMetadataBenchmarkTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  private static void report(int tables, int views, List<Figures> figures) {
+    var section =
+        dev.orgprovisioner.bench.BenchReport.section(
+                "bigquery-metadata",
+                "3c. BigQuery metadata calls for a drift snapshot: bulk INFORMATION_SCHEMA vs"
+                    + " per-table reads")
+            .method(
+                "The real BigQuery client against the local REST stub (BigQueryStub), project org"
+                    + " catalog ("
+                    + tables
+                    + " tables + "
+                    + views
+                    + " views per org); HTTP requests counted at the stub, which pages query"
+                    + " results at "
+                    + PAGE_ROWS
+                    + " rows or 10 MB like BigQuery. Ours: BigQueryWarehouse.snapshot of the fleet"
+                    + " (INFORMATION_SCHEMA queries, independent of N). Baseline: datasets.get +"
+                    + " tables.list + tables.get per table/view, 8 threads. Milliseconds against a"
+                    + " loopback stub say little: against BigQuery each call costs ~100 ms.")
+            .param("fleets", java.util.Arrays.toString(FLEETS))
+            .param("page_rows", PAGE_ROWS);
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        "| N orgs | bulk queries | bulk HTTP incl. result pages | bulk ms | per-table HTTP calls |"
+            + " per-table ms |");
+    lines.add("|---|---|---|---|---|---|");
+    for (Figures f : figures) {
+      lines.add(
+          String.format(
+              "| %d | %d | %d | %d | %d | %d |",
+              f.orgs(),
+              f.bulkQueries(),
+              f.bulkRequests(),
+              f.bulkMillis(),
+              f.perTableRequests(),
+              f.perTableMillis()));
+      section
+          .figure("n" + f.orgs() + "_bulk_queries", f.bulkQueries())
+          .figure("n" + f.orgs() + "_bulk_http_requests", f.bulkRequests())
+          .figure("n" + f.orgs() + "_bulk_ms", f.bulkMillis())
+          .figure("n" + f.orgs() + "_per_table_http_requests", f.perTableRequests())
+          .figure("n" + f.orgs() + "_per_table_ms", f.perTableMillis())
+          .ratio(
+              "n" + f.orgs() + "_bulk_over_per_table_requests",
+              (double) f.bulkRequests() / f.perTableRequests())
+          .calls(
+              "BigQuery HTTP requests for a snapshot of " + f.orgs() + " orgs",
+              f.bulkRequests(),
+              f.bulkQueries(),
+              (long) f.perTableRequests());
+    }
+    Figures last = figures.get(figures.size() - 1);
+    section
+        .summary(
+            "3",
+            "BigQuery HTTP requests, drift snapshot of " + last.orgs() + " orgs vs per-table reads",
+            last.bulkRequests(),
+            last.perTableRequests(),
+            (double) last.bulkRequests() / last.perTableRequests())
+        .lines(lines)
+        .line("")
+        .line("Floor in the calls table: one query per INFORMATION_SCHEMA view, unpaged.")
+        .write();
   }
 
   private static void print(int tables, int views, List<Figures> figures) {
