@@ -56,7 +56,7 @@ public class HealthChecks {
   HealthCheck subscriber(@Connector(PubSubConnector.NAME) PubSubConnector connector) {
     return () -> {
       var stalled = connector.stalledChannels();
-      return HealthCheckResponse.named("commands-subscriber")
+      return HealthCheckResponse.named("pubsub-subscribers")
           .status(connector.incomingChannels() > 0 && stalled.isEmpty())
           .withData("channels", connector.incomingChannels())
           .withData("stalled", String.join(",", stalled))

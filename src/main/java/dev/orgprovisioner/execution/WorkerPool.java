@@ -151,7 +151,9 @@ public final class WorkerPool implements AutoCloseable {
 
   private void heartbeat() {
     for (Job job : List.copyOf(running.values())) {
-      if (!ledger.heartbeat(job.id(), owner, clock.instant())) {
+      // A job that finished while its heartbeat was in flight has no lease any more either; only
+      // a job still running here has really lost it.
+      if (!ledger.heartbeat(job.id(), owner, clock.instant()) && running.containsKey(job.id())) {
         LOG.warning("Lost the lease of job " + job.id() + "; another worker owns it now");
       }
     }

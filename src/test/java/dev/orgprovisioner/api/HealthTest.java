@@ -24,13 +24,14 @@ class HealthTest {
   }
 
   @Test
-  void liveness_isUpWhileTheCommandsSubscriberPullsAndTheWorkersRun() {
+  void liveness_isUpWhileBothSubscribersPullAndTheWorkersRun() {
     given()
         .get("/q/health/live")
         .then()
         .statusCode(200)
         .body("status", equalTo("UP"))
-        .body("checks.name", hasItems("commands-subscriber", "workers"))
-        .body("checks.find { it.name == 'commands-subscriber' }.data.channels", equalTo(1));
+        .body("checks.name", hasItems("pubsub-subscribers", "workers"))
+        // commands, and the notifier's events subscription
+        .body("checks.find { it.name == 'pubsub-subscribers' }.data.channels", equalTo(2));
   }
 }
