@@ -381,6 +381,17 @@ public final class FirestoreLedger implements Ledger {
         });
   }
 
+  /** The fields of a job handed back to the queue: no lease, due at {@code nextAttemptAt}. */
+  private static Map<String, Object> queuedAgain(Instant nextAttemptAt, Instant now) {
+    Map<String, Object> update = new HashMap<>();
+    update.put("state", JobState.QUEUED.name());
+    update.put("lease_owner", null);
+    update.put("lease_expires_at", null);
+    update.put("next_attempt_at", ts(nextAttemptAt));
+    update.put("updated_at", ts(now));
+    return update;
+  }
+
   @Override
   public boolean retryLater(
       String jobId, String owner, Instant nextAttemptAt, ErrorInfo error, Instant now) {
@@ -390,12 +401,7 @@ public final class FirestoreLedger implements Ledger {
         owner,
         now,
         (tx, job) -> {
-          Map<String, Object> update = new HashMap<>();
-          update.put("state", JobState.QUEUED.name());
-          update.put("lease_owner", null);
-          update.put("lease_expires_at", null);
-          update.put("next_attempt_at", ts(nextAttemptAt));
-          update.put("updated_at", ts(now));
+          Map<String, Object> update = queuedAgain(nextAttemptAt, now);
           update.put("last_error", errorMap(error));
           tx.update(jobs.document(jobId), update);
           tx.delete(locks.document(lockDocId(job.getString("lock_key"))));
@@ -722,12 +728,7 @@ public final class FirestoreLedger implements Ledger {
         owner,
         now,
         (tx, job) -> {
-          Map<String, Object> update = new HashMap<>();
-          update.put("state", JobState.QUEUED.name());
-          update.put("lease_owner", null);
-          update.put("lease_expires_at", null);
-          update.put("next_attempt_at", ts(now));
-          update.put("updated_at", ts(now));
+          Map<String, Object> update = queuedAgain(now, now);
           // The interrupted run was not a failure of the job: give its attempt back.
           update.put("attempts", Math.max(0, job.getLong("attempts") - 1));
           tx.update(jobs.document(jobId), update);
