@@ -79,6 +79,35 @@ class DeploymentFilesTest {
   // ------------------------------------------------------------------ Pub/Sub
 
   @Test
+  void everyPubSubIncomingChannel_drainsWithinCloudRunsTenSecondsAfterSigterm() throws IOException {
+    java.util.Properties props = new java.util.Properties();
+    try (var in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
+      props.load(in);
+    }
+    List<String> channels =
+        props.stringPropertyNames().stream()
+            .filter(k -> k.matches("mp\\.messaging\\.incoming\\.[^.]+\\.connector"))
+            .filter(k -> props.getProperty(k).equals("google-pubsub"))
+            .map(k -> k.split("\\.")[3])
+            .toList();
+    assertThat(channels).contains("commands", "notifications");
+    java.time.Duration budget = java.time.Duration.ofSeconds(10);
+    java.time.Duration grace =
+        defaults(dev.orgprovisioner.app.ExecutionConfig.class).shutdownGrace();
+    for (String channel : channels) {
+      // The connector's default (30 s) would keep a stopping instance past Cloud Run's SIGKILL.
+      String timeout = props.getProperty("mp.messaging.incoming." + channel + ".shutdown-timeout");
+      assertThat(timeout).as("shutdown-timeout of channel %s", channel).isNotNull();
+      java.time.Duration drain =
+          new io.quarkus.runtime.configuration.DurationConverter().convert(timeout);
+      assertThat(drain)
+          .as("channel %s drains in parallel with the jobs' grace", channel)
+          .isLessThan(budget);
+    }
+    assertThat(grace).as("execution.shutdown-grace").isLessThan(budget);
+  }
+
+  @Test
   void topicsAndSubscriptions_carryTheNamesTheWorkerDefaultsTo() {
     topicNamed(messaging.commandsTopic());
     topicNamed(messaging.dlqTopic());
