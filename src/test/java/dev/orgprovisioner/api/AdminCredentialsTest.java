@@ -127,24 +127,9 @@ class AdminCredentialsTest {
                 Optional.of(List.of("Ops@Example.com"))),
             Clock.fixed(NOW, ZoneOffset.UTC));
     long now = NOW.getEpochSecond();
-    String ops =
-        tokens.token(
-            "k1",
-            "ES256",
-            IapTokens.claims(
-                IapTokens.ISSUER, AUDIENCE, now, now + 600, "accounts.google.com:ops@example.com"));
-    String other =
-        tokens.token(
-            "k1",
-            "ES256",
-            IapTokens.claims(
-                IapTokens.ISSUER, AUDIENCE, now, now + 600, "accounts.google.com:eve@example.com"));
-    String forOtherService =
-        tokens.token(
-            "k1",
-            "ES256",
-            IapTokens.claims(
-                IapTokens.ISSUER, "/projects/1/other", now, now + 600, "ops@example.com"));
+    String ops = iapToken(tokens, AUDIENCE, "accounts.google.com:ops@example.com", now);
+    String other = iapToken(tokens, AUDIENCE, "accounts.google.com:eve@example.com", now);
+    String forOtherService = iapToken(tokens, "/projects/1/other", "ops@example.com", now);
 
     assertThat(status(creds.check(null, ops))).isEqualTo(200);
     assertThat(status(creds.check(null, other))).isEqualTo(403);
@@ -174,5 +159,11 @@ class AdminCredentialsTest {
             "k1", "ES256", IapTokens.claims(IapTokens.ISSUER, AUDIENCE, now, now + 60, "a@b.c"));
 
     assertThat(status(creds.check(null, token))).isEqualTo(401);
+  }
+
+  /** A token signed with key k1, valid for ten minutes from {@code now}, for the given subject. */
+  private static String iapToken(IapTokens tokens, String audience, String email, long now) {
+    return tokens.token(
+        "k1", "ES256", IapTokens.claims(IapTokens.ISSUER, audience, now, now + 600, email));
   }
 }

@@ -173,14 +173,7 @@ class OpsCliEndToEndTest {
 
     assertThat(replay.exit()).as(replay.err()).isZero();
     assertThat(replay.json().get("replayed")).hasSize(1);
-    await()
-        .atMost(DEADLINE)
-        .untilAsserted(
-            () ->
-                assertThat(ledger.jobs(null, org, 10))
-                    .singleElement()
-                    .extracting(Job::state)
-                    .isEqualTo(JobState.SUCCEEDED));
+    awaitOnlyJobSucceeded(org);
     Job job = ledger.jobs(null, org, 10).get(0);
     assertThat(job.attributes())
         .containsEntry("replay-count", "1")
@@ -271,14 +264,7 @@ class OpsCliEndToEndTest {
 
     assertThat(included.exit()).isZero();
     assertThat(included.json().get("replayed")).hasSize(1);
-    await()
-        .atMost(DEADLINE)
-        .untilAsserted(
-            () ->
-                assertThat(ledger.jobs(null, org, 10))
-                    .singleElement()
-                    .extracting(Job::state)
-                    .isEqualTo(JobState.SUCCEEDED));
+    awaitOnlyJobSucceeded(org);
     assertThat(dlqList(org)).isEmpty();
   }
 
@@ -296,14 +282,7 @@ class OpsCliEndToEndTest {
     assertThat(dlqList(org)).hasSize(1);
     // The real replay afterwards is the first publication the intake ever sees.
     assertThat(ops("dlq", "replay", "--org", org).exit()).isZero();
-    await()
-        .atMost(DEADLINE)
-        .untilAsserted(
-            () ->
-                assertThat(ledger.jobs(null, org, 10))
-                    .singleElement()
-                    .extracting(Job::state)
-                    .isEqualTo(JobState.SUCCEEDED));
+    awaitOnlyJobSucceeded(org);
     assertThat(claims(ceId)).isEqualTo(1);
   }
 
@@ -415,5 +394,17 @@ class OpsCliEndToEndTest {
     Run text = ops("plan", org, "--api-url", api.toString(), "--admin-key", "test-admin-key");
     assertThat(text.out()).contains("dataset: " + org + "_", "steps:");
     assertThat(ops("plan", org, "--api-url", "http://127.0.0.1:1").exit()).isEqualTo(1);
+  }
+
+  /** Waits until the org's one and only job has succeeded. */
+  private void awaitOnlyJobSucceeded(String org) {
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () ->
+                assertThat(ledger.jobs(null, org, 10))
+                    .singleElement()
+                    .extracting(Job::state)
+                    .isEqualTo(JobState.SUCCEEDED));
   }
 }
