@@ -1,6 +1,6 @@
 package dev.orgprovisioner.api;
 
-import dev.orgprovisioner.execution.Ledger;
+import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.provisioning.DriftChecker;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

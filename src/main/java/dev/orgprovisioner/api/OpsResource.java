@@ -3,7 +3,7 @@ package dev.orgprovisioner.api;
 import dev.orgprovisioner.command.OrgSlug;
 import dev.orgprovisioner.execution.JobState;
 import dev.orgprovisioner.execution.JobView;
-import dev.orgprovisioner.execution.Ledger;
+import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.messaging.DeadLetterQueue;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;

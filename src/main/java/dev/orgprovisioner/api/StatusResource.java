@@ -2,8 +2,8 @@ package dev.orgprovisioner.api;
 
 import dev.orgprovisioner.command.OrgSlug;
 import dev.orgprovisioner.execution.ClaimResult;
-import dev.orgprovisioner.execution.Ledger;
 import dev.orgprovisioner.execution.WorkerPool;
+import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.provisioning.InternalCommands;
 import dev.orgprovisioner.provisioning.PlanReport;
 import dev.orgprovisioner.provisioning.ProvisioningService;

@@ -1,7 +1,7 @@
 package dev.orgprovisioner.app;
 
-import dev.orgprovisioner.execution.Ledger;
 import dev.orgprovisioner.execution.WorkerPool;
+import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.messaging.PubSubConnector;
 import dev.orgprovisioner.provisioning.ProvisioningService;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,7 +1,7 @@
 package dev.orgprovisioner.app;
 
 import dev.orgprovisioner.execution.Job;
-import dev.orgprovisioner.execution.JobLogContext;
+import dev.orgprovisioner.execution.port.JobLogContext;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import org.jboss.logging.MDC;

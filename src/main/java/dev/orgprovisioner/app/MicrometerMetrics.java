@@ -1,7 +1,7 @@
 package dev.orgprovisioner.app;
 
 import dev.orgprovisioner.command.CommandType;
-import dev.orgprovisioner.execution.Metrics;
+import dev.orgprovisioner.execution.port.Metrics;
 import dev.orgprovisioner.warehouse.RetryingWarehouse;
 import dev.orgprovisioner.warehouse.WarehouseException;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,7 +1,7 @@
 package dev.orgprovisioner.app;
 
 import com.google.cloud.firestore.Firestore;
-import dev.orgprovisioner.execution.Metrics;
+import dev.orgprovisioner.execution.port.Metrics;
 import dev.orgprovisioner.ledger.FirestoreNotificationState;
 import dev.orgprovisioner.notify.Channel;
 import dev.orgprovisioner.notify.ChannelType;

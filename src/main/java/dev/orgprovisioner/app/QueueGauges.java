@@ -1,8 +1,8 @@
 package dev.orgprovisioner.app;
 
 import dev.orgprovisioner.execution.JobState;
-import dev.orgprovisioner.execution.Ledger;
 import dev.orgprovisioner.execution.WorkerPool;
+import dev.orgprovisioner.execution.port.Ledger;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;

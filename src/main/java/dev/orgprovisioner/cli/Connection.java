@@ -2,7 +2,7 @@ package dev.orgprovisioner.cli;
 
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.FirestoreOptions;
-import dev.orgprovisioner.execution.Ledger;
+import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.ledger.FirestoreLedger;
 import dev.orgprovisioner.messaging.DeadLetterQueue;
 import dev.orgprovisioner.messaging.PubSubTransport;

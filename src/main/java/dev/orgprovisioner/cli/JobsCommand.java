@@ -4,7 +4,7 @@ import com.google.cloud.firestore.Firestore;
 import dev.orgprovisioner.command.OrgSlug;
 import dev.orgprovisioner.execution.JobState;
 import dev.orgprovisioner.execution.JobView;
-import dev.orgprovisioner.execution.Ledger;
+import dev.orgprovisioner.execution.port.Ledger;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;

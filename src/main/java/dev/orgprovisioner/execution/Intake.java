@@ -6,6 +6,7 @@ import dev.orgprovisioner.command.DecodeResult;
 import dev.orgprovisioner.command.OrgSlug;
 import dev.orgprovisioner.command.Rejection;
 import dev.orgprovisioner.command.RejectionCode;
+import dev.orgprovisioner.execution.port.Ledger;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;

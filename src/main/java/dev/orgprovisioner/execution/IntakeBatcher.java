@@ -1,5 +1,6 @@
 package dev.orgprovisioner.execution;
 
+import dev.orgprovisioner.execution.port.LedgerUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

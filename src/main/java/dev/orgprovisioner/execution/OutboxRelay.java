@@ -1,5 +1,7 @@
 package dev.orgprovisioner.execution;
 
+import dev.orgprovisioner.execution.port.EventPublisher;
+import dev.orgprovisioner.execution.port.Ledger;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;

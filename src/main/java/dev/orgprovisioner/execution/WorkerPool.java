@@ -1,5 +1,12 @@
 package dev.orgprovisioner.execution;
 
+import dev.orgprovisioner.execution.port.AuditTrail;
+import dev.orgprovisioner.execution.port.JobLogContext;
+import dev.orgprovisioner.execution.port.JobRunner;
+import dev.orgprovisioner.execution.port.Ledger;
+import dev.orgprovisioner.execution.port.LedgerUnavailableException;
+import dev.orgprovisioner.execution.port.Metrics;
+import dev.orgprovisioner.execution.port.StepLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -358,9 +365,24 @@ public final class WorkerPool implements AutoCloseable {
       private final List<String> done = new ArrayList<>(job.completedSteps());
       private Instant lastEnd = started;
 
+      private final java.util.Map<String, String> facts = new java.util.HashMap<>();
+
       @Override
       public boolean isDone(String step) {
         return done.contains(step);
+      }
+
+      @Override
+      public void checkLease() {}
+
+      @Override
+      public java.util.Optional<String> fact(String name) {
+        return java.util.Optional.ofNullable(facts.get(name));
+      }
+
+      @Override
+      public String remember(String name, String value) {
+        return facts.computeIfAbsent(name, n -> value);
       }
 
       @Override

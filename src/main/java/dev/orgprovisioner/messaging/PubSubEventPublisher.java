@@ -1,7 +1,7 @@
 package dev.orgprovisioner.messaging;
 
-import dev.orgprovisioner.execution.EventPublisher;
 import dev.orgprovisioner.execution.OutboxEvent;
+import dev.orgprovisioner.execution.port.EventPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.orgprovisioner.notify;
 
-import dev.orgprovisioner.execution.Metrics;
+import dev.orgprovisioner.execution.port.Metrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

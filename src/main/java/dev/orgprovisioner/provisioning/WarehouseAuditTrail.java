@@ -1,11 +1,11 @@
 package dev.orgprovisioner.provisioning;
 
-import dev.orgprovisioner.execution.AuditTrail;
 import dev.orgprovisioner.execution.DaemonThreads;
 import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.JobAudit;
 import dev.orgprovisioner.execution.JobState;
+import dev.orgprovisioner.execution.port.AuditTrail;
 import dev.orgprovisioner.warehouse.Warehouse;
 import java.time.Clock;
 import java.time.Duration;

@@ -13,7 +13,7 @@ import dev.orgprovisioner.execution.ErrorInfo;
 import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.JobState;
-import dev.orgprovisioner.execution.Ledger;
+import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.testing.DeadLetterFixtures;
 import dev.orgprovisioner.testing.EmulatorsResource;
 import dev.orgprovisioner.testing.FaultInjectingLedger;

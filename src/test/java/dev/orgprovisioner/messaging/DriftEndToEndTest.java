@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.orgprovisioner.command.CommandType;
 import dev.orgprovisioner.execution.Job;
-import dev.orgprovisioner.execution.Ledger;
+import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.testing.EmulatorsResource;
 import dev.orgprovisioner.testing.PubSubTestClient;
 import io.quarkus.test.common.QuarkusTestResource;

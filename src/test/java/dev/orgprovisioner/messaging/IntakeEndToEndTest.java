@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.orgprovisioner.command.MalformedCommands;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.JobState;
-import dev.orgprovisioner.execution.Ledger;
+import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.testing.EmulatorsResource;
 import dev.orgprovisioner.testing.FaultInjectingLedger;
 import dev.orgprovisioner.testing.PubSubTestClient;

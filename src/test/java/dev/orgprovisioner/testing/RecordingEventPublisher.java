@@ -1,7 +1,7 @@
 package dev.orgprovisioner.testing;
 
-import dev.orgprovisioner.execution.EventPublisher;
 import dev.orgprovisioner.execution.OutboxEvent;
+import dev.orgprovisioner.execution.port.EventPublisher;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -3,7 +3,7 @@ package dev.orgprovisioner.testing;
 import com.google.cloud.firestore.Firestore;
 import dev.orgprovisioner.app.ExecutionProducers;
 import dev.orgprovisioner.app.LedgerConfig;
-import dev.orgprovisioner.execution.Ledger;
+import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.ledger.FirestoreLedger;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Alternative;

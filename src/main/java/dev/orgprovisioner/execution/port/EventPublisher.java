@@ -1,5 +1,6 @@
-package dev.orgprovisioner.execution;
+package dev.orgprovisioner.execution.port;
 
+import dev.orgprovisioner.execution.OutboxEvent;
 import java.util.concurrent.CompletionStage;
 
 /** Port: publishes an event to the events topic; completes when Pub/Sub accepted it. */

@@ -1,4 +1,6 @@
-package dev.orgprovisioner.execution;
+package dev.orgprovisioner.execution.port;
+
+import dev.orgprovisioner.execution.Job;
 
 /**
  * Port that tags every log line written while a job runs with its command id, org and job id (the

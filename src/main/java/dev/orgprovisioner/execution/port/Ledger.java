@@ -1,6 +1,11 @@
-package dev.orgprovisioner.execution;
+package dev.orgprovisioner.execution.port;
 
 import dev.orgprovisioner.command.CommandEnvelope;
+import dev.orgprovisioner.execution.ClaimResult;
+import dev.orgprovisioner.execution.ErrorInfo;
+import dev.orgprovisioner.execution.Job;
+import dev.orgprovisioner.execution.JobState;
+import dev.orgprovisioner.execution.OutboxEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

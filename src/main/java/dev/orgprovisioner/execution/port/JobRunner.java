@@ -1,6 +1,8 @@
-package dev.orgprovisioner.execution;
+package dev.orgprovisioner.execution.port;
 
 import dev.orgprovisioner.command.CommandType;
+import dev.orgprovisioner.execution.Job;
+import dev.orgprovisioner.execution.JobResult;
 
 /**
  * Port to the use cases: runs one job to its end. Throws {@link JobFailedException} for a

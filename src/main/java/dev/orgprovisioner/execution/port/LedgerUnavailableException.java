@@ -1,4 +1,4 @@
-package dev.orgprovisioner.execution;
+package dev.orgprovisioner.execution.port;
 
 /** The control-state store could not be reached or kept aborting; the caller should retry later. */
 public class LedgerUnavailableException extends RuntimeException {

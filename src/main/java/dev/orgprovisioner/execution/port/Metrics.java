@@ -1,4 +1,4 @@
-package dev.orgprovisioner.execution;
+package dev.orgprovisioner.execution.port;
 
 import dev.orgprovisioner.command.CommandType;
 import java.time.Duration;

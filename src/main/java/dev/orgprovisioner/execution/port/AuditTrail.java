@@ -1,4 +1,6 @@
-package dev.orgprovisioner.execution;
+package dev.orgprovisioner.execution.port;
+
+import dev.orgprovisioner.execution.JobAudit;
 
 /**
  * Port: an append-only record of what jobs did, for people and reports (the warehouse's {@code
