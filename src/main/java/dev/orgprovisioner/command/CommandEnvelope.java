@@ -12,6 +12,7 @@ import java.util.Map;
  *     conflict
  * @param data the original JSON data, canonicalised
  * @param attributes the original message attributes (kept for replay)
+ * @param priority queue priority of its job, 1 first: onboarding 1, customer sync 2, drift repair 3
  */
 public record CommandEnvelope(
     String id,
@@ -21,10 +22,33 @@ public record CommandEnvelope(
     String fingerprint,
     Command command,
     String data,
-    Map<String, String> attributes) {
+    Map<String, String> attributes,
+    int priority) {
 
   public CommandEnvelope {
     attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+  }
+
+  /** A command at its type's priority. */
+  public CommandEnvelope(
+      String id,
+      String source,
+      Instant time,
+      String idempotencyKey,
+      String fingerprint,
+      Command command,
+      String data,
+      Map<String, String> attributes) {
+    this(
+        id,
+        source,
+        time,
+        idempotencyKey,
+        fingerprint,
+        command,
+        data,
+        attributes,
+        command.type().priority());
   }
 
   public CommandType type() {

@@ -199,7 +199,7 @@ public final class FirestoreLedger implements Ledger {
     job.put("type", envelope.type().ceType());
     job.put("org_slug", org);
     job.put("lock_key", n.lockKey());
-    job.put("priority", envelope.type().priority());
+    job.put("priority", envelope.priority());
     job.put("state", free ? JobState.RUNNING.name() : JobState.QUEUED.name());
     job.put("attempts", free ? 1 : 0);
     job.put("next_attempt_at", ts(now));
