@@ -25,6 +25,9 @@ import java.util.Locale;
 @Produces(MediaType.APPLICATION_JSON)
 public class OpsResource {
 
+  /** Response header of a job listing: the cursor of the next page. */
+  public static final String NEXT_CURSOR = "X-Next-Cursor";
+
   private final Ledger ledger;
   private final DeadLetterQueue dlq;
   private final Clock clock;
@@ -41,7 +44,8 @@ public class OpsResource {
   public Response jobs(
       @QueryParam("state") String state,
       @QueryParam("org") String org,
-      @QueryParam("limit") @DefaultValue("50") int limit) {
+      @QueryParam("limit") @DefaultValue("50") int limit,
+      @QueryParam("cursor") String cursor) {
     JobState jobState = null;
     if (state != null && !state.isBlank()) {
       try {
@@ -54,8 +58,17 @@ public class OpsResource {
       return bad("INVALID_LIMIT", "limit", "limit must be between 1 and 1000");
     }
     String slug = org == null || org.isBlank() ? null : OrgSlug.parse(org.strip()).value();
-    return Response.ok(ledger.jobs(jobState, slug, limit).stream().map(JobView::of).toList())
-        .build();
+    Ledger.JobPage page;
+    try {
+      page = ledger.jobs(new Ledger.JobQuery(jobState, slug, limit, blankToNull(cursor)));
+    } catch (IllegalArgumentException e) {
+      return bad("INVALID_CURSOR", "cursor", e.getMessage());
+    }
+    Response.ResponseBuilder ok = Response.ok(page.jobs().stream().map(JobView::of).toList());
+    // The body stays a list; the next page's cursor travels in a header (absent on the last page).
+    return page.nextCursor() == null
+        ? ok.build()
+        : ok.header(NEXT_CURSOR, page.nextCursor()).build();
   }
 
   /** Puts a FAILED job back in the queue (202); 404 unknown, 409 not FAILED or key reused. */

@@ -124,7 +124,6 @@ public class StatusResource {
         ledger.claim(
             InternalCommands.sync(
                 slug, UUID.randomUUID().toString(), "//org-provisioner/api", key, now),
-            instanceId,
             now);
     if (claim instanceof ClaimResult.Claimed c) {
       workers.dispatch(c.job());

@@ -4,6 +4,8 @@ import dev.orgprovisioner.catalog.Catalog;
 import dev.orgprovisioner.catalog.CatalogLoader;
 import dev.orgprovisioner.catalog.CatalogSource;
 import dev.orgprovisioner.execution.DaemonThreads;
+import dev.orgprovisioner.execution.JobFence;
+import dev.orgprovisioner.provisioning.FencedWarehouse;
 import dev.orgprovisioner.provisioning.PlanApplier;
 import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.ProvisioningSettings;
@@ -18,6 +20,7 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -68,8 +71,12 @@ public class CoreProducers {
     Warehouse engine =
         config.kind() == WarehouseConfig.Kind.BIGQUERY ? bigQuery(config) : duckDb(config);
     closeable = (AutoCloseable) engine;
+    // The fence sits under the retries: every attempt of a call checks the job's lease.
     return new RetryingWarehouse(
-        engine, config.retryMaxAttempts(), config.retryInitialBackoff(), observer);
+        new FencedWarehouse(engine, Clock.systemUTC()),
+        config.retryMaxAttempts(),
+        config.retryInitialBackoff(),
+        observer);
   }
 
   private static Warehouse bigQuery(WarehouseConfig config) {
@@ -119,7 +126,7 @@ public class CoreProducers {
         n, n, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), DaemonThreads.named("table")) {
       @Override
       public void execute(Runnable task) {
-        super.execute(MdcJobLogContext.propagating(task));
+        super.execute(JobFence.propagating(MdcJobLogContext.propagating(task)));
       }
     };
   }

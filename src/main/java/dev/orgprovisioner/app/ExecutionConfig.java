@@ -29,9 +29,23 @@ public interface ExecutionConfig {
   @WithDefault("5s")
   Duration sweepInterval();
 
-  /** How often running jobs extend their lease; well below ledger.lease-duration. */
-  @WithDefault("20s")
+  /**
+   * How often running jobs extend their lease: well below ledger.lease-duration minus
+   * execution.lease-margin, so one missed heartbeat does not stop a job.
+   */
+  @WithDefault("15s")
   Duration heartbeatInterval();
+
+  /**
+   * A warehouse step starts only while at least this much of its job's lease is left; longer than
+   * any one warehouse call may take (warehouse timeouts), so no call outlives its lease.
+   */
+  @WithDefault("20s")
+  Duration leaseMargin();
+
+  /** Longest one attempt of a job may run; then it fails transiently and gives its org back. */
+  @WithDefault("15m")
+  Duration maxRunTime();
 
   /**
    * How long running jobs may take to finish at shutdown before their leases are handed back; with

@@ -6,6 +6,7 @@ import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.ExecutionSettings;
 import dev.orgprovisioner.execution.Intake;
+import dev.orgprovisioner.execution.JobExecution;
 import dev.orgprovisioner.execution.OutboxRelay;
 import dev.orgprovisioner.execution.WorkerPool;
 import dev.orgprovisioner.execution.port.EventPublisher;
@@ -24,6 +25,7 @@ import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Random;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -83,13 +85,15 @@ public class ExecutionProducers {
   }
 
   /** The ledger's settings from configuration. */
-  public static FirestoreLedger.Settings ledgerSettings(LedgerConfig config) {
-    return new FirestoreLedger.Settings(
+  public static dev.orgprovisioner.ledger.LedgerSettings ledgerSettings(LedgerConfig config) {
+    return new dev.orgprovisioner.ledger.LedgerSettings(
         config.collectionPrefix(),
         config.keyTtl(),
         config.leaseDuration(),
         config.transactionAttempts(),
-        config.callTimeout());
+        config.callTimeout(),
+        config.jobRetention(),
+        config.outboxRetention());
   }
 
   @Produces
@@ -133,6 +137,20 @@ public class ExecutionProducers {
     audit.close();
   }
 
+  /** The pool's settings from configuration. */
+  public static ExecutionSettings executionSettings(ExecutionConfig config) {
+    return new ExecutionSettings(
+        config.workers(),
+        config.maxAttempts(),
+        config.backoffBase(),
+        config.backoffMax(),
+        config.sweepInterval(),
+        config.heartbeatInterval(),
+        config.shutdownGrace(),
+        config.leaseMargin(),
+        config.maxRunTime());
+  }
+
   @Produces
   @Singleton
   WorkerPool workers(
@@ -146,33 +164,32 @@ public class ExecutionProducers {
       Clock clock,
       Metrics metrics,
       JobLogContext logContext) {
-    WorkerPool pool =
-        new WorkerPool(
-            ledger,
-            new ProvisioningJobs(
-                provisioning,
-                clock,
-                new DriftChecker(
-                    provisioning,
-                    ledger,
-                    events,
-                    clock,
-                    new DriftChecker.Settings(config.driftMaxRepairs(), config.driftChunkSize()))),
-            events,
-            relay,
-            audit,
-            new ExecutionSettings(
-                config.workers(),
-                config.maxAttempts(),
-                config.backoffBase(),
-                config.backoffMax(),
-                config.sweepInterval(),
-                config.heartbeatInterval(),
-                config.shutdownGrace()),
-            owner,
+    ExecutionSettings settings = executionSettings(config);
+    ProvisioningJobs runner =
+        new ProvisioningJobs(
+            provisioning,
             clock,
-            metrics,
-            logContext);
+            new DriftChecker(
+                provisioning,
+                ledger,
+                events,
+                clock,
+                new DriftChecker.Settings(config.driftMaxRepairs(), config.driftChunkSize())));
+    JobExecution execution =
+        new JobExecution(
+            new JobExecution.Parts(
+                ledger,
+                runner,
+                events,
+                relay,
+                audit,
+                metrics,
+                logContext,
+                clock,
+                JobExecution.Sleeper.REAL,
+                new Random()),
+            settings);
+    WorkerPool pool = new WorkerPool(ledger, execution, relay, settings, owner, clock);
     pool.start();
     LOG.infof("Worker pool %s started with %d workers", owner, config.workers());
     return pool;

@@ -39,4 +39,12 @@ public interface LedgerConfig {
   /** Timeout of one Firestore call; past it the ledger counts as unavailable. */
   @WithDefault("10s")
   Duration callTimeout();
+
+  /** How long a finished job is kept (its {@code expires_at}; the TTL policy deletes it after). */
+  @WithDefault("30d")
+  Duration jobRetention();
+
+  /** How long a published event stays in the outbox before the TTL policy deletes it. */
+  @WithDefault("7d")
+  Duration outboxRetention();
 }

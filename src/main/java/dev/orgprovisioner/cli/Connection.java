@@ -100,11 +100,13 @@ public final class Connection {
   static Ledger ledger(Firestore db, String collectionPrefix) {
     return new FirestoreLedger(
         db,
-        new FirestoreLedger.Settings(
+        new dev.orgprovisioner.ledger.LedgerSettings(
             collectionPrefix,
             Duration.ofDays(7),
             Duration.ofSeconds(60),
             10,
-            Duration.ofSeconds(30)));
+            Duration.ofSeconds(30),
+            Duration.ofDays(30),
+            Duration.ofDays(7)));
   }
 }

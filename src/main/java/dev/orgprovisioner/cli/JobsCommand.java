@@ -51,6 +51,9 @@ final class JobsCommand {
     @Option(names = "--limit", defaultValue = "50", description = "At most this many.")
     int limit;
 
+    @Option(names = "--cursor", description = "Continue after the page that printed it.")
+    String cursor;
+
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
 
@@ -58,15 +61,19 @@ final class JobsCommand {
 
     @Override
     public void run() {
-      if (limit < 1) {
+      if (limit < 1 || limit > 1000) {
         throw new picocli.CommandLine.ParameterException(
-            spec.commandLine(), "--limit must be at least 1");
+            spec.commandLine(), "--limit must be between 1 and 1000");
       }
       String slug = org == null ? null : OrgSlug.parse(org).value();
-      List<JobView> jobs =
-          withLedger(
-              connection, l -> l.jobs(state, slug, limit).stream().map(JobView::of).toList());
+      Ledger.JobPage page =
+          withLedger(connection, l -> l.jobs(new Ledger.JobQuery(state, slug, limit, cursor)));
+      List<JobView> jobs = page.jobs().stream().map(JobView::of).toList();
       PrintWriter out = spec.commandLine().getOut();
+      if (page.nextCursor() != null) {
+        // On stderr so that --json output stays one list.
+        spec.commandLine().getErr().printf("More jobs: --cursor %s%n", page.nextCursor()).flush();
+      }
       if (json) {
         Output.json(out, jobs);
         return;

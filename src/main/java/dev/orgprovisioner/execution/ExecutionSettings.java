@@ -3,15 +3,18 @@ package dev.orgprovisioner.execution;
 import java.time.Duration;
 
 /**
- * Tunables of the worker pool.
+ * Tunables of the worker pool (defaults: {@code app/ExecutionConfig}).
  *
  * @param workers jobs run at once by this instance
- * @param maxAttempts runs of a job before a transient failure becomes final
+ * @param maxAttempts claims of a job before it fails for good ({@code ATTEMPTS_EXHAUSTED}), and
+ *     runs before a transient failure becomes final
  * @param backoffBase first retry delay; doubled per attempt, with jitter
  * @param backoffMax cap on the retry delay
- * @param sweepInterval how often due retries, waiting jobs and expired leases are looked for
+ * @param sweepInterval how often claimable jobs and unpublished events are looked for
  * @param heartbeatInterval how often running jobs extend their lease
  * @param shutdownGrace how long running jobs may take to finish at shutdown
+ * @param leaseMargin a warehouse step starts only while at least this much of the lease is left
+ * @param maxRunTime longest one attempt of a job may run before it gives its org back
  */
 public record ExecutionSettings(
     int workers,
@@ -20,4 +23,6 @@ public record ExecutionSettings(
     Duration backoffMax,
     Duration sweepInterval,
     Duration heartbeatInterval,
-    Duration shutdownGrace) {}
+    Duration shutdownGrace,
+    Duration leaseMargin,
+    Duration maxRunTime) {}

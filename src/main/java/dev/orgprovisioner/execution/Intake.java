@@ -85,7 +85,7 @@ public final class Intake {
       }
     }
     if (!accepted.isEmpty()) {
-      List<ClaimResult> claims = ledger.claimAll(accepted, owner, clock.instant());
+      List<ClaimResult> claims = ledger.claimAll(accepted, clock.instant());
       for (int j = 0; j < claims.size(); j++) {
         Incoming m = messages.get(positions.get(j));
         decisions.set(
@@ -108,11 +108,7 @@ public final class Intake {
     }
     CommandEnvelope envelope = ((DecodeResult.Accepted) decoded).envelope();
     return decide(
-        messageId,
-        attributes,
-        orderingKey,
-        envelope,
-        ledger.claim(envelope, owner, clock.instant()));
+        messageId, attributes, orderingKey, envelope, ledger.claim(envelope, clock.instant()));
   }
 
   private IntakeDecision decide(

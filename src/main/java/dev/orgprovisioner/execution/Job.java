@@ -11,7 +11,9 @@ import java.util.Map;
  * @param lockKey what the job is exclusive on: the org slug, or {@code ~central} / {@code ~drift}
  * @param data the command's canonical JSON data
  * @param attributes the command message's original attributes
+ * @param epoch how often the job was claimed: the fencing token of its current lease
  * @param completedSteps names of the steps already done; a resumed job skips them
+ * @param facts what earlier attempts decided once for all attempts (see StepLog#remember)
  * @param lastError the last failure, if any
  */
 public record Job(
@@ -22,6 +24,7 @@ public record Job(
     int priority,
     JobState state,
     int attempts,
+    long epoch,
     Instant nextAttemptAt,
     String leaseOwner,
     Instant leaseExpiresAt,
@@ -32,6 +35,7 @@ public record Job(
     String data,
     Map<String, String> attributes,
     List<String> completedSteps,
+    Map<String, String> facts,
     Instant createdAt,
     Instant updatedAt,
     ErrorInfo lastError) {
@@ -39,6 +43,12 @@ public record Job(
   public Job {
     attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
     completedSteps = completedSteps == null ? List.of() : List.copyOf(completedSteps);
+    facts = facts == null ? Map.of() : Map.copyOf(facts);
+  }
+
+  /** The lease this job holds in its current epoch (meaningful while RUNNING). */
+  public Lease lease() {
+    return new Lease(id, leaseOwner, epoch);
   }
 
   /** The key a non-org job of this type is exclusive on. */
@@ -49,10 +59,20 @@ public record Job(
     return type == CommandType.BOOTSTRAP ? "~central" : "~drift";
   }
 
+  /** True when the job is RUNNING under {@code owner} and its lease has not expired. */
   public boolean isLeasedBy(String owner, Instant now) {
     return state == JobState.RUNNING
         && owner.equals(leaseOwner)
         && leaseExpiresAt != null
         && leaseExpiresAt.isAfter(now);
+  }
+
+  /** True when a claim may take the job now: due in the queue, or RUNNING with a lapsed lease. */
+  public boolean isClaimable(Instant now) {
+    return switch (state) {
+      case QUEUED -> nextAttemptAt == null || !nextAttemptAt.isAfter(now);
+      case RUNNING -> leaseExpiresAt == null || !leaseExpiresAt.isAfter(now);
+      default -> false;
+    };
   }
 }

@@ -210,6 +210,6 @@ public final class DriftChecker {
             "//org-provisioner/drift-check",
             "drift-repair-" + job.id(),
             clock.instant());
-    return ledger.claim(envelope, null, clock.instant()) instanceof ClaimResult.Claimed;
+    return ledger.claim(envelope, clock.instant()) instanceof ClaimResult.Claimed;
   }
 }

@@ -10,7 +10,6 @@ import static org.hamcrest.Matchers.hasSize;
 import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.command.DecodeResult;
 import dev.orgprovisioner.command.MalformedCommands;
-import dev.orgprovisioner.execution.ClaimResult;
 import dev.orgprovisioner.execution.ErrorInfo;
 import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.Job;
@@ -19,6 +18,7 @@ import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.testing.DeadLetterFixtures;
 import dev.orgprovisioner.testing.EmulatorsResource;
 import dev.orgprovisioner.testing.FaultInjectingLedger;
+import dev.orgprovisioner.testing.LedgerFixtures;
 import dev.orgprovisioner.testing.PubSubTestClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -79,12 +79,10 @@ class OpsResourceTest {
             org);
     Instant now = Instant.now();
     Job job =
-        ((ClaimResult.Claimed)
-                ledger.claim(((DecodeResult.Accepted) decoded).envelope(), "api-test", now))
-            .job();
+        LedgerFixtures.acceptAndLease(
+            ledger, ((DecodeResult.Accepted) decoded).envelope(), "api-test", now);
     ledger.finish(
-        job.id(),
-        "api-test",
+        job.lease(),
         JobState.FAILED,
         ErrorInfo.permanent("WAREHOUSE_PERMANENT", "injected"),
         eventFactory.event("org.onboarding.failed", org, ceId, ceId, Map.of(), now),

@@ -78,6 +78,7 @@ class CloudLoggingFormatTest {
             1,
             JobState.RUNNING,
             1,
+            1,
             Instant.now(),
             "worker-1",
             Instant.now(),
@@ -88,6 +89,7 @@ class CloudLoggingFormatTest {
             "{}",
             Map.of(),
             List.of(),
+            Map.of(),
             Instant.now(),
             Instant.now(),
             null);

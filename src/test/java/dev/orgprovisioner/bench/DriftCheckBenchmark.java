@@ -11,7 +11,6 @@ import dev.orgprovisioner.command.Command;
 import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.command.DecodeResult;
 import dev.orgprovisioner.command.OrgSlug;
-import dev.orgprovisioner.execution.ClaimResult;
 import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.ledger.FirestoreLedger;
@@ -25,6 +24,7 @@ import dev.orgprovisioner.provisioning.Environment;
 import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.ProvisioningSettings;
 import dev.orgprovisioner.testing.CatalogFixtures;
+import dev.orgprovisioner.testing.LedgerFixtures;
 import dev.orgprovisioner.testing.SharedEmulators;
 import dev.orgprovisioner.warehouse.Warehouse;
 import java.lang.management.ManagementFactory;
@@ -355,8 +355,7 @@ class DriftCheckBenchmark {
                         "{\"scope\":\"all\"}".getBytes(StandardCharsets.UTF_8),
                         null))
             .envelope();
-    return ((ClaimResult.Claimed) ledger.claim(envelope, "bench", Clock.systemUTC().instant()))
-        .job();
+    return LedgerFixtures.acceptAndLease(ledger, envelope, "bench", Clock.systemUTC().instant());
   }
 
   private static long used(List<MemoryPoolMXBean> heap) {

@@ -17,6 +17,7 @@ import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.testing.DeadLetterFixtures;
 import dev.orgprovisioner.testing.EmulatorsResource;
 import dev.orgprovisioner.testing.FaultInjectingLedger;
+import dev.orgprovisioner.testing.LedgerFixtures;
 import dev.orgprovisioner.testing.PubSubTestClient;
 import dev.orgprovisioner.testing.PubSubTestClient.Received;
 import dev.orgprovisioner.warehouse.Warehouse;
@@ -327,11 +328,10 @@ class OpsCliEndToEndTest {
     var envelope = ((DecodeResult.Accepted) decoded).envelope();
     Instant now = Instant.now();
     // A job that failed permanently (as a warehouse outage for this org would leave it).
-    Job job = ((ClaimResult.Claimed) ledger.claim(envelope, "ops-test", now)).job();
+    Job job = LedgerFixtures.acceptAndLease(ledger, envelope, "ops-test", now);
     assertThat(
             ledger.finish(
-                job.id(),
-                "ops-test",
+                job.lease(),
                 JobState.FAILED,
                 ErrorInfo.permanent("WAREHOUSE_PERMANENT", "injected: dataset creation denied"),
                 eventFactory.event("org.onboarding.failed", org, ceId, ceId, Map.of(), now),
@@ -362,7 +362,7 @@ class OpsCliEndToEndTest {
     assertThat(shown.json().get("state").asText()).isEqualTo("SUCCEEDED");
     assertThat(shown.json().get("completed_steps")).isNotEmpty();
     // The key answers with the new outcome: a duplicate gets the success event, not the failure.
-    assertThat(ledger.claim(envelope, "ops-test", Instant.now()))
+    assertThat(ledger.claim(envelope, Instant.now()))
         .isInstanceOfSatisfying(
             ClaimResult.Finished.class,
             f -> assertThat(f.terminalEvent().type()).isEqualTo("org.onboarded"));

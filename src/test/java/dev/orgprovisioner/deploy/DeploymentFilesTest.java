@@ -439,14 +439,31 @@ class DeploymentFilesTest {
   /** The ledger's source: its collections, the fields it writes and the queries it makes. */
   record LedgerSource(String text) {
 
-    static final Path PATH =
-        Path.of("src/main/java/dev/orgprovisioner/ledger/FirestoreLedger.java");
+    static final Path DIR = Path.of("src/main/java/dev/orgprovisioner/ledger");
     private static final Pattern COLLECTION =
         Pattern.compile("this\\.(\\w+)\\s*=\\s*db\\.collection\\(\\w+\\s*\\+\\s*\"(\\w+)\"\\)");
     private static final Pattern CALL = Pattern.compile("\\.(where\\w+|orderBy)\\(\\s*\"(\\w+)\"");
 
+    /** Every Firestore source of the ledger adapter, as one text. */
     static LedgerSource read() throws IOException {
-      return new LedgerSource(Files.readString(PATH));
+      StringBuilder text = new StringBuilder();
+      try (var files = Files.list(DIR)) {
+        for (Path p : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+          text.append(Files.readString(p)).append('\n');
+        }
+      }
+      // Field names are constants (LedgerDocs): read them as the quoted names they stand for.
+      String source = text.toString();
+      Matcher constant =
+          Pattern.compile("static final String (\\w+) = \"([a-z_]+)\";").matcher(source);
+      Map<String, String> names = new LinkedHashMap<>();
+      while (constant.find()) {
+        names.put(constant.group(1), constant.group(2));
+      }
+      for (Map.Entry<String, String> n : names.entrySet()) {
+        source = source.replaceAll("\\b" + n.getKey() + "\\b", "\"" + n.getValue() + "\"");
+      }
+      return new LedgerSource(source);
     }
 
     /** field name in Java → collection suffix, e.g. jobs → "jobs". */

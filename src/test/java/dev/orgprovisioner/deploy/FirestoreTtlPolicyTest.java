@@ -41,9 +41,15 @@ class FirestoreTtlPolicyTest {
       FirestoreLedger ledger =
           new FirestoreLedger(
               db,
-              new FirestoreLedger.Settings(
-                  testPrefix, config.keyTtl(), config.leaseDuration(), 20, Duration.ofSeconds(60)));
-      ledger.claim(onboard("ttl_org"), "worker-a", now);
+              new dev.orgprovisioner.ledger.LedgerSettings(
+                  testPrefix,
+                  config.keyTtl(),
+                  config.leaseDuration(),
+                  20,
+                  Duration.ofSeconds(60),
+                  config.jobRetention(),
+                  config.outboxRetention()));
+      ledger.claim(onboard("ttl_org"), now);
 
       // Every document the claim wrote, and which of its fields holds now + key TTL.
       List<String> expiryFields = new ArrayList<>();

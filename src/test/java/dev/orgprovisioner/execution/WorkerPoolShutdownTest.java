@@ -17,6 +17,8 @@ import dev.orgprovisioner.provisioning.ProvisioningSettings;
 import dev.orgprovisioner.provisioning.WarehouseAuditTrail;
 import dev.orgprovisioner.testing.CatalogFixtures;
 import dev.orgprovisioner.testing.GatedWarehouse;
+import dev.orgprovisioner.testing.LedgerFixtures;
+import dev.orgprovisioner.testing.PoolFixtures;
 import dev.orgprovisioner.testing.RecordingEventPublisher;
 import dev.orgprovisioner.testing.SharedEmulators;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
@@ -80,21 +82,23 @@ class WorkerPoolShutdownTest {
   }
 
   private WorkerPool pool(String owner, int workers) {
+    ExecutionSettings fast = PoolFixtures.settings(workers, 6);
     WorkerPool pool =
-        new WorkerPool(
+        PoolFixtures.pool(
             ledger,
             new ProvisioningJobs(service, clock),
-            new EventFactory("//org-provisioner/test"),
             new OutboxRelay(ledger, publisher),
             audit,
             new ExecutionSettings(
-                workers,
-                6,
-                Duration.ofMillis(50),
-                Duration.ofMillis(500),
-                Duration.ofMillis(200),
-                Duration.ofSeconds(5),
-                GRACE),
+                fast.workers(),
+                fast.maxAttempts(),
+                fast.backoffBase(),
+                fast.backoffMax(),
+                fast.sweepInterval(),
+                fast.heartbeatInterval(),
+                GRACE,
+                fast.leaseMargin(),
+                fast.maxRunTime()),
             owner,
             clock);
     pool.start();
@@ -109,7 +113,7 @@ class WorkerPoolShutdownTest {
                     MalformedCommands.json(MalformedCommands.onboardData(org)),
                     org))
             .envelope();
-    Job job = ((ClaimResult.Claimed) ledger.claim(cmd, "worker-1", clock.instant())).job();
+    Job job = LedgerFixtures.accept(ledger, cmd, clock.instant());
     pool.dispatch(job);
     return job;
   }
@@ -126,16 +130,14 @@ class WorkerPoolShutdownTest {
         .atMost(Duration.ofSeconds(60))
         .until(
             () -> warehouse.waitingAt("stuck_org_local") && warehouse.waitingAt("quick_org_local"));
-    // Both workers are busy: this one waits in the pool's queue, leased but not started.
+    // Both workers are busy: this one waits as a hint; nothing leases it.
     Job unstarted = submit(first, "unstarted_org");
 
     long began = System.nanoTime();
     CompletableFuture<Void> closing = CompletableFuture.runAsync(first::close);
     await().atMost(Duration.ofSeconds(10)).until(() -> !first.isHealthy());
-    // The not-started job is handed back at once, before the grace period runs.
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> ledger.job(unstarted.id()).orElseThrow().state() == JobState.QUEUED);
+    // The not-started job was never leased: it is QUEUED for any instance all along.
+    assertThat(ledger.job(unstarted.id()).orElseThrow().state()).isEqualTo(JobState.QUEUED);
     warehouse.open("quick_org_local");
     closing.get(60, TimeUnit.SECONDS);
     Duration took = Duration.ofNanos(System.nanoTime() - began);
@@ -167,7 +169,7 @@ class WorkerPoolShutdownTest {
   }
 
   @Test
-  void dispatchDuringShutdown_handsTheLeaseBackInsteadOfRunning() {
+  void dispatchDuringShutdown_leavesTheJobQueuedForAnyInstance() {
     WorkerPool pool = pool("worker-1", 1);
     pool.close();
     Job late = submit(pool, "late_org");

@@ -22,6 +22,8 @@ import dev.orgprovisioner.provisioning.WarehouseAuditTrail;
 import dev.orgprovisioner.testing.CatalogFixtures;
 import dev.orgprovisioner.testing.EventSchemas;
 import dev.orgprovisioner.testing.FaultyWarehouse;
+import dev.orgprovisioner.testing.LedgerFixtures;
+import dev.orgprovisioner.testing.PoolFixtures;
 import dev.orgprovisioner.testing.RecordingEventPublisher;
 import dev.orgprovisioner.testing.SharedEmulators;
 import dev.orgprovisioner.warehouse.RetryingWarehouse;
@@ -89,20 +91,12 @@ class WorkerPoolTest {
   }
 
   private WorkerPool newPool(String owner) {
-    return new WorkerPool(
+    return PoolFixtures.pool(
         ledger,
         new ProvisioningJobs(service, clock),
-        new EventFactory("//org-provisioner/test"),
         new OutboxRelay(ledger, publisher),
         audit,
-        new ExecutionSettings(
-            4,
-            8,
-            Duration.ofMillis(20),
-            Duration.ofMillis(200),
-            Duration.ofMillis(200),
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(5)),
+        PoolFixtures.settings(4, 8),
         owner,
         clock);
   }
@@ -123,8 +117,8 @@ class WorkerPoolTest {
         .envelope();
   }
 
-  private Job submit(CommandEnvelope cmd, String owner, Instant at) {
-    Job job = ((ClaimResult.Claimed) ledger.claim(cmd, owner, at)).job();
+  private Job submit(CommandEnvelope cmd, Instant at) {
+    Job job = LedgerFixtures.accept(ledger, cmd, at);
     pool.dispatch(job);
     return job;
   }
@@ -142,7 +136,7 @@ class WorkerPoolTest {
 
   @Test
   void onboardJob_provisionsDatasetViewsAndOneRowPerCentralTable() {
-    Job job = awaitTerminal(submit(onboard("acme", "c1"), "worker-1", clock.instant()).id());
+    Job job = awaitTerminal(submit(onboard("acme", "c1"), clock.instant()).id());
 
     assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
     assertThat(service.orgStatus(OrgSlug.parse("acme")).status()).isEqualTo(SyncStatus.SYNCED);
@@ -192,11 +186,11 @@ class WorkerPoolTest {
     // A worker leased the job a minute ago, did the dataset step and then died.
     Instant crashTime = clock.instant().minusSeconds(60);
     Job job =
-        ((ClaimResult.Claimed) ledger.claim(onboard("crashy", "c2"), "dead-worker", crashTime))
-            .job();
+        LedgerFixtures.acceptAndLease(ledger, onboard("crashy", "c2"), "dead-worker", crashTime);
     service.bootstrap(false);
     service.apply(service.planOrg(OrgSlug.parse("crashy")), false);
-    ledger.recordStep(job.id(), "dead-worker", "provision-dataset", crashTime);
+    ledger.recordStep(job.lease(), "provision-dataset", crashTime);
+    pool.sweepOnce();
 
     Job done = awaitTerminal(job.id());
 
@@ -214,7 +208,7 @@ class WorkerPoolTest {
             s instanceof PlanStep.CreateOrReplaceView v
                 && v.view().name().equals("x_all_notifications"));
 
-    Job job = awaitTerminal(submit(onboard("broken", "p1"), "worker-1", clock.instant()).id());
+    Job job = awaitTerminal(submit(onboard("broken", "p1"), clock.instant()).id());
 
     assertThat(job.state()).isEqualTo(JobState.FAILED);
     assertThat(job.attempts()).isEqualTo(1);
@@ -232,10 +226,11 @@ class WorkerPoolTest {
 
   @Test
   void twoOnboardCommandsForOneOrg_runOneAfterTheOther() {
-    Job first = submit(onboard("serial", "s1"), "worker-1", clock.instant());
-    Job second = submit(onboard("serial", "s2"), "worker-1", clock.instant());
+    Job first = submit(onboard("serial", "s1"), clock.instant());
+    Job second = submit(onboard("serial", "s2"), clock.instant());
 
-    assertThat(first.state()).isEqualTo(JobState.RUNNING);
+    // Both wait in the queue: a job is leased only by a worker about to run it.
+    assertThat(first.state()).isEqualTo(JobState.QUEUED);
     assertThat(second.state()).isEqualTo(JobState.QUEUED);
     Job a = awaitTerminal(first.id());
     Job b = awaitTerminal(second.id());
@@ -264,7 +259,7 @@ class WorkerPoolTest {
                     "dry_org"))
             .envelope();
 
-    Job job = awaitTerminal(submit(sync, "worker-1", clock.instant()).id());
+    Job job = awaitTerminal(submit(sync, clock.instant()).id());
 
     assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
     assertThat(duck.snapshot("dry_org_local")).isEmpty();
@@ -276,7 +271,7 @@ class WorkerPoolTest {
 
   @Test
   void onboardingAnExistingOrgWithOtherProfile_failsWithOrgExistsAndChangesNothing() {
-    awaitTerminal(submit(onboard("taken", "t1"), "worker-1", clock.instant()).id());
+    awaitTerminal(submit(onboard("taken", "t1"), clock.instant()).id());
     Map<String, Object> other = MalformedCommands.onboardData("taken");
     other.put("company_name", "Someone Else");
     CommandEnvelope second =
@@ -287,7 +282,7 @@ class WorkerPoolTest {
                     "taken"))
             .envelope();
 
-    Job job = awaitTerminal(submit(second, "worker-1", clock.instant()).id());
+    Job job = awaitTerminal(submit(second, clock.instant()).id());
 
     assertThat(job.state()).isEqualTo(JobState.FAILED);
     assertThat(job.lastError().code()).isEqualTo("ORG_EXISTS");
@@ -298,9 +293,9 @@ class WorkerPoolTest {
 
   @Test
   void onboardingAgainWithTheSameProfile_convergesAndReportsAlreadyExisted() {
-    awaitTerminal(submit(onboard("again", "a1"), "worker-1", clock.instant()).id());
+    awaitTerminal(submit(onboard("again", "a1"), clock.instant()).id());
 
-    Job job = awaitTerminal(submit(onboard("again", "a2"), "worker-1", clock.instant()).id());
+    Job job = awaitTerminal(submit(onboard("again", "a2"), clock.instant()).id());
 
     assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
     await()

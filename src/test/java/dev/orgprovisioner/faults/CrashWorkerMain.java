@@ -52,7 +52,9 @@ public final class CrashWorkerMain {
                     Duration.ofMillis(500),
                     Duration.ofSeconds(1),
                     Duration.ofSeconds(1),
-                    Duration.ofSeconds(5))));
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(1),
+                    Duration.ofMinutes(5))));
     System.out.println(READY);
     System.out.flush();
     new CountDownLatch(1).await(); // until killed

@@ -76,12 +76,14 @@ class FirestoreOutageTest {
       FirestoreLedger ledger =
           new FirestoreLedger(
               db,
-              new FirestoreLedger.Settings(
+              new dev.orgprovisioner.ledger.LedgerSettings(
                   prefix + "_",
                   Duration.ofDays(7),
                   Duration.ofSeconds(30),
                   5,
-                  Duration.ofSeconds(8)));
+                  Duration.ofSeconds(8),
+                  java.time.Duration.ofDays(30),
+                  java.time.Duration.ofDays(7)));
       HandWiredWorker.Options options =
           HandWiredWorker.Options.of(host, topology, ledger, duck, "fsout-worker")
               .withReplies(

@@ -62,7 +62,9 @@ class PubSubOutageTest {
                       Duration.ofMillis(500),
                       Duration.ofHours(1),
                       Duration.ofSeconds(5),
-                      Duration.ofSeconds(5)));
+                      Duration.ofSeconds(5),
+                      Duration.ofSeconds(1),
+                      Duration.ofMinutes(5)));
       try (HandWiredWorker worker = HandWiredWorker.start(options)) {
         worker.service.bootstrap(false);
         eventsPubSub.stop();

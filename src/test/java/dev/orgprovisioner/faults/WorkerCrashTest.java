@@ -42,8 +42,14 @@ class WorkerCrashTest {
   static FirestoreLedger ledger(Firestore db, String prefix, Duration lease) {
     return new FirestoreLedger(
         db,
-        new FirestoreLedger.Settings(
-            prefix, Duration.ofDays(7), lease, 20, Duration.ofSeconds(60)));
+        new dev.orgprovisioner.ledger.LedgerSettings(
+            prefix,
+            Duration.ofDays(7),
+            lease,
+            20,
+            Duration.ofSeconds(60),
+            java.time.Duration.ofDays(30),
+            java.time.Duration.ofDays(7)));
   }
 
   @Test

@@ -7,8 +7,10 @@ import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.ExecutionSettings;
 import dev.orgprovisioner.execution.Intake;
+import dev.orgprovisioner.execution.JobExecution;
 import dev.orgprovisioner.execution.OutboxRelay;
 import dev.orgprovisioner.execution.WorkerPool;
+import dev.orgprovisioner.execution.port.JobLogContext;
 import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.execution.port.Metrics;
 import dev.orgprovisioner.provisioning.Environment;
@@ -76,7 +78,9 @@ public final class HandWiredWorker implements AutoCloseable {
               Duration.ofMillis(500),
               Duration.ofSeconds(2),
               Duration.ofSeconds(5),
-              Duration.ofSeconds(5)),
+              Duration.ofSeconds(5),
+              Duration.ofSeconds(1),
+              Duration.ofMinutes(5)),
           Duration.ofMillis(10),
           (message, reply) -> reply);
     }
@@ -170,16 +174,21 @@ public final class HandWiredWorker implements AutoCloseable {
     publisher.deadLetters = new SinkEmitter(deadLetters);
     relay = new OutboxRelay(o.ledger(), publisher);
     EventFactory eventFactory = new EventFactory("//org-provisioner/test");
-    pool =
-        new WorkerPool(
-            o.ledger(),
-            new ProvisioningJobs(service, clock),
-            eventFactory,
-            relay,
-            audit,
-            o.execution(),
-            o.owner(),
-            clock);
+    JobExecution execution =
+        new JobExecution(
+            new JobExecution.Parts(
+                o.ledger(),
+                new ProvisioningJobs(service, clock),
+                eventFactory,
+                relay,
+                audit,
+                Metrics.NONE,
+                JobLogContext.NONE,
+                clock,
+                JobExecution.Sleeper.REAL,
+                new java.util.Random()),
+            o.execution());
+    pool = new WorkerPool(o.ledger(), execution, relay, o.execution(), o.owner(), clock);
     Intake intake =
         new Intake(
             CommandDecoder.fromClasspath(

@@ -7,7 +7,6 @@ import dev.orgprovisioner.command.Command;
 import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.command.DecodeResult;
 import dev.orgprovisioner.command.OrgSlug;
-import dev.orgprovisioner.execution.ClaimResult;
 import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.JobState;
@@ -15,6 +14,7 @@ import dev.orgprovisioner.execution.OutboxEvent;
 import dev.orgprovisioner.ledger.FirestoreLedger;
 import dev.orgprovisioner.testing.CatalogFixtures;
 import dev.orgprovisioner.testing.EventSchemas;
+import dev.orgprovisioner.testing.LedgerFixtures;
 import dev.orgprovisioner.testing.SharedEmulators;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
 import java.nio.charset.StandardCharsets;
@@ -102,7 +102,7 @@ class DriftCheckerTest {
                     "{\"scope\":\"all\"}".getBytes(StandardCharsets.UTF_8),
                     null))
             .envelope();
-    return ((ClaimResult.Claimed) ledger.claim(envelope, "w", clock.instant())).job();
+    return LedgerFixtures.acceptAndLease(ledger, envelope, "w", clock.instant());
   }
 
   @SuppressWarnings("unchecked")

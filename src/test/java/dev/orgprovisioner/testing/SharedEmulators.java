@@ -54,11 +54,13 @@ public final class SharedEmulators {
       Firestore db, String prefix, java.time.Duration lease) {
     return new dev.orgprovisioner.ledger.FirestoreLedger(
         db,
-        new dev.orgprovisioner.ledger.FirestoreLedger.Settings(
+        new dev.orgprovisioner.ledger.LedgerSettings(
             prefix + java.util.UUID.randomUUID().toString().substring(0, 8) + "_",
             java.time.Duration.ofDays(7),
             lease,
             20,
-            java.time.Duration.ofSeconds(60)));
+            java.time.Duration.ofSeconds(60),
+            java.time.Duration.ofDays(30),
+            java.time.Duration.ofDays(7)));
   }
 }

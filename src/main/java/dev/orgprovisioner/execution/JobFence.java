@@ -1,0 +1,73 @@
+package dev.orgprovisioner.execution;
+
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+/**
+ * The lease of the job the current thread works for, so that every warehouse call can check it (see
+ * {@code FencedWarehouse}) without each use case passing it along. Work handed to other threads
+ * carries it with {@link #propagating}.
+ */
+public final class JobFence {
+
+  private static final ThreadLocal<JobLease> CURRENT = new ThreadLocal<>();
+
+  private JobFence() {}
+
+  /** Runs {@code work} with {@code lease} as the current thread's fence, then restores the old. */
+  public static <T> T under(JobLease lease, Supplier<T> work) {
+    JobLease previous = CURRENT.get();
+    CURRENT.set(lease);
+    try {
+      return work.get();
+    } finally {
+      if (previous == null) {
+        CURRENT.remove();
+      } else {
+        CURRENT.set(previous);
+      }
+    }
+  }
+
+  /** Checks the current thread's lease, if it works for a job (see {@link JobLease#check}). */
+  public static void check(Clock clock) {
+    JobLease lease = CURRENT.get();
+    if (lease != null) {
+      lease.check(clock.instant());
+    }
+  }
+
+  /** {@code task} running under the fence of the thread that wraps it. */
+  public static Runnable propagating(Runnable task) {
+    JobLease lease = CURRENT.get();
+    return lease == null
+        ? task
+        : () ->
+            under(
+                lease,
+                () -> {
+                  task.run();
+                  return null;
+                });
+  }
+
+  /** {@code task} running under the fence of the thread that wraps it. */
+  public static <T> Callable<T> propagating(Callable<T> task) {
+    JobLease lease = CURRENT.get();
+    return lease == null
+        ? task
+        : () ->
+            under(
+                lease,
+                () -> {
+                  try {
+                    return task.call();
+                  } catch (RuntimeException e) {
+                    throw e;
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
+  }
+}

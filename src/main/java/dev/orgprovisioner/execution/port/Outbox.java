@@ -1,0 +1,23 @@
+package dev.orgprovisioner.execution.port;
+
+import dev.orgprovisioner.execution.OutboxEvent;
+import java.util.List;
+import java.util.Optional;
+
+/** Port: events stored with the state change that caused them, until Pub/Sub has them. */
+public interface Outbox {
+
+  /**
+   * Stores events outside any job transition (e.g. a drift check's per-org reports); storing an
+   * event id again replaces it, so a retried job does not duplicate its events.
+   */
+  void storeEvents(List<OutboxEvent> events);
+
+  /** Events not yet published, oldest first. */
+  List<OutboxEvent> unpublished(int limit);
+
+  /** Marks an event published; it expires after the outbox retention. */
+  void markPublished(String eventId);
+
+  Optional<OutboxEvent> event(String eventId);
+}

@@ -1,0 +1,67 @@
+package dev.orgprovisioner.provisioning;
+
+import dev.orgprovisioner.catalog.Dialect;
+import dev.orgprovisioner.execution.JobFence;
+import dev.orgprovisioner.plan.ObservedDataset;
+import dev.orgprovisioner.plan.PlanStep;
+import dev.orgprovisioner.warehouse.Warehouse;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks the lease of the job the calling thread works for before every warehouse call that changes
+ * something, so a job that lost its lease (or ran out of time) stops before its next side effect.
+ * Calls outside jobs (status, dry runs) pass unchecked.
+ */
+public final class FencedWarehouse implements Warehouse {
+
+  private final Warehouse delegate;
+  private final Clock clock;
+
+  public FencedWarehouse(Warehouse delegate, Clock clock) {
+    this.delegate = delegate;
+    this.clock = clock;
+  }
+
+  @Override
+  public Dialect dialect() {
+    return delegate.dialect();
+  }
+
+  @Override
+  public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
+    return delegate.snapshot(datasets);
+  }
+
+  @Override
+  public List<String> managedDatasets() {
+    return delegate.managedDatasets();
+  }
+
+  @Override
+  public void apply(PlanStep step) {
+    JobFence.check(clock);
+    delegate.apply(step);
+  }
+
+  @Override
+  public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
+    JobFence.check(clock);
+    delegate.insertRows(dataset, table, rows);
+  }
+
+  @Override
+  public void upsertRows(
+      String dataset, String table, List<String> keyColumns, List<Map<String, Object>> rows) {
+    JobFence.check(clock);
+    delegate.upsertRows(dataset, table, keyColumns, rows);
+  }
+
+  @Override
+  public List<Map<String, Object>> selectRows(
+      String dataset, String table, Map<String, Object> equalTo, int limit) {
+    return delegate.selectRows(dataset, table, equalTo, limit);
+  }
+}
