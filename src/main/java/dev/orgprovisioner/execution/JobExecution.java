@@ -127,6 +127,7 @@ public final class JobExecution {
   private void succeed(Job job, JobLease lease, JobResult result, Instant started) {
     OutboxEvent event = terminalEvent(job, result.eventType(), result.data());
     Instant end = parts.clock().instant();
+    audit(job, JobAudit.Kind.TRANSITION, JobState.RUNNING, JobState.SUCCEEDED, started, null);
     audit(job, JobAudit.Kind.RUN, JobState.RUNNING, JobState.SUCCEEDED, started, null);
     if (persist(
         job,
@@ -204,6 +205,7 @@ public final class JobExecution {
     }
     OutboxEvent event = terminalEvent(job, parts.runner().failureEventType(job.type()), data);
     Instant now = parts.clock().instant();
+    auditQuietly(job, JobAudit.Kind.TRANSITION, JobState.RUNNING, JobState.FAILED, started, error);
     auditQuietly(job, JobAudit.Kind.RUN, JobState.RUNNING, JobState.FAILED, started, error);
     if (persist(
         job,
