@@ -1,7 +1,7 @@
 package dev.orgprovisioner.execution;
 
 import dev.orgprovisioner.execution.port.EventPublisher;
-import dev.orgprovisioner.execution.port.Ledger;
+import dev.orgprovisioner.execution.port.Outbox;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
@@ -15,11 +15,11 @@ public final class OutboxRelay {
 
   private static final Logger LOG = Logger.getLogger(OutboxRelay.class.getName());
 
-  private final Ledger ledger;
+  private final Outbox ledger;
   private final EventPublisher publisher;
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
-  public OutboxRelay(Ledger ledger, EventPublisher publisher) {
+  public OutboxRelay(Outbox ledger, EventPublisher publisher) {
     this.ledger = ledger;
     this.publisher = publisher;
   }
