@@ -67,7 +67,7 @@ public class ExecutionProducers {
             .setProjectId(config.projectId())
             .setDatabaseId(config.databaseId());
     // With the emulator host set, the client supplies emulator credentials itself; adding
-    // NoCredentials would make it dial the production endpoint (see PITFALLS).
+    // NoCredentials would make it dial the production endpoint (see docs/stack-facts.md).
     config.emulatorHost().ifPresent(builder::setEmulatorHost);
     LOG.infof(
         "Ledger: Firestore %s", config.emulatorHost().map(h -> "emulator at " + h).orElse("(GCP)"));

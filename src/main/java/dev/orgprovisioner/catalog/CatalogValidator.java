@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-/** The semantic rules of the catalog (ARCHITECTURE.md section 4), applied to a parsed catalog. */
+/** The semantic rules of the catalog (docs/architecture.md §4), applied to a parsed catalog. */
 public final class CatalogValidator {
 
   /** BigQuery's limit on clustering columns. */

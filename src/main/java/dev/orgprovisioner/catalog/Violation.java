@@ -3,7 +3,7 @@ package dev.orgprovisioner.catalog;
 /** One broken catalog rule, located as precisely as possible. */
 public record Violation(String file, String table, String column, Rule rule, String message) {
 
-  /** The catalog rules of ARCHITECTURE.md section 4, one constant per check. */
+  /** The catalog rules of docs/architecture.md §4, one constant per check. */
   public enum Rule {
     UNREADABLE_FILE,
     MISSING_FILE,

@@ -86,7 +86,7 @@ public final class Connection {
             .setProjectId(
                 firestoreProject == null || firestoreProject.isBlank() ? project : firestoreProject)
             .setDatabaseId(database);
-    // Only the emulator host: adding NoCredentials would dial the real endpoint (emulator notes).
+    // Only the emulator host: NoCredentials would dial the real endpoint (docs/stack-facts.md).
     Optional.ofNullable(firestoreEmulator)
         .map(String::strip)
         .filter(s -> !s.isEmpty())

@@ -43,7 +43,7 @@ class DuplicatesStormTest {
   void everyCommandPublishedThreeTimesWithLostAcks_runsOnceAndAnswersOnce() throws Exception {
     long start = System.nanoTime();
     String prefix = FaultKit.unique("storm");
-    // A Pub/Sub emulator of its own: it keeps a thread per ordering key it has seen (PITFALLS).
+    // A Pub/Sub emulator of its own: it keeps a thread per ordering key (docs/stack-facts.md).
     EmulatorProcess pubSub = Emulators.startPubSub();
     String host = pubSub.hostPort();
     MessagingConfig topology = HandWiredWorker.topology(host, prefix, Map.of());

@@ -43,7 +43,7 @@ class PoisonMixTest {
   void invalidCommandsAmongValidOnes_allInTheDlqWithReasons_allValidDone() throws Exception {
     long start = System.nanoTime();
     String prefix = FaultKit.unique("poison");
-    // A Pub/Sub emulator of its own: it keeps a thread per ordering key it has seen (PITFALLS).
+    // A Pub/Sub emulator of its own: it keeps a thread per ordering key (docs/stack-facts.md).
     EmulatorProcess pubSub = Emulators.startPubSub();
     String host = pubSub.hostPort();
     MessagingConfig topology = HandWiredWorker.topology(host, prefix, Map.of());

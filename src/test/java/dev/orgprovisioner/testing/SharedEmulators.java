@@ -37,7 +37,7 @@ public final class SharedEmulators {
     firestore = restarted;
   }
 
-  /** A Firestore client for the shared emulator (no credentials: see PITFALLS). */
+  /** A Firestore client for the shared emulator (no credentials: see docs/stack-facts.md). */
   public static Firestore firestoreClient() {
     return FirestoreOptions.newBuilder()
         .setProjectId(PROJECT)
