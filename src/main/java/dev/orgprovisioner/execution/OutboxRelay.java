@@ -19,6 +19,14 @@ public final class OutboxRelay {
   private final EventPublisher publisher;
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
+  /**
+   * Events this relay marked published lately: a sweep that read the outbox just before the mark
+   * must not send them again.
+   */
+  private final Set<String> recentlyPublished = ConcurrentHashMap.newKeySet();
+
+  private static final int RECENT_LIMIT = 10_000;
+
   public OutboxRelay(Outbox ledger, EventPublisher publisher) {
     this.ledger = ledger;
     this.publisher = publisher;
@@ -26,7 +34,7 @@ public final class OutboxRelay {
 
   /** Publishes one stored event and marks it published when Pub/Sub accepted it. */
   public void publish(OutboxEvent event) {
-    if (!inFlight.add(event.id())) {
+    if (recentlyPublished.contains(event.id()) || !inFlight.add(event.id())) {
       return;
     }
     try {
@@ -37,6 +45,10 @@ public final class OutboxRelay {
                 try {
                   if (failure == null) {
                     ledger.markPublished(event.id());
+                    if (recentlyPublished.size() >= RECENT_LIMIT) {
+                      recentlyPublished.clear();
+                    }
+                    recentlyPublished.add(event.id());
                   } else {
                     LOG.log(
                         Level.WARNING,
@@ -59,7 +71,7 @@ public final class OutboxRelay {
   public int sweep(int limit) {
     int sent = 0;
     for (OutboxEvent event : ledger.unpublished(limit)) {
-      if (!inFlight.contains(event.id())) {
+      if (!inFlight.contains(event.id()) && !recentlyPublished.contains(event.id())) {
         publish(event);
         sent++;
       }

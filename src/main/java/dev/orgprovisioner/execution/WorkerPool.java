@@ -42,7 +42,10 @@ public final class WorkerPool implements AutoCloseable {
   private final int hintCapacity;
   private final PriorityQueue<Hint> hints =
       new PriorityQueue<>(Comparator.comparingInt(Hint::priority).thenComparingLong(Hint::seq));
+
+  /** Jobs hinted or being claimed and run from a hint here: never hinted twice at once. */
   private final Set<String> hinted = new HashSet<>();
+
   private long seq;
   private final Map<String, JobLease> running = new ConcurrentHashMap<>();
   private final AtomicInteger liveLoops = new AtomicInteger();
@@ -111,11 +114,11 @@ public final class WorkerPool implements AutoCloseable {
     if (hints.isEmpty() && waitMs > 0 && !stopping) {
       wait(waitMs);
     }
-    Hint next = hints.poll();
-    if (next != null) {
-      hinted.remove(next.jobId());
-    }
-    return Optional.ofNullable(next);
+    return Optional.ofNullable(hints.poll());
+  }
+
+  private synchronized void done(String jobId) {
+    hinted.remove(jobId);
   }
 
   /** Hints waiting plus jobs running here; for metrics and tests. */
@@ -149,17 +152,21 @@ public final class WorkerPool implements AutoCloseable {
     if (hint.isEmpty()) {
       return false;
     }
-    if (running.containsKey(hint.get().jobId())) {
-      return true;
+    try {
+      if (running.containsKey(hint.get().jobId())) {
+        return true;
+      }
+      Optional<Job> claimed = queue.claim(hint.get().jobId(), owner, clock.instant());
+      while (claimed.isPresent() && !stopping) {
+        Job job = claimed.get();
+        runClaimed(job);
+        claimed =
+            stopping ? Optional.empty() : queue.claimNext(job.lockKey(), owner, clock.instant());
+      }
+      claimed.ifPresent(this::handBack);
+    } finally {
+      done(hint.get().jobId());
     }
-    Optional<Job> claimed = queue.claim(hint.get().jobId(), owner, clock.instant());
-    while (claimed.isPresent() && !stopping) {
-      Job job = claimed.get();
-      runClaimed(job);
-      claimed =
-          stopping ? Optional.empty() : queue.claimNext(job.lockKey(), owner, clock.instant());
-    }
-    claimed.ifPresent(this::handBack);
     return true;
   }
 

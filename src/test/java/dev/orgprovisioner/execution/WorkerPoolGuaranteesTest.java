@@ -37,8 +37,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Regression tests for the holes of the first execution core, each of which this test would have
- * caught: leases of queued jobs, duplicate dispatch, heartbeats starved by the sweep, worker threads
- * dying in the failure path, unbounded re-claims, and a stale attempt carrying on after its lease.
+ * caught: leases of queued jobs, duplicate dispatch, heartbeats starved by the sweep, worker
+ * threads dying in the failure path, unbounded re-claims, and a stale attempt carrying on after its
+ * lease.
  */
 class WorkerPoolGuaranteesTest {
 
@@ -55,7 +56,12 @@ class WorkerPoolGuaranteesTest {
   private static InMemoryLedger ledger(Duration lease) {
     return new InMemoryLedger(
         new LedgerSettings(
-            "t_", Duration.ofDays(7), lease, 10, Duration.ofSeconds(5), Duration.ofDays(30),
+            "t_",
+            Duration.ofDays(7),
+            lease,
+            10,
+            Duration.ofSeconds(5),
+            Duration.ofDays(30),
             Duration.ofDays(7)));
   }
 

@@ -183,14 +183,17 @@ class WorkerPoolTest {
 
   @Test
   void workerKilledMidJob_anotherWorkerFinishesItWithoutDuplicateRows() {
-    // A worker leased the job a minute ago, did the dataset step and then died.
+    // A worker leased the job a minute ago, did the dataset step and then died; no other worker
+    // was running meanwhile.
+    pool.close();
     Instant crashTime = clock.instant().minusSeconds(60);
     Job job =
         LedgerFixtures.acceptAndLease(ledger, onboard("crashy", "c2"), "dead-worker", crashTime);
     service.bootstrap(false);
     service.apply(service.planOrg(OrgSlug.parse("crashy")), false);
     ledger.recordStep(job.lease(), "provision-dataset", crashTime);
-    pool.sweepOnce();
+    pool = newPool("worker-2");
+    pool.start();
 
     Job done = awaitTerminal(job.id());
 

@@ -13,6 +13,7 @@ import dev.orgprovisioner.execution.JobState;
 import dev.orgprovisioner.ledger.FirestoreLedger;
 import dev.orgprovisioner.messaging.HandWiredWorker;
 import dev.orgprovisioner.messaging.MessagingConfig;
+import dev.orgprovisioner.testing.LedgerFixtures;
 import dev.orgprovisioner.testing.PubSubTestClient.Received;
 import dev.orgprovisioner.testing.SharedEmulators;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
@@ -105,10 +106,11 @@ class DuplicatesStormTest {
         await().atMost(Duration.ofMinutes(2)).until(() -> acked.size() >= COMMANDS * COPIES);
         await()
             .atMost(Duration.ofMinutes(1))
-            .until(() -> ledger.jobs(JobState.SUCCEEDED, null, 5_000).size() == COMMANDS);
+            .until(
+                () -> LedgerFixtures.allJobs(ledger, JobState.SUCCEEDED, null).size() == COMMANDS);
         worker.flushAudit();
 
-        List<Job> jobs = ledger.jobs(null, null, 5_000);
+        List<Job> jobs = LedgerFixtures.allJobs(ledger, null, null);
         List<Received> synced = events.ofType("org.synced");
         Map<String, Long> eventIdsPerKey =
             FaultKit.countBy(

@@ -14,6 +14,7 @@ import dev.orgprovisioner.execution.JobState;
 import dev.orgprovisioner.ledger.FirestoreLedger;
 import dev.orgprovisioner.messaging.HandWiredWorker;
 import dev.orgprovisioner.messaging.MessagingConfig;
+import dev.orgprovisioner.testing.LedgerFixtures;
 import dev.orgprovisioner.testing.PubSubTestClient.Received;
 import dev.orgprovisioner.testing.SharedEmulators;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
@@ -103,7 +104,7 @@ class PoisonMixTest {
             .atMost(Duration.ofMinutes(3))
             .until(() -> events.distinct("command.rejected", "ce-id") >= INVALID);
 
-        List<Job> jobs = ledger.jobs(null, null, 5_000);
+        List<Job> jobs = LedgerFixtures.allJobs(ledger, null, null);
         Map<String, Long> wrongReasons = new LinkedHashMap<>();
         for (Received d : dlq.received) {
           MalformedCommands.Case c = expected.get(d.attributes().get(CASE));

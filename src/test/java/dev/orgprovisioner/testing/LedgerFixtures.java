@@ -3,13 +3,29 @@ package dev.orgprovisioner.testing;
 import dev.orgprovisioner.command.CommandEnvelope;
 import dev.orgprovisioner.execution.ClaimResult;
 import dev.orgprovisioner.execution.Job;
+import dev.orgprovisioner.execution.JobState;
+import dev.orgprovisioner.execution.port.JobQueue;
 import dev.orgprovisioner.execution.port.Ledger;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Putting jobs into a ledger the way the intake and a worker would. */
 public final class LedgerFixtures {
 
   private LedgerFixtures() {}
+
+  /** Every job in a state (null: any) of an org (null: any), read page by page. */
+  public static List<Job> allJobs(JobQueue queue, JobState state, String org) {
+    List<Job> all = new ArrayList<>();
+    String cursor = null;
+    do {
+      JobQueue.JobPage page = queue.jobs(new JobQueue.JobQuery(state, org, 1000, cursor));
+      all.addAll(page.jobs());
+      cursor = page.nextCursor();
+    } while (cursor != null);
+    return all;
+  }
 
   /** Accepts a command (claims its key): its job, QUEUED. */
   public static Job accept(Ledger ledger, CommandEnvelope envelope, Instant now) {
