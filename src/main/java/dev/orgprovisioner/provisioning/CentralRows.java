@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The rows an org owns in the central dataset (profile, subscription, quota, API key, hierarchy
@@ -61,10 +62,19 @@ public final class CentralRows {
   private final Warehouse warehouse;
   private final String central;
   private final ProvisioningSettings settings;
+  private final Set<String> tables;
 
-  public CentralRows(Warehouse warehouse, String centralDataset, ProvisioningSettings settings) {
+  /**
+   * @param centralTables the central catalog's tables: rows of others are never completed
+   */
+  public CentralRows(
+      Warehouse warehouse,
+      String centralDataset,
+      Set<String> centralTables,
+      ProvisioningSettings settings) {
     this.warehouse = warehouse;
     this.central = centralDataset;
+    this.tables = Set.copyOf(centralTables);
     this.settings = settings;
   }
 
@@ -169,6 +179,9 @@ public final class CentralRows {
     List<Row> missing = new ArrayList<>();
     for (List<Row> batch : byTable(candidates)) {
       Row first = batch.get(0);
+      if (!tables.contains(first.table())) {
+        continue;
+      }
       Map<String, Object> lookup =
           first.table().equals(API_KEYS) ? first.keyValues() : Map.of("org_slug", org);
       steps.checkLease();

@@ -53,7 +53,13 @@ public final class ProvisioningJobs implements JobRunner {
     this.clock = clock;
     this.drift = drift;
     this.centralRows =
-        new CentralRows(service.warehouse(), service.centralDataset(), service.settings());
+        new CentralRows(
+            service.warehouse(),
+            service.centralDataset(),
+            service.catalog().central().tables().stream()
+                .map(t -> t.name())
+                .collect(Collectors.toSet()),
+            service.settings());
   }
 
   @Override
