@@ -93,9 +93,9 @@ public class StatusResource {
   }
 
   /**
-   * A dry run answers with the plan at once. Otherwise the sync is queued like a Pub/Sub command
-   * (same idempotency claim, same per-org exclusivity): 202 with the job id; the same
-   * Idempotency-Key again answers with the same job.
+   * A dry run answers with the plan at once (status NOT_FOUND for an org never onboarded).
+   * Otherwise the sync is queued like a Pub/Sub command (same idempotency claim, same per-org
+   * exclusivity): 202 with the job id; the same Idempotency-Key again answers with the same job.
    */
   @Operation(
       summary = "Queue a sync of an org (202 with the job id), or answer a dry run with the plan")
@@ -107,7 +107,7 @@ public class StatusResource {
       @HeaderParam("Idempotency-Key") String idempotencyKey) {
     OrgSlug slug = OrgSlug.parse(org);
     if (dryRun) {
-      return Response.ok(provisioning.syncOrg(slug, true)).build();
+      return Response.ok(provisioning.previewSync(slug)).build();
     }
     String key = idempotencyKey == null ? UUID.randomUUID().toString() : idempotencyKey;
     if (!KEY.matcher(key).matches()) {

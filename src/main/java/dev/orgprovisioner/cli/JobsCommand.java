@@ -79,15 +79,16 @@ final class JobsCommand {
         return;
       }
       out.printf(
-          "%-36s %-28s %-24s %-9s %8s %-27s %s%n",
-          "JOB_ID", "TYPE", "ORG", "STATE", "ATTEMPTS", "CREATED", "LAST_ERROR");
+          "%-36s %-28s %-24s %-9s %8s %8s %-27s %s%n",
+          "JOB_ID", "TYPE", "ORG", "STATE", "PRIORITY", "ATTEMPTS", "CREATED", "LAST_ERROR");
       for (JobView j : jobs) {
         out.printf(
-            "%-36s %-28s %-24s %-9s %8d %-27s %s%n",
+            "%-36s %-28s %-24s %-9s %8d %8d %-27s %s%n",
             j.jobId(),
             j.type(),
             Output.orDash(j.orgSlug()),
             j.state(),
+            j.priority(),
             j.attempts(),
             j.createdAt(),
             j.lastError() == null ? "-" : j.lastError().code());

@@ -10,6 +10,8 @@ import java.util.Map;
  * What one dataset should look like: the catalog of its scope, its name and location, and the
  * labels that mark it as ours.
  *
+ * @param location where the dataset is created and must stay (BigQuery cannot move a dataset); an
+ *     existing dataset elsewhere is reported as non-additive drift
  * @param centralDataset the central dataset, which org views read from
  * @param orgSlug the org the dataset belongs to; null for the central dataset
  */

@@ -17,6 +17,8 @@ public enum DifferenceKind {
   NEW_REQUIRED_COLUMN(Classification.NON_ADDITIVE),
   PARTITIONING_CHANGED(Classification.NON_ADDITIVE),
   OBJECT_KIND_CHANGED(Classification.NON_ADDITIVE),
+  /** The dataset is in another location than recorded; BigQuery cannot move a dataset. */
+  DATASET_LOCATION_CHANGED(Classification.NON_ADDITIVE),
   EXTRA_COLUMN(Classification.INFORMATIONAL),
   EXTRA_TABLE(Classification.INFORMATIONAL),
   EXTRA_VIEW(Classification.INFORMATIONAL);

@@ -64,6 +64,17 @@ public final class Planner {
     }
 
     ObservedDataset obs = observed.get();
+    if (desired.location() != null
+        && obs.location() != null
+        && !desired.location().equalsIgnoreCase(obs.location())) {
+      diffs.add(
+          new Difference(
+              DifferenceKind.DATASET_LOCATION_CHANGED,
+              null,
+              null,
+              desired.location(),
+              obs.location()));
+    }
     if (!sameText(desired.catalog().description(), obs.description())
         || !containsAll(obs.labels(), desired.datasetLabels())) {
       diffs.add(

@@ -8,7 +8,6 @@ import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.OutboxEvent;
 import dev.orgprovisioner.execution.port.Ledger;
-import dev.orgprovisioner.plan.DesiredDataset;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.Plan;
 import dev.orgprovisioner.plan.Planner;
@@ -21,15 +20,18 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * The drift check: compares every org's dataset with the catalog in bulk (one snapshot pass per
  * chunk of orgs, streamed so memory does not grow with the fleet), reports each drifted org, and
- * queues low-priority sync jobs to repair additive drift and deleted datasets, up to a cap.
- * Non-additive drift is reported and never touched.
+ * queues sync jobs at priority 3 (after onboardings and customers' syncs) to repair additive drift
+ * and deleted datasets, up to a cap. Non-additive drift, a dataset outside its recorded location
+ * included, is reported and never touched.
  */
 public final class DriftChecker {
 
@@ -77,14 +79,19 @@ public final class DriftChecker {
     Instant start = clock.instant();
     String central = service.centralDataset();
     String suffix = "_" + service.settings().environment().id();
-    Set<String> profiles = new TreeSet<>();
+    // Slug -> recorded dataset location ("" when none is recorded).
+    Map<String, String> profiles = new TreeMap<>();
     Optional<ObservedDataset> centralSnapshot = service.warehouse().snapshot(central);
     if (centralSnapshot.isPresent()) {
       service
           .warehouse()
           .selectRows(
               central, ProvisioningService.PROFILES_TABLE, Map.of("status", "ACTIVE"), 10_000_000)
-          .forEach(row -> profiles.add(String.valueOf(row.get("org_slug"))));
+          .forEach(
+              row ->
+                  profiles.put(
+                      String.valueOf(row.get("org_slug")),
+                      Objects.requireNonNullElse(ProvisioningService.recordedLocation(row), "")));
     }
     Set<String> datasets = new TreeSet<>();
     for (String dataset : service.warehouse().managedDatasets()) {
@@ -97,7 +104,7 @@ public final class DriftChecker {
     }
     Set<String> orgs = new TreeSet<>();
     if (command.orgs().isEmpty()) {
-      orgs.addAll(profiles);
+      orgs.addAll(profiles.keySet());
       orgs.addAll(datasets);
     } else {
       command.orgs().forEach(o -> orgs.add(o.value()));
@@ -120,7 +127,7 @@ public final class DriftChecker {
       List<OutboxEvent> detected = new ArrayList<>();
       for (String org : chunk) {
         ObservedDataset observed = snapshots.get(org + suffix);
-        boolean hasProfile = profiles.contains(org);
+        boolean hasProfile = profiles.containsKey(org);
         OrgDrift drift;
         Plan plan = null;
         if (!hasProfile) {
@@ -132,8 +139,10 @@ public final class DriftChecker {
         } else if (observed == null) {
           drift = OrgDrift.PROFILE_ONLY;
         } else {
-          DesiredDataset desired = service.desiredOrg(OrgSlug.parse(org), null);
-          plan = Planner.plan(desired, Optional.of(observed));
+          String recorded = profiles.get(org);
+          plan =
+              service.planOrg(
+                  OrgSlug.parse(org), recorded.isEmpty() ? null : recorded, Optional.of(observed));
           drift = plan.status() == SyncStatus.SYNCED ? OrgDrift.SYNCED : OrgDrift.OUT_OF_SYNC;
         }
         counts.merge(drift, 1, Integer::sum);
@@ -209,7 +218,8 @@ public final class DriftChecker {
             EventFactory.digest("repair|" + job.id() + "|" + org),
             "//org-provisioner/drift-check",
             "drift-repair-" + job.id(),
-            clock.instant());
+            clock.instant(),
+            InternalCommands.DRIFT_REPAIR);
     return ledger.claim(envelope, clock.instant()) instanceof ClaimResult.Claimed;
   }
 }

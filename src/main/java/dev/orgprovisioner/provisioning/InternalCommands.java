@@ -17,9 +17,21 @@ public final class InternalCommands {
 
   private InternalCommands() {}
 
-  /** A full additive sync of one org. */
+  /** Queue priority of a sync a customer asked for (REST). */
+  public static final int CUSTOMER_SYNC = 2;
+
+  /** Queue priority of a drift repair: after onboardings and customers' syncs. */
+  public static final int DRIFT_REPAIR = 3;
+
+  /** A full additive sync of one org, at the priority of a customer's sync. */
   public static CommandEnvelope sync(
       OrgSlug org, String id, String source, String idempotencyKey, Instant now) {
+    return sync(org, id, source, idempotencyKey, now, CUSTOMER_SYNC);
+  }
+
+  /** A full additive sync of one org, queued at {@code priority} (1 first). */
+  public static CommandEnvelope sync(
+      OrgSlug org, String id, String source, String idempotencyKey, Instant now, int priority) {
     String data = "{\"options\":{},\"org_slug\":\"" + org.value() + "\"}";
     return new CommandEnvelope(
         id,
@@ -29,6 +41,7 @@ public final class InternalCommands {
         EventFactory.digest(CommandType.SYNC.ceType() + "\n" + data),
         new Command.Sync(org, List.of(), true, true, false),
         data,
-        Map.of("ce-id", id, "ce-type", CommandType.SYNC.ceType(), "ce-source", source));
+        Map.of("ce-id", id, "ce-type", CommandType.SYNC.ceType(), "ce-source", source),
+        priority);
   }
 }

@@ -18,6 +18,12 @@ public record PlanReport(
     List<Difference> nonAdditive,
     List<Difference> informational) {
 
+  /** The report for an org that was never onboarded: nothing to plan. */
+  public static PlanReport notFound(String dataset) {
+    return new PlanReport(
+        dataset, SyncStatus.NOT_FOUND, List.of(), List.of(), List.of(), List.of());
+  }
+
   public static PlanReport of(Plan plan) {
     return new PlanReport(
         plan.dataset(),

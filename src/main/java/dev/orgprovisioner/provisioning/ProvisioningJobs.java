@@ -10,34 +10,38 @@ import dev.orgprovisioner.execution.JobFailedException;
 import dev.orgprovisioner.execution.JobResult;
 import dev.orgprovisioner.execution.port.JobRunner;
 import dev.orgprovisioner.execution.port.StepLog;
+import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.Plan;
 import dev.orgprovisioner.plan.PlanStep;
 import dev.orgprovisioner.warehouse.WarehouseException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Runs queued jobs: onboarding, sync and bootstrap, as steps that are each safe to repeat. A
- * resumed job skips the steps its earlier attempt recorded; every row write is keyed, so a repeated
- * write replaces rather than appends.
+ * resumed job skips the steps its earlier attempt recorded; every row write is keyed and read back,
+ * so a repeated step converges instead of appending.
  */
 public final class ProvisioningJobs implements JobRunner {
 
   static final String STEP_DATASET = "provision-dataset";
   static final String STEP_ROWS = "central-rows";
+  static final String FACT_EXISTED = "already_existed";
+  static final String FACT_LOCATION = "dataset_location";
+  static final String FACT_AT = "onboarded_at";
 
   private final ProvisioningService service;
   private final Clock clock;
   private final DriftChecker drift;
+  private final CentralRows centralRows;
 
   /** Job runner without drift checks (those jobs fail as not supported). */
   public ProvisioningJobs(ProvisioningService service, Clock clock) {
@@ -48,6 +52,14 @@ public final class ProvisioningJobs implements JobRunner {
     this.service = service;
     this.clock = clock;
     this.drift = drift;
+    this.centralRows =
+        new CentralRows(
+            service.warehouse(),
+            service.centralDataset(),
+            service.catalog().central().tables().stream()
+                .map(t -> t.name())
+                .collect(Collectors.toSet()),
+            service.settings());
   }
 
   @Override
@@ -68,12 +80,13 @@ public final class ProvisioningJobs implements JobRunner {
         return onboard(job, onboard, steps);
       }
       if (command instanceof Command.Sync sync) {
-        return sync(sync);
+        return sync(job, sync, steps);
       }
       if (command instanceof Command.DriftCheck check && drift != null) {
         return new JobResult("drift.check.completed", drift.run(job, check));
       }
       if (command instanceof Command.Bootstrap bootstrap) {
+        steps.checkLease();
         SyncResult result = service.bootstrap(bootstrap.dryRun());
         return new JobResult("central.bootstrapped", syncData(null, result));
       }
@@ -102,35 +115,34 @@ public final class ProvisioningJobs implements JobRunner {
 
   private JobResult onboard(Job job, Command.Onboard cmd, StepLog steps) {
     OrgSlug org = cmd.orgSlug();
-    String central = service.centralDataset();
-    if (service.warehouse().snapshot(central).isEmpty()) {
+    if (!steps.isDone(STEP_DATASET) && service.warehouse().snapshot(central()).isEmpty()) {
       // The central dataset is part of the platform, not of this org: create it on first use.
+      steps.checkLease();
       service.bootstrap(false);
     }
-    List<Map<String, Object>> existing =
-        service
-            .warehouse()
-            .selectRows(
-                central, ProvisioningService.PROFILES_TABLE, Map.of("org_slug", org.value()), 1);
-    boolean alreadyExisted = !existing.isEmpty() && !steps.isDone(STEP_ROWS);
-    if (!existing.isEmpty()) {
-      Map<String, Object> profile = existing.get(0);
-      if (!Objects.equals(profile.get("company_name"), cmd.companyName())
-          || !Objects.equals(profile.get("admin_email"), cmd.adminEmail())) {
-        throw new JobFailedException(
-            ErrorInfo.permanent(
-                "ORG_EXISTS",
-                "org '"
-                    + org
-                    + "' already exists with a different company name or admin e-mail; nothing"
-                    + " was changed"),
-            null,
-            null);
-      }
+    Optional<Map<String, Object>> profile = service.profile(org);
+    // Decided once, at the first attempt: a retry sees the profile its predecessor wrote.
+    boolean alreadyExisted =
+        Boolean.parseBoolean(steps.remember(FACT_EXISTED, String.valueOf(profile.isPresent())));
+    if (profile.isPresent()) {
+      requireSameProfile(cmd, profile.get());
     }
     Map<String, Object> created = new LinkedHashMap<>();
+    String location;
     if (!steps.isDone(STEP_DATASET)) {
-      Plan plan = service.planOrg(org, cmd.datasetLocation());
+      Optional<ObservedDataset> observed =
+          service.warehouse().snapshot(service.settings().orgDataset(org));
+      location =
+          steps.remember(
+              FACT_LOCATION,
+              Residency.locationFor(
+                  org,
+                  cmd.datasetLocation(),
+                  profile.map(ProvisioningService::recordedLocation).orElse(null),
+                  observed.map(ObservedDataset::location).orElse(null),
+                  service.settings().defaultLocation()));
+      Plan plan = service.planOrg(org, location, observed);
+      steps.checkLease();
       SyncResult result = service.apply(plan, false);
       created.put(
           "dataset_created",
@@ -139,9 +151,28 @@ public final class ProvisioningJobs implements JobRunner {
       created.put("views_created", names(plan, PlanStep.CreateOrReplaceView.class));
       created.put("steps_applied", result.applied().size());
       steps.completed(STEP_DATASET);
+    } else {
+      location =
+          steps
+              .fact(FACT_LOCATION)
+              .orElseGet(
+                  () ->
+                      profile
+                          .map(ProvisioningService::recordedLocation)
+                          .orElse(service.settings().defaultLocation()));
     }
     if (!steps.isDone(STEP_ROWS)) {
-      writeCentralRows(job, cmd, alreadyExisted);
+      Instant at =
+          Instant.parse(
+              steps.remember(
+                  FACT_AT,
+                  profile
+                      .map(p -> CentralRows.instant(p.get("created_at")))
+                      .orElse(clock.instant())
+                      .toString()));
+      List<CentralRows.Row> written =
+          writeOnboardingRows(job, cmd, alreadyExisted, profile, location, at, steps);
+      created.put("central_rows", written.stream().map(CentralRows.Row::describe).toList());
       steps.completed(STEP_ROWS);
     }
     Map<String, Object> data = new LinkedHashMap<>();
@@ -149,9 +180,59 @@ public final class ProvisioningJobs implements JobRunner {
     data.put("dataset", service.settings().orgDataset(org));
     data.put("already_existed", alreadyExisted);
     data.put("subscription_plan", cmd.subscriptionPlan().name());
+    data.put("dataset_location", location);
     data.put("created", created);
     data.put("status", service.orgStatus(org).status().name());
     return new JobResult("org.onboarded", data);
+  }
+
+  /**
+   * A new org gets every row it owns, written again by every attempt (keyed: never twice); an org
+   * that existed before the job gets its audit entry and only the rows it lacks.
+   */
+  private List<CentralRows.Row> writeOnboardingRows(
+      Job job,
+      Command.Onboard cmd,
+      boolean alreadyExisted,
+      Optional<Map<String, Object>> profile,
+      String location,
+      Instant at,
+      StepLog steps) {
+    String org = cmd.orgSlug().value();
+    if (!alreadyExisted || profile.isEmpty()) {
+      List<CentralRows.Row> rows =
+          centralRows.forNewOrg(cmd, location, at, job.id(), job.commandId());
+      centralRows.write(rows, steps);
+      return rows;
+    }
+    List<CentralRows.Row> candidates = new ArrayList<>(centralRows.derivedFrom(profile.get()));
+    centralRows.apiKey(cmd, at).ifPresent(candidates::add);
+    List<CentralRows.Row> written =
+        new ArrayList<>(centralRows.completeMissing(org, candidates, steps));
+    CentralRows.Row audit =
+        centralRows.audit(org, job.id(), job.commandId(), "ORG_ONBOARD_CONVERGED", clock.instant());
+    centralRows.write(List.of(audit), steps);
+    written.add(audit);
+    return written;
+  }
+
+  private static void requireSameProfile(Command.Onboard cmd, Map<String, Object> profile) {
+    if (!Objects.equals(profile.get("company_name"), cmd.companyName())
+        || !Objects.equals(profile.get("admin_email"), cmd.adminEmail())) {
+      throw new JobFailedException(
+          ErrorInfo.permanent(
+              "ORG_EXISTS",
+              "org '"
+                  + cmd.orgSlug()
+                  + "' already exists with a different company name or admin e-mail; nothing"
+                  + " was changed"),
+          null,
+          null);
+    }
+  }
+
+  private String central() {
+    return service.centralDataset();
   }
 
   private static List<String> names(Plan plan, Class<? extends PlanStep> kind) {
@@ -165,114 +246,31 @@ public final class ProvisioningJobs implements JobRunner {
         .toList();
   }
 
-  private void writeCentralRows(Job job, Command.Onboard cmd, boolean alreadyExisted) {
-    String central = service.centralDataset();
-    String org = cmd.orgSlug().value();
-    Instant now = clock.instant();
-    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-    var plan = cmd.subscriptionPlan();
-    var warehouse = service.warehouse();
-    if (!alreadyExisted) {
-      Map<String, Object> profile = new LinkedHashMap<>();
-      profile.put("org_slug", org);
-      profile.put("company_name", cmd.companyName());
-      profile.put("admin_email", cmd.adminEmail());
-      profile.put("org_dataset_id", service.settings().orgDataset(cmd.orgSlug()));
-      profile.put("status", "ACTIVE");
-      profile.put("subscription_plan", plan.name());
-      profile.put("default_currency", cmd.defaultCurrency());
-      profile.put("default_timezone", cmd.defaultTimezone());
-      profile.put("created_at", now);
-      profile.put("updated_at", now);
-      warehouse.upsertRows(central, "org_profiles", List.of("org_slug"), List.of(profile));
-
-      Map<String, Object> subscription = new LinkedHashMap<>();
-      subscription.put("subscription_id", org + "_subscription");
-      subscription.put("org_slug", org);
-      subscription.put("plan_name", plan.name());
-      subscription.put("status", "TRIAL");
-      subscription.put("daily_limit", (long) plan.dailyLimit());
-      subscription.put("monthly_limit", (long) plan.monthlyLimit());
-      subscription.put("concurrent_limit", (long) plan.concurrentLimit());
-      subscription.put("seat_limit", (long) plan.seatLimit());
-      subscription.put("providers_limit", (long) plan.providersLimit());
-      subscription.put("trial_end_date", today.plusDays(14));
-      subscription.put("created_at", now);
-      subscription.put("updated_at", now);
-      warehouse.upsertRows(
-          central, "org_subscriptions", List.of("subscription_id"), List.of(subscription));
-
-      Map<String, Object> quota = new LinkedHashMap<>();
-      quota.put("usage_id", org + "_" + today);
-      quota.put("org_slug", org);
-      quota.put("usage_date", today);
-      quota.put("pipelines_run_today", 0L);
-      quota.put("pipelines_succeeded_today", 0L);
-      quota.put("pipelines_failed_today", 0L);
-      quota.put("pipelines_run_month", 0L);
-      quota.put("concurrent_pipelines_running", 0L);
-      quota.put("daily_limit", (long) plan.dailyLimit());
-      quota.put("monthly_limit", (long) plan.monthlyLimit());
-      quota.put("concurrent_limit", (long) plan.concurrentLimit());
-      quota.put("seat_limit", (long) plan.seatLimit());
-      quota.put("providers_limit", (long) plan.providersLimit());
-      quota.put("last_updated", now);
-      quota.put("created_at", now);
-      warehouse.upsertRows(central, "org_usage_quotas", List.of("usage_id"), List.of(quota));
-
-      if (cmd.apiKeySha256() != null) {
-        Map<String, Object> key = new LinkedHashMap<>();
-        key.put("org_api_key_id", org + "_" + cmd.apiKeySha256().substring(0, 12));
-        key.put("org_slug", org);
-        key.put("org_api_key_hash", cmd.apiKeySha256());
-        key.put("is_active", true);
-        key.put("created_at", now);
-        warehouse.upsertRows(central, "org_api_keys", List.of("org_api_key_id"), List.of(key));
-      }
-
-      List<Map<String, Object>> levels = new ArrayList<>();
-      String[][] defaults = {
-        {"department", "Department", "Departments", "DEPT"},
-        {"project", "Project", "Projects", "PROJ"},
-        {"team", "Team", "Teams", "TEAM"}
-      };
-      for (int i = 0; i < defaults.length; i++) {
-        Map<String, Object> level = new LinkedHashMap<>();
-        level.put("id", org + "_level_" + (i + 1));
-        level.put("org_slug", org);
-        level.put("level", (long) (i + 1));
-        level.put("level_code", defaults[i][0]);
-        level.put("level_name", defaults[i][1]);
-        level.put("level_name_plural", defaults[i][2]);
-        level.put("parent_level", i == 0 ? null : (long) i);
-        level.put("is_required", i == 0);
-        level.put("is_leaf", i == defaults.length - 1);
-        level.put("id_prefix", defaults[i][3]);
-        level.put("id_auto_generate", true);
-        level.put("display_order", (long) (i + 1));
-        level.put("is_active", true);
-        level.put("created_at", now);
-        level.put("created_by", "org-provisioner");
-        levels.add(level);
-      }
-      warehouse.upsertRows(central, "org_hierarchy_levels", List.of("id"), levels);
-    }
-
-    Map<String, Object> audit = new LinkedHashMap<>();
-    audit.put("audit_id", "job_" + job.id());
-    audit.put("org_slug", org);
-    audit.put("action", alreadyExisted ? "ORG_ONBOARD_CONVERGED" : "ORG_ONBOARDED");
-    audit.put("resource_type", "ORGANIZATION");
-    audit.put("resource_id", org);
-    audit.put("request_id", job.commandId());
-    audit.put("status", "SUCCESS");
-    audit.put("created_at", now);
-    warehouse.upsertRows(central, "org_audit_logs", List.of("audit_id"), List.of(audit));
-  }
-
-  private JobResult sync(Command.Sync cmd) {
+  /**
+   * Syncs an onboarded org: its dataset at its recorded location, and any central rows it lacks. An
+   * org without a profile fails (a dry run reports NOT_FOUND) and nothing is created.
+   */
+  private JobResult sync(Job job, Command.Sync cmd, StepLog steps) {
     OrgSlug org = cmd.orgSlug();
-    Plan plan = service.planOrg(org);
+    Optional<Map<String, Object>> profile = service.profile(org);
+    if (profile.isEmpty()) {
+      if (cmd.dryRun()) {
+        return new JobResult("org.synced", syncData(org, service.previewSync(org)));
+      }
+      throw new JobFailedException(
+          ErrorInfo.permanent(
+              "ORG_NOT_FOUND",
+              "org '"
+                  + org
+                  + "' was never onboarded (no profile in "
+                  + central()
+                  + "."
+                  + ProvisioningService.PROFILES_TABLE
+                  + "); nothing was created"),
+          null,
+          null);
+    }
+    Plan plan = service.planOrg(org, ProvisioningService.recordedLocation(profile.get()));
     Set<String> tables = cmd.tables().stream().map(String::toLowerCase).collect(Collectors.toSet());
     List<PlanStep> chosen =
         plan.steps().stream()
@@ -284,8 +282,29 @@ public final class ProvisioningJobs implements JobRunner {
             .filter(s -> cmd.views() || !(s instanceof PlanStep.CreateOrReplaceView))
             .filter(s -> tables.isEmpty() || concernsTables(s, tables))
             .toList();
+    if (!cmd.dryRun()) {
+      steps.checkLease();
+    }
     SyncResult result = service.apply(plan, chosen, cmd.dryRun());
-    return new JobResult("org.synced", syncData(org, result));
+    Map<String, Object> data = syncData(org, result);
+    if (!cmd.dryRun()) {
+      List<CentralRows.Row> completed =
+          centralRows.completeMissing(org.value(), centralRows.derivedFrom(profile.get()), steps);
+      if (!completed.isEmpty()) {
+        centralRows.write(
+            List.of(
+                centralRows.audit(
+                    org.value(),
+                    job.id(),
+                    job.commandId(),
+                    "ORG_CENTRAL_ROWS_COMPLETED",
+                    clock.instant())),
+            steps);
+      }
+      data.put(
+          "central_rows_completed", completed.stream().map(CentralRows.Row::describe).toList());
+    }
+    return new JobResult("org.synced", data);
   }
 
   private static boolean concernsTables(PlanStep step, Set<String> tables) {

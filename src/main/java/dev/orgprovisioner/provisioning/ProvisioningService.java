@@ -9,6 +9,7 @@ import dev.orgprovisioner.plan.PlanStep;
 import dev.orgprovisioner.plan.Planner;
 import dev.orgprovisioner.plan.SyncStatus;
 import dev.orgprovisioner.warehouse.Warehouse;
+import dev.orgprovisioner.warehouse.WarehouseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +19,9 @@ public final class ProvisioningService {
 
   /** The central table that says which orgs exist. */
   public static final String PROFILES_TABLE = "org_profiles";
+
+  /** The profile column that records where the org's dataset lives. */
+  public static final String LOCATION_COLUMN = "dataset_location";
 
   private final Catalog catalog;
   private final Warehouse warehouse;
@@ -59,11 +63,11 @@ public final class ProvisioningService {
         centralDataset(), settings.defaultLocation(), catalog.central(), centralDataset(), null);
   }
 
-  /** What an org's dataset should look like, in the given location (or the default). */
+  /** What an org's dataset should look like, in the given location (null: the default). */
   public DesiredDataset desiredOrg(OrgSlug org, String location) {
     return new DesiredDataset(
         settings.orgDataset(org),
-        location == null || location.isBlank() ? settings.defaultLocation() : location,
+        isBlank(location) ? settings.defaultLocation() : location,
         catalog.org(),
         centralDataset(),
         org.value());
@@ -74,14 +78,62 @@ public final class ProvisioningService {
     return Planner.plan(desired, warehouse.snapshot(desired.name()));
   }
 
+  /** The plan of an org's dataset, at the location recorded in its profile. */
   public Plan planOrg(OrgSlug org) {
-    return planOrg(org, null);
+    return planOrg(org, profile(org).map(ProvisioningService::recordedLocation).orElse(null));
   }
 
-  /** The plan of an org's dataset, to be created in {@code location} if it does not exist. */
+  /**
+   * The plan of an org's dataset that must be in {@code location}; when none is known (null), an
+   * existing dataset stays where it is and a missing one is created in the default location.
+   */
   public Plan planOrg(OrgSlug org, String location) {
-    DesiredDataset desired = desiredOrg(org, location);
-    return Planner.plan(desired, warehouse.snapshot(desired.name()));
+    return planOrg(org, location, warehouse.snapshot(settings.orgDataset(org)));
+  }
+
+  /** As {@link #planOrg(OrgSlug, String)}, against a snapshot the caller already took. */
+  public Plan planOrg(OrgSlug org, String location, Optional<ObservedDataset> observed) {
+    String where =
+        isBlank(location) ? observed.map(ObservedDataset::location).orElse(null) : location;
+    return Planner.plan(desiredOrg(org, where), observed);
+  }
+
+  /** The org's profile row in the central dataset, if it was onboarded. */
+  public Optional<Map<String, Object>> profile(OrgSlug org) {
+    List<Map<String, Object>> rows;
+    try {
+      rows =
+          warehouse.selectRows(
+              centralDataset(), PROFILES_TABLE, Map.of("org_slug", org.value()), 1);
+    } catch (WarehouseException e) {
+      if (e.kind() == WarehouseException.Kind.NOT_FOUND) {
+        return Optional.empty(); // not bootstrapped yet: no org exists
+      }
+      throw e;
+    }
+    return rows.stream().findFirst();
+  }
+
+  /** The dataset location a profile records, or null (profiles written before it was recorded). */
+  public static String recordedLocation(Map<String, Object> profile) {
+    Object location = profile.get(LOCATION_COLUMN);
+    return location == null || location.toString().isBlank() ? null : location.toString();
+  }
+
+  /**
+   * What a sync of the org would do, changing nothing: status NOT_FOUND for an org that was never
+   * onboarded (a sync of it fails), else the plan at its recorded location.
+   */
+  public SyncResult previewSync(OrgSlug org) {
+    Optional<Map<String, Object>> profile = profile(org);
+    if (profile.isEmpty()) {
+      return new SyncResult(PlanReport.notFound(settings.orgDataset(org)), true, List.of());
+    }
+    return apply(planOrg(org, recordedLocation(profile.get())), true);
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
   }
 
   /** Creates or completes the central dataset (additive steps only). */
@@ -155,17 +207,15 @@ public final class ProvisioningService {
       return new StatusReport(
           org.value(), dataset, SyncStatus.NOT_BOOTSTRAPPED, datasetExists, null);
     }
-    boolean hasProfile =
-        !warehouse
-            .selectRows(central, PROFILES_TABLE, Map.of("org_slug", org.value()), 1)
-            .isEmpty();
-    if (!hasProfile) {
+    List<Map<String, Object>> profile =
+        warehouse.selectRows(central, PROFILES_TABLE, Map.of("org_slug", org.value()), 1);
+    if (profile.isEmpty()) {
       return new StatusReport(org.value(), dataset, SyncStatus.NOT_FOUND, datasetExists, null);
     }
     if (!datasetExists) {
       return new StatusReport(org.value(), dataset, SyncStatus.PROFILE_ONLY, false, null);
     }
-    Plan plan = Planner.plan(desiredOrg(org, null), Optional.of(snapshots.get(dataset)));
+    Plan plan = planOrg(org, recordedLocation(profile.get(0)), Optional.of(snapshots.get(dataset)));
     return new StatusReport(org.value(), dataset, plan.status(), true, PlanReport.of(plan));
   }
 }

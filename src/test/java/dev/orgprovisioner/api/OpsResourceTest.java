@@ -103,6 +103,7 @@ class OpsResourceTest {
         .statusCode(200)
         .body("", hasSize(1))
         .body("[0].job_id", equalTo(job.id()))
+        .body("[0].priority", equalTo(1))
         .body("[0].last_error.code", equalTo("WAREHOUSE_PERMANENT"));
 
     admin()

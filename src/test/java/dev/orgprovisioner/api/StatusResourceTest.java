@@ -1,14 +1,20 @@
 package dev.orgprovisioner.api;
 
 import static dev.orgprovisioner.testing.AdminRequests.admin;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import dev.orgprovisioner.testing.EmulatorsResource;
+import dev.orgprovisioner.warehouse.Warehouse;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -45,9 +51,29 @@ class StatusResourceTest {
         .body("steps", hasItem("create dataset plan_only_org_local"));
   }
 
+  @Inject Warehouse warehouse;
+
+  /** What an onboarding leaves first: the org's profile, before its dataset exists. */
+  private void profileOnly(String org) {
+    warehouse.upsertRows(
+        "organizations",
+        "org_profiles",
+        List.of("org_slug"),
+        List.of(
+            Map.of(
+                "org_slug", org,
+                "company_name", "Sync Inc",
+                "admin_email", "admin@sync.example",
+                "org_dataset_id", org + "_local",
+                "status", "ACTIVE",
+                "subscription_plan", "STARTER",
+                "created_at", Instant.now())));
+  }
+
   @Test
   void orgSync_isQueuedAsAJobAndADryRunAfterwardsHasNothingToDo() {
     admin().post("/api/v1/central/bootstrap").then().statusCode(200);
+    profileOnly("sync_org");
 
     String jobId =
         admin()
@@ -73,6 +99,43 @@ class StatusResourceTest {
         .body("plan.steps", empty())
         .body("applied", empty());
     admin().get("/api/v1/jobs/no-such-job").then().statusCode(404);
+  }
+
+  @Test
+  void syncOfAnOrgNeverOnboarded_failsWithOrgNotFound_andItsDryRunSaysNotFound() {
+    admin().post("/api/v1/central/bootstrap").then().statusCode(200);
+
+    admin()
+        .post("/api/v1/orgs/never_onboarded/sync?dry_run=true")
+        .then()
+        .statusCode(200)
+        .body("plan.status", equalTo("NOT_FOUND"))
+        .body("plan.steps", empty())
+        .body("applied", empty());
+    String jobId =
+        admin()
+            .header("Idempotency-Key", "api-sync-ghost")
+            .post("/api/v1/orgs/never_onboarded/sync")
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("job_id");
+
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(60))
+        .until(() -> "FAILED".equals(admin().get("/api/v1/jobs/" + jobId).path("state")));
+    admin()
+        .get("/api/v1/jobs/" + jobId)
+        .then()
+        .body("priority", equalTo(2))
+        .body("last_error.code", equalTo("ORG_NOT_FOUND"))
+        .body("last_error.transient_failure", equalTo(false));
+    assertThat(warehouse.snapshot("never_onboarded_local")).isEmpty();
+    admin()
+        .get("/api/v1/orgs/never_onboarded/status")
+        .then()
+        .body("status", equalTo("NOT_FOUND"))
+        .body("dataset_exists", equalTo(false));
   }
 
   @Test

@@ -343,6 +343,10 @@ class OpsCliEndToEndTest {
     assertThat(list.json()).hasSize(1);
     assertThat(list.json().get(0).get("job_id").asText()).isEqualTo(job.id());
     assertThat(list.json().get(0).at("/last_error/code").asText()).isEqualTo("WAREHOUSE_PERMANENT");
+    assertThat(list.json().get(0).get("priority").asInt()).isEqualTo(1);
+    Run table = ops("jobs", "list", "--org", org);
+    assertThat(table.out().lines().findFirst().orElseThrow()).contains("STATE", "PRIORITY");
+    assertThat(table.out()).containsPattern(job.id() + ".*FAILED\\s+1\\s+\\d+\\s");
     Run show = ops("jobs", "show", job.id());
     assertThat(show.exit()).isZero();
     assertThat(show.out()).contains("state:           FAILED", "WAREHOUSE_PERMANENT");

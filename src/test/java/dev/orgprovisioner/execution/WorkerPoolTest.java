@@ -249,6 +249,19 @@ class WorkerPoolTest {
   @Test
   void syncDryRun_answersWithThePlanAndChangesNothing() {
     service.bootstrap(false);
+    // Only an onboarded org can be synced: its profile, without a dataset yet.
+    duck.upsertRows(
+        "organizations",
+        "org_profiles",
+        List.of("org_slug"),
+        List.of(
+            Map.of(
+                "org_slug", "dry_org",
+                "company_name", "Dry Inc",
+                "admin_email", "admin@dry.example",
+                "org_dataset_id", "dry_org_local",
+                "status", "ACTIVE",
+                "created_at", Instant.now())));
     CommandEnvelope sync =
         ((DecodeResult.Accepted)
                 DECODER.decode(

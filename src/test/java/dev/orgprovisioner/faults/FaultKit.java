@@ -12,8 +12,10 @@ import com.google.pubsub.v1.PushConfig;
 import com.google.pubsub.v1.TopicName;
 import dev.orgprovisioner.command.MalformedCommands;
 import dev.orgprovisioner.messaging.PubSubTransport;
+import dev.orgprovisioner.testing.CentralRowCounts;
 import dev.orgprovisioner.testing.PubSubTestClient.Received;
 import dev.orgprovisioner.testing.SharedEmulators;
+import dev.orgprovisioner.warehouse.Warehouse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +28,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * What the fault tests share: commands as the frontend sends them, bulk publishing, an events tap.
+ * What the fault tests share: commands as the frontend sends them, bulk publishing, an events tap,
+ * and the check that every org has each of its central rows exactly once.
  */
 final class FaultKit {
 
@@ -38,7 +41,8 @@ final class FaultKit {
   }
 
   /**
-   * A dry-run sync: a real job (plan against the warehouse, audit rows) that changes no dataset.
+   * A dry-run sync: a real job (audit rows; the plan, or NOT_FOUND for an org never onboarded) that
+   * changes no dataset.
    */
   static PubsubMessage syncDryRun(String org, String id) {
     return message(
@@ -91,6 +95,32 @@ final class FaultKit {
     } catch (Exception e) {
       throw new IllegalStateException("publishing to " + topic + " failed", e);
     }
+  }
+
+  /**
+   * Every central row an onboarding writes, per org: profile, subscription, quota, API key (when
+   * the command named one), three hierarchy levels, the audit entry. Returns the orgs whose counts
+   * differ, with their counts, so a test can report them all before failing.
+   */
+  static Map<String, Map<String, Integer>> centralRowsNotOnce(
+      Warehouse warehouse, List<String> orgs, boolean apiKey) {
+    Map<String, Map<String, Integer>> wrong = new java.util.TreeMap<>();
+    for (String org : orgs) {
+      Map<String, Integer> counts = CentralRowCounts.of(warehouse, org);
+      if (!counts.equals(CentralRowCounts.expected(apiKey))) {
+        wrong.put(org, counts);
+      }
+    }
+    return wrong;
+  }
+
+  /** Central rows of all orgs together, per table (for the summary line). */
+  static Map<String, Integer> centralRowTotals(Warehouse warehouse, List<String> orgs) {
+    Map<String, Integer> totals = new java.util.LinkedHashMap<>();
+    for (String org : orgs) {
+      CentralRowCounts.of(warehouse, org).forEach((t, n) -> totals.merge(t, n, Integer::sum));
+    }
+    return totals;
   }
 
   /** Prints the one-line summary every fault test ends with. */

@@ -100,6 +100,7 @@ class WarehouseFaultsTest {
         counts.put("attempts-per-job", jobs.stream().map(Job::attempts).sorted().toList());
         counts.put("succeeded", jobs.stream().filter(j -> j.state() == JobState.SUCCEEDED).count());
         counts.put("terminal-events", events.ofType("org.onboarded").size() - 1);
+        counts.put("central-rows", FaultKit.centralRowTotals(duck, orgs));
         FaultKit.report("warehouse-faults", counts, start);
 
         assertThat(warehouse.injected.get()).isPositive();
@@ -108,10 +109,10 @@ class WarehouseFaultsTest {
         // Per-call retries absorb most faults: well under twice the clean cost per onboarding.
         assertThat(calls).isLessThan(2 * cleanCalls * ORGS);
         assertThat(events.distinct("org.onboarded", "ce-id")).isEqualTo(ORGS + 1);
+        assertThat(FaultKit.centralRowsNotOnce(duck, orgs, false))
+            .as("orgs whose central rows are missing or doubled")
+            .isEmpty();
         for (String org : orgs) {
-          assertThat(duck.selectRows("organizations", "org_profiles", Map.of("org_slug", org), 5))
-              .as(org)
-              .hasSize(1);
           assertThat(worker.service.orgStatus(OrgSlug.parse(org)).status())
               .isEqualTo(SyncStatus.SYNCED);
         }

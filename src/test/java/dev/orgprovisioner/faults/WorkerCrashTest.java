@@ -148,16 +148,9 @@ class WorkerCrashTest {
                     .distinct()
                     .toList(),
                 s -> s.substring(0, s.indexOf('|')));
-        long profileRows = 0;
-        long duplicateRows = 0;
+        Map<String, Integer> centralRows = FaultKit.centralRowTotals(duck, orgs);
+        Map<String, Map<String, Integer>> notOnce = FaultKit.centralRowsNotOnce(duck, orgs, false);
         for (String org : orgs) {
-          int n =
-              duck.selectRows("organizations", "org_profiles", Map.of("org_slug", org), 10).size();
-          int levels =
-              duck.selectRows("organizations", "org_hierarchy_levels", Map.of("org_slug", org), 10)
-                  .size();
-          profileRows += n;
-          duplicateRows += Math.max(0, n - 1) + Math.max(0, levels - 3);
           assertThat(survivor.service.orgStatus(OrgSlug.parse(org)).status())
               .as(org)
               .isEqualTo(SyncStatus.SYNCED);
@@ -175,8 +168,8 @@ class WorkerCrashTest {
         counts.put("jobs", jobs.size());
         counts.put("resumed-attempts", resumed.stream().map(Job::attempts).toList());
         counts.put("terminal-events", events.ofType("org.onboarded").size());
-        counts.put("profile-rows", profileRows);
-        counts.put("duplicate-rows", duplicateRows);
+        counts.put("central-rows", centralRows);
+        counts.put("orgs-with-rows-not-once", notOnce.size());
         FaultKit.report("worker-crash", counts, start);
 
         assertThat(running).isNotEmpty();
@@ -201,8 +194,7 @@ class WorkerCrashTest {
           assertThat(after.completedSteps().subList(0, before.completedSteps().size()))
               .isEqualTo(before.completedSteps());
         }
-        assertThat(profileRows).isEqualTo(ORGS);
-        assertThat(duplicateRows).isZero();
+        assertThat(notOnce).as("orgs whose central rows are missing or doubled").isEmpty();
       }
     } finally {
       Files.deleteIfExists(file);

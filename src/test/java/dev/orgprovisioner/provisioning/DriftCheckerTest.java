@@ -126,7 +126,12 @@ class DriftCheckerTest {
         .containsEntry("central_status", "SYNCED");
     assertThat(summary.get("orphans")).isEqualTo(List.of("orphan"));
     for (String org : List.of("missing_col", "missing_tab", "deleted")) {
-      assertThat(ledger.jobs(JobState.QUEUED, org, 10)).as(org).hasSize(1);
+      // Repairs queue behind onboardings (1) and customers' syncs (2).
+      assertThat(ledger.jobs(JobState.QUEUED, org, 10))
+          .as(org)
+          .singleElement()
+          .extracting(Job::priority)
+          .isEqualTo(InternalCommands.DRIFT_REPAIR);
     }
     assertThat(ledger.jobs(null, "retyped", 10)).isEmpty();
     assertThat(ledger.unpublished(100))
@@ -202,5 +207,52 @@ class DriftCheckerTest {
 
     assertThat(summary).containsEntry("repairs_queued", 0);
     assertThat(ledger.jobs(JobState.QUEUED, null, 10)).isEmpty();
+  }
+
+  /** The minimal catalog's profiles have no location column; the project's have. */
+  private void recordLocation(String org, String location) {
+    duck.execute(
+        "ALTER TABLE organizations.org_profiles ADD COLUMN IF NOT EXISTS dataset_location VARCHAR");
+    duck.execute(
+        "UPDATE organizations.org_profiles SET dataset_location = '"
+            + location
+            + "' WHERE org_slug = '"
+            + org
+            + "'");
+  }
+
+  @Test
+  void datasetOutsideItsRecordedLocation_isReportedAsNonAdditiveDrift_andNeverRepaired() {
+    recordLocation("in_sync", "US");
+
+    Map<String, Object> summary =
+        checker(50).run(checkJob("check-location"), new Command.DriftCheck(List.of(), true));
+
+    assertThat(counts(summary)).containsEntry("SYNCED", 1).containsEntry("OUT_OF_SYNC", 4);
+    assertThat(ledger.jobs(null, "in_sync", 10)).isEmpty();
+    assertThat(ledger.unpublished(100))
+        .filteredOn(e -> e.orderingKey().equals("in_sync"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.data())
+                  .contains("DATASET_LOCATION_CHANGED", "\"expected\":\"US\"")
+                  .contains("\"observed\":\"EU\"", "\"repair_queued\":false");
+              assertThat(EventSchemas.violations("drift.detected", e.data())).isEmpty();
+            });
+  }
+
+  @Test
+  void repairOfADeletedDataset_recreatesItInItsRecordedLocation() {
+    recordLocation("deleted", "US");
+    checker(50).run(checkJob("check-recreate"), new Command.DriftCheck(List.of(), true));
+    Job repair = ledger.jobs(JobState.QUEUED, "deleted", 10).get(0);
+
+    new ProvisioningJobs(service, clock)
+        .run(repair, new dev.orgprovisioner.testing.AttemptsStepLog().nextAttempt());
+
+    assertThat(duck.snapshot("deleted_local").orElseThrow().location()).isEqualTo("US");
+    assertThat(service.orgStatus(OrgSlug.parse("deleted")).status())
+        .isEqualTo(dev.orgprovisioner.plan.SyncStatus.SYNCED);
   }
 }

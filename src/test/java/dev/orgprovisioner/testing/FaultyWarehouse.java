@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,7 +18,8 @@ import java.util.function.Predicate;
 
 /**
  * Wraps a real warehouse and injects faults: a share of transient errors, a permanent error on
- * chosen steps, and a fixed delay per metadata call (snapshots and plan steps). Counts calls.
+ * chosen steps, a one-time failure of the next row write to a table (before or after it landed),
+ * writes acknowledged but lost, and a fixed delay per metadata call. Counts calls.
  */
 public final class FaultyWarehouse implements Warehouse {
 
@@ -25,6 +28,8 @@ public final class FaultyWarehouse implements Warehouse {
   private volatile Duration delay = Duration.ZERO;
   private final AtomicReference<Predicate<PlanStep>> permanentOn =
       new AtomicReference<>(s -> false);
+  private final Map<String, Boolean> failNextUpsert = new ConcurrentHashMap<>();
+  private final Set<String> losesUpserts = ConcurrentHashMap.newKeySet();
   public final AtomicInteger calls = new AtomicInteger();
   public final AtomicInteger injected = new AtomicInteger();
   public final AtomicInteger metadataCalls = new AtomicInteger();
@@ -48,6 +53,24 @@ public final class FaultyWarehouse implements Warehouse {
     return this;
   }
 
+  /**
+   * The next row write to {@code table} fails transiently, once: before it is written, or after it
+   * landed (the answer is lost).
+   */
+  public FaultyWarehouse failNextUpsertOf(String table, boolean afterWrite) {
+    failNextUpsert.put(table, afterWrite);
+    return this;
+  }
+
+  /** Row writes to {@code table} are acknowledged but never land (null: none). */
+  public FaultyWarehouse loseUpsertsOf(String table) {
+    losesUpserts.clear();
+    if (table != null) {
+      losesUpserts.add(table);
+    }
+    return this;
+  }
+
   private void before(String what) {
     before(what, false);
   }
@@ -66,6 +89,12 @@ public final class FaultyWarehouse implements Warehouse {
       throw new WarehouseException(
           WarehouseException.Kind.TRANSIENT, "injected transient failure in " + what);
     }
+  }
+
+  private WarehouseException injectedTransient(String what) {
+    injected.incrementAndGet();
+    return new WarehouseException(
+        WarehouseException.Kind.TRANSIENT, "injected transient failure in " + what);
   }
 
   @Override
@@ -106,7 +135,16 @@ public final class FaultyWarehouse implements Warehouse {
   public void upsertRows(
       String dataset, String table, List<String> keyColumns, List<Map<String, Object>> rows) {
     before("upsert");
-    delegate.upsertRows(dataset, table, keyColumns, rows);
+    Boolean afterWrite = failNextUpsert.remove(table);
+    if (Boolean.FALSE.equals(afterWrite)) {
+      throw injectedTransient("upsert into " + table + " (nothing written)");
+    }
+    if (!losesUpserts.contains(table)) {
+      delegate.upsertRows(dataset, table, keyColumns, rows);
+    }
+    if (Boolean.TRUE.equals(afterWrite)) {
+      throw injectedTransient("upsert into " + table + " (written, answer lost)");
+    }
   }
 
   @Override

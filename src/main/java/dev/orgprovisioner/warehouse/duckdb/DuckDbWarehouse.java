@@ -276,8 +276,10 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
       try (Statement st = c.createStatement()) {
         // Java 17: no pattern switch; the sealed hierarchy keeps this list complete.
         if (step instanceof CreateDataset s) {
+          boolean existed = schemaExists(c, s.dataset());
           st.execute("CREATE SCHEMA IF NOT EXISTS " + quote(Identifiers.dataset(s.dataset())));
-          if (readMetaRow(c, s.dataset(), DATASET_ROW) == null) {
+          // A dataset dropped by hand leaves its metadata behind: a new one starts afresh.
+          if (!existed || readMetaRow(c, s.dataset(), DATASET_ROW) == null) {
             writeMeta(
                 c,
                 s.dataset(),
@@ -660,6 +662,18 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
           : JSON.readValue(json, new TypeReference<Map<String, String>>() {});
     } catch (JsonProcessingException e) {
       throw new SQLException("corrupt labels: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static boolean schemaExists(Connection c, String dataset) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT 1 FROM information_schema.schemata WHERE catalog_name = current_database()"
+                + " AND schema_name = ?")) {
+      ps.setString(1, Identifiers.dataset(dataset));
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
     }
   }
 

@@ -1,0 +1,120 @@
+package dev.orgprovisioner.provisioning;
+
+import dev.orgprovisioner.command.CommandType;
+import dev.orgprovisioner.command.MalformedCommands;
+import dev.orgprovisioner.execution.Job;
+import dev.orgprovisioner.execution.JobFailedException;
+import dev.orgprovisioner.execution.JobResult;
+import dev.orgprovisioner.execution.JobState;
+import dev.orgprovisioner.execution.port.StepLog;
+import dev.orgprovisioner.testing.AttemptsStepLog;
+import dev.orgprovisioner.testing.CatalogFixtures;
+import dev.orgprovisioner.testing.FaultyWarehouse;
+import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Runs onboarding and sync jobs of {@link ProvisioningJobs} directly, attempt after attempt, over a
+ * fault-injecting DuckDB warehouse with the project's catalog.
+ */
+final class JobHarness implements AutoCloseable {
+
+  static final String API_KEY_SHA256 = "ab".repeat(32);
+
+  final DuckDbWarehouse duck = new DuckDbWarehouse(":memory:");
+  final FaultyWarehouse warehouse = new FaultyWarehouse(duck);
+  final ProvisioningService service =
+      new ProvisioningService(
+          CatalogFixtures.project(), warehouse, new ProvisioningSettings(Environment.LOCAL, "EU"));
+  final ProvisioningJobs jobs = new ProvisioningJobs(service, Clock.systemUTC());
+
+  JobHarness() {
+    service.bootstrap(false);
+  }
+
+  /** An onboarding job of {@code org} with an API key, in {@code location} (null: none named). */
+  static Job onboard(String org, String location) {
+    Map<String, Object> data = MalformedCommands.onboardData(org);
+    data.put("api_key_sha256", API_KEY_SHA256);
+    if (location != null) {
+      data.put("dataset_location", location);
+    }
+    return job(CommandType.ONBOARD, org, data);
+  }
+
+  static Job sync(String org, boolean dryRun) {
+    return job(
+        CommandType.SYNC, org, Map.of("org_slug", org, "options", Map.of("dry_run", dryRun)));
+  }
+
+  private static Job job(CommandType type, String org, Map<String, Object> data) {
+    String id = UUID.randomUUID().toString();
+    Instant now = Instant.now();
+    return new Job(
+        id,
+        type,
+        org,
+        org,
+        type.priority(),
+        JobState.RUNNING,
+        1,
+        1,
+        null,
+        "harness",
+        now.plusSeconds(60),
+        "cmd-" + id,
+        "key-" + id,
+        "key-id-" + id,
+        "fingerprint",
+        new String(MalformedCommands.json(data), StandardCharsets.UTF_8),
+        Map.of(),
+        List.of(),
+        Map.of(),
+        now,
+        now,
+        null);
+  }
+
+  /** One attempt. */
+  JobResult run(Job job, StepLog steps) {
+    return jobs.run(job, steps);
+  }
+
+  /**
+   * Runs attempts until one succeeds, as the worker pool would: transient failures and lost leases
+   * are retried; a permanent failure is thrown.
+   */
+  JobResult runToSuccess(Job job, AttemptsStepLog steps) {
+    for (int attempt = 1; attempt <= 10; attempt++) {
+      try {
+        return jobs.run(job, steps.nextAttempt());
+      } catch (JobFailedException e) {
+        if (!e.error().transientFailure()) {
+          throw e;
+        }
+      } catch (StepLog.LeaseLostException e) {
+        // The worker died: a fresh attempt resumes from the step log.
+      }
+    }
+    throw new AssertionError("job " + job.id() + " did not succeed in 10 attempts");
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> data(JobResult result) {
+    return (Map<String, Object>) result.data();
+  }
+
+  static String unique(String prefix) {
+    return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+  }
+
+  @Override
+  public void close() {
+    duck.close();
+  }
+}
