@@ -82,6 +82,8 @@ public final class DeadLetterQueue implements AutoCloseable {
    *     happen on the first delivery that sees the command)
    * @param firstFailureAt when its first delivery failed: the original publish time for exhausted
    *     commands, the rejection time for rejected ones
+   * @param envelopedAttributes original attributes that did not fit Pub/Sub's limits next to the
+   *     dead-letter ones and travel in the message body ({@code dlq-envelope: v1}); 0 for none
    */
   public record DeadLetter(
       String messageId,
@@ -96,7 +98,8 @@ public final class DeadLetterQueue implements AutoCloseable {
       String commandId,
       String idempotencyKey,
       String field,
-      String detail) {}
+      String detail,
+      int envelopedAttributes) {}
 
   /** A command republished (or, in a dry run, one that would be). */
   public record Replayed(DeadLetter deadLetter, String newMessageId) {}
@@ -247,18 +250,27 @@ public final class DeadLetterQueue implements AutoCloseable {
   }
 
   private String publish(Publisher publisher, PubsubMessage original, DeadLetter d) {
+    // An envelope that cannot be read stops the replay rather than publish the envelope itself.
+    DeadLetterMessage.Restored restored =
+        DeadLetterMessage.restore(original.getData().toByteArray(), original.getAttributesMap());
     Map<String, String> attributes = new LinkedHashMap<>();
-    original
-        .getAttributesMap()
+    restored
+        .published()
         .forEach(
             (k, v) -> {
               if (!k.startsWith(PUBSUB_DEAD_LETTER_PREFIX) && !DEAD_LETTER_STAMPS.contains(k)) {
                 attributes.put(k, v);
               }
             });
-    attributes.put(Intake.REPLAY_COUNT, Integer.toString(d.replayCount() + 1));
+    attributes.putAll(restored.moved()); // the originals a stamp displaced included
+    if (attributes.containsKey(Intake.REPLAY_COUNT)
+        || attributes.size() < dev.orgprovisioner.command.MessageLimits.MAX_ATTRIBUTES) {
+      attributes.put(Intake.REPLAY_COUNT, Integer.toString(d.replayCount() + 1));
+    }
     PubsubMessage.Builder message =
-        PubsubMessage.newBuilder().setData(original.getData()).putAllAttributes(attributes);
+        PubsubMessage.newBuilder()
+            .setData(com.google.protobuf.ByteString.copyFrom(restored.data()))
+            .putAllAttributes(attributes);
     String orderingKey = orderingKey(original, d);
     if (orderingKey != null) {
       message.setOrderingKey(orderingKey);
@@ -290,7 +302,8 @@ public final class DeadLetterQueue implements AutoCloseable {
   /** Reads what operations need to know from a dead letter's attributes and data. */
   static DeadLetter describe(ReceivedMessage received) {
     PubsubMessage m = received.getMessage();
-    Map<String, String> a = m.getAttributesMap();
+    DeadLetterMessage.Restored restored = restore(m);
+    Map<String, String> a = restored.published();
     Instant dlqPublished =
         Instant.ofEpochSecond(m.getPublishTime().getSeconds(), m.getPublishTime().getNanos());
     String code = a.get(Intake.REJECTION_CODE);
@@ -312,25 +325,37 @@ public final class DeadLetterQueue implements AutoCloseable {
         instant(
             a.getOrDefault(Intake.ORIGINAL_PUBLISH_TIME, a.get(PUBSUB_PUBLISH_TIME)), deadLettered);
     Integer replays = integer(a.get(Intake.REPLAY_COUNT));
+    String key = restored.original(CommandDecoder.IDEMPOTENCY_KEY);
     return new DeadLetter(
         m.getMessageId(),
-        a.get(CommandDecoder.TYPE),
-        org(m),
+        restored.original(CommandDecoder.TYPE),
+        org(m, restored),
         reason,
         rejected,
         attempts,
         firstFailure,
         deadLettered,
         replays == null ? 0 : replays,
-        a.get(CommandDecoder.ID),
-        a.getOrDefault(CommandDecoder.IDEMPOTENCY_KEY, a.get(CommandDecoder.ID)),
+        restored.original(CommandDecoder.ID),
+        key != null ? key : restored.original(CommandDecoder.ID),
         emptyToNull(a.get(Intake.REJECTION_FIELD)),
-        a.get(Intake.REJECTION_MESSAGE));
+        a.get(Intake.REJECTION_MESSAGE),
+        restored.moved().size());
   }
 
-  private static String org(PubsubMessage m) {
+  /** The dead letter with an envelope unpacked; one that cannot be read is shown as it is. */
+  private static DeadLetterMessage.Restored restore(PubsubMessage m) {
     try {
-      JsonNode data = JSON.readTree(m.getData().toByteArray());
+      return DeadLetterMessage.restore(m.getData().toByteArray(), m.getAttributesMap());
+    } catch (IllegalStateException e) {
+      return new DeadLetterMessage.Restored(
+          m.getData().toByteArray(), m.getAttributesMap(), Map.of());
+    }
+  }
+
+  private static String org(PubsubMessage m, DeadLetterMessage.Restored restored) {
+    try {
+      JsonNode data = JSON.readTree(restored.data());
       if (data != null && data.path("org_slug").isTextual()) {
         return data.get("org_slug").asText();
       }

@@ -6,8 +6,8 @@ import dev.orgprovisioner.catalog.Catalog;
 import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.ExecutionSettings;
-import dev.orgprovisioner.execution.Intake;
 import dev.orgprovisioner.execution.OutboxRelay;
+import dev.orgprovisioner.execution.Submission;
 import dev.orgprovisioner.execution.WorkerPool;
 import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.execution.port.Metrics;
@@ -180,15 +180,16 @@ public final class HandWiredWorker implements AutoCloseable {
             o.execution(),
             o.owner(),
             clock);
-    Intake intake =
-        new Intake(
+    Submission submission =
+        new Submission(o.ledger(), eventFactory, o.owner(), clock, pool::dispatch);
+    consumer =
+        new CommandConsumer(
             CommandDecoder.fromClasspath(
                 HandWiredWorker.class.getClassLoader(), CommandDecoder.DEFAULT_MAX_PAYLOAD_BYTES),
-            o.ledger(),
-            eventFactory,
-            o.owner(),
-            clock);
-    consumer = new CommandConsumer(intake, pool, publisher, m, Metrics.NONE);
+            submission,
+            publisher,
+            m,
+            Metrics.NONE);
     commands =
         new PubSubSource(
             ChannelSettings.inbound(
