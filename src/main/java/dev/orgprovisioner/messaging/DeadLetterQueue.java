@@ -1,7 +1,5 @@
 package dev.orgprovisioner.messaging;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
 import com.google.pubsub.v1.AcknowledgeRequest;
@@ -11,7 +9,6 @@ import com.google.pubsub.v1.PubsubMessage;
 import com.google.pubsub.v1.PullRequest;
 import com.google.pubsub.v1.ReceivedMessage;
 import com.google.pubsub.v1.TopicName;
-import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.execution.Intake;
 import java.io.IOException;
 import java.time.Instant;
@@ -40,8 +37,8 @@ public final class DeadLetterQueue implements AutoCloseable {
   /** Prefix of the attributes Pub/Sub adds when it dead-letters a message. */
   public static final String PUBSUB_DEAD_LETTER_PREFIX = "CloudPubSubDeadLetter";
 
-  private static final String PUBSUB_DELIVERY_COUNT = "CloudPubSubDeadLetterSourceDeliveryCount";
-  private static final String PUBSUB_PUBLISH_TIME = "CloudPubSubDeadLetterSourceTopicPublishTime";
+  static final String PUBSUB_DELIVERY_COUNT = "CloudPubSubDeadLetterSourceDeliveryCount";
+  static final String PUBSUB_PUBLISH_TIME = "CloudPubSubDeadLetterSourceTopicPublishTime";
 
   /** Attributes the intake adds when it dead-letters; a replay drops them with Pub/Sub's own. */
   private static final Set<String> DEAD_LETTER_STAMPS =
@@ -55,7 +52,6 @@ public final class DeadLetterQueue implements AutoCloseable {
           Intake.DELIVERY_ATTEMPTS,
           Intake.DEAD_LETTERED_AT);
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int PAGE = 500;
   private static final int HOLD_SECONDS = 60;
 
@@ -78,8 +74,8 @@ public final class DeadLetterQueue implements AutoCloseable {
    *     {@code MAX_DELIVERY_ATTEMPTS} (Pub/Sub's dead-letter policy moved it)
    * @param rejected true when the intake found the command invalid (not retried, not replayed
    *     unless asked for)
-   * @param attempts deliveries before it was dead-lettered; null when not recorded (rejections
-   *     happen on the first delivery that sees the command)
+   * @param attempts the delivery on which it was dead-lettered (1 for a rejection); null when
+   *     Pub/Sub did not report it (a subscription without a dead-letter policy)
    * @param firstFailureAt when its first delivery failed: the original publish time for exhausted
    *     commands, the rejection time for rejected ones
    * @param envelopedAttributes original attributes that did not fit Pub/Sub's limits next to the
@@ -167,7 +163,7 @@ public final class DeadLetterQueue implements AutoCloseable {
       List<DeadLetter> out = new ArrayList<>();
       for (List<ReceivedMessage> page = held.pull(); !page.isEmpty(); page = held.pull()) {
         for (ReceivedMessage m : page) {
-          DeadLetter d = describe(m);
+          DeadLetter d = DeadLetterReader.describe(m);
           if (filter.matches(d)) {
             out.add(d);
           }
@@ -203,7 +199,7 @@ public final class DeadLetterQueue implements AutoCloseable {
           if (replayed.size() >= count) {
             break outer;
           }
-          DeadLetter d = describe(m);
+          DeadLetter d = DeadLetterReader.describe(m);
           if (!filter.matches(d)) {
             continue;
           }
@@ -297,99 +293,6 @@ public final class DeadLetterQueue implements AutoCloseable {
       return original.getOrderingKey();
     }
     return d.org();
-  }
-
-  /** Reads what operations need to know from a dead letter's attributes and data. */
-  static DeadLetter describe(ReceivedMessage received) {
-    PubsubMessage m = received.getMessage();
-    DeadLetterMessage.Restored restored = restore(m);
-    Map<String, String> a = restored.published();
-    Instant dlqPublished =
-        Instant.ofEpochSecond(m.getPublishTime().getSeconds(), m.getPublishTime().getNanos());
-    String code = a.get(Intake.REJECTION_CODE);
-    String reason;
-    if (code != null && !code.isEmpty()) {
-      reason = code;
-    } else if (a.containsKey(PUBSUB_DELIVERY_COUNT)) {
-      reason = MAX_DELIVERY_ATTEMPTS;
-    } else {
-      reason = "UNKNOWN";
-    }
-    boolean exhausted =
-        reason.equals(Intake.DELIVERY_ATTEMPTS_EXHAUSTED) || reason.equals(MAX_DELIVERY_ATTEMPTS);
-    boolean rejected = !exhausted && !reason.equals("UNKNOWN");
-    Integer attempts =
-        integer(a.getOrDefault(Intake.DELIVERY_ATTEMPTS, a.get(PUBSUB_DELIVERY_COUNT)));
-    Instant deadLettered = instant(a.get(Intake.DEAD_LETTERED_AT), dlqPublished);
-    Instant firstFailure =
-        instant(
-            a.getOrDefault(Intake.ORIGINAL_PUBLISH_TIME, a.get(PUBSUB_PUBLISH_TIME)), deadLettered);
-    Integer replays = integer(a.get(Intake.REPLAY_COUNT));
-    String key = restored.original(CommandDecoder.IDEMPOTENCY_KEY);
-    return new DeadLetter(
-        m.getMessageId(),
-        restored.original(CommandDecoder.TYPE),
-        org(m, restored),
-        reason,
-        rejected,
-        attempts,
-        firstFailure,
-        deadLettered,
-        replays == null ? 0 : replays,
-        restored.original(CommandDecoder.ID),
-        key != null ? key : restored.original(CommandDecoder.ID),
-        emptyToNull(a.get(Intake.REJECTION_FIELD)),
-        a.get(Intake.REJECTION_MESSAGE),
-        restored.moved().size());
-  }
-
-  /** The dead letter with an envelope unpacked; one that cannot be read is shown as it is. */
-  private static DeadLetterMessage.Restored restore(PubsubMessage m) {
-    try {
-      return DeadLetterMessage.restore(m.getData().toByteArray(), m.getAttributesMap());
-    } catch (IllegalStateException e) {
-      return new DeadLetterMessage.Restored(
-          m.getData().toByteArray(), m.getAttributesMap(), Map.of());
-    }
-  }
-
-  private static String org(PubsubMessage m, DeadLetterMessage.Restored restored) {
-    try {
-      JsonNode data = JSON.readTree(restored.data());
-      if (data != null && data.path("org_slug").isTextual()) {
-        return data.get("org_slug").asText();
-      }
-    } catch (IOException | RuntimeException e) {
-      // Not JSON (a rejected command can be anything): fall back to the attributes.
-    }
-    String key = m.getAttributesMap().get(Intake.ORIGINAL_ORDERING_KEY);
-    if (key != null && !key.isEmpty()) {
-      return key;
-    }
-    return emptyToNull(m.getOrderingKey());
-  }
-
-  private static String emptyToNull(String s) {
-    return s == null || s.isEmpty() ? null : s;
-  }
-
-  private static Integer integer(String s) {
-    try {
-      return s == null ? null : Integer.valueOf(s.trim());
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
-
-  private static Instant instant(String s, Instant fallback) {
-    if (s == null || s.isEmpty()) {
-      return fallback;
-    }
-    try {
-      return Instant.parse(s);
-    } catch (RuntimeException e) {
-      return fallback;
-    }
   }
 
   /**

@@ -306,6 +306,14 @@ public final class MalformedCommands {
         });
     add.accept(
         new Object[] {
+          "e-mail ending in LF",
+          sameAttrs,
+          (Consumer<Map<String, Object>>) d -> d.put("admin_email", "admin@acme.example\n"),
+          RejectionCode.INVALID_EMAIL,
+          "data.admin_email"
+        });
+    add.accept(
+        new Object[] {
           "API key hash ending in CRLF",
           sameAttrs,
           (Consumer<Map<String, Object>>) d -> d.put("api_key_sha256", "a".repeat(64) + "\r\n"),
