@@ -1,15 +1,15 @@
 package dev.orgprovisioner.api;
 
 import dev.orgprovisioner.command.OrgSlug;
-import dev.orgprovisioner.execution.ClaimResult;
-import dev.orgprovisioner.execution.WorkerPool;
+import dev.orgprovisioner.command.RejectionCode;
+import dev.orgprovisioner.execution.IntakeDecision;
+import dev.orgprovisioner.execution.Submission;
 import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.provisioning.InternalCommands;
 import dev.orgprovisioner.provisioning.PlanReport;
 import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.StatusReport;
 import dev.orgprovisioner.provisioning.SyncResult;
-import jakarta.inject.Named;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -38,20 +38,14 @@ public class StatusResource {
 
   private final ProvisioningService provisioning;
   private final Ledger ledger;
-  private final WorkerPool workers;
-  private final String instanceId;
+  private final Submission submission;
   private final Clock clock;
 
   public StatusResource(
-      ProvisioningService provisioning,
-      Ledger ledger,
-      WorkerPool workers,
-      @Named("instance-id") String instanceId,
-      Clock clock) {
+      ProvisioningService provisioning, Ledger ledger, Submission submission, Clock clock) {
     this.provisioning = provisioning;
     this.ledger = ledger;
-    this.workers = workers;
-    this.instanceId = instanceId;
+    this.submission = submission;
     this.clock = clock;
   }
 
@@ -94,8 +88,9 @@ public class StatusResource {
 
   /**
    * A dry run answers with the plan at once (status NOT_FOUND for an org never onboarded).
-   * Otherwise the sync is queued like a Pub/Sub command (same idempotency claim, same per-org
-   * exclusivity): 202 with the job id; the same Idempotency-Key again answers with the same job.
+   * Otherwise the sync goes through the same {@link Submission} as a Pub/Sub command (same
+   * idempotency claim, queue and dispatch): 202 with the job id; the same Idempotency-Key again
+   * answers with the same job.
    */
   @Operation(
       summary = "Queue a sync of an org (202 with the job id), or answer a dry run with the plan")
@@ -120,27 +115,31 @@ public class StatusResource {
           .build();
     }
     Instant now = clock.instant();
-    ClaimResult claim =
-        ledger.claim(
+    IntakeDecision decision =
+        submission.submit(
             InternalCommands.sync(
-                slug, UUID.randomUUID().toString(), "//org-provisioner/api", key, now),
-            now);
-    if (claim instanceof ClaimResult.Claimed c) {
-      workers.dispatch(c.job());
-      return Response.accepted(Map.of("job_id", c.job().id(), "state", c.job().state())).build();
+                slug, UUID.randomUUID().toString(), "//org-provisioner/api", key, now));
+    if (decision instanceof IntakeDecision.Enqueued e) {
+      return Response.accepted(Map.of("job_id", e.job().id(), "state", e.job().state())).build();
     }
-    if (claim instanceof ClaimResult.InFlight f) {
+    if (decision instanceof IntakeDecision.AlreadyInFlight f) {
       return Response.accepted(Map.of("job_id", f.jobId())).build();
     }
-    if (claim instanceof ClaimResult.Finished f) {
-      return Response.ok(Map.of("job_id", f.jobId(), "event_id", f.terminalEvent().id())).build();
+    if (decision instanceof IntakeDecision.Republish r) {
+      return Response.ok(Map.of("job_id", r.jobId(), "event_id", r.event().id())).build();
+    }
+    IntakeDecision.Reject r = (IntakeDecision.Reject) decision;
+    if (r.rejection().code() == RejectionCode.IDEMPOTENCY_KEY_REUSED) {
+      return Response.status(422)
+          .entity(
+              new ApiError(
+                  "IDEMPOTENCY_KEY_REUSED",
+                  "Idempotency-Key",
+                  "the key was already used for another request"))
+          .build();
     }
     return Response.status(422)
-        .entity(
-            new ApiError(
-                "IDEMPOTENCY_KEY_REUSED",
-                "Idempotency-Key",
-                "the key was already used for another request"))
+        .entity(new ApiError(r.rejection().code().name(), "sync", r.rejection().message()))
         .build();
   }
 

@@ -5,7 +5,6 @@ import com.google.cloud.firestore.FirestoreOptions;
 import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.ExecutionSettings;
-import dev.orgprovisioner.execution.Intake;
 import dev.orgprovisioner.execution.JobExecution;
 import dev.orgprovisioner.execution.OutboxRelay;
 import dev.orgprovisioner.execution.WorkerPool;
@@ -107,17 +106,6 @@ public class ExecutionProducers {
   @Singleton
   EventFactory events(ProvisionerConfig config) {
     return new EventFactory("//org-provisioner/" + config.env().id());
-  }
-
-  @Produces
-  @Singleton
-  Intake intake(
-      CommandDecoder decoder,
-      Ledger ledger,
-      EventFactory events,
-      @Named("instance-id") String owner,
-      Clock clock) {
-    return new Intake(decoder, ledger, events, owner, clock);
   }
 
   @Produces

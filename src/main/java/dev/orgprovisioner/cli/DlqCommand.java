@@ -1,5 +1,6 @@
 package dev.orgprovisioner.cli;
 
+import dev.orgprovisioner.command.Utf8Text;
 import dev.orgprovisioner.messaging.DeadLetterQueue;
 import java.io.PrintWriter;
 import java.util.List;
@@ -66,18 +67,28 @@ final class DlqCommand {
         return;
       }
       out.printf(
-          "%-20s %-28s %-24s %-28s %8s %-24s %s%n",
-          "MESSAGE_ID", "TYPE", "ORG", "REASON", "ATTEMPTS", "FIRST_FAILURE", "REPLAYS");
+          "%-20s %-28s %-24s %-28s %-28s %8s %-24s %7s %s%n",
+          "MESSAGE_ID",
+          "TYPE",
+          "ORG",
+          "REASON",
+          "FIELD",
+          "ATTEMPTS",
+          "FIRST_FAILURE",
+          "REPLAYS",
+          "ENVELOPED_ATTRS");
       for (DeadLetterQueue.DeadLetter d : letters) {
         out.printf(
-            "%-20s %-28s %-24s %-28s %8s %-24s %d%n",
+            "%-20s %-28s %-24s %-28s %-28s %8s %-24s %7d %s%n",
             d.messageId(),
             Output.orDash(d.type()),
             Output.orDash(d.org()),
             d.reason(),
+            Output.orDash(d.field() == null ? null : Utf8Text.truncate(d.field(), 28)),
             Output.orDash(d.attempts()),
             d.firstFailureAt(),
-            d.replayCount());
+            d.replayCount(),
+            d.envelopedAttributes() == 0 ? "-" : Integer.toString(d.envelopedAttributes()));
       }
       out.printf("%d dead-lettered command(s)%n", letters.size());
       out.flush();

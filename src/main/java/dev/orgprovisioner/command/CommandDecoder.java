@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.orgprovisioner.command.DecodeResult.Accepted;
@@ -20,7 +21,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Currency;
@@ -53,7 +53,6 @@ public final class CommandDecoder {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-  private static final Pattern ATTRIBUTE_VALUE = Pattern.compile("^[\\x21-\\x7E]{1,256}$");
   // Deliberately simple: one @, a dot in the domain, no spaces or control characters.
   private static final Pattern EMAIL =
       Pattern.compile("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$");
@@ -70,8 +69,15 @@ public final class CommandDecoder {
 
   public CommandDecoder(Map<CommandType, String> schemaJson, int maxPayloadBytes) {
     JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    // ECMA-262 patterns, as the frontend evaluates them: Java's own '$' would also match before a
+    // final line break and let "acme\n" through.
+    SchemaValidatorsConfig config =
+        SchemaValidatorsConfig.builder()
+            .pathType(com.networknt.schema.PathType.LEGACY)
+            .regularExpressionFactory(EcmaRegex.FACTORY)
+            .build();
     this.schemas = new EnumMap<>(CommandType.class);
-    schemaJson.forEach((type, json) -> schemas.put(type, factory.getSchema(json)));
+    schemaJson.forEach((type, json) -> schemas.put(type, factory.getSchema(json, config)));
     for (CommandType type : CommandType.values()) {
       if (!schemas.containsKey(type)) {
         throw new IllegalArgumentException("no JSON Schema for " + type.ceType());
@@ -98,13 +104,28 @@ public final class CommandDecoder {
   }
 
   /**
-   * Decodes one message.
+   * Decodes one message. Never throws: whatever goes wrong with one message is its rejection.
    *
    * @param orderingKey the Pub/Sub ordering key; null or empty when none was set
    */
   public DecodeResult decode(Map<String, String> attributes, byte[] data, String orderingKey) {
+    try {
+      return decodeOrThrow(attributes, data, orderingKey);
+    } catch (OrgSlug.InvalidSlugException e) {
+      return reject(RejectionCode.INVALID_SLUG, "data.org_slug", e.getMessage());
+    } catch (RuntimeException | StackOverflowError e) {
+      // A check that failed unexpectedly must not fail the batch this message was claimed in.
+      return reject(
+          RejectionCode.UNDECODABLE,
+          "data",
+          "the command could not be decoded: " + e.getClass().getSimpleName());
+    }
+  }
+
+  private DecodeResult decodeOrThrow(
+      Map<String, String> attributes, byte[] data, String orderingKey) {
     Map<String, String> attrs = attributes == null ? Map.of() : attributes;
-    Rejection attributeProblem = checkAttributes(attrs);
+    Rejection attributeProblem = CommandAttributes.check(attrs);
     if (attributeProblem != null) {
       return new Rejected(attributeProblem);
     }
@@ -158,51 +179,6 @@ public final class CommandDecoder {
             command,
             canonical,
             attrs));
-  }
-
-  private static Rejection checkAttributes(Map<String, String> attrs) {
-    for (String required : List.of(SPECVERSION, TYPE, ID, SOURCE)) {
-      String value = attrs.get(required);
-      if (value == null || value.isBlank()) {
-        return new Rejection(
-            RejectionCode.MISSING_ATTRIBUTE, required, "attribute " + required + " is required");
-      }
-    }
-    if (!"1.0".equals(attrs.get(SPECVERSION))) {
-      return new Rejection(
-          RejectionCode.UNSUPPORTED_SPECVERSION,
-          SPECVERSION,
-          "only CloudEvents specversion 1.0 is supported");
-    }
-    if (CommandType.fromCeType(attrs.get(TYPE)).isEmpty()) {
-      return new Rejection(
-          RejectionCode.UNKNOWN_TYPE,
-          TYPE,
-          "unknown command type; expected one of "
-              + java.util.Arrays.stream(CommandType.values()).map(CommandType::ceType).toList());
-    }
-    for (String name : List.of(ID, IDEMPOTENCY_KEY)) {
-      String value = attrs.get(name);
-      if (value != null && !ATTRIBUTE_VALUE.matcher(value).matches()) {
-        return new Rejection(
-            RejectionCode.INVALID_ATTRIBUTE,
-            name,
-            name + " must be 1-256 printable ASCII characters without spaces");
-      }
-    }
-    if (attrs.get(SOURCE).length() > 1024) {
-      return new Rejection(RejectionCode.INVALID_ATTRIBUTE, SOURCE, "ce-source is too long");
-    }
-    String time = attrs.get(TIME);
-    if (time != null) {
-      try {
-        OffsetDateTime.parse(time);
-      } catch (DateTimeParseException e) {
-        return new Rejection(
-            RejectionCode.INVALID_ATTRIBUTE, TIME, "ce-time must be an RFC 3339 timestamp");
-      }
-    }
-    return null;
   }
 
   private static Rejection firstSchemaProblem(Set<ValidationMessage> errors) {

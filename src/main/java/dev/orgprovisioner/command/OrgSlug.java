@@ -8,10 +8,11 @@ public record OrgSlug(String value) {
   /** The rule every slug must match. */
   public static final String RULE = "^[a-z0-9_]{3,50}$";
 
-  private static final Pattern PATTERN = Pattern.compile(RULE);
+  // ECMA-262 semantics, like the JSON Schemas: "acme\n" is not a slug.
+  private static final Pattern PATTERN = EcmaRegex.compile(RULE);
 
   public OrgSlug {
-    if (value == null || !PATTERN.matcher(value).matches()) {
+    if (value == null || !EcmaRegex.test(PATTERN, value)) {
       throw new InvalidSlugException(value);
     }
   }
@@ -21,7 +22,7 @@ public record OrgSlug(String value) {
   }
 
   public static boolean isValid(String value) {
-    return value != null && PATTERN.matcher(value).matches();
+    return EcmaRegex.test(PATTERN, value);
   }
 
   @Override

@@ -19,5 +19,9 @@ public enum RejectionCode {
   INVALID_CURRENCY,
   UNKNOWN_TIMEZONE,
   ORDERING_KEY_MISMATCH,
-  IDEMPOTENCY_KEY_REUSED
+  IDEMPOTENCY_KEY_REUSED,
+  /** Decoding the message failed unexpectedly; the message is kept in the DLQ as it came. */
+  UNDECODABLE,
+  /** The ledger refused the command's claim for good (e.g. a document too large to store). */
+  LEDGER_REJECTED
 }

@@ -14,7 +14,8 @@ import java.util.logging.Logger;
  * Groups concurrently arriving messages so their idempotency claims share one ledger transaction: a
  * lone message is claimed at once, and under load each transaction claims up to {@code maxBatch}.
  * While the ledger is unreachable a batch is retried in place for up to {@code retryWindow} (the
- * messages stay leased), then its messages fail and are nacked.
+ * messages stay leased), then its messages fail and are nacked. A batch that fails for any other
+ * reason is retried one message at a time, so only the culprit fails.
  */
 public final class IntakeBatcher implements AutoCloseable {
 
@@ -67,13 +68,13 @@ public final class IntakeBatcher implements AutoCloseable {
       List<Request> batch = new ArrayList<>();
       batch.add(first);
       queue.drainTo(batch, maxBatch - 1);
-      process(batch);
+      process(batch, System.nanoTime() + retryWindow.toNanos());
     }
   }
 
-  private void process(List<Request> batch) {
+  /** Decides for a batch; while the ledger is unavailable, retries in place until deadline. */
+  private void process(List<Request> batch, long deadline) {
     List<Intake.Incoming> messages = batch.stream().map(Request::message).toList();
-    long deadline = System.nanoTime() + retryWindow.toNanos();
     long backoffMs = 250;
     while (true) {
       try {
@@ -96,8 +97,17 @@ public final class IntakeBatcher implements AutoCloseable {
           return;
         }
         backoffMs = Math.min(backoffMs * 2, 4000);
-      } catch (RuntimeException e) {
-        batch.forEach(r -> r.result().completeExceptionally(e));
+      } catch (RuntimeException | StackOverflowError | AssertionError e) {
+        if (batch.size() == 1) {
+          batch.get(0).result().completeExceptionally(e);
+          return;
+        }
+        LOG.log(
+            Level.WARNING,
+            "A batch of " + batch.size() + " failed; retrying its messages one by one",
+            e);
+        // One shared retry window: a ledger outage meanwhile does not multiply it by the batch.
+        batch.forEach(r -> process(List.of(r), deadline));
         return;
       }
     }

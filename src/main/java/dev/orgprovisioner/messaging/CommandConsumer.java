@@ -1,14 +1,14 @@
 package dev.orgprovisioner.messaging;
 
+import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.execution.Intake;
 import dev.orgprovisioner.execution.IntakeBatcher;
 import dev.orgprovisioner.execution.IntakeDecision;
-import dev.orgprovisioner.execution.WorkerPool;
+import dev.orgprovisioner.execution.Submission;
 import dev.orgprovisioner.execution.port.Metrics;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -18,16 +18,16 @@ import org.jboss.logging.Logger;
 
 /**
  * The Pub/Sub side of the intake: hands each command message to {@link Intake} (through a batcher
- * that claims concurrent messages in one transaction), carries out the decision (dispatch,
- * re-publish, dead-letter + rejected event), and only then acks. Any failure before that nacks, so
- * Pub/Sub redelivers at once and nothing accepted is lost.
+ * that claims concurrent messages in one transaction; the {@link Submission} dispatches new jobs),
+ * carries out the decision (re-publish, dead-letter within Pub/Sub's limits + rejected event), and
+ * only then acks. Any failure before that nacks, so Pub/Sub redelivers and nothing accepted is
+ * lost.
  */
 @ApplicationScoped
 public class CommandConsumer {
 
   private static final Logger LOG = Logger.getLogger(CommandConsumer.class);
 
-  private final WorkerPool workers;
   private final PubSubEventPublisher publisher;
   private final MessagingConfig config;
   private final IntakeBatcher batcher;
@@ -35,18 +35,17 @@ public class CommandConsumer {
   private final Metrics metrics;
 
   public CommandConsumer(
-      Intake intake,
-      WorkerPool workers,
+      CommandDecoder decoder,
+      Submission submission,
       PubSubEventPublisher publisher,
       MessagingConfig config,
       Metrics metrics) {
     this.metrics = metrics;
-    this.workers = workers;
     this.publisher = publisher;
     this.config = config;
     this.batcher =
         new IntakeBatcher(
-            intake,
+            new Intake(decoder, submission),
             100,
             java.time.Duration.ofSeconds(config.intakeRetryWindowSeconds()),
             config.intakeConcurrency());
@@ -83,9 +82,8 @@ public class CommandConsumer {
   private CompletionStage<Void> carryOut(
       Message<byte[]> message, PubSubIncomingMetadata meta, IntakeDecision decision) {
     CompletionStage<Void> done;
-    if (decision instanceof IntakeDecision.Enqueued e) {
-      workers.dispatch(e.job());
-      done = CompletableFuture.completedFuture(null);
+    if (decision instanceof IntakeDecision.Enqueued) {
+      done = CompletableFuture.completedFuture(null); // dispatched by the submission
     } else if (decision instanceof IntakeDecision.AlreadyInFlight) {
       done = CompletableFuture.completedFuture(null);
     } else if (decision instanceof IntakeDecision.Republish r) {
@@ -95,9 +93,11 @@ public class CommandConsumer {
       LOG.infof(
           "Rejected command message %s: %s on %s",
           meta.messageId(), r.rejection().code(), r.rejection().field());
+      DeadLetterMessage dead =
+          DeadLetterStamps.rejected(message.getPayload(), meta, r.rejection(), Instant.now());
       done =
           publisher
-              .deadLetter(message.getPayload(), r.deadLetterAttributes())
+              .deadLetter(dead.data(), dead.attributes())
               .thenCompose(
                   ok -> {
                     metrics.deadLetter(r.rejection().code().name());
@@ -141,30 +141,13 @@ public class CommandConsumer {
 
   private CompletionStage<Void> deadLetterExhausted(
       Message<byte[]> message, PubSubIncomingMetadata meta, Throwable cause) {
-    Map<String, String> attributes = new LinkedHashMap<>(meta.attributes());
-    attributes.put(Intake.REJECTION_CODE, Intake.DELIVERY_ATTEMPTS_EXHAUSTED);
-    attributes.put(Intake.REJECTION_FIELD, "");
-    attributes.put(
-        Intake.REJECTION_MESSAGE,
-        "could not be taken in after "
-            + meta.deliveryAttempt()
-            + " deliveries: "
-            + cause.getMessage());
-    attributes.put(Intake.ORIGINAL_MESSAGE_ID, meta.messageId());
-    if (!meta.orderingKey().isEmpty()) {
-      attributes.put(Intake.ORIGINAL_ORDERING_KEY, meta.orderingKey());
-    }
-    attributes.put(Intake.DELIVERY_ATTEMPTS, Integer.toString(meta.deliveryAttempt()));
-    if (meta.publishTime() != null && !Instant.EPOCH.equals(meta.publishTime())) {
-      // Its first delivery (right after publishing) was its first failure.
-      attributes.put(Intake.ORIGINAL_PUBLISH_TIME, meta.publishTime().toString());
-    }
-    attributes.put(Intake.DEAD_LETTERED_AT, Instant.now().toString());
+    DeadLetterMessage dead =
+        DeadLetterStamps.exhausted(message.getPayload(), meta, cause, Instant.now());
     LOG.errorf(
         "Command message %s failed %d deliveries; moving it to the dead-letter topic",
         meta.messageId(), meta.deliveryAttempt());
     return publisher
-        .deadLetter(message.getPayload(), attributes)
+        .deadLetter(dead.data(), dead.attributes())
         .handle(
             (ok, failure) -> {
               if (failure != null) {

@@ -1,7 +1,5 @@
 package dev.orgprovisioner.messaging;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
 import com.google.pubsub.v1.AcknowledgeRequest;
@@ -11,7 +9,6 @@ import com.google.pubsub.v1.PubsubMessage;
 import com.google.pubsub.v1.PullRequest;
 import com.google.pubsub.v1.ReceivedMessage;
 import com.google.pubsub.v1.TopicName;
-import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.execution.Intake;
 import java.io.IOException;
 import java.time.Instant;
@@ -40,8 +37,8 @@ public final class DeadLetterQueue implements AutoCloseable {
   /** Prefix of the attributes Pub/Sub adds when it dead-letters a message. */
   public static final String PUBSUB_DEAD_LETTER_PREFIX = "CloudPubSubDeadLetter";
 
-  private static final String PUBSUB_DELIVERY_COUNT = "CloudPubSubDeadLetterSourceDeliveryCount";
-  private static final String PUBSUB_PUBLISH_TIME = "CloudPubSubDeadLetterSourceTopicPublishTime";
+  static final String PUBSUB_DELIVERY_COUNT = "CloudPubSubDeadLetterSourceDeliveryCount";
+  static final String PUBSUB_PUBLISH_TIME = "CloudPubSubDeadLetterSourceTopicPublishTime";
 
   /** Attributes the intake adds when it dead-letters; a replay drops them with Pub/Sub's own. */
   private static final Set<String> DEAD_LETTER_STAMPS =
@@ -55,7 +52,6 @@ public final class DeadLetterQueue implements AutoCloseable {
           Intake.DELIVERY_ATTEMPTS,
           Intake.DEAD_LETTERED_AT);
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int PAGE = 500;
   private static final int HOLD_SECONDS = 60;
 
@@ -78,10 +74,12 @@ public final class DeadLetterQueue implements AutoCloseable {
    *     {@code MAX_DELIVERY_ATTEMPTS} (Pub/Sub's dead-letter policy moved it)
    * @param rejected true when the intake found the command invalid (not retried, not replayed
    *     unless asked for)
-   * @param attempts deliveries before it was dead-lettered; null when not recorded (rejections
-   *     happen on the first delivery that sees the command)
+   * @param attempts the delivery on which it was dead-lettered (1 for a rejection); null when
+   *     Pub/Sub did not report it (a subscription without a dead-letter policy)
    * @param firstFailureAt when its first delivery failed: the original publish time for exhausted
    *     commands, the rejection time for rejected ones
+   * @param envelopedAttributes original attributes that did not fit Pub/Sub's limits next to the
+   *     dead-letter ones and travel in the message body ({@code dlq-envelope: v1}); 0 for none
    */
   public record DeadLetter(
       String messageId,
@@ -96,7 +94,8 @@ public final class DeadLetterQueue implements AutoCloseable {
       String commandId,
       String idempotencyKey,
       String field,
-      String detail) {}
+      String detail,
+      int envelopedAttributes) {}
 
   /** A command republished (or, in a dry run, one that would be). */
   public record Replayed(DeadLetter deadLetter, String newMessageId) {}
@@ -164,7 +163,7 @@ public final class DeadLetterQueue implements AutoCloseable {
       List<DeadLetter> out = new ArrayList<>();
       for (List<ReceivedMessage> page = held.pull(); !page.isEmpty(); page = held.pull()) {
         for (ReceivedMessage m : page) {
-          DeadLetter d = describe(m);
+          DeadLetter d = DeadLetterReader.describe(m);
           if (filter.matches(d)) {
             out.add(d);
           }
@@ -200,7 +199,7 @@ public final class DeadLetterQueue implements AutoCloseable {
           if (replayed.size() >= count) {
             break outer;
           }
-          DeadLetter d = describe(m);
+          DeadLetter d = DeadLetterReader.describe(m);
           if (!filter.matches(d)) {
             continue;
           }
@@ -247,18 +246,27 @@ public final class DeadLetterQueue implements AutoCloseable {
   }
 
   private String publish(Publisher publisher, PubsubMessage original, DeadLetter d) {
+    // An envelope that cannot be read stops the replay rather than publish the envelope itself.
+    DeadLetterMessage.Restored restored =
+        DeadLetterMessage.restore(original.getData().toByteArray(), original.getAttributesMap());
     Map<String, String> attributes = new LinkedHashMap<>();
-    original
-        .getAttributesMap()
+    restored
+        .published()
         .forEach(
             (k, v) -> {
               if (!k.startsWith(PUBSUB_DEAD_LETTER_PREFIX) && !DEAD_LETTER_STAMPS.contains(k)) {
                 attributes.put(k, v);
               }
             });
-    attributes.put(Intake.REPLAY_COUNT, Integer.toString(d.replayCount() + 1));
+    attributes.putAll(restored.moved()); // the originals a stamp displaced included
+    if (attributes.containsKey(Intake.REPLAY_COUNT)
+        || attributes.size() < dev.orgprovisioner.command.MessageLimits.MAX_ATTRIBUTES) {
+      attributes.put(Intake.REPLAY_COUNT, Integer.toString(d.replayCount() + 1));
+    }
     PubsubMessage.Builder message =
-        PubsubMessage.newBuilder().setData(original.getData()).putAllAttributes(attributes);
+        PubsubMessage.newBuilder()
+            .setData(com.google.protobuf.ByteString.copyFrom(restored.data()))
+            .putAllAttributes(attributes);
     String orderingKey = orderingKey(original, d);
     if (orderingKey != null) {
       message.setOrderingKey(orderingKey);
@@ -285,86 +293,6 @@ public final class DeadLetterQueue implements AutoCloseable {
       return original.getOrderingKey();
     }
     return d.org();
-  }
-
-  /** Reads what operations need to know from a dead letter's attributes and data. */
-  static DeadLetter describe(ReceivedMessage received) {
-    PubsubMessage m = received.getMessage();
-    Map<String, String> a = m.getAttributesMap();
-    Instant dlqPublished =
-        Instant.ofEpochSecond(m.getPublishTime().getSeconds(), m.getPublishTime().getNanos());
-    String code = a.get(Intake.REJECTION_CODE);
-    String reason;
-    if (code != null && !code.isEmpty()) {
-      reason = code;
-    } else if (a.containsKey(PUBSUB_DELIVERY_COUNT)) {
-      reason = MAX_DELIVERY_ATTEMPTS;
-    } else {
-      reason = "UNKNOWN";
-    }
-    boolean exhausted =
-        reason.equals(Intake.DELIVERY_ATTEMPTS_EXHAUSTED) || reason.equals(MAX_DELIVERY_ATTEMPTS);
-    boolean rejected = !exhausted && !reason.equals("UNKNOWN");
-    Integer attempts =
-        integer(a.getOrDefault(Intake.DELIVERY_ATTEMPTS, a.get(PUBSUB_DELIVERY_COUNT)));
-    Instant deadLettered = instant(a.get(Intake.DEAD_LETTERED_AT), dlqPublished);
-    Instant firstFailure =
-        instant(
-            a.getOrDefault(Intake.ORIGINAL_PUBLISH_TIME, a.get(PUBSUB_PUBLISH_TIME)), deadLettered);
-    Integer replays = integer(a.get(Intake.REPLAY_COUNT));
-    return new DeadLetter(
-        m.getMessageId(),
-        a.get(CommandDecoder.TYPE),
-        org(m),
-        reason,
-        rejected,
-        attempts,
-        firstFailure,
-        deadLettered,
-        replays == null ? 0 : replays,
-        a.get(CommandDecoder.ID),
-        a.getOrDefault(CommandDecoder.IDEMPOTENCY_KEY, a.get(CommandDecoder.ID)),
-        emptyToNull(a.get(Intake.REJECTION_FIELD)),
-        a.get(Intake.REJECTION_MESSAGE));
-  }
-
-  private static String org(PubsubMessage m) {
-    try {
-      JsonNode data = JSON.readTree(m.getData().toByteArray());
-      if (data != null && data.path("org_slug").isTextual()) {
-        return data.get("org_slug").asText();
-      }
-    } catch (IOException | RuntimeException e) {
-      // Not JSON (a rejected command can be anything): fall back to the attributes.
-    }
-    String key = m.getAttributesMap().get(Intake.ORIGINAL_ORDERING_KEY);
-    if (key != null && !key.isEmpty()) {
-      return key;
-    }
-    return emptyToNull(m.getOrderingKey());
-  }
-
-  private static String emptyToNull(String s) {
-    return s == null || s.isEmpty() ? null : s;
-  }
-
-  private static Integer integer(String s) {
-    try {
-      return s == null ? null : Integer.valueOf(s.trim());
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
-
-  private static Instant instant(String s, Instant fallback) {
-    if (s == null || s.isEmpty()) {
-      return fallback;
-    }
-    try {
-      return Instant.parse(s);
-    } catch (RuntimeException e) {
-      return fallback;
-    }
   }
 
   /**

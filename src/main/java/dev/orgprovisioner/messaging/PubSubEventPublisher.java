@@ -36,11 +36,14 @@ public class PubSubEventPublisher implements EventPublisher {
     return send(
         events,
         event.data().getBytes(StandardCharsets.UTF_8),
-        event.attributes(),
+        PubSubLimits.bounded(event.attributes()),
         event.orderingKey());
   }
 
-  /** Publishes an invalid command's original data and attributes to the dead-letter topic. */
+  /**
+   * Publishes a dead letter (see {@link DeadLetterMessage}: built within Pub/Sub's limits) to the
+   * dead-letter topic.
+   */
   public CompletionStage<Void> deadLetter(byte[] data, Map<String, String> attributes) {
     return send(deadLetters, data == null ? new byte[0] : data, attributes, "");
   }

@@ -188,10 +188,15 @@ final class PubSubSink {
 
   private static PubsubMessage toPubsubMessage(
       Message<?> message, PubSubOutgoingMetadata metadata, String orderingKey) {
-    PubsubMessage.Builder builder = PubsubMessage.newBuilder().setData(data(message.getPayload()));
-    if (metadata != null) {
-      builder.putAllAttributes(metadata.attributes());
+    ByteString data = data(message.getPayload());
+    Map<String, String> attributes = metadata == null ? Map.of() : metadata.attributes();
+    // Refused here with the reason, rather than by Pub/Sub with a bare INVALID_ARGUMENT.
+    String problem = PubSubLimits.problem(data.size(), attributes, orderingKey);
+    if (problem != null) {
+      throw new IllegalArgumentException("message over Pub/Sub's limits: " + problem);
     }
+    PubsubMessage.Builder builder = PubsubMessage.newBuilder().setData(data);
+    builder.putAllAttributes(attributes);
     if (!orderingKey.isEmpty()) {
       builder.setOrderingKey(orderingKey);
     }

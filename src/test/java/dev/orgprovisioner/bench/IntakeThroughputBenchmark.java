@@ -19,6 +19,7 @@ import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.Intake;
 import dev.orgprovisioner.execution.IntakeBatcher;
 import dev.orgprovisioner.execution.IntakeDecision;
+import dev.orgprovisioner.execution.Submission;
 import dev.orgprovisioner.ledger.FirestoreLedger;
 import dev.orgprovisioner.messaging.KeyedSerialExecutor;
 import dev.orgprovisioner.messaging.PubSubTransport;
@@ -76,7 +77,9 @@ class IntakeThroughputBenchmark {
       CommandDecoder decoder = CommandDecoder.fromClasspath(getClass().getClassLoader(), 64 * 1024);
       FirestoreLedger ledger = SharedEmulators.freshLedger(db, "bench", Duration.ofSeconds(60));
       Intake intake =
-          new Intake(decoder, ledger, new EventFactory("//bench"), "bench", Clock.systemUTC());
+          new Intake(
+              decoder,
+              new Submission(ledger, new EventFactory("//bench"), Clock.systemUTC(), job -> {}));
       AtomicInteger accepted = new AtomicInteger();
       // The same path as CommandConsumer: messages of one org one after another (the consumer's
       // keyed executor), concurrent claims of different orgs sharing one transaction.

@@ -387,6 +387,15 @@ class OpsCliEndToEndTest {
   }
 
   @Test
+  void publish_refusesASlugEndingInALineTerminatorOrSpace_asTheIntakeAndTheFrontendDo() {
+    for (String ending : List.of("\n", "\r\n", "\u2028", "\u2029", " ", "\u00A0")) {
+      Run invalid = ops("publish", "sync", "--org", "acme_corp" + ending, "--dry-run");
+      assertThat(invalid.exit()).as(ending).isEqualTo(2);
+      assertThat(invalid.err()).as(ending).contains("data.org_slug");
+    }
+  }
+
+  @Test
   void plan_asksTheRunningWorker_andPrintsTheOrgsPlan() {
     String org = unique("plan");
     Run plan =

@@ -32,8 +32,53 @@ class CommandDecoderTest {
             r -> {
               assertThat(r.rejection().code()).isEqualTo(c.code());
               assertThat(r.rejection().field()).isEqualTo(c.field());
-              assertThat(r.rejection().message()).isNotBlank().hasSizeLessThan(400);
+              assertThat(r.rejection().message()).isNotBlank();
+              assertThat(Utf8Text.bytes(r.rejection().message()))
+                  .isLessThanOrEqualTo(Rejection.MAX_MESSAGE_BYTES);
             });
+  }
+
+  @Test
+  void catalogueOfMalformedCommands_hasAtLeastTwentyFiveKinds() {
+    assertThat(malformed()).extracting(MalformedCommands.Case::name).doesNotHaveDuplicates();
+    assertThat(malformed()).hasSizeGreaterThanOrEqualTo(25);
+  }
+
+  @Test
+  void exceptionInsideADecoderCheck_isARejectionOfThatMessage() {
+    // A map whose lookups throw: stands in for any check failing unexpectedly.
+    Map<String, String> hostile =
+        new java.util.AbstractMap<>() {
+          @Override
+          public java.util.Set<Map.Entry<String, String>> entrySet() {
+            throw new IllegalStateException("boom");
+          }
+        };
+
+    DecodeResult result = decoder.decode(hostile, new byte[] {'{', '}'}, "acme");
+
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            Rejected.class,
+            r -> {
+              assertThat(r.rejection().code()).isEqualTo(RejectionCode.UNDECODABLE);
+              assertThat(r.rejection().field()).isEqualTo("data");
+              assertThat(r.rejection().message()).doesNotContain("boom");
+            });
+  }
+
+  @Test
+  void slugAcceptedByTheSchema_isAcceptedByOrgSlug_andViceVersa() {
+    for (String slug :
+        List.of("acme", "a_1", "acme\n", "acme\r\n", "acme\u2028", "ab", "x".repeat(51))) {
+      Map<String, Object> data = MalformedCommands.onboardData(slug);
+      DecodeResult result =
+          decoder.decode(
+              MalformedCommands.onboardAttributes("c-" + slug.hashCode()),
+              MalformedCommands.json(data),
+              slug);
+      assertThat(result instanceof Accepted).as(slug).isEqualTo(OrgSlug.isValid(slug));
+    }
   }
 
   @Test

@@ -32,7 +32,20 @@ public final class MalformedCommands {
     }
   }
 
+  /**
+   * Attributes of the near-limit flood: with one more a test adds and the intake's dead-letter
+   * attributes, its DLQ copy exceeds Pub/Sub's 100.
+   */
+  public static final int NEAR_LIMIT_ATTRIBUTES = 97;
+
   private MalformedCommands() {}
+
+  /** Pads {@code attrs} with {@code x-flood-N} attributes up to {@code total}. */
+  static void flood(Map<String, String> attrs, int total) {
+    for (int i = 0; attrs.size() < total; i++) {
+      attrs.put("x-flood-" + i, "value-" + i);
+    }
+  }
 
   /** Attributes of a well-formed onboard command. */
   public static Map<String, String> onboardAttributes(String id) {
@@ -237,7 +250,160 @@ public final class MalformedCommands {
           "data"
         });
 
+    // What a JavaScript frontend's schema check rejects (ECMA-262: '$' is the very end): every
+    // line terminator and trailing white space, in every field with a pattern.
+    Map<String, String> endings = new LinkedHashMap<>();
+    endings.put("LF", "\n");
+    endings.put("CRLF", "\r\n");
+    endings.put("CR", "\r");
+    endings.put("LS", "\u2028");
+    endings.put("PS", "\u2029");
+    endings.put("NEL", "\u0085");
+    endings.put("space", " ");
+    endings.put("tab", "\t");
+    endings.put("NBSP", "\u00A0");
+    endings.forEach(
+        (name, ending) ->
+            add.accept(
+                new Object[] {
+                  "slug ending in " + name,
+                  sameAttrs,
+                  (Consumer<Map<String, Object>>) d -> d.put("org_slug", org + ending),
+                  RejectionCode.INVALID_SLUG,
+                  "data.org_slug"
+                }));
+    add.accept(
+        new Object[] {
+          "slug starting with LF",
+          sameAttrs,
+          (Consumer<Map<String, Object>>) d -> d.put("org_slug", "\n" + org),
+          RejectionCode.INVALID_SLUG,
+          "data.org_slug"
+        });
+    add.accept(
+        new Object[] {
+          "slug with an emoji",
+          sameAttrs,
+          (Consumer<Map<String, Object>>) d -> d.put("org_slug", org + "\uD83D\uDE80"),
+          RejectionCode.INVALID_SLUG,
+          "data.org_slug"
+        });
+    add.accept(
+        new Object[] {
+          "slug of the wrong type",
+          sameAttrs,
+          (Consumer<Map<String, Object>>) d -> d.put("org_slug", 42),
+          RejectionCode.WRONG_TYPE,
+          "data.org_slug"
+        });
+    add.accept(
+        new Object[] {
+          "currency ending in LF",
+          sameAttrs,
+          (Consumer<Map<String, Object>>) d -> d.put("default_currency", "EUR\n"),
+          RejectionCode.INVALID_CURRENCY,
+          "data.default_currency"
+        });
+    add.accept(
+        new Object[] {
+          "e-mail ending in LF",
+          sameAttrs,
+          (Consumer<Map<String, Object>>) d -> d.put("admin_email", "admin@acme.example\n"),
+          RejectionCode.INVALID_EMAIL,
+          "data.admin_email"
+        });
+    add.accept(
+        new Object[] {
+          "API key hash ending in CRLF",
+          sameAttrs,
+          (Consumer<Map<String, Object>>) d -> d.put("api_key_sha256", "a".repeat(64) + "\r\n"),
+          RejectionCode.INVALID_VALUE,
+          "data.api_key_sha256"
+        });
+    String longKey = "k".repeat(3_000);
+    add.accept(
+        new Object[] {
+          "unknown field with a 3,000-character name",
+          sameAttrs,
+          (Consumer<Map<String, Object>>) d -> d.put(longKey, true),
+          RejectionCode.UNKNOWN_FIELD,
+          Utf8Text.truncate("data." + longKey, Rejection.MAX_FIELD_BYTES)
+        });
+    add.accept(
+        new Object[] {
+          "missing ce-type",
+          (Consumer<Map<String, String>>) a -> a.remove("ce-type"),
+          sameData,
+          RejectionCode.MISSING_ATTRIBUTE,
+          "ce-type"
+        });
+    add.accept(
+        new Object[] {
+          "ce-id of 300 characters",
+          (Consumer<Map<String, String>>) a -> a.put("ce-id", "i".repeat(300)),
+          sameData,
+          RejectionCode.INVALID_ATTRIBUTE,
+          "ce-id"
+        });
+    String bigKey = "x-" + "\u00E9".repeat(150); // 302 bytes in UTF-8
+    add.accept(
+        new Object[] {
+          "attribute key over 256 bytes",
+          (Consumer<Map<String, String>>) a -> a.put(bigKey, "v"),
+          sameData,
+          RejectionCode.INVALID_ATTRIBUTE,
+          Utf8Text.truncate(bigKey, Rejection.MAX_FIELD_BYTES)
+        });
+    add.accept(
+        new Object[] {
+          "attribute value over 1,024 bytes",
+          (Consumer<Map<String, String>>) a -> a.put("x-note", "\u20AC".repeat(400)),
+          sameData,
+          RejectionCode.INVALID_ATTRIBUTE,
+          "x-note"
+        });
+    add.accept(
+        new Object[] {
+          "flood of 120 attributes",
+          (Consumer<Map<String, String>>) a -> flood(a, 120),
+          sameData,
+          RejectionCode.INVALID_ATTRIBUTE,
+          "attributes"
+        });
+    add.accept(
+        new Object[] {
+          "flood of " + NEAR_LIMIT_ATTRIBUTES + " attributes and a slug ending in LF",
+          (Consumer<Map<String, String>>) a -> flood(a, NEAR_LIMIT_ATTRIBUTES),
+          (Consumer<Map<String, Object>>) d -> d.put("org_slug", org + "\n"),
+          RejectionCode.INVALID_SLUG,
+          "data.org_slug"
+        });
+    add.accept(
+        new Object[] {
+          "near-limit attribute values and an unknown plan",
+          (Consumer<Map<String, String>>)
+              a -> {
+                for (int i = 0; i < 40; i++) {
+                  a.put("x-big-" + i, "v".repeat(MessageLimits.MAX_VALUE_BYTES));
+                }
+              },
+          (Consumer<Map<String, Object>>) d -> d.put("subscription_plan", "GOLD"),
+          RejectionCode.UNKNOWN_PLAN,
+          "data.subscription_plan"
+        });
+
     Map<String, String> attrs = onboardAttributes(idPrefix + "-" + (++n[0]));
+    cases.add(new Case("no data", attrs, new byte[0], org, RejectionCode.PAYLOAD_NOT_JSON, "data"));
+    attrs = onboardAttributes(idPrefix + "-" + (++n[0]));
+    cases.add(
+        new Case(
+            "data is JSON null",
+            attrs,
+            "null".getBytes(StandardCharsets.UTF_8),
+            org,
+            RejectionCode.PAYLOAD_NOT_OBJECT,
+            "data"));
+    attrs = onboardAttributes(idPrefix + "-" + (++n[0]));
     cases.add(
         new Case(
             "payload not JSON",

@@ -6,9 +6,9 @@ import dev.orgprovisioner.catalog.Catalog;
 import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.ExecutionSettings;
-import dev.orgprovisioner.execution.Intake;
 import dev.orgprovisioner.execution.JobExecution;
 import dev.orgprovisioner.execution.OutboxRelay;
+import dev.orgprovisioner.execution.Submission;
 import dev.orgprovisioner.execution.WorkerPool;
 import dev.orgprovisioner.execution.port.JobLogContext;
 import dev.orgprovisioner.execution.port.Ledger;
@@ -189,15 +189,15 @@ public final class HandWiredWorker implements AutoCloseable {
                 new java.util.Random()),
             o.execution());
     pool = new WorkerPool(o.ledger(), execution, relay, o.execution(), o.owner(), clock);
-    Intake intake =
-        new Intake(
+    Submission submission = new Submission(o.ledger(), eventFactory, clock, pool::dispatch);
+    consumer =
+        new CommandConsumer(
             CommandDecoder.fromClasspath(
                 HandWiredWorker.class.getClassLoader(), CommandDecoder.DEFAULT_MAX_PAYLOAD_BYTES),
-            o.ledger(),
-            eventFactory,
-            o.owner(),
-            clock);
-    consumer = new CommandConsumer(intake, pool, publisher, m, Metrics.NONE);
+            submission,
+            publisher,
+            m,
+            Metrics.NONE);
     commands =
         new PubSubSource(
             ChannelSettings.inbound(
