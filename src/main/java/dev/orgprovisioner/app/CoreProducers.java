@@ -12,6 +12,7 @@ import dev.orgprovisioner.warehouse.Warehouse;
 import dev.orgprovisioner.warehouse.bigquery.BigQuerySettings;
 import dev.orgprovisioner.warehouse.bigquery.BigQueryWarehouse;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
+import io.quarkus.runtime.configuration.ConfigUtils;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
@@ -65,8 +66,9 @@ public class CoreProducers {
   @Produces
   @Singleton
   Warehouse warehouse(WarehouseConfig config, RetryingWarehouse.Observer observer) {
-    Warehouse engine =
-        config.kind() == WarehouseConfig.Kind.BIGQUERY ? bigQuery(config) : duckDb(config);
+    WarehouseConfig.Kind kind =
+        WarehouseKindGuard.resolve(config.kind(), ConfigUtils.getProfiles());
+    Warehouse engine = kind == WarehouseConfig.Kind.BIGQUERY ? bigQuery(config) : duckDb(config);
     closeable = (AutoCloseable) engine;
     return new RetryingWarehouse(
         engine, config.retryMaxAttempts(), config.retryInitialBackoff(), observer);

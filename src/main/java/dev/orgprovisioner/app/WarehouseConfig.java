@@ -7,9 +7,11 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "warehouse")
 public interface WarehouseConfig {
 
-  /** The warehouse engine: duckdb (embedded, local default) or bigquery (production). */
-  @WithDefault("duckdb")
-  Kind kind();
+  /**
+   * The warehouse engine: duckdb (embedded) or bigquery (production). Required outside the test,
+   * local and dev profiles, which fall back to duckdb ({@link WarehouseKindGuard}).
+   */
+  java.util.Optional<Kind> kind();
 
   /** Location of new datasets when a command names none (BigQuery region or multi-region). */
   @WithDefault("EU")

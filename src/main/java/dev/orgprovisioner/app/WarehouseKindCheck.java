@@ -1,0 +1,19 @@
+package dev.orgprovisioner.app;
+
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigUtils;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
+
+/** Refuses to start, before anything else runs, when production has no {@code warehouse.kind}. */
+@Singleton
+public class WarehouseKindCheck {
+
+  void onStart(
+      @Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event,
+      WarehouseConfig config) {
+    WarehouseKindGuard.resolve(config.kind(), ConfigUtils.getProfiles());
+  }
+}
