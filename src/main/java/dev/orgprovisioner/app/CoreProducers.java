@@ -87,7 +87,13 @@ public class CoreProducers {
         project, config.location(), bq.host().map(h -> " via " + h).orElse(""));
     return BigQueryWarehouse.create(
         new BigQuerySettings(
-            project, config.location(), bq.host(), bq.maximumBytesBilled(), bq.parallelism()));
+            project,
+            config.location(),
+            bq.host(),
+            bq.maximumBytesBilled(),
+            bq.parallelism(),
+            bq.callTimeout(),
+            bq.queryTimeout()));
   }
 
   private static Warehouse duckDb(WarehouseConfig config) {
