@@ -6,6 +6,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
+import java.util.Collection;
 
 /** Refuses to start, before anything else runs, when production has no {@code warehouse.kind}. */
 @Singleton
@@ -14,6 +15,10 @@ public class WarehouseKindCheck {
   void onStart(
       @Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event,
       WarehouseConfig config) {
-    WarehouseKindGuard.resolve(config.kind(), ConfigUtils.getProfiles());
+    check(config, ConfigUtils.getProfiles());
+  }
+
+  void check(WarehouseConfig config, Collection<String> activeProfiles) {
+    WarehouseKindGuard.resolve(config.kind(), activeProfiles);
   }
 }
