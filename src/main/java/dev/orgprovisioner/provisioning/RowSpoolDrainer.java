@@ -22,8 +22,8 @@ import java.util.logging.Logger;
 /**
  * Moves spooled rows to the warehouse: keyed upserts in batches (so a retried write never
  * duplicates), deleting rows from the spool only after their write succeeded. A transient failure
- * leaves them for the next run; rows a warehouse refuses are parked and retried rarely, never
- * dropped.
+ * or a missing table leaves them for the next run; rows the warehouse refuses are parked and
+ * retried rarely, never dropped.
  */
 public final class RowSpoolDrainer implements AutoCloseable {
 
@@ -128,8 +128,8 @@ public final class RowSpoolDrainer implements AutoCloseable {
         spool.delete(group);
         written += group.size();
       } catch (WarehouseException e) {
-        if (e.isTransient()) {
-          LOG.warning(describe(group) + " delayed (warehouse unavailable): " + e.getMessage());
+        if (delays(e)) {
+          LOG.warning(describe(group) + " delayed: " + e.getMessage());
           stalled = true;
           continue;
         }
@@ -140,7 +140,7 @@ public final class RowSpoolDrainer implements AutoCloseable {
             spool.delete(List.of(row));
             written++;
           } catch (WarehouseException single) {
-            if (single.isTransient()) {
+            if (delays(single)) {
               stalled = true;
               break;
             }
@@ -173,13 +173,21 @@ public final class RowSpoolDrainer implements AutoCloseable {
           spool.delete(List.of(row));
           written++;
         } catch (WarehouseException e) {
-          if (e.isTransient()) {
+          if (delays(e)) {
             return written;
           }
         }
       }
     }
     return written;
+  }
+
+  /**
+   * Failures that only delay the rows: the warehouse is unavailable, or the table does not exist
+   * yet (the central dataset is bootstrapped by the first job, after that job's first audit rows).
+   */
+  private static boolean delays(WarehouseException e) {
+    return e.isTransient() || e.kind() == WarehouseException.Kind.NOT_FOUND;
   }
 
   private void upsert(List<SpooledRow> rows) {

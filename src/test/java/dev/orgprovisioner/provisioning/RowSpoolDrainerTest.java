@@ -65,10 +65,17 @@ class RowSpoolDrainerTest {
     assertThat(spool.count()).isZero();
   }
 
+  private static SpooledRow odd(String table, String id) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("row_id", id);
+    v.put("no_such_column", 1L);
+    return SpooledRow.of("ds", table, "row_id", v);
+  }
+
   @Test
   void rowsTheWarehouseRefuses_areParkedNotDropped_othersGoThrough_andTheyAreRetriedLater() {
     table("good");
-    spool.append(List.of(row("good", "1", 1), row("missing", "x", 9), row("good", "2", 2)));
+    spool.append(List.of(row("good", "1", 1), odd("good", "x"), row("good", "2", 2)));
 
     RowSpoolDrainer.Result first = drainer.drain();
 
@@ -77,14 +84,31 @@ class RowSpoolDrainerTest {
     assertThat(spool.count()).isEqualTo(1);
     assertThat(spool.pending(10, true)).extracting(SpooledRow::id).containsExactly("x");
 
-    table("missing");
+    duck.execute("ALTER TABLE ds.good ADD COLUMN no_such_column BIGINT");
     assertThat(drainer.drain().written()).as("not yet due for a retry").isZero();
     clock.advance(Duration.ofMinutes(5));
     RowSpoolDrainer.Result later = drainer.drain();
 
     assertThat(later.written()).isEqualTo(1);
-    assertThat(rows("missing")).hasSize(1);
+    assertThat(rows("good")).hasSize(3);
     assertThat(spool.count()).isZero();
+  }
+
+  @Test
+  void rowsOfATableThatDoesNotExistYet_waitInTheSpool_andAreWrittenOnceItExists() {
+    spool.append(List.of(row("later", "1", 1)));
+
+    RowSpoolDrainer.Result before = drainer.drain();
+
+    assertThat(before.complete()).isFalse();
+    assertThat(before.parked()).isZero();
+    assertThat(spool.pending(10, false)).hasSize(1);
+
+    table("later");
+    RowSpoolDrainer.Result after = drainer.drain();
+
+    assertThat(after.written()).isEqualTo(1);
+    assertThat(rows("later")).hasSize(1);
   }
 
   /** A clock the test moves. */
