@@ -14,6 +14,7 @@ import dev.orgprovisioner.warehouse.Warehouse;
 import dev.orgprovisioner.warehouse.bigquery.BigQuerySettings;
 import dev.orgprovisioner.warehouse.bigquery.BigQueryWarehouse;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
+import io.quarkus.runtime.configuration.ConfigUtils;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
@@ -68,8 +69,9 @@ public class CoreProducers {
   @Produces
   @Singleton
   Warehouse warehouse(WarehouseConfig config, RetryingWarehouse.Observer observer) {
-    Warehouse engine =
-        config.kind() == WarehouseConfig.Kind.BIGQUERY ? bigQuery(config) : duckDb(config);
+    WarehouseConfig.Kind kind =
+        WarehouseKindGuard.resolve(config.kind(), ConfigUtils.getProfiles());
+    Warehouse engine = kind == WarehouseConfig.Kind.BIGQUERY ? bigQuery(config) : duckDb(config);
     closeable = (AutoCloseable) engine;
     // The fence sits under the retries: every attempt of a call checks the job's lease.
     return new RetryingWarehouse(
@@ -92,7 +94,13 @@ public class CoreProducers {
         project, config.location(), bq.host().map(h -> " via " + h).orElse(""));
     return BigQueryWarehouse.create(
         new BigQuerySettings(
-            project, config.location(), bq.host(), bq.maximumBytesBilled(), bq.parallelism()));
+            project,
+            config.location(),
+            bq.host(),
+            bq.maximumBytesBilled(),
+            bq.parallelism(),
+            bq.callTimeout(),
+            bq.queryTimeout()));
   }
 
   private static Warehouse duckDb(WarehouseConfig config) {

@@ -12,6 +12,7 @@ import dev.orgprovisioner.execution.port.EventPublisher;
 import dev.orgprovisioner.execution.port.JobLogContext;
 import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.execution.port.Metrics;
+import dev.orgprovisioner.execution.port.RowSpool;
 import dev.orgprovisioner.ledger.FirestoreLedger;
 import dev.orgprovisioner.provisioning.DriftChecker;
 import dev.orgprovisioner.provisioning.ProvisioningJobs;
@@ -23,7 +24,6 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Random;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -116,9 +116,10 @@ public class ExecutionProducers {
 
   @Produces
   @Singleton
-  WarehouseAuditTrail auditTrail(ProvisioningService provisioning, Clock clock) {
-    return new WarehouseAuditTrail(
-        provisioning.warehouse(), provisioning.centralDataset(), clock, 200, Duration.ofSeconds(2));
+  WarehouseAuditTrail auditTrail(ProvisioningService provisioning, RowSpool spool, Clock clock) {
+    // Durable: rows go to the Firestore spool; SpoolProducers' drainer writes them to the
+    // warehouse.
+    return new WarehouseAuditTrail(spool, provisioning.centralDataset(), clock);
   }
 
   void closeAudit(@Disposes WarehouseAuditTrail audit) {

@@ -4,11 +4,13 @@ import dev.orgprovisioner.command.CommandType;
 import dev.orgprovisioner.execution.port.Metrics;
 import dev.orgprovisioner.warehouse.RetryingWarehouse;
 import dev.orgprovisioner.warehouse.WarehouseException;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The metrics port and the warehouse observer on Micrometer; Prometheus scrapes them at {@code
@@ -18,13 +20,24 @@ import java.util.Locale;
 public class MicrometerMetrics implements Metrics, RetryingWarehouse.Observer {
 
   private final MeterRegistry registry;
+  private final AtomicLong auditBacklog = new AtomicLong(-1);
 
   public MicrometerMetrics(MeterRegistry registry) {
     this.registry = registry;
+    Gauge.builder("provisioner.audit.backlog.rows", auditBacklog, AtomicLong::get)
+        .description(
+            "Audit and notification history rows waiting in the spool for the warehouse"
+                + " (-1 until first counted)")
+        .register(registry);
     // Present from the start, so dashboards and alerts see zeros rather than no series.
     for (MessageOutcome outcome : MessageOutcome.values()) {
       registry.counter("provisioner.messages", "outcome", label(outcome.name()));
     }
+  }
+
+  @Override
+  public void auditBacklog(long rows) {
+    auditBacklog.set(rows);
   }
 
   @Override

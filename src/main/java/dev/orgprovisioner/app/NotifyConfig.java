@@ -50,10 +50,6 @@ public interface NotifyConfig {
   @WithDefault("org-provisioner@localhost")
   String from();
 
-  /** How often buffered history rows are written to the warehouse. */
-  @WithDefault("2s")
-  Duration historyFlushInterval();
-
   /** The global operations channel ({@code ops} in rules); every part is optional. */
   Ops ops();
 

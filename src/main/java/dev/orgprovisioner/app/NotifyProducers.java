@@ -2,6 +2,7 @@ package dev.orgprovisioner.app;
 
 import com.google.cloud.firestore.Firestore;
 import dev.orgprovisioner.execution.port.Metrics;
+import dev.orgprovisioner.execution.port.RowSpool;
 import dev.orgprovisioner.ledger.FirestoreNotificationState;
 import dev.orgprovisioner.notify.Channel;
 import dev.orgprovisioner.notify.ChannelType;
@@ -27,7 +28,9 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
-/** Wires the notifier: warehouse directory and history, Firestore state, SMTP/Slack/webhook. */
+/**
+ * Wires the notifier: warehouse directory, spooled history, Firestore state, SMTP/Slack/webhook.
+ */
 @Singleton
 public class NotifyProducers {
 
@@ -42,12 +45,9 @@ public class NotifyProducers {
   @Produces
   @Singleton
   WarehouseNotificationHistory notificationHistory(
-      ProvisioningService provisioning, NotifyConfig config) {
-    return new WarehouseNotificationHistory(
-        provisioning.warehouse(),
-        provisioning.centralDataset(),
-        200,
-        config.historyFlushInterval());
+      ProvisioningService provisioning, RowSpool spool) {
+    // Rows go to the durable spool; SpoolProducers' drainer writes them to the warehouse.
+    return new WarehouseNotificationHistory(spool, provisioning.centralDataset());
   }
 
   void closeHistory(@Disposes WarehouseNotificationHistory history) {

@@ -7,9 +7,11 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "warehouse")
 public interface WarehouseConfig {
 
-  /** The warehouse engine: duckdb (embedded, local default) or bigquery (production). */
-  @WithDefault("duckdb")
-  Kind kind();
+  /**
+   * The warehouse engine: duckdb (embedded) or bigquery (production). Required outside the test,
+   * local and dev profiles, which fall back to duckdb ({@link WarehouseKindGuard}).
+   */
+  java.util.Optional<Kind> kind();
 
   /** Location of new datasets when a command names none (BigQuery region or multi-region). */
   @WithDefault("EU")
@@ -50,6 +52,20 @@ public interface WarehouseConfig {
     /** Metadata queries and dataset lookups run at once. */
     @WithDefault("4")
     int parallelism();
+
+    /**
+     * Connect and read timeout of every BigQuery API call (metadata, table patches, each request of
+     * a query); a hung call fails as transient and is retried.
+     */
+    @WithDefault("30s")
+    java.time.Duration callTimeout();
+
+    /**
+     * Longest wait for a query's result (DML writes and INFORMATION_SCHEMA reads, polling
+     * included); past it the call fails as transient, so a job never holds its org lock longer.
+     */
+    @WithDefault("5m")
+    java.time.Duration queryTimeout();
   }
 
   /** Settings of the embedded DuckDB warehouse. */

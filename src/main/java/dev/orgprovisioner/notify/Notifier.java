@@ -16,8 +16,9 @@ import java.util.logging.Logger;
 /**
  * Delivers one event: routes it through the org's rules (or the defaults) to channels, skips what
  * was handled before or is cooling down, sends with retries and backoff on transient failures, and
- * records every step in the history. Delivery problems are recorded, never thrown; only a failure
- * of the state store is thrown, so the event comes back later.
+ * records every step durably in the history before going on. Delivery problems are recorded, never
+ * thrown; only a failure of the state store or the history spool is thrown, so the event is not
+ * acked and comes back later.
  */
 public final class Notifier {
 

@@ -1,11 +1,14 @@
 package dev.orgprovisioner.provisioning;
 
-import dev.orgprovisioner.execution.DaemonThreads;
 import dev.orgprovisioner.execution.EventFactory;
+import dev.orgprovisioner.execution.InMemoryRowSpool;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.JobAudit;
 import dev.orgprovisioner.execution.JobState;
 import dev.orgprovisioner.execution.port.AuditTrail;
+import dev.orgprovisioner.execution.port.Metrics;
+import dev.orgprovisioner.execution.port.RowSpool;
+import dev.orgprovisioner.execution.port.SpooledRow;
 import dev.orgprovisioner.warehouse.Warehouse;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,23 +18,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * Writes the audit trail into the central dataset's append-only tables ({@code
+ * Turns audit facts into rows of the central dataset's audit tables ({@code
  * org_meta_pipeline_runs}, {@code org_meta_step_logs}, {@code org_meta_state_transitions}, and
- * mirrors of the idempotency key and queue rows). Rows are buffered and written in batches, one
- * insert per table per flush; every row sets {@code created_at}. Rows carry stable ids, so a reader
- * can de-duplicate should a flush be retried.
+ * mirrors of the idempotency key and queue rows) and appends them to the durable {@link RowSpool};
+ * a {@link RowSpoolDrainer} writes them to the warehouse. Every row's id is derived from the fact
+ * ({@link JobAudit#id()}), so recording a fact again never duplicates it.
  */
 public final class WarehouseAuditTrail implements AuditTrail, AutoCloseable {
-
-  private static final Logger LOG = Logger.getLogger(WarehouseAuditTrail.class.getName());
 
   static final String RUNS = "org_meta_pipeline_runs";
   static final String STEPS = "org_meta_step_logs";
@@ -39,33 +34,73 @@ public final class WarehouseAuditTrail implements AuditTrail, AutoCloseable {
   static final String KEYS = "org_idempotency_keys";
   static final String QUEUE = "org_pipeline_execution_queue";
 
-  private final Warehouse warehouse;
+  /** The id column of the tables that had none of their own (added to the catalog for this). */
+  static final String ROW_ID = "row_id";
+
+  private final RowSpool spool;
   private final String centralDataset;
   private final Clock clock;
-  private final int batchSize;
-  private final Map<String, List<Map<String, Object>>> buffer = new LinkedHashMap<>();
-  private final ScheduledExecutorService flusher;
+  private final RowSpoolDrainer ownDrainer;
 
-  public WarehouseAuditTrail(
-      Warehouse warehouse, String centralDataset, Clock clock, int batchSize, Duration interval) {
-    this.warehouse = warehouse;
-    this.centralDataset = centralDataset;
-    this.clock = clock;
-    this.batchSize = batchSize;
-    this.flusher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("audit"));
-    long ms = interval.toMillis();
-    flusher.scheduleWithFixedDelay(this::flush, ms, ms, TimeUnit.MILLISECONDS);
+  /** Appends to {@code spool}; a drainer elsewhere writes the rows to the warehouse. */
+  public WarehouseAuditTrail(RowSpool spool, String centralDataset, Clock clock) {
+    this(spool, centralDataset, clock, null);
   }
 
+  /**
+   * For tests and tools without a ledger: an in-memory spool drained into {@code warehouse} every
+   * {@code interval} (and by {@link #flush()}); rows are lost if the JVM dies before a drain.
+   */
+  public WarehouseAuditTrail(
+      Warehouse warehouse, String centralDataset, Clock clock, int batchSize, Duration interval) {
+    this(new InMemoryRowSpool(), centralDataset, clock, warehouse, batchSize, interval);
+  }
+
+  private WarehouseAuditTrail(
+      RowSpool spool,
+      String centralDataset,
+      Clock clock,
+      Warehouse warehouse,
+      int batchSize,
+      Duration interval) {
+    this(
+        spool,
+        centralDataset,
+        clock,
+        new RowSpoolDrainer(
+                spool,
+                warehouse,
+                Metrics.NONE,
+                clock,
+                new RowSpoolDrainer.Settings(batchSize, interval, interval))
+            .start());
+  }
+
+  private WarehouseAuditTrail(
+      RowSpool spool, String centralDataset, Clock clock, RowSpoolDrainer ownDrainer) {
+    this.spool = spool;
+    this.centralDataset = centralDataset;
+    this.clock = clock;
+    this.ownDrainer = ownDrainer;
+  }
+
+  /**
+   * Appends the fact's rows to the spool and returns once they are durable.
+   *
+   * @throws dev.orgprovisioner.execution.port.LedgerUnavailableException the spool cannot be
+   *     reached: the fact is not recorded, and the caller must not go on as if it were
+   */
   @Override
   public void record(JobAudit audit) {
     Job job = audit.job();
     String org = job.orgSlug() != null ? job.orgSlug() : job.lockKey();
     var now = clock.instant();
+    String id = audit.id();
+    List<SpooledRow> rows = new ArrayList<>();
     switch (audit.kind()) {
       case STEP -> {
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("step_logging_id", EventFactory.digest(job.id() + "|" + audit.step()));
+        row.put("step_logging_id", id);
         row.put("org_slug", org);
         row.put("pipeline_logging_id", job.id());
         row.put("step_name", audit.step());
@@ -76,11 +111,11 @@ public final class WarehouseAuditTrail implements AuditTrail, AutoCloseable {
         row.put("end_time", audit.end());
         row.put("duration_ms", Duration.between(audit.start(), audit.end()).toMillis());
         row.put("created_at", now);
-        add(STEPS, row);
+        rows.add(SpooledRow.of(centralDataset, STEPS, "step_logging_id", row));
       }
       case TRANSITION -> {
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("transition_id", UUID.randomUUID().toString());
+        row.put("transition_id", id);
         row.put("org_slug", org);
         row.put("pipeline_logging_id", job.id());
         row.put("entity_type", "JOB");
@@ -93,12 +128,12 @@ public final class WarehouseAuditTrail implements AuditTrail, AutoCloseable {
           row.put("error_message", truncate(audit.error().message()));
           row.put("reason", audit.error().code());
         }
-        row.put("retry_count", (long) Math.max(0, job.attempts() - 1));
+        row.put("retry_count", (long) Math.max(0, audit.attempt() - 1));
         row.put("duration_in_state_ms", Duration.between(audit.start(), audit.end()).toMillis());
         row.put("trigger_type", "pubsub");
         row.put("transition_date", LocalDate.ofInstant(audit.end(), ZoneOffset.UTC));
         row.put("created_at", now);
-        add(TRANSITIONS, row);
+        rows.add(SpooledRow.of(centralDataset, TRANSITIONS, "transition_id", row));
       }
       case RUN -> {
         Map<String, Object> run = new LinkedHashMap<>();
@@ -116,7 +151,7 @@ public final class WarehouseAuditTrail implements AuditTrail, AutoCloseable {
           run.put("error_message", truncate(audit.error().message()));
         }
         run.put("created_at", now);
-        add(RUNS, run);
+        rows.add(withRowId(RUNS, id, run));
 
         Map<String, Object> key = new LinkedHashMap<>();
         key.put("idempotency_key", job.idempotencyKey());
@@ -124,7 +159,7 @@ public final class WarehouseAuditTrail implements AuditTrail, AutoCloseable {
         key.put(
             "response_data", job.type().ceType() + " " + audit.to().name() + " job " + job.id());
         key.put("created_at", now);
-        add(KEYS, key);
+        rows.add(withRowId(KEYS, id, key));
 
         Map<String, Object> queue = new LinkedHashMap<>();
         queue.put("run_id", job.id());
@@ -136,58 +171,32 @@ public final class WarehouseAuditTrail implements AuditTrail, AutoCloseable {
         queue.put("added_at", job.createdAt());
         queue.put("processing_started_at", audit.start());
         queue.put("created_at", now);
-        add(QUEUE, queue);
+        rows.add(withRowId(QUEUE, id, queue));
       }
     }
+    spool.append(rows);
+  }
+
+  private SpooledRow withRowId(String table, String factId, Map<String, Object> row) {
+    row.put(ROW_ID, EventFactory.digest(factId + "|" + table));
+    return SpooledRow.of(centralDataset, table, ROW_ID, row);
   }
 
   private static String truncate(String s) {
     return s == null || s.length() <= 2000 ? s : s.substring(0, 2000) + "…";
   }
 
-  private void add(String table, Map<String, Object> row) {
-    boolean full;
-    synchronized (buffer) {
-      List<Map<String, Object>> rows = buffer.computeIfAbsent(table, t -> new ArrayList<>());
-      rows.add(row);
-      full = rows.size() >= batchSize;
-    }
-    if (full) {
-      flusher.execute(this::flush);
-    }
-  }
-
-  /** Writes everything buffered: one insert per table. */
+  /** Writes what is spooled now, when this trail drains its own in-memory spool. */
   public void flush() {
-    Map<String, List<Map<String, Object>>> batch;
-    synchronized (buffer) {
-      if (buffer.isEmpty()) {
-        return;
-      }
-      batch = new LinkedHashMap<>(buffer);
-      buffer.clear();
+    if (ownDrainer != null) {
+      ownDrainer.drain();
     }
-    batch.forEach(
-        (table, rows) -> {
-          try {
-            warehouse.insertRows(centralDataset, table, rows);
-          } catch (RuntimeException e) {
-            // The audit trail must never fail a job; the rows are dropped and said so.
-            LOG.log(
-                Level.WARNING,
-                "Could not write "
-                    + rows.size()
-                    + " audit row(s) to "
-                    + table
-                    + ": "
-                    + e.getMessage());
-          }
-        });
   }
 
   @Override
   public void close() {
-    flusher.shutdown();
-    flush();
+    if (ownDrainer != null) {
+      ownDrainer.close();
+    }
   }
 }

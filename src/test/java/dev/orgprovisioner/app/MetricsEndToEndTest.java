@@ -136,5 +136,7 @@ class MetricsEndToEndTest {
             });
     // The queue gauges are refreshed every 5 s in tests; -1 means never counted.
     await().atMost(DEADLINE).until(() -> value(scrape(), "provisioner_queue_depth") >= 0);
+    // The job's audit rows went through the spool; the drainer counts what is left after a drain.
+    await().atMost(DEADLINE).until(() -> value(scrape(), "provisioner_audit_backlog_rows") == 0);
   }
 }

@@ -384,6 +384,16 @@ class DeploymentFilesTest {
   // ------------------------------------------------------------------ Dockerfile
 
   @Test
+  void dockerImage_setsTheWarehouseKindExplicitly_soProductionNeverRunsOnAnInMemoryDuckDb() {
+    List<Dockerfile.Instruction> env =
+        Dockerfile.load().finalStage().stream().filter(i -> i.keyword().equals("ENV")).toList();
+
+    assertThat(env)
+        .anySatisfy(i -> assertThat(i.arguments()).containsPattern("WAREHOUSE_KIND=bigquery\\b"));
+    assertThat(ConfigKeys.ofApplication().knows("WAREHOUSE_KIND")).isTrue();
+  }
+
+  @Test
   void dockerfile_runsTheFastJarOnAJava17RuntimeAsANonRootUser() throws IOException {
     Dockerfile docker = Dockerfile.load();
 

@@ -42,7 +42,7 @@ public class NotifyReceiversResource implements QuarkusTestResourceLifecycleMana
         Map.entry("notify.ops.webhook-secret", OPS_SECRET),
         Map.entry("notify.ops.slack-webhook-url", http.url(OPS_SLACK)),
         Map.entry("notify.retry-initial-backoff", "50ms"),
-        Map.entry("notify.history-flush-interval", "200ms"));
+        Map.entry("audit.drain-interval", "200ms"));
   }
 
   @Override

@@ -40,4 +40,10 @@ public interface Metrics {
 
   /** A notification was sent or failed (status e.g. sent, failed, skipped) on a channel. */
   default void notification(String channel, String status) {}
+
+  /**
+   * Rows of the audit trail and notification history waiting in the spool for the warehouse (grows
+   * during a warehouse outage, drains after it).
+   */
+  default void auditBacklog(long rows) {}
 }

@@ -1,66 +1,88 @@
 package dev.orgprovisioner.notify.warehouse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orgprovisioner.execution.EventFactory;
+import dev.orgprovisioner.execution.InMemoryRowSpool;
+import dev.orgprovisioner.execution.port.Metrics;
+import dev.orgprovisioner.execution.port.RowSpool;
+import dev.orgprovisioner.execution.port.SpooledRow;
 import dev.orgprovisioner.notify.DeliveryStatus;
 import dev.orgprovisioner.notify.HistoryEntry;
 import dev.orgprovisioner.notify.NotificationHistory;
+import dev.orgprovisioner.provisioning.RowSpoolDrainer;
 import dev.orgprovisioner.warehouse.Warehouse;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * Appends history rows to {@code org_notification_history} in the central dataset, buffered and
- * written in batches (one insert per flush, never an update). Rows that could not be written stay
- * buffered for the next flush, up to a cap. {@code notification_type} holds the event type; {@code
- * trigger_data} the event id and type as JSON.
+ * Appends history rows of {@code org_notification_history} to the durable {@link RowSpool}, from
+ * which a {@link RowSpoolDrainer} upserts them into the central dataset. Each row's {@code row_id}
+ * is derived from its notification (event, rule, channel), status and retry count, so a redelivered
+ * event or a retried write never duplicates it. {@code notification_type} holds the event type;
+ * {@code trigger_data} the event id and type as JSON.
  */
 public final class WarehouseNotificationHistory implements NotificationHistory, AutoCloseable {
 
-  private static final Logger LOG = Logger.getLogger(WarehouseNotificationHistory.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
   public static final String TABLE = "org_notification_history";
-  private static final int MAX_BUFFERED = 10_000;
+  static final String ROW_ID = "row_id";
 
-  private final Warehouse warehouse;
+  private final RowSpool spool;
   private final String centralDataset;
-  private final int batchSize;
-  private final List<Map<String, Object>> buffer = new ArrayList<>();
-  private final ScheduledExecutorService flusher;
+  private final RowSpoolDrainer ownDrainer;
 
-  public WarehouseNotificationHistory(
-      Warehouse warehouse, String centralDataset, int batchSize, Duration interval) {
-    this.warehouse = warehouse;
-    this.centralDataset = centralDataset;
-    this.batchSize = batchSize;
-    this.flusher =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "notify-history");
-              t.setDaemon(true);
-              return t;
-            });
-    long ms = interval.toMillis();
-    flusher.scheduleWithFixedDelay(this::flush, ms, ms, TimeUnit.MILLISECONDS);
+  /** Appends to {@code spool}; a drainer elsewhere writes the rows to the warehouse. */
+  public WarehouseNotificationHistory(RowSpool spool, String centralDataset) {
+    this(spool, centralDataset, null);
   }
 
+  /**
+   * For tests and tools without a ledger: an in-memory spool drained into {@code warehouse} every
+   * {@code interval} (and by {@link #flush()}); rows are lost if the JVM dies before a drain.
+   */
+  public WarehouseNotificationHistory(
+      Warehouse warehouse, String centralDataset, int batchSize, Duration interval) {
+    this(new InMemoryRowSpool(), centralDataset, warehouse, batchSize, interval);
+  }
+
+  private WarehouseNotificationHistory(
+      RowSpool spool, String centralDataset, Warehouse warehouse, int batch, Duration interval) {
+    this(
+        spool,
+        centralDataset,
+        new RowSpoolDrainer(
+                spool,
+                warehouse,
+                Metrics.NONE,
+                Clock.systemUTC(),
+                new RowSpoolDrainer.Settings(batch, interval, interval))
+            .start());
+  }
+
+  private WarehouseNotificationHistory(
+      RowSpool spool, String centralDataset, RowSpoolDrainer ownDrainer) {
+    this.spool = spool;
+    this.centralDataset = centralDataset;
+    this.ownDrainer = ownDrainer;
+  }
+
+  /**
+   * Appends the row durably before returning.
+   *
+   * @throws dev.orgprovisioner.execution.port.LedgerUnavailableException the spool cannot be
+   *     reached: the caller must not acknowledge the event
+   */
   @Override
   public void append(HistoryEntry entry) {
-    boolean full;
-    synchronized (buffer) {
-      buffer.add(row(entry));
-      full = buffer.size() >= batchSize;
-    }
-    if (full) {
-      flusher.execute(this::flush);
-    }
+    spool.append(List.of(SpooledRow.of(centralDataset, TABLE, ROW_ID, row(entry))));
+  }
+
+  /** The deterministic id of a history row: one notification, status and retry count. */
+  static String rowId(HistoryEntry e) {
+    return EventFactory.digest(e.notificationId() + "|" + e.status().name() + "|" + e.retryCount());
   }
 
   static Map<String, Object> row(HistoryEntry e) {
@@ -83,39 +105,21 @@ public final class WarehouseNotificationHistory implements NotificationHistory, 
     row.put("trigger_data", JSON.valueToTree(trigger).toString());
     // recipients (REPEATED) stays empty: the Warehouse port writes scalar values only.
     row.put("created_at", e.createdAt());
+    row.put(ROW_ID, rowId(e));
     return row;
   }
 
-  /** Writes everything buffered in one insert. */
+  /** Writes what is spooled now, when this history drains its own in-memory spool. */
   public void flush() {
-    List<Map<String, Object>> batch;
-    synchronized (buffer) {
-      if (buffer.isEmpty()) {
-        return;
-      }
-      batch = new ArrayList<>(buffer);
-      buffer.clear();
-    }
-    try {
-      warehouse.insertRows(centralDataset, TABLE, batch);
-    } catch (RuntimeException e) {
-      synchronized (buffer) {
-        buffer.addAll(0, batch);
-        int excess = buffer.size() - MAX_BUFFERED;
-        if (excess > 0) {
-          buffer.subList(0, excess).clear();
-          LOG.warning("Dropped " + excess + " notification history row(s): buffer full");
-        }
-      }
-      LOG.log(
-          Level.WARNING,
-          "Could not write " + batch.size() + " notification history row(s): " + e.getMessage());
+    if (ownDrainer != null) {
+      ownDrainer.drain();
     }
   }
 
   @Override
   public void close() {
-    flusher.shutdown();
-    flush();
+    if (ownDrainer != null) {
+      ownDrainer.close();
+    }
   }
 }

@@ -6,6 +6,7 @@ import com.google.cloud.bigquery.JobException;
 import dev.orgprovisioner.warehouse.WarehouseException;
 import dev.orgprovisioner.warehouse.WarehouseException.Kind;
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -21,7 +22,28 @@ final class BigQueryErrors {
           "jobratelimitexceeded",
           "tableunavailable");
 
+  /**
+   * Concurrency aborts: BigQuery reports them as invalidQuery (HTTP 400), yet the statement would
+   * succeed if run again, e.g. MERGEs of two instances on one table ("Could not serialize access to
+   * table … due to concurrent update").
+   */
+  private static final List<String> CONCURRENCY_ABORTS =
+      List.of("could not serialize access", "concurrent update");
+
   private BigQueryErrors() {}
+
+  static boolean isConcurrencyAbort(String message) {
+    if (message == null) {
+      return false;
+    }
+    String m = message.toLowerCase(Locale.ROOT);
+    return CONCURRENCY_ABORTS.stream().anyMatch(m::contains);
+  }
+
+  static WarehouseException timedOut(String what, java.time.Duration after, Throwable cause) {
+    return new WarehouseException(
+        Kind.TRANSIENT, what + " timed out after " + after.toMillis() + " ms", cause);
+  }
 
   /** The classified form of a client exception; {@code what} says which operation failed. */
   static WarehouseException map(String what, BigQueryException e) {
@@ -35,6 +57,9 @@ final class BigQueryErrors {
       BigQueryError first = e.getErrors().get(0);
       kind = kindOf(0, first.getReason(), false);
       message = first.getMessage();
+      if (isConcurrencyAbort(message)) {
+        kind = Kind.TRANSIENT;
+      }
     }
     return new WarehouseException(kind, what + " failed: " + message, e);
   }
@@ -45,7 +70,12 @@ final class BigQueryErrors {
   }
 
   static Kind kindOf(BigQueryException e) {
-    boolean io = e.getCause() instanceof IOException && e.getCode() == 0;
+    boolean io = e.getCode() == 0 && noAnswer(e);
+    BigQueryError error = e.getError();
+    if (isConcurrencyAbort(e.getMessage())
+        || (error != null && isConcurrencyAbort(error.getMessage()))) {
+      return Kind.TRANSIENT;
+    }
     return kindOf(e.getCode(), e.getReason(), io);
   }
 
@@ -70,6 +100,19 @@ final class BigQueryErrors {
     }
     // 400 invalid/invalidQuery, 403 accessDenied, billingTierLimitExceeded, bytesBilledLimit...
     return Kind.PERMANENT;
+  }
+
+  /**
+   * No HTTP answer at all: an I/O failure, or a read timeout (which the client reports as an
+   * interruption of its call).
+   */
+  private static boolean noAnswer(Throwable e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof IOException || t instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String message(BigQueryException e) {

@@ -1,19 +1,51 @@
 package dev.orgprovisioner.warehouse.bigquery;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Connection settings of the BigQuery warehouse (project, location, host override, limits). */
+/**
+ * Connection settings of the BigQuery warehouse (project, location, host override, limits).
+ *
+ * @param callTimeout connect and read timeout of every API call (metadata, table patches, each
+ *     request of a query)
+ * @param queryTimeout the longest the worker waits for a query's result (the whole call, polling
+ *     included); past it the call fails as transient and its org lock is freed
+ */
 public record BigQuerySettings(
     String projectId,
     String location,
     Optional<String> hostOverride,
     long maximumBytesBilled,
-    int parallelism) {
+    int parallelism,
+    Duration callTimeout,
+    Duration queryTimeout) {
 
   /** 1 GiB: INFORMATION_SCHEMA reads bill 10 MiB minimum each, so this only stops runaways. */
   public static final long DEFAULT_MAXIMUM_BYTES_BILLED = 1L << 30;
+
+  /** Defaults of the two timeouts for tools and tests; the application sets both from config. */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+
+  public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofMinutes(5);
+
+  /** Settings with the default timeouts. */
+  public BigQuerySettings(
+      String projectId,
+      String location,
+      Optional<String> hostOverride,
+      long maximumBytesBilled,
+      int parallelism) {
+    this(
+        projectId,
+        location,
+        hostOverride,
+        maximumBytesBilled,
+        parallelism,
+        DEFAULT_CALL_TIMEOUT,
+        DEFAULT_QUERY_TIMEOUT);
+  }
 
   private static final Pattern PROJECT = Pattern.compile("^[a-z0-9.:-]{1,128}$");
   private static final Pattern LOCATION = Pattern.compile("^[A-Za-z0-9-]{2,40}$");
@@ -34,6 +66,12 @@ public record BigQuerySettings(
     }
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1");
+    }
+    if (callTimeout == null || callTimeout.isNegative() || callTimeout.isZero()) {
+      throw new IllegalArgumentException("callTimeout must be positive");
+    }
+    if (queryTimeout == null || queryTimeout.isNegative() || queryTimeout.isZero()) {
+      throw new IllegalArgumentException("queryTimeout must be positive");
     }
   }
 

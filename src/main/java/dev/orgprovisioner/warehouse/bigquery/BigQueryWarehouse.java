@@ -29,6 +29,7 @@ import com.google.cloud.bigquery.TableInfo;
 import com.google.cloud.bigquery.TableResult;
 import com.google.cloud.bigquery.TimePartitioning;
 import com.google.cloud.bigquery.ViewDefinition;
+import com.google.cloud.http.HttpTransportOptions;
 import dev.orgprovisioner.catalog.Dialect;
 import dev.orgprovisioner.catalog.Partitioning;
 import dev.orgprovisioner.catalog.Scope;
@@ -57,6 +58,7 @@ import dev.orgprovisioner.warehouse.bigquery.InformationSchema.Rows;
 import dev.orgprovisioner.warehouse.bigquery.InformationSchema.SchemaRow;
 import dev.orgprovisioner.warehouse.bigquery.InformationSchema.TableRow;
 import dev.orgprovisioner.warehouse.bigquery.InformationSchema.View;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -67,8 +69,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -86,6 +92,8 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
   private final BigQuerySettings settings;
   private final TableUpdatePacer pacer;
   private final ExecutorService pool;
+  // Query calls run here so the caller's wait is bounded even if the client hangs.
+  private final ExecutorService waits;
 
   BigQueryWarehouse(BigQuery bigquery, BigQuerySettings settings, TableUpdatePacer pacer) {
     this.bigquery = bigquery;
@@ -100,6 +108,13 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.waits =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "bigquery-query-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
@@ -111,7 +126,14 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
         BigQueryOptions.newBuilder()
             .setProjectId(settings.projectId())
             // One retry policy (RetryingWarehouse); client retries underneath would multiply it.
-            .setRetrySettings(ServiceOptions.getNoRetrySettings());
+            .setRetrySettings(ServiceOptions.getNoRetrySettings())
+            // Every HTTP call is bounded: a hung connection fails (transient) instead of holding
+            // the job's org lock indefinitely.
+            .setTransportOptions(
+                HttpTransportOptions.newBuilder()
+                    .setConnectTimeout((int) settings.callTimeout().toMillis())
+                    .setReadTimeout((int) settings.callTimeout().toMillis())
+                    .build());
     settings
         .hostOverride()
         .ifPresent(host -> options.setHost(host).setCredentials(NoCredentials.getInstance()));
@@ -623,17 +645,40 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
             .setUseLegacySql(false)
             .setMaximumBytesBilled(settings.maximumBytesBilled())
             .setNamedParameters(params)
+            // No setJobTimeoutMs: the client then gives up the one-call jobs.query path for
+            // jobs.insert plus polling. The wait below bounds the call instead.
             .build();
     JobId jobId = location == null ? null : JobId.newBuilder().setLocation(location).build();
+    Duration wait = settings.queryTimeout();
+    Future<TableResult> result =
+        waits.submit(() -> jobId == null ? bigquery.query(config) : bigquery.query(config, jobId));
     try {
-      return jobId == null ? bigquery.query(config) : bigquery.query(config, jobId);
-    } catch (BigQueryException e) {
-      throw BigQueryErrors.map(what, e);
-    } catch (JobException e) {
-      throw BigQueryErrors.map(what, e);
+      return result.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      result.cancel(true);
+      throw BigQueryErrors.timedOut(what, wait, e);
+    } catch (ExecutionException e) {
+      throw queryFailure(what, e.getCause());
     } catch (InterruptedException e) {
+      result.cancel(true);
       throw BigQueryErrors.interrupted(what, e);
     }
+  }
+
+  private static RuntimeException queryFailure(String what, Throwable cause) {
+    if (cause instanceof BigQueryException e) {
+      return BigQueryErrors.map(what, e);
+    }
+    if (cause instanceof JobException e) {
+      return BigQueryErrors.map(what, e);
+    }
+    if (cause instanceof InterruptedException e) {
+      return BigQueryErrors.interrupted(what, e);
+    }
+    if (cause instanceof RuntimeException e) {
+      return e;
+    }
+    return new WarehouseException(Kind.TRANSIENT, what + " failed: " + cause, cause);
   }
 
   private <T> T call(String what, Supplier<T> action) {
@@ -666,5 +711,6 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
   @Override
   public void close() {
     pool.shutdownNow();
+    waits.shutdownNow();
   }
 }

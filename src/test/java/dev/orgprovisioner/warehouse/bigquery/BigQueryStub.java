@@ -122,6 +122,10 @@ public final class BigQueryStub implements AutoCloseable {
   private final Deque<Fault> faults = new ArrayDeque<>();
   private final AtomicLong clock = new AtomicLong(1_767_225_600_000L);
   private volatile int pageRows = Integer.MAX_VALUE;
+  // Hung requests wait for this (released on close), like a server that never answers.
+  private final java.util.concurrent.CountDownLatch released =
+      new java.util.concurrent.CountDownLatch(1);
+  private static final int HANG = -1;
 
   static {
     // Must be set before the JDK's HTTP server reads its configuration.
@@ -174,6 +178,11 @@ public final class BigQueryStub implements AutoCloseable {
     synchronized (lock) {
       faults.add(new Fault(which, times, status, reason, message));
     }
+  }
+
+  /** Leaves the next {@code times} matching requests unanswered until the stub is closed. */
+  public void hang(Predicate<Request> which, int times) {
+    fail(which, times, HANG, "", "");
   }
 
   /** Serves at most this many rows per result page, like BigQuery's response size limit. */
@@ -233,6 +242,7 @@ public final class BigQueryStub implements AutoCloseable {
 
   @Override
   public void close() {
+    released.countDown();
     server.stop(0);
     executor.shutdownNow();
   }
@@ -262,6 +272,14 @@ public final class BigQueryStub implements AutoCloseable {
       int status = 200;
       try {
         Fault fault = takeFault(req);
+        if (fault != null && fault.status == HANG) {
+          try {
+            released.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          throw new ApiError(503, "backendError", "stub released a hung request");
+        }
         if (fault != null) {
           throw new ApiError(fault.status, fault.reason, fault.message);
         }
