@@ -119,7 +119,7 @@ resource "google_cloud_run_v2_service" "worker" {
       }
       env {
         # Cloud Run kills an instance 10 s after SIGTERM. Jobs still running then are resumed by
-        # another instance once their lease expires (ledger.lease-duration, 60 s): steps are
+        # another instance once their lease expires (ledger.lease-duration, 90 s): steps are
         # idempotent, so nothing is lost or done twice.
         name  = "EXECUTION_SHUTDOWN_GRACE"
         value = "5s"

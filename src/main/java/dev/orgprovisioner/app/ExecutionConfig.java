@@ -40,7 +40,7 @@ public interface ExecutionConfig {
    * A warehouse step starts only while at least this much of its job's lease is left; longer than
    * any one warehouse call may take (warehouse timeouts), so no call outlives its lease.
    */
-  @WithDefault("20s")
+  @WithDefault("45s")
   Duration leaseMargin();
 
   /** Longest one attempt of a job may run; then it fails transiently and gives its org back. */

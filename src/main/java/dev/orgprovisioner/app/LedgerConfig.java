@@ -29,7 +29,7 @@ public interface LedgerConfig {
   Duration keyTtl();
 
   /** How long a job lease lasts without a heartbeat before another worker may take the job. */
-  @WithDefault("60s")
+  @WithDefault("90s")
   Duration leaseDuration();
 
   /** Attempts of a contended transaction before it counts as unavailable. */

@@ -64,7 +64,7 @@ public interface WarehouseConfig {
      * Longest wait for a query's result (DML writes and INFORMATION_SCHEMA reads, polling
      * included); past it the call fails as transient, so a job never holds its org lock longer.
      */
-    @WithDefault("5m")
+    @WithDefault("40s")
     java.time.Duration queryTimeout();
   }
 

@@ -19,6 +19,10 @@ import java.util.logging.Logger;
  */
 public final class IntakeBatcher implements AutoCloseable {
 
+  /** Waits between retries of a batch while the ledger is unavailable. */
+  private static final Backoff LEDGER_BACKOFF =
+      new Backoff(java.time.Duration.ofMillis(250), java.time.Duration.ofSeconds(4));
+
   private static final Logger LOG = Logger.getLogger(IntakeBatcher.class.getName());
 
   private record Request(Intake.Incoming message, CompletableFuture<IntakeDecision> result) {}
@@ -75,8 +79,7 @@ public final class IntakeBatcher implements AutoCloseable {
   /** Decides for a batch; while the ledger is unavailable, retries in place until deadline. */
   private void process(List<Request> batch, long deadline) {
     List<Intake.Incoming> messages = batch.stream().map(Request::message).toList();
-    long backoffMs = 250;
-    while (true) {
+    for (int attempt = 1; ; attempt++) {
       try {
         List<IntakeDecision> decisions = intake.handleAll(messages);
         for (int i = 0; i < batch.size(); i++) {
@@ -84,6 +87,7 @@ public final class IntakeBatcher implements AutoCloseable {
         }
         return;
       } catch (LedgerUnavailableException e) {
+        long backoffMs = LEDGER_BACKOFF.ceiling(attempt).toMillis();
         if (!running || System.nanoTime() + backoffMs * 1_000_000 > deadline) {
           batch.forEach(r -> r.result().completeExceptionally(e));
           return;
@@ -96,7 +100,6 @@ public final class IntakeBatcher implements AutoCloseable {
           batch.forEach(r -> r.result().completeExceptionally(e));
           return;
         }
-        backoffMs = Math.min(backoffMs * 2, 4000);
       } catch (RuntimeException | StackOverflowError | AssertionError e) {
         if (batch.size() == 1) {
           batch.get(0).result().completeExceptionally(e);

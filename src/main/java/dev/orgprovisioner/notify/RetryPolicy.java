@@ -1,5 +1,6 @@
 package dev.orgprovisioner.notify;
 
+import dev.orgprovisioner.execution.Backoff;
 import java.time.Duration;
 
 /**
@@ -21,8 +22,6 @@ public record RetryPolicy(int maxAttempts, Duration base, Duration max) {
     if (retryAfter != null) {
       return retryAfter.compareTo(max) > 0 ? max : retryAfter;
     }
-    long factor = 1L << Math.min(20, Math.max(0, failedAttempts - 1));
-    Duration d = base.multipliedBy(factor);
-    return d.compareTo(max) > 0 ? max : d;
+    return new Backoff(base, max).ceiling(failedAttempts);
   }
 }

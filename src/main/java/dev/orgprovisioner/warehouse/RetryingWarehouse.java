@@ -1,6 +1,7 @@
 package dev.orgprovisioner.warehouse;
 
 import dev.orgprovisioner.catalog.Dialect;
+import dev.orgprovisioner.execution.Backoff;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.PlanStep;
 import java.time.Duration;
@@ -20,7 +21,7 @@ public final class RetryingWarehouse implements Warehouse {
 
   private final Warehouse delegate;
   private final int maxAttempts;
-  private final Duration initialBackoff;
+  private final Backoff backoff;
   private final AtomicLong retries = new AtomicLong();
   private final Observer observer;
 
@@ -48,7 +49,9 @@ public final class RetryingWarehouse implements Warehouse {
     this.observer = observer;
     this.delegate = delegate;
     this.maxAttempts = Math.max(1, maxAttempts);
-    this.initialBackoff = initialBackoff;
+    // Doubling from the first wait, uncapped within the small attempt budget.
+    this.backoff =
+        new Backoff(initialBackoff, initialBackoff.multipliedBy(1L << Math.min(20, this.maxAttempts)));
   }
 
   /** Retries done so far (for metrics and benchmarks). */
@@ -68,9 +71,8 @@ public final class RetryingWarehouse implements Warehouse {
         }
         retries.incrementAndGet();
         observer.retry(operation);
-        long base = initialBackoff.toMillis() << (attempt - 1);
         try {
-          Thread.sleep(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
+          Thread.sleep(backoff.delay(attempt, ThreadLocalRandom.current()).toMillis());
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
           throw e;

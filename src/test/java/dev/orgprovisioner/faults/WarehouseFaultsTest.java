@@ -116,6 +116,31 @@ class WarehouseFaultsTest {
           assertThat(worker.service.orgStatus(OrgSlug.parse(org)).status())
               .isEqualTo(SyncStatus.SYNCED);
         }
+        // The audit trail of every job: one run row, each step once, despite the retries.
+        worker.flushAudit();
+        for (Job job : jobs) {
+          assertThat(
+                  duck.selectRows(
+                      "organizations",
+                      "org_meta_pipeline_runs",
+                      Map.of("pipeline_logging_id", job.id()),
+                      10))
+              .as("run rows of job %s", job.id())
+              .singleElement()
+              .satisfies(r -> assertThat(r.get("status")).isEqualTo("SUCCEEDED"));
+          assertThat(
+                  duck.selectRows(
+                          "organizations",
+                          "org_meta_step_logs",
+                          Map.of("pipeline_logging_id", job.id()),
+                          10)
+                      .stream()
+                      .map(r -> r.get("step_name"))
+                      .toList())
+              .as("step rows of job %s", job.id())
+              .doesNotHaveDuplicates()
+              .isNotEmpty();
+        }
       }
     }
   }
