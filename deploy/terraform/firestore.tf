@@ -77,8 +77,40 @@ resource "google_firestore_index" "jobs_lock_key_state" {
   }
 }
 
-# Job listings for operations (`ops jobs list --state S --org O`).
-resource "google_firestore_index" "jobs_org_slug_state" {
+# Job listings for operations (`ops jobs list`, admin API): newest first (created_at, then the
+# document id, both descending), filtered by state, by org, or by both. Unfiltered listings use the
+# automatic single-field index on created_at.
+resource "google_firestore_index" "jobs_state_created_at" {
+  database   = google_firestore_database.ledger.name
+  collection = "${var.collection_prefix}jobs"
+
+  fields {
+    field_path = "state"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "created_at"
+    order      = "DESCENDING"
+  }
+}
+
+resource "google_firestore_index" "jobs_org_slug_created_at" {
+  database   = google_firestore_database.ledger.name
+  collection = "${var.collection_prefix}jobs"
+
+  fields {
+    field_path = "org_slug"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "created_at"
+    order      = "DESCENDING"
+  }
+}
+
+resource "google_firestore_index" "jobs_org_slug_state_created_at" {
   database   = google_firestore_database.ledger.name
   collection = "${var.collection_prefix}jobs"
 
@@ -91,10 +123,52 @@ resource "google_firestore_index" "jobs_org_slug_state" {
     field_path = "state"
     order      = "ASCENDING"
   }
+
+  fields {
+    field_path = "created_at"
+    order      = "DESCENDING"
+  }
 }
 
-# The outbox relay's query (published == false) needs only the automatic single-field index on
-# `published`; Firestore refuses a composite index of one field. Nothing here may exempt it.
+# Finished jobs carry `expires_at` (finish time + ledger.job-retention, 30 days); the TTL policy
+# deletes them afterwards. Queued and running jobs have no `expires_at` and are never deleted.
+resource "google_firestore_field" "job_ttl" {
+  database   = google_firestore_database.ledger.name
+  collection = "${var.collection_prefix}jobs"
+  field      = "expires_at"
+
+  ttl_config {}
+
+  index_config {}
+}
+
+# The outbox relay's query: unpublished events, oldest first (published == false, by created_at).
+resource "google_firestore_index" "outbox_published_created_at" {
+  database   = google_firestore_database.ledger.name
+  collection = "${var.collection_prefix}outbox"
+
+  fields {
+    field_path = "published"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "created_at"
+    order      = "ASCENDING"
+  }
+}
+
+# Published events carry `expires_at` (publish time + ledger.outbox-retention, 7 days); the TTL
+# policy deletes them afterwards. Unpublished events have none and stay until published.
+resource "google_firestore_field" "outbox_ttl" {
+  database   = google_firestore_database.ledger.name
+  collection = "${var.collection_prefix}outbox"
+  field      = "expires_at"
+
+  ttl_config {}
+
+  index_config {}
+}
 
 # The notifier marks each (event, rule, channel) it handled so a redelivered event is not sent
 # twice; the markers carry `expires_at` (now + notify.handled-ttl) and are deleted after it.

@@ -77,25 +77,33 @@ final class FirestoreIdempotencyKeys implements IdempotencyKeys {
   private List<Decision> decide(
       List<CommandEnvelope> envelopes, Map<String, DocumentSnapshot> keyDocs, Instant now) {
     List<Decision> decisions = new ArrayList<>();
+    // keyId -> {job id, fingerprint, terminal event id or null} as the batch left the key.
     Map<String, String[]> claimedInBatch = new HashMap<>();
     for (CommandEnvelope e : envelopes) {
       String keyId = hashId(e.scope());
       String[] earlier = claimedInBatch.get(keyId);
       if (earlier != null) {
-        decisions.add(
-            new Answer(
-                e.fingerprint().equals(earlier[1])
-                    ? new ClaimResult.InFlight(earlier[0])
-                    : new ClaimResult.Conflict(earlier[0])));
+        if (!e.fingerprint().equals(earlier[1])) {
+          decisions.add(new Answer(new ClaimResult.Conflict(earlier[0])));
+        } else if (earlier[2] != null) {
+          decisions.add(new FinishedKey(earlier[0], earlier[2]));
+        } else {
+          decisions.add(new Answer(new ClaimResult.InFlight(earlier[0])));
+        }
         continue;
       }
       DocumentSnapshot key = keyDocs.get(keyId);
       if (key.exists() && !expired(key.getTimestamp(EXPIRES_AT), now)) {
         String jobId = key.getString(JOB_ID);
-        claimedInBatch.put(keyId, new String[] {jobId, key.getString(FINGERPRINT)});
+        boolean finished = KEY_FINISHED.equals(key.getString(STATE));
+        claimedInBatch.put(
+            keyId,
+            new String[] {
+              jobId, key.getString(FINGERPRINT), finished ? key.getString(TERMINAL_EVENT_ID) : null
+            });
         if (!e.fingerprint().equals(key.getString(FINGERPRINT))) {
           decisions.add(new Answer(new ClaimResult.Conflict(jobId)));
-        } else if (KEY_FINISHED.equals(key.getString(STATE))) {
+        } else if (finished) {
           decisions.add(new FinishedKey(jobId, key.getString(TERMINAL_EVENT_ID)));
         } else {
           decisions.add(new Answer(new ClaimResult.InFlight(jobId)));
@@ -103,7 +111,7 @@ final class FirestoreIdempotencyKeys implements IdempotencyKeys {
         continue;
       }
       Job job = newJob(e, keyId, now);
-      claimedInBatch.put(keyId, new String[] {job.id(), e.fingerprint()});
+      claimedInBatch.put(keyId, new String[] {job.id(), e.fingerprint(), null});
       decisions.add(new NewJob(job, e));
     }
     return decisions;
@@ -111,15 +119,16 @@ final class FirestoreIdempotencyKeys implements IdempotencyKeys {
 
   private Map<String, DocumentSnapshot> readEvents(Transaction tx, List<Decision> decisions)
       throws Exception {
-    List<DocumentReference> eventRefs = new ArrayList<>();
+    Map<String, DocumentReference> eventRefs = new LinkedHashMap<>();
     for (Decision d : decisions) {
       if (d instanceof FinishedKey f) {
-        eventRefs.add(store.outbox.document(f.eventId()));
+        eventRefs.put(f.eventId(), store.outbox.document(f.eventId()));
       }
     }
     Map<String, DocumentSnapshot> events = new HashMap<>();
     if (!eventRefs.isEmpty()) {
-      for (DocumentSnapshot snap : tx.getAll(eventRefs.toArray(DocumentReference[]::new)).get()) {
+      for (DocumentSnapshot snap :
+          tx.getAll(eventRefs.values().toArray(DocumentReference[]::new)).get()) {
         events.put(snap.getId(), snap);
       }
     }

@@ -9,7 +9,6 @@ import dev.orgprovisioner.execution.OutboxEvent;
 import dev.orgprovisioner.execution.port.Outbox;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,11 +43,10 @@ final class FirestoreOutbox implements Outbox {
         store
             .call(
                 "list unpublished events",
-                store.outbox.whereEqualTo(PUBLISHED, false).limit(limit).get())
+                store.outbox.whereEqualTo(PUBLISHED, false).orderBy(CREATED_AT).limit(limit).get())
             .getDocuments()) {
       out.add(toEvent(doc));
     }
-    out.sort(Comparator.comparing(OutboxEvent::createdAt));
     return out;
   }
 

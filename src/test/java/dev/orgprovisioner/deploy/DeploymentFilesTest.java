@@ -308,6 +308,30 @@ class DeploymentFilesTest {
     }
   }
 
+  /**
+   * The paged job listing builds its query from optional filters (the query scan above cannot see
+   * it): newest first by created_at, filtered by state, org or both.
+   */
+  @Test
+  void firestoreIndexes_serveThePagedJobListingByStateOrgOrBoth() {
+    Set<String> declared = new TreeSet<>();
+    for (Map<String, Object> index : tf.resources("google_firestore_index").values()) {
+      declared.add(
+          index.get("collection")
+              + ":"
+              + blocks(index.get("fields")).stream()
+                  .map(f -> f.get("field_path") + " " + f.get("order"))
+                  .collect(Collectors.joining(",")));
+    }
+    String jobs = ledger.collectionPrefix() + "jobs";
+
+    assertThat(declared)
+        .contains(
+            jobs + ":state ASCENDING,created_at DESCENDING",
+            jobs + ":org_slug ASCENDING,created_at DESCENDING",
+            jobs + ":org_slug ASCENDING,state ASCENDING,created_at DESCENDING");
+  }
+
   // ------------------------------------------------------------------ Cloud Run
 
   @Test

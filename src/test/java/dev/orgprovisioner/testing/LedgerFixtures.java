@@ -4,11 +4,13 @@ import dev.orgprovisioner.command.CommandEnvelope;
 import dev.orgprovisioner.execution.ClaimResult;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.JobState;
+import dev.orgprovisioner.execution.OutboxEvent;
 import dev.orgprovisioner.execution.port.JobQueue;
 import dev.orgprovisioner.execution.port.Ledger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Putting jobs into a ledger the way the intake and a worker would. */
 public final class LedgerFixtures {
@@ -43,5 +45,17 @@ public final class LedgerFixtures {
     return ledger
         .claim(job.id(), owner, now)
         .orElseThrow(() -> new AssertionError("could not claim job " + job.id()));
+  }
+
+  /** An unpublished event as a job's end or a drift check stores it. */
+  public static OutboxEvent event(String id, String orderingKey, Instant createdAt) {
+    return new OutboxEvent(
+        id,
+        "org.onboarded",
+        orderingKey,
+        Map.of("ce-id", id),
+        "{\"id\":\"" + id + "\"}",
+        createdAt,
+        false);
   }
 }

@@ -63,4 +63,17 @@ public final class SharedEmulators {
             java.time.Duration.ofDays(30),
             java.time.Duration.ofDays(7)));
   }
+
+  /** {@code template} in collections of their own: a fresh prefix starting with {@code prefix}. */
+  public static dev.orgprovisioner.ledger.LedgerSettings freshLedgerSettings(
+      String prefix, dev.orgprovisioner.ledger.LedgerSettings template) {
+    return new dev.orgprovisioner.ledger.LedgerSettings(
+        prefix + java.util.UUID.randomUUID().toString().substring(0, 8) + "_",
+        template.keyTtl(),
+        template.leaseDuration(),
+        template.transactionAttempts(),
+        template.callTimeout(),
+        template.jobRetention(),
+        template.outboxRetention());
+  }
 }

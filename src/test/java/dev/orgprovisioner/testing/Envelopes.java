@@ -1,0 +1,48 @@
+package dev.orgprovisioner.testing;
+
+import dev.orgprovisioner.command.CommandDecoder;
+import dev.orgprovisioner.command.CommandEnvelope;
+import dev.orgprovisioner.command.DecodeResult;
+import dev.orgprovisioner.command.MalformedCommands;
+import java.util.Map;
+
+/** Accepted command envelopes, decoded by the real decoder from well-formed command messages. */
+public final class Envelopes {
+
+  private static final CommandDecoder DECODER =
+      CommandDecoder.fromClasspath(
+          Envelopes.class.getClassLoader(), CommandDecoder.DEFAULT_MAX_PAYLOAD_BYTES);
+
+  private Envelopes() {}
+
+  /** Onboarding of {@code org} with ce-id (and so idempotency key) {@code id}. */
+  public static CommandEnvelope onboard(String org, String id) {
+    return onboard(org, id, "Acme Inc");
+  }
+
+  /** As {@link #onboard(String, String)} with another company name: same key, other payload. */
+  public static CommandEnvelope onboard(String org, String id, String company) {
+    Map<String, Object> data = MalformedCommands.onboardData(org);
+    data.put("company_name", company);
+    DecodeResult result =
+        DECODER.decode(MalformedCommands.onboardAttributes(id), MalformedCommands.json(data), org);
+    if (result instanceof DecodeResult.Accepted accepted) {
+      return accepted.envelope();
+    }
+    throw new AssertionError("fixture command was not accepted: " + result);
+  }
+
+  /** The same command with its job at another queue priority. */
+  public static CommandEnvelope withPriority(CommandEnvelope e, int priority) {
+    return new CommandEnvelope(
+        e.id(),
+        e.source(),
+        e.time(),
+        e.idempotencyKey(),
+        e.fingerprint(),
+        e.command(),
+        e.data(),
+        e.attributes(),
+        priority);
+  }
+}
