@@ -51,6 +51,68 @@ public record Job(
     return new Lease(id, leaseOwner, epoch);
   }
 
+  /** This job in another queue state (claimed, re-queued, ended), updated at {@code now}. */
+  public Job inState(
+      JobState newState,
+      int newAttempts,
+      long newEpoch,
+      Instant newNextAttemptAt,
+      String newOwner,
+      Instant newLeaseExpiresAt,
+      Instant now) {
+    return new Job(
+        id,
+        type,
+        orgSlug,
+        lockKey,
+        priority,
+        newState,
+        newAttempts,
+        newEpoch,
+        newNextAttemptAt,
+        newOwner,
+        newLeaseExpiresAt,
+        commandId,
+        idempotencyKey,
+        keyId,
+        fingerprint,
+        data,
+        attributes,
+        completedSteps,
+        facts,
+        createdAt,
+        now,
+        lastError);
+  }
+
+  /** This job with other progress: steps done, facts, last error; updated at {@code now}. */
+  public Job withProgress(
+      List<String> steps, Map<String, String> newFacts, ErrorInfo error, Instant now) {
+    return new Job(
+        id,
+        type,
+        orgSlug,
+        lockKey,
+        priority,
+        state,
+        attempts,
+        epoch,
+        nextAttemptAt,
+        leaseOwner,
+        leaseExpiresAt,
+        commandId,
+        idempotencyKey,
+        keyId,
+        fingerprint,
+        data,
+        attributes,
+        steps,
+        newFacts,
+        createdAt,
+        now,
+        error);
+  }
+
   /** The key a non-org job of this type is exclusive on. */
   public static String lockKeyFor(CommandType type, String orgSlug) {
     if (orgSlug != null) {

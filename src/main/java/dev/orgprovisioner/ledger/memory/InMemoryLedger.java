@@ -364,8 +364,6 @@ public final class InMemoryLedger implements Ledger {
     return Optional.ofNullable(reports.get(name));
   }
 
-  // ------------------------------------------------------------------ copies
-
   private static Job copy(
       Job j,
       JobState state,
@@ -375,55 +373,11 @@ public final class InMemoryLedger implements Ledger {
       String owner,
       Instant leaseExpiresAt,
       Instant now) {
-    return new Job(
-        j.id(),
-        j.type(),
-        j.orgSlug(),
-        j.lockKey(),
-        j.priority(),
-        state,
-        attempts,
-        epoch,
-        nextAttemptAt,
-        owner,
-        leaseExpiresAt,
-        j.commandId(),
-        j.idempotencyKey(),
-        j.keyId(),
-        j.fingerprint(),
-        j.data(),
-        j.attributes(),
-        j.completedSteps(),
-        j.facts(),
-        j.createdAt(),
-        now,
-        j.lastError());
+    return j.inState(state, attempts, epoch, nextAttemptAt, owner, leaseExpiresAt, now);
   }
 
   private static Job with(
       Job j, List<String> steps, Map<String, String> facts, ErrorInfo error, Instant now) {
-    return new Job(
-        j.id(),
-        j.type(),
-        j.orgSlug(),
-        j.lockKey(),
-        j.priority(),
-        j.state(),
-        j.attempts(),
-        j.epoch(),
-        j.nextAttemptAt(),
-        j.leaseOwner(),
-        j.leaseExpiresAt(),
-        j.commandId(),
-        j.idempotencyKey(),
-        j.keyId(),
-        j.fingerprint(),
-        j.data(),
-        j.attributes(),
-        steps,
-        facts,
-        j.createdAt(),
-        now,
-        error);
+    return j.withProgress(steps, facts, error, now);
   }
 }
