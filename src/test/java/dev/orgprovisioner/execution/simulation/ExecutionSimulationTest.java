@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class ExecutionSimulationTest {
 
-  private static final int SCHEDULES = Integer.getInteger("simulation.schedules", 3000);
+  private static final int SCHEDULES = Integer.getInteger("simulation.schedules", 5000);
   private static final long SEED = Long.getLong("simulation.seed", 20_260_302L);
 
   @Test
@@ -70,7 +70,9 @@ class ExecutionSimulationTest {
     assertThat(report.failure().actions()).isLessThanOrEqualTo(config.actions());
     assertThat(report.failureText())
         .contains("seed=" + report.failure().seed())
-        .contains("VIOLATION (" + report.failure().violation().invariant() + ")");
+        .contains("VIOLATION (" + report.failure().violation().invariant() + ")")
+        .contains("replay:");
+    assertThat(report.failure().trace().lines()).last().asString().contains("VIOLATION");
     // The shortest prefix: one action fewer and the same seed passes.
     assertThat(runner.once(report.failure().seed(), report.failure().actions() - 1, false).failed())
         .isFalse();

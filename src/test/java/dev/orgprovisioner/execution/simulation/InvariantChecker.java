@@ -79,7 +79,9 @@ final class InvariantChecker {
           'b',
           "call "
               + call
-              + " started without the lease: the job is "
+              + " started at "
+              + call.start()
+              + " without the lease: the job is "
               + job.state()
               + " leased by "
               + job.leaseOwner()

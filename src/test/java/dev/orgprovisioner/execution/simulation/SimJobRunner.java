@@ -14,10 +14,12 @@ import dev.orgprovisioner.plan.PlanStep;
 import dev.orgprovisioner.warehouse.Warehouse;
 import dev.orgprovisioner.warehouse.WarehouseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Runs simulated jobs shaped like {@code ProvisioningJobs}: onboarding = a dataset step of several
@@ -32,11 +34,17 @@ final class SimJobRunner implements JobRunner {
 
   /** Central tables and the keys of an org's rows in them (the audit row is per job). */
   static final Map<String, List<String>> ORG_ROWS =
-      Map.of(
-          "org_profiles", List.of(""),
-          "org_subscriptions", List.of("_subscription"),
-          "org_usage_quotas", List.of("_usage"),
-          "org_hierarchy_levels", List.of("_level_1", "_level_2", "_level_3"));
+      Collections.unmodifiableMap(
+          new TreeMap<>(
+              Map.of(
+                  "org_profiles",
+                  List.of(""),
+                  "org_subscriptions",
+                  List.of("_subscription"),
+                  "org_usage_quotas",
+                  List.of("_usage"),
+                  "org_hierarchy_levels",
+                  List.of("_level_1", "_level_2", "_level_3"))));
 
   private final Warehouse warehouse;
   private final SimulationStats stats;
@@ -131,8 +139,7 @@ final class SimJobRunner implements JobRunner {
     }
     if (!steps.isDone(STEP_ROWS)) {
       if (converge || !alreadyExisted) {
-        for (Map.Entry<String, List<String>> table :
-            ORG_ROWS.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+        for (Map.Entry<String, List<String>> table : ORG_ROWS.entrySet()) {
           List<Map<String, Object>> rows = new ArrayList<>();
           for (String suffix : table.getValue()) {
             rows.add(row(org, org + suffix, cmd));

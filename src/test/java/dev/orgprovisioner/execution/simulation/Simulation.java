@@ -227,7 +227,7 @@ final class Simulation implements RecordingWarehouse.Interleaver {
       work.run();
     } catch (InstanceDied died) {
       if (!died.instance().equals(at.name()) || at.alive()) {
-        throw new IllegalStateException("simulation bug: " + died.getMessage(), died);
+        throw new AssertionError("simulation bug: " + died.getMessage(), died);
       }
       trace.add(depth, at.name() + " died during " + what);
     } catch (Violation.Found found) {

@@ -37,11 +37,11 @@ record SimulationConfig(
 
   static SimulationConfig defaults() {
     return new SimulationConfig(
-        160,
+        80,
         3,
         4,
         3,
-        0.35,
+        0.3,
         0.04,
         0.05,
         0.01,

@@ -40,30 +40,32 @@ final class SimulationRunner {
     return seed -> new InMemoryLedger(config.ledgerSettings(), Simulation.jobIds());
   }
 
+  /** One schedule; the core's log lines are silenced (the trace says what happened). */
   Simulation.Outcome once(long seed, int actions, boolean traced) {
-    return new Simulation(seed, config.withActions(actions), ledgers.apply(seed), breakage, traced)
-        .run();
-  }
-
-  /** Runs schedules {@code firstSeed, firstSeed+1, …} until one fails or all passed. */
-  Report run(long firstSeed, int schedules) {
     Logger core = Logger.getLogger("dev.orgprovisioner");
     Level level = core.getLevel();
     core.setLevel(Level.OFF);
     try {
-      SimulationStats total = new SimulationStats();
-      for (long seed = firstSeed; seed < firstSeed + schedules; seed++) {
-        Simulation.Outcome outcome = once(seed, config.actions(), false);
-        total.add(outcome.stats());
-        if (outcome.failed()) {
-          Simulation.Outcome shortest = shortest(outcome);
-          return new Report(total, shortest, describe(shortest));
-        }
-      }
-      return new Report(total, null, null);
+      return new Simulation(
+              seed, config.withActions(actions), ledgers.apply(seed), breakage, traced)
+          .run();
     } finally {
       core.setLevel(level);
     }
+  }
+
+  /** Runs schedules {@code firstSeed, firstSeed+1, …} until one fails or all passed. */
+  Report run(long firstSeed, int schedules) {
+    SimulationStats total = new SimulationStats();
+    for (long seed = firstSeed; seed < firstSeed + schedules; seed++) {
+      Simulation.Outcome outcome = once(seed, config.actions(), false);
+      total.add(outcome.stats());
+      if (outcome.failed()) {
+        Simulation.Outcome shortest = shortest(outcome);
+        return new Report(total, shortest, describe(shortest));
+      }
+    }
+    return new Report(total, null, null);
   }
 
   /** The shortest prefix of the failing schedule that still fails, replayed with its trace. */
