@@ -1,6 +1,7 @@
 package dev.orgprovisioner.execution;
 
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
@@ -28,6 +29,11 @@ public final class JobFence {
         CURRENT.set(previous);
       }
     }
+  }
+
+  /** The lease of the job the current thread works for, if any (e.g. to record its epoch). */
+  public static Optional<JobLease> current() {
+    return Optional.ofNullable(CURRENT.get());
   }
 
   /** Checks the current thread's lease, if it works for a job (see {@link JobLease#check}). */

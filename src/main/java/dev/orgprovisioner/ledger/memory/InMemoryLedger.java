@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -35,6 +36,7 @@ public final class InMemoryLedger implements Ledger {
   private record Lock(String jobId, long epoch, String owner, Instant expiresAt) {}
 
   private final LedgerSettings settings;
+  private final Supplier<String> jobIds;
   private final Map<String, Job> jobs = new LinkedHashMap<>();
   private final Map<String, Key> keys = new HashMap<>();
   private final Map<String, Lock> locks = new HashMap<>();
@@ -42,7 +44,16 @@ public final class InMemoryLedger implements Ledger {
   private final Map<String, String> reports = new HashMap<>();
 
   public InMemoryLedger(LedgerSettings settings) {
+    this(settings, () -> UUID.randomUUID().toString());
+  }
+
+  /**
+   * @param jobIds the ids of new jobs, in order (a seeded simulation needs them reproducible: ties
+   *     in the claim order are broken by id)
+   */
+  public InMemoryLedger(LedgerSettings settings, Supplier<String> jobIds) {
     this.settings = settings;
+    this.jobIds = jobIds;
   }
 
   // ------------------------------------------------------------------ idempotency keys
@@ -65,7 +76,7 @@ public final class InMemoryLedger implements Ledger {
       String org = e.command().org().map(OrgSlug::value).orElse(null);
       Job job =
           new Job(
-              UUID.randomUUID().toString(),
+              jobIds.get(),
               e.type(),
               org,
               Job.lockKeyFor(e.type(), org),
