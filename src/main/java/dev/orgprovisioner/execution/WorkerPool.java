@@ -1,6 +1,8 @@
 package dev.orgprovisioner.execution;
 
 import dev.orgprovisioner.execution.port.JobQueue;
+import dev.orgprovisioner.execution.port.LedgerRejectedException;
+import dev.orgprovisioner.execution.port.LedgerUnavailableException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -156,18 +158,37 @@ public final class WorkerPool implements AutoCloseable {
       if (running.containsKey(hint.get().jobId())) {
         return true;
       }
-      Optional<Job> claimed = queue.claim(hint.get().jobId(), owner, clock.instant());
+      Optional<Job> claimed = claim(hint.get().jobId());
       while (claimed.isPresent() && !stopping) {
         Job job = claimed.get();
         runClaimed(job);
-        claimed =
-            stopping ? Optional.empty() : queue.claimNext(job.lockKey(), owner, clock.instant());
+        claimed = stopping ? Optional.empty() : claimNext(job.lockKey());
       }
       claimed.ifPresent(this::handBack);
     } finally {
       done(hint.get().jobId());
     }
     return true;
+  }
+
+  /** Claims a hinted job; a ledger that cannot be reached leaves it to a later sweep. */
+  private Optional<Job> claim(String jobId) {
+    try {
+      return queue.claim(jobId, owner, clock.instant());
+    } catch (LedgerUnavailableException | LedgerRejectedException e) {
+      LOG.warning("Could not claim job " + jobId + "; a later sweep retries: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** Claims the next job waiting for a lock key; on a ledger failure a later sweep finds it. */
+  private Optional<Job> claimNext(String lockKey) {
+    try {
+      return queue.claimNext(lockKey, owner, clock.instant());
+    } catch (LedgerUnavailableException | LedgerRejectedException e) {
+      LOG.warning("Could not claim the next job of " + lockKey + ": " + e.getMessage());
+      return Optional.empty();
+    }
   }
 
   private void runClaimed(Job job) {

@@ -51,7 +51,8 @@ public final class RetryingWarehouse implements Warehouse {
     this.maxAttempts = Math.max(1, maxAttempts);
     // Doubling from the first wait, uncapped within the small attempt budget.
     this.backoff =
-        new Backoff(initialBackoff, initialBackoff.multipliedBy(1L << Math.min(20, this.maxAttempts)));
+        new Backoff(
+            initialBackoff, initialBackoff.multipliedBy(1L << Math.min(20, this.maxAttempts)));
   }
 
   /** Retries done so far (for metrics and benchmarks). */

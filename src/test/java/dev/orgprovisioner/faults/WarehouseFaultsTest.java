@@ -129,7 +129,8 @@ class WarehouseFaultsTest {
               .singleElement()
               .satisfies(r -> assertThat(r.get("status")).isEqualTo("SUCCEEDED"));
           assertThat(
-                  duck.selectRows(
+                  duck
+                      .selectRows(
                           "organizations",
                           "org_meta_step_logs",
                           Map.of("pipeline_logging_id", job.id()),

@@ -47,7 +47,9 @@ public final class ClaimFaults {
   public Ledger around(Ledger real) {
     InvocationHandler handler =
         (proxy, method, args) -> {
-          if (method.getName().equals("claimAll") || method.getName().equals("claim")) {
+          // Claims of commands only (claim(jobId, …) is a worker claiming a job).
+          if (method.getName().equals("claimAll")
+              || (method.getName().equals("claim") && args[0] instanceof CommandEnvelope)) {
             @SuppressWarnings("unchecked")
             List<CommandEnvelope> envelopes =
                 method.getName().equals("claimAll")

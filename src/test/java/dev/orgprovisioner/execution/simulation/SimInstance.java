@@ -4,6 +4,7 @@ import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.Intake;
 import dev.orgprovisioner.execution.JobExecution;
 import dev.orgprovisioner.execution.OutboxRelay;
+import dev.orgprovisioner.execution.Submission;
 import dev.orgprovisioner.execution.WorkerPool;
 import dev.orgprovisioner.execution.port.AuditTrail;
 import dev.orgprovisioner.execution.port.EventPublisher;
@@ -72,7 +73,9 @@ final class SimInstance {
             world.config().execution());
     this.pool =
         new WorkerPool(ledger, execution, relay, world.config().execution(), name, world.clock());
-    this.intake = new Intake(world.decoder(), ledger, events, name, world.clock());
+    // The simulation hands new jobs to pools itself (it decides which instance gets the hint).
+    this.intake =
+        new Intake(world.decoder(), new Submission(ledger, events, world.clock(), job -> {}));
   }
 
   String name() {
