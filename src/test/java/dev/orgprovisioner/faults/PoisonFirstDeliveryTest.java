@@ -18,6 +18,7 @@ import dev.orgprovisioner.messaging.DeadLetterQueue;
 import dev.orgprovisioner.messaging.HandWiredWorker;
 import dev.orgprovisioner.messaging.MessagingConfig;
 import dev.orgprovisioner.testing.ClaimFaults;
+import dev.orgprovisioner.testing.LedgerFixtures;
 import dev.orgprovisioner.testing.PubSubTestClient.Received;
 import dev.orgprovisioner.testing.SharedEmulators;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
@@ -144,7 +145,7 @@ class PoisonFirstDeliveryTest {
                     .toString());
           }
         }
-        List<Job> jobs = ledger.jobs(null, null, 5_000);
+        List<Job> jobs = LedgerFixtures.allJobs(ledger, null, null);
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("published", mixed.size());
         counts.put("malformed-kinds", kinds.size());

@@ -145,7 +145,9 @@ final class InvariantChecker {
       }
     } else {
       IntakeDecision.Reject reject = (IntakeDecision.Reject) decision;
-      if (reject.rejection().code() != RejectionCode.IDEMPOTENCY_KEY_REUSED) {
+      // A claim the ledger refused for good is dead-lettered with its reason: it ends in the DLQ.
+      if (reject.rejection().code() != RejectionCode.IDEMPOTENCY_KEY_REUSED
+          && reject.rejection().code() != RejectionCode.LEDGER_REJECTED) {
         fail('c', "valid " + message.describe() + " was rejected: " + reject.rejection());
       }
       return;
