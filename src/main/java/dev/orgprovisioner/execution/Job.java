@@ -1,6 +1,8 @@
 package dev.orgprovisioner.execution;
 
+import dev.orgprovisioner.command.CommandEnvelope;
 import dev.orgprovisioner.command.CommandType;
+import dev.orgprovisioner.command.OrgSlug;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,34 @@ public record Job(
   /** The lease this job holds in its current epoch (meaningful while RUNNING). */
   public Lease lease() {
     return new Lease(id, leaseOwner, epoch);
+  }
+
+  /** The job a newly accepted command creates: QUEUED, due now, never claimed. */
+  public static Job accepted(String id, CommandEnvelope envelope, String keyId, Instant now) {
+    String org = envelope.command().org().map(OrgSlug::value).orElse(null);
+    return new Job(
+        id,
+        envelope.type(),
+        org,
+        lockKeyFor(envelope.type(), org),
+        envelope.priority(),
+        JobState.QUEUED,
+        0,
+        0,
+        now,
+        null,
+        null,
+        envelope.id(),
+        envelope.idempotencyKey(),
+        keyId,
+        envelope.fingerprint(),
+        envelope.data(),
+        envelope.attributes(),
+        List.of(),
+        Map.of(),
+        now,
+        now,
+        null);
   }
 
   /** This job in another queue state (claimed, re-queued, ended), updated at {@code now}. */

@@ -6,10 +6,8 @@ import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Transaction;
 import dev.orgprovisioner.command.CommandEnvelope;
-import dev.orgprovisioner.command.OrgSlug;
 import dev.orgprovisioner.execution.ClaimResult;
 import dev.orgprovisioner.execution.Job;
-import dev.orgprovisioner.execution.JobState;
 import dev.orgprovisioner.execution.port.IdempotencyKeys;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -136,30 +134,7 @@ final class FirestoreIdempotencyKeys implements IdempotencyKeys {
   }
 
   private static Job newJob(CommandEnvelope e, String keyId, Instant now) {
-    String org = e.command().org().map(OrgSlug::value).orElse(null);
-    return new Job(
-        UUID.randomUUID().toString(),
-        e.type(),
-        org,
-        Job.lockKeyFor(e.type(), org),
-        e.priority(),
-        JobState.QUEUED,
-        0,
-        0,
-        now,
-        null,
-        null,
-        e.id(),
-        e.idempotencyKey(),
-        keyId,
-        e.fingerprint(),
-        e.data(),
-        e.attributes(),
-        List.of(),
-        Map.of(),
-        now,
-        now,
-        null);
+    return Job.accepted(UUID.randomUUID().toString(), e, keyId, now);
   }
 
   private void write(Transaction tx, NewJob n, Instant now) {

@@ -3,7 +3,6 @@ package dev.orgprovisioner.execution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.cloud.firestore.Firestore;
 import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.command.CommandEnvelope;
 import dev.orgprovisioner.command.DecodeResult;
@@ -14,42 +13,29 @@ import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.execution.port.LedgerRejectedException;
 import dev.orgprovisioner.provisioning.InternalCommands;
 import dev.orgprovisioner.testing.ClaimFaults;
-import dev.orgprovisioner.testing.SharedEmulators;
+import dev.orgprovisioner.testing.LedgerFixtures;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The submission use case against the Firestore emulator. */
+/** The submission use case against the in-memory ledger (same contract as Firestore). */
 class SubmissionTest {
 
   private static final CommandDecoder DECODER =
       CommandDecoder.fromClasspath(
           SubmissionTest.class.getClassLoader(), CommandDecoder.DEFAULT_MAX_PAYLOAD_BYTES);
-  private static Firestore db;
 
   private final ClaimFaults faults = new ClaimFaults();
   private final List<Job> dispatched = new CopyOnWriteArrayList<>();
   private Submission submission;
 
-  @BeforeAll
-  static void connect() {
-    db = SharedEmulators.firestoreClient();
-  }
-
-  @AfterAll
-  static void close() throws Exception {
-    db.close();
-  }
-
   @BeforeEach
   void setUp() {
-    Ledger ledger = faults.around(SharedEmulators.freshLedger(db, "sub", Duration.ofSeconds(30)));
+    Ledger ledger = faults.around(LedgerFixtures.inMemory(Duration.ofSeconds(30)));
     submission =
         new Submission(ledger, new EventFactory("//tests"), Clock.systemUTC(), dispatched::add);
   }

@@ -2,7 +2,6 @@ package dev.orgprovisioner.provisioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.cloud.firestore.Firestore;
 import dev.orgprovisioner.command.Command;
 import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.command.DecodeResult;
@@ -11,11 +10,10 @@ import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.JobState;
 import dev.orgprovisioner.execution.OutboxEvent;
-import dev.orgprovisioner.ledger.FirestoreLedger;
+import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.testing.CatalogFixtures;
 import dev.orgprovisioner.testing.EventSchemas;
 import dev.orgprovisioner.testing.LedgerFixtures;
-import dev.orgprovisioner.testing.SharedEmulators;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,33 +21,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The drift check over a DuckDB fleet with an org in every state, and the Firestore ledger. */
+/** The drift check over a DuckDB fleet with an org in every state, and the in-memory ledger. */
 class DriftCheckerTest {
 
   private static final CommandDecoder DECODER =
       CommandDecoder.fromClasspath(DriftCheckerTest.class.getClassLoader(), 64 * 1024);
-  private static Firestore db;
 
   private final Clock clock = Clock.systemUTC();
   private DuckDbWarehouse duck;
   private ProvisioningService service;
-  private FirestoreLedger ledger;
-
-  @BeforeAll
-  static void connect() {
-    db = SharedEmulators.firestoreClient();
-  }
-
-  @AfterAll
-  static void disconnect() throws Exception {
-    db.close();
-  }
+  private Ledger ledger;
 
   @BeforeEach
   void fleet() {
@@ -57,7 +42,7 @@ class DriftCheckerTest {
     service =
         new ProvisioningService(
             CatalogFixtures.minimal(), duck, new ProvisioningSettings(Environment.LOCAL, "EU"));
-    ledger = SharedEmulators.freshLedger(db, "d", Duration.ofSeconds(60));
+    ledger = LedgerFixtures.inMemory(Duration.ofSeconds(60));
     service.bootstrap(false);
     for (String org :
         List.of("in_sync", "missing_col", "missing_tab", "deleted", "retyped", "extra_col")) {

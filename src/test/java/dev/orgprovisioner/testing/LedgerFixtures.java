@@ -7,6 +7,8 @@ import dev.orgprovisioner.execution.JobState;
 import dev.orgprovisioner.execution.OutboxEvent;
 import dev.orgprovisioner.execution.port.JobQueue;
 import dev.orgprovisioner.execution.port.Ledger;
+import dev.orgprovisioner.ledger.LedgerSettings;
+import dev.orgprovisioner.ledger.memory.InMemoryLedger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,22 @@ import java.util.Map;
 public final class LedgerFixtures {
 
   private LedgerFixtures() {}
+
+  /**
+   * An in-memory ledger with the worker's default TTL and a lease of {@code lease}: for tests that
+   * need a ledger but not Firestore ({@code LedgerContractTest} holds both to the same contract).
+   */
+  public static InMemoryLedger inMemory(java.time.Duration lease) {
+    return new InMemoryLedger(
+        new LedgerSettings(
+            "test_",
+            java.time.Duration.ofDays(7),
+            lease,
+            10,
+            java.time.Duration.ofSeconds(10),
+            java.time.Duration.ofDays(30),
+            java.time.Duration.ofDays(7)));
+  }
 
   /** Every job in a state (null: any) of an org (null: any), read page by page. */
   public static List<Job> allJobs(JobQueue queue, JobState state, String org) {

@@ -1,7 +1,6 @@
 package dev.orgprovisioner.ledger.memory;
 
 import dev.orgprovisioner.command.CommandEnvelope;
-import dev.orgprovisioner.command.OrgSlug;
 import dev.orgprovisioner.execution.ClaimResult;
 import dev.orgprovisioner.execution.ErrorInfo;
 import dev.orgprovisioner.execution.Job;
@@ -73,31 +72,7 @@ public final class InMemoryLedger implements Ledger {
         }
         continue;
       }
-      String org = e.command().org().map(OrgSlug::value).orElse(null);
-      Job job =
-          new Job(
-              jobIds.get(),
-              e.type(),
-              org,
-              Job.lockKeyFor(e.type(), org),
-              e.priority(),
-              JobState.QUEUED,
-              0,
-              0,
-              now,
-              null,
-              null,
-              e.id(),
-              e.idempotencyKey(),
-              e.scope(),
-              e.fingerprint(),
-              e.data(),
-              e.attributes(),
-              List.of(),
-              Map.of(),
-              now,
-              now,
-              null);
+      Job job = Job.accepted(jobIds.get(), e, e.scope(), now);
       jobs.put(job.id(), job);
       keys.put(
           e.scope(), new Key(job.id(), e.fingerprint(), false, null, now.plus(settings.keyTtl())));
