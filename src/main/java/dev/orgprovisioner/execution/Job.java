@@ -151,14 +151,6 @@ public record Job(
     return type == CommandType.BOOTSTRAP ? "~central" : "~drift";
   }
 
-  /** True when the job is RUNNING under {@code owner} and its lease has not expired. */
-  public boolean isLeasedBy(String owner, Instant now) {
-    return state == JobState.RUNNING
-        && owner.equals(leaseOwner)
-        && leaseExpiresAt != null
-        && leaseExpiresAt.isAfter(now);
-  }
-
   /** True when a claim may take the job now: due in the queue, or RUNNING with a lapsed lease. */
   public boolean isClaimable(Instant now) {
     return switch (state) {

@@ -53,10 +53,6 @@ public final class JobLease {
     lost = true;
   }
 
-  public boolean isLost() {
-    return lost;
-  }
-
   /** True while the lease is held and not about to run out at {@code now}. */
   public boolean isUsable(Instant now) {
     return !lost && now.plus(margin).isBefore(expiresAt);
