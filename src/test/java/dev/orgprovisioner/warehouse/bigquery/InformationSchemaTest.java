@@ -11,7 +11,6 @@ import dev.orgprovisioner.plan.ObservedTable;
 import dev.orgprovisioner.warehouse.bigquery.InformationSchema.ColumnRow;
 import dev.orgprovisioner.warehouse.bigquery.InformationSchema.FieldPathRow;
 import dev.orgprovisioner.warehouse.bigquery.InformationSchema.OptionRow;
-import dev.orgprovisioner.warehouse.bigquery.InformationSchema.ParsedType;
 import dev.orgprovisioner.warehouse.bigquery.InformationSchema.Rows;
 import dev.orgprovisioner.warehouse.bigquery.InformationSchema.SchemaRow;
 import dev.orgprovisioner.warehouse.bigquery.InformationSchema.TableRow;
@@ -19,75 +18,8 @@ import dev.orgprovisioner.warehouse.bigquery.InformationSchema.View;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Parsing of INFORMATION_SCHEMA values (types, option literals, DDL) and snapshot assembly. */
+/** INFORMATION_SCHEMA queries and the assembly of their rows into observed datasets. */
 class InformationSchemaTest {
-
-  @Test
-  void nestedStructAndArrayTypes_areParsedWithModes() {
-    ParsedType t =
-        InformationSchema.parseType(
-            "ARRAY<STRUCT<sku STRING NOT NULL, cost FLOAT64, tags ARRAY<STRING>,"
-                + " `from` STRUCT<a INT64 NOT NULL, b NUMERIC(10, 2)>>>");
-
-    assertThat(t.repeated()).isTrue();
-    assertThat(t.type()).isEqualTo(FieldType.STRUCT);
-    assertThat(t.fields())
-        .extracting(
-            f -> f.name() + ":" + f.type().type() + ":" + f.notNull() + ":" + f.type().repeated())
-        .containsExactly(
-            "sku:STRING:true:false",
-            "cost:FLOAT64:false:false",
-            "tags:STRING:false:true",
-            "from:STRUCT:false:false");
-    assertThat(t.fields().get(3).type().fields())
-        .extracting(f -> f.name() + ":" + f.type().type() + ":" + f.notNull())
-        .containsExactly("a:INT64:true", "b:NUMERIC:false");
-  }
-
-  @Test
-  void parameterisedAndUnknownTypes_areTolerated() {
-    assertThat(InformationSchema.parseType("STRING(10)").type()).isEqualTo(FieldType.STRING);
-    assertThat(InformationSchema.parseType("BIGNUMERIC(40, 2)").type())
-        .isEqualTo(FieldType.BIGNUMERIC);
-    assertThat(InformationSchema.parseType("RANGE<DATE>").type()).isNull();
-    assertThat(InformationSchema.parseType("STRUCT<s STRING COLLATE 'und:ci' NOT NULL>").fields())
-        .singleElement()
-        .satisfies(f -> assertThat(f.notNull()).isTrue());
-  }
-
-  @Test
-  void optionLiterals_areUnescaped() {
-    assertThat(InformationSchema.stringLiteral("\"The org's \\\"events\\\".\\nLine two\""))
-        .isEqualTo("The org's \"events\".\nLine two");
-    assertThat(InformationSchema.stringLiteral("'single'")).isEqualTo("single");
-    assertThat(InformationSchema.stringLiteral("\"\"\"triple \"quoted\" text\"\"\""))
-        .isEqualTo("triple \"quoted\" text");
-    assertThat(InformationSchema.stringLiteral("\"caf\\u00e9\"")).isEqualTo("café");
-    assertThat(InformationSchema.stringLiteral(null)).isNull();
-  }
-
-  @Test
-  void labels_areParsedFromTheirStructArray() {
-    assertThat(
-            InformationSchema.labels(
-                "[STRUCT(\"managed-by\", \"org-provisioner\"), STRUCT(\"org\", \"acme\")]"))
-        .containsExactly(Map.entry("managed-by", "org-provisioner"), Map.entry("org", "acme"));
-    assertThat(InformationSchema.labels(null)).isEmpty();
-  }
-
-  @Test
-  void partitionGranularity_isReadFromTheDdlClause() {
-    assertThat(InformationSchema.partitionType("PARTITION BY usage_date"))
-        .isEqualTo(PartitionType.DAY);
-    assertThat(InformationSchema.partitionType("PARTITION BY DATE(created_at)"))
-        .isEqualTo(PartitionType.DAY);
-    assertThat(InformationSchema.partitionType("PARTITION BY TIMESTAMP_TRUNC(ts, HOUR)"))
-        .isEqualTo(PartitionType.HOUR);
-    assertThat(InformationSchema.partitionType("PARTITION BY DATE_TRUNC(d, MONTH)"))
-        .isEqualTo(PartitionType.MONTH);
-    assertThat(InformationSchema.expirationDays("400.0")).isEqualTo(400L);
-    assertThat(InformationSchema.expirationDays(null)).isNull();
-  }
 
   @Test
   void queries_areRegionQualified_andTakeTheDatasetsAsAParameter() {

@@ -1,0 +1,274 @@
+package dev.orgprovisioner.warehouse.bigquery;
+
+import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.BigQueryException;
+import com.google.cloud.bigquery.Clustering;
+import com.google.cloud.bigquery.Dataset;
+import com.google.cloud.bigquery.DatasetId;
+import com.google.cloud.bigquery.DatasetInfo;
+import com.google.cloud.bigquery.Field;
+import com.google.cloud.bigquery.Schema;
+import com.google.cloud.bigquery.StandardTableDefinition;
+import com.google.cloud.bigquery.Table;
+import com.google.cloud.bigquery.TableId;
+import com.google.cloud.bigquery.TableInfo;
+import com.google.cloud.bigquery.TimePartitioning;
+import com.google.cloud.bigquery.ViewDefinition;
+import dev.orgprovisioner.catalog.Dialect;
+import dev.orgprovisioner.catalog.Partitioning;
+import dev.orgprovisioner.catalog.Scope;
+import dev.orgprovisioner.catalog.TableDef;
+import dev.orgprovisioner.catalog.ViewTemplate;
+import dev.orgprovisioner.plan.DesiredDataset;
+import dev.orgprovisioner.plan.PlanStep;
+import dev.orgprovisioner.plan.PlanStep.AddColumns;
+import dev.orgprovisioner.plan.PlanStep.CreateDataset;
+import dev.orgprovisioner.plan.PlanStep.CreateOrReplaceView;
+import dev.orgprovisioner.plan.PlanStep.CreateTable;
+import dev.orgprovisioner.plan.PlanStep.RelaxColumns;
+import dev.orgprovisioner.plan.PlanStep.UpdateDataset;
+import dev.orgprovisioner.plan.PlanStep.UpdateTableOptions;
+import dev.orgprovisioner.plan.TableOption;
+import dev.orgprovisioner.warehouse.Identifiers;
+import dev.orgprovisioner.warehouse.WarehouseException;
+import dev.orgprovisioner.warehouse.WarehouseException.Kind;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/** Applies plan steps through the BigQuery API: dataset, table and view creates and patches. */
+final class BigQueryPlanSteps {
+
+  private static final long MILLIS_PER_DAY = 86_400_000L;
+
+  private final BigQueryCalls calls;
+  private final BigQuery bigquery;
+  private final TableUpdatePacer pacer;
+
+  BigQueryPlanSteps(BigQueryCalls calls, TableUpdatePacer pacer) {
+    this.calls = calls;
+    this.bigquery = calls.client();
+    this.pacer = pacer;
+  }
+
+  void apply(PlanStep step) {
+    try {
+      // Java 17: no pattern switch; the sealed hierarchy keeps this list complete.
+      if (step instanceof CreateDataset s) {
+        createDataset(s);
+      } else if (step instanceof UpdateDataset s) {
+        updateDataset(s);
+      } else if (step instanceof CreateTable s) {
+        createTable(s);
+      } else if (step instanceof AddColumns s) {
+        patchSchema(s.dataset(), s.table(), f -> BigQuerySchemas.addColumns(f, s.additions()));
+      } else if (step instanceof RelaxColumns s) {
+        patchSchema(s.dataset(), s.table(), f -> BigQuerySchemas.relax(f, s.paths()));
+      } else if (step instanceof UpdateTableOptions s) {
+        updateTableOptions(s);
+      } else if (step instanceof CreateOrReplaceView s) {
+        createOrReplaceView(s);
+      } else {
+        throw new IllegalArgumentException("unknown step " + step);
+      }
+    } catch (BigQueryException e) {
+      throw BigQueryErrors.map(step.describe(), e);
+    } catch (IllegalArgumentException e) {
+      throw new WarehouseException(
+          Kind.PERMANENT, step.describe() + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      throw BigQueryErrors.interrupted(step.describe(), e);
+    }
+  }
+
+  private void createDataset(CreateDataset s) {
+    DatasetId id = DatasetId.of(calls.project(), Identifiers.dataset(s.dataset()));
+    DatasetInfo info =
+        DatasetInfo.newBuilder(id)
+            .setLocation(s.location())
+            .setDescription(s.description())
+            .setLabels(s.labels())
+            .build();
+    try {
+      bigquery.create(info);
+    } catch (BigQueryException e) {
+      if (!BigQueryErrors.isDuplicate(e)) {
+        throw e;
+      }
+      // Already there: fine if we made it (a retry, a concurrent worker), never adopt another's.
+      Dataset existing = bigquery.getDataset(id);
+      if (existing == null) {
+        throw new WarehouseException(
+            Kind.TRANSIENT, "dataset " + s.dataset() + " was reported existing but is gone", e);
+      }
+      requireOurs("dataset " + s.dataset(), existing.getLabels());
+    }
+  }
+
+  private void updateDataset(UpdateDataset s) {
+    DatasetId id = DatasetId.of(calls.project(), Identifiers.dataset(s.dataset()));
+    // datasets.patch merges labels key by key, so labels added by others survive.
+    bigquery.update(
+        DatasetInfo.newBuilder(id)
+            .setDescription(s.description() == null ? "" : s.description())
+            .setLabels(s.labels())
+            .build());
+  }
+
+  private void createTable(CreateTable s) throws InterruptedException {
+    TableDef t = s.table();
+    TableId id = calls.tableId(s.dataset(), t.name());
+    StandardTableDefinition.Builder def =
+        StandardTableDefinition.newBuilder()
+            .setSchema(Schema.of(BigQuerySchemas.fields(t.columns())));
+    if (t.partitioning() != null) {
+      def.setTimePartitioning(timePartitioning(t.partitioning()));
+    }
+    if (!t.clustering().isEmpty()) {
+      t.clustering().forEach(Identifiers::name);
+      def.setClustering(Clustering.newBuilder().setFields(t.clustering()).build());
+    }
+    TableInfo.Builder info =
+        TableInfo.newBuilder(id, def.build()).setDescription(t.description()).setLabels(s.labels());
+    if (t.partitioning() != null) {
+      info.setRequirePartitionFilter(t.partitioning().requirePartitionFilter());
+    }
+    pacer.acquire(s.dataset() + "." + t.name());
+    try {
+      bigquery.create(info.build());
+    } catch (BigQueryException e) {
+      if (!BigQueryErrors.isDuplicate(e)) {
+        throw e;
+      }
+      Table existing = bigquery.getTable(id);
+      if (existing == null) {
+        throw new WarehouseException(
+            Kind.TRANSIENT, "table " + id.getTable() + " was reported existing but is gone", e);
+      }
+      requireOurs("table " + s.dataset() + "." + t.name(), existing.getLabels());
+    }
+  }
+
+  private static TimePartitioning timePartitioning(Partitioning p) {
+    TimePartitioning.Builder b =
+        TimePartitioning.newBuilder(TimePartitioning.Type.valueOf(p.type().name()))
+            .setField(Identifiers.name(p.field()));
+    if (p.expirationDays() != null) {
+      b.setExpirationMs(p.expirationDays() * MILLIS_PER_DAY);
+    }
+    return b.build();
+  }
+
+  /** Reads the table's schema, edits it, and sends one patch with the whole new schema. */
+  private void patchSchema(
+      String dataset, String table, Function<List<Field>, BigQuerySchemas.Edit> edit)
+      throws InterruptedException {
+    Table current = requireTable(dataset, table);
+    BigQuerySchemas.Edit e = edit.apply(currentFields(current));
+    if (!e.changed()) {
+      return;
+    }
+    pacer.acquire(dataset + "." + table);
+    bigquery.update(
+        TableInfo.newBuilder(
+                current.getTableId(), StandardTableDefinition.of(Schema.of(e.fields())))
+            .build());
+  }
+
+  private void updateTableOptions(UpdateTableOptions s) throws InterruptedException {
+    TableDef t = s.table();
+    Table current = requireTable(s.dataset(), t.name());
+    StandardTableDefinition.Builder def = StandardTableDefinition.newBuilder();
+    TableInfo.Builder patch = TableInfo.newBuilder(current.getTableId(), def.build());
+    StandardTableDefinition existing = current.getDefinition();
+    for (TableOption option : s.changes()) {
+      switch (option) {
+        case DESCRIPTION -> patch.setDescription(t.description() == null ? "" : t.description());
+        case LABELS -> patch.setLabels(s.labels());
+        case CLUSTERING -> {
+          t.clustering().forEach(Identifiers::name);
+          def.setClustering(Clustering.newBuilder().setFields(t.clustering()).build());
+        }
+        case COLUMN_DESCRIPTIONS ->
+            def.setSchema(
+                Schema.of(BigQuerySchemas.describe(currentFields(current), t.columns()).fields()));
+        case PARTITION_EXPIRATION -> {
+          if (t.partitioning() != null && existing.getTimePartitioning() != null) {
+            Long days = t.partitioning().expirationDays();
+            def.setTimePartitioning(
+                existing.getTimePartitioning().toBuilder()
+                    .setExpirationMs(days == null ? null : days * MILLIS_PER_DAY)
+                    .build());
+          }
+        }
+        case REQUIRE_PARTITION_FILTER -> {
+          if (t.partitioning() != null) {
+            patch.setRequirePartitionFilter(t.partitioning().requirePartitionFilter());
+          }
+        }
+      }
+    }
+    patch.setDefinition(def.build());
+    pacer.acquire(s.dataset() + "." + t.name());
+    bigquery.update(patch.build());
+  }
+
+  private void createOrReplaceView(CreateOrReplaceView s) throws InterruptedException {
+    String ds = Identifiers.dataset(s.dataset());
+    String central = s.centralDataset() == null ? null : Identifiers.dataset(s.centralDataset());
+    String sql =
+        ViewTemplate.render(
+            s.view().templateFor(Dialect.BIGQUERY),
+            ref ->
+                BigQueryRows.table(
+                    calls.project(), ref.scope() == Scope.CENTRAL ? central : ds, ref.table()),
+            s.orgSlug());
+    TableInfo info =
+        TableInfo.newBuilder(
+                calls.tableId(ds, s.view().name()),
+                ViewDefinition.newBuilder(sql).setUseLegacySql(false).build())
+            .setDescription(s.view().description())
+            .setLabels(s.labels())
+            .build();
+    pacer.acquire(ds + "." + s.view().name());
+    try {
+      bigquery.create(info);
+    } catch (BigQueryException e) {
+      if (!BigQueryErrors.isDuplicate(e)) {
+        throw e;
+      }
+      pacer.acquire(ds + "." + s.view().name());
+      bigquery.update(info);
+    }
+  }
+
+  private Table requireTable(String dataset, String table) {
+    Table current = bigquery.getTable(calls.tableId(dataset, table));
+    if (current == null) {
+      throw new WarehouseException(
+          Kind.NOT_FOUND, "table " + dataset + "." + table + " does not exist");
+    }
+    return current;
+  }
+
+  private static List<Field> currentFields(Table table) {
+    Schema schema = table.getDefinition().getSchema();
+    return schema == null ? List.of() : List.copyOf(schema.getFields());
+  }
+
+  private static void requireOurs(String what, Map<String, String> labels) {
+    String owner = labels == null ? null : labels.get(DesiredDataset.MANAGED_BY);
+    if (!DesiredDataset.MANAGED_BY_VALUE.equals(owner)) {
+      throw new WarehouseException(
+          Kind.CONFLICT,
+          what
+              + " already exists and is not managed by "
+              + DesiredDataset.MANAGED_BY_VALUE
+              + " (label "
+              + DesiredDataset.MANAGED_BY
+              + "="
+              + owner
+              + "); refusing to adopt it");
+    }
+  }
+}
