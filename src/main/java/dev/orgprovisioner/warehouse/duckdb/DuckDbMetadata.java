@@ -1,0 +1,181 @@
+package dev.orgprovisioner.warehouse.duckdb;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orgprovisioner.catalog.Column;
+import dev.orgprovisioner.catalog.FieldMode;
+import dev.orgprovisioner.catalog.FieldType;
+import dev.orgprovisioner.catalog.Partitioning;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The metadata table that keeps what DuckDB has no notion of, one row per dataset, table, view. */
+final class DuckDbMetadata {
+
+  static final String META_SCHEMA = "_provisioner";
+  static final String META = META_SCHEMA + ".objects";
+
+  /** The name of a dataset's own row. */
+  static final String DATASET_ROW = "";
+
+  private static final String SELECT =
+      "SELECT dataset, name, kind, description, location, labels, partitioning, clustering,"
+          + " columns FROM "
+          + META;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private DuckDbMetadata() {}
+
+  /** Declared type, mode and description of one column path. */
+  record ColumnMeta(FieldType type, FieldMode mode, String description) {}
+
+  /** Stored metadata of one dataset, table or view. */
+  record MetaRow(
+      String kind,
+      String description,
+      String location,
+      Map<String, String> labels,
+      Partitioning partitioning,
+      List<String> clustering,
+      Map<String, ColumnMeta> columns) {
+
+    MetaRow withDescription(String d) {
+      return new MetaRow(kind, d, location, labels, partitioning, clustering, columns);
+    }
+
+    MetaRow withLabels(Map<String, String> l) {
+      return new MetaRow(kind, description, location, l, partitioning, clustering, columns);
+    }
+
+    MetaRow withClustering(List<String> c) {
+      return new MetaRow(kind, description, location, labels, partitioning, c, columns);
+    }
+
+    MetaRow withPartitioning(Partitioning p) {
+      return new MetaRow(kind, description, location, labels, p, clustering, columns);
+    }
+
+    MetaRow withColumns(Map<String, ColumnMeta> c) {
+      return new MetaRow(kind, description, location, labels, partitioning, clustering, c);
+    }
+  }
+
+  /** Creates the metadata schema and table unless they exist. */
+  static void createIfAbsent(Statement st) throws SQLException {
+    st.execute("CREATE SCHEMA IF NOT EXISTS " + META_SCHEMA);
+    st.execute(
+        "CREATE TABLE IF NOT EXISTS "
+            + META
+            + " (dataset VARCHAR NOT NULL, name VARCHAR NOT NULL, kind VARCHAR NOT NULL,"
+            + " description VARCHAR, location VARCHAR, labels VARCHAR, partitioning VARCHAR,"
+            + " clustering VARCHAR, columns VARCHAR, PRIMARY KEY (dataset, name))");
+  }
+
+  static MetaRow orEmpty(MetaRow row, String kind) {
+    return row != null ? row : new MetaRow(kind, null, null, Map.of(), null, List.of(), Map.of());
+  }
+
+  static Map<String, String> merge(Map<String, String> base, Map<String, String> extra) {
+    Map<String, String> out = new LinkedHashMap<>(base == null ? Map.of() : base);
+    out.putAll(extra);
+    return out;
+  }
+
+  static Map<String, ColumnMeta> columnMeta(List<Column> columns) {
+    return columnMeta("", columns);
+  }
+
+  static Map<String, ColumnMeta> columnMeta(String parent, List<Column> columns) {
+    Map<String, ColumnMeta> out = new LinkedHashMap<>();
+    for (Column col : columns) {
+      String path =
+          (parent.isEmpty() ? col.name() : parent + "." + col.name()).toLowerCase(Locale.ROOT);
+      out.put(path, new ColumnMeta(col.type(), col.mode(), col.description()));
+      out.putAll(columnMeta(path, col.fields()));
+    }
+    return out;
+  }
+
+  /** Every metadata row of the datasets in {@code in}, by dataset and lower-case name. */
+  static Map<String, Map<String, MetaRow>> read(Statement st, String in) throws SQLException {
+    Map<String, Map<String, MetaRow>> out = new HashMap<>();
+    try (ResultSet rs = st.executeQuery(SELECT + " WHERE dataset IN (" + in + ")")) {
+      while (rs.next()) {
+        out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+            .put(rs.getString(2).toLowerCase(Locale.ROOT), metaRow(rs));
+      }
+    }
+    return out;
+  }
+
+  static MetaRow read(Connection c, String dataset, String name) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE dataset = ? AND name = ?")) {
+      ps.setString(1, dataset);
+      ps.setString(2, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? metaRow(rs) : null;
+      }
+    }
+  }
+
+  private static MetaRow metaRow(ResultSet rs) throws SQLException {
+    try {
+      return new MetaRow(
+          rs.getString(3),
+          rs.getString(4),
+          rs.getString(5),
+          readLabels(rs.getString(6)),
+          rs.getString(7) == null ? null : JSON.readValue(rs.getString(7), Partitioning.class),
+          rs.getString(8) == null
+              ? List.of()
+              : JSON.readValue(rs.getString(8), new TypeReference<List<String>>() {}),
+          rs.getString(9) == null
+              ? Map.of()
+              : JSON.readValue(
+                  rs.getString(9), new TypeReference<LinkedHashMap<String, ColumnMeta>>() {}));
+    } catch (JsonProcessingException e) {
+      throw new SQLException("corrupt metadata row: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  static Map<String, String> readLabels(String json) throws SQLException {
+    try {
+      return json == null
+          ? Map.of()
+          : JSON.readValue(json, new TypeReference<Map<String, String>>() {});
+    } catch (JsonProcessingException e) {
+      throw new SQLException("corrupt labels: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  static void write(Connection c, String dataset, String name, MetaRow m) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT OR REPLACE INTO "
+                + META
+                + " (dataset, name, kind, description, location, labels, partitioning,"
+                + " clustering, columns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, dataset);
+      ps.setString(2, name.toLowerCase(Locale.ROOT));
+      ps.setString(3, m.kind());
+      ps.setString(4, m.description());
+      ps.setString(5, m.location());
+      ps.setString(6, JSON.writeValueAsString(m.labels() == null ? Map.of() : m.labels()));
+      ps.setString(7, m.partitioning() == null ? null : JSON.writeValueAsString(m.partitioning()));
+      ps.setString(8, JSON.writeValueAsString(m.clustering() == null ? List.of() : m.clustering()));
+      ps.setString(9, JSON.writeValueAsString(m.columns() == null ? Map.of() : m.columns()));
+      ps.executeUpdate();
+    } catch (JsonProcessingException e) {
+      throw new SQLException("cannot serialise metadata: " + e.getOriginalMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package dev.orgprovisioner.warehouse.duckdb;
+
+import static dev.orgprovisioner.warehouse.duckdb.DuckDbTypes.quote;
+
+import dev.orgprovisioner.warehouse.Identifiers;
+import dev.orgprovisioner.warehouse.WarehouseException;
+import dev.orgprovisioner.warehouse.WarehouseException.Kind;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** What the DuckDB adapter's parts share: connections, qualified names, error classification. */
+final class DuckDbSql {
+
+  private DuckDbSql() {}
+
+  /** A fresh connection per call: DuckDB connections are not thread-safe. */
+  @FunctionalInterface
+  interface Connections {
+    Connection open() throws SQLException;
+  }
+
+  static String qualified(String dataset, String name) {
+    return quote(Identifiers.dataset(dataset)) + "." + quote(Identifiers.name(name));
+  }
+
+  /** {@code "a" = ? AND "b" = ?}: one placeholder per column, bound in the columns' order. */
+  static String equalToPlaceholders(List<String> columns) {
+    return columns.stream()
+        .map(k -> quote(Identifiers.name(k)) + " = ?")
+        .collect(Collectors.joining(" AND "));
+  }
+
+  static WarehouseException classify(String what, SQLException e) {
+    String msg = String.valueOf(e.getMessage());
+    Kind kind;
+    if (msg.contains("Catalog Error") && msg.contains("does not exist")) {
+      kind = Kind.NOT_FOUND;
+    } else if (msg.contains("Transaction conflict") || msg.contains("TransactionContext Error")) {
+      kind = Kind.TRANSIENT;
+    } else {
+      kind = Kind.PERMANENT;
+    }
+    return new WarehouseException(kind, what + " failed: " + msg, e);
+  }
+}

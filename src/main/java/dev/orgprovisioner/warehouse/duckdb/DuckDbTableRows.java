@@ -1,0 +1,130 @@
+package dev.orgprovisioner.warehouse.duckdb;
+
+import static dev.orgprovisioner.warehouse.duckdb.DuckDbSql.classify;
+import static dev.orgprovisioner.warehouse.duckdb.DuckDbSql.equalToPlaceholders;
+import static dev.orgprovisioner.warehouse.duckdb.DuckDbSql.qualified;
+import static dev.orgprovisioner.warehouse.duckdb.DuckDbTypes.quote;
+
+import dev.orgprovisioner.warehouse.Identifiers;
+import dev.orgprovisioner.warehouse.duckdb.DuckDbSql.Connections;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Inserts, upserts and selects table rows with prepared statements. */
+final class DuckDbTableRows {
+
+  private final Connections connections;
+
+  DuckDbTableRows(Connections connections) {
+    this.connections = connections;
+  }
+
+  void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try (Connection c = connections.open()) {
+      c.setAutoCommit(false);
+      insert(c, dataset, table, rows);
+      c.commit();
+    } catch (SQLException e) {
+      throw classify("insert into " + dataset + "." + table, e);
+    }
+  }
+
+  void upsertRows(
+      String dataset, String table, List<String> keyColumns, List<Map<String, Object>> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    String where = equalToPlaceholders(keyColumns);
+    try (Connection c = connections.open()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement del =
+          c.prepareStatement("DELETE FROM " + qualified(dataset, table) + " WHERE " + where)) {
+        for (Map<String, Object> row : rows) {
+          for (int i = 0; i < keyColumns.size(); i++) {
+            del.setObject(i + 1, jdbcValue(row.get(keyColumns.get(i))));
+          }
+          del.executeUpdate();
+        }
+      }
+      insert(c, dataset, table, rows);
+      c.commit();
+    } catch (SQLException e) {
+      throw classify("upsert into " + dataset + "." + table, e);
+    }
+  }
+
+  List<Map<String, Object>> selectRows(
+      String dataset, String table, Map<String, Object> equalTo, int limit) {
+    List<String> keys = new ArrayList<>(equalTo.keySet());
+    String where = keys.isEmpty() ? "" : " WHERE " + equalToPlaceholders(keys);
+    try (Connection c = connections.open();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT * FROM " + qualified(dataset, table) + where + " LIMIT " + limit)) {
+      for (int i = 0; i < keys.size(); i++) {
+        ps.setObject(i + 1, jdbcValue(equalTo.get(keys.get(i))));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        ResultSetMetaData md = rs.getMetaData();
+        List<Map<String, Object>> out = new ArrayList<>();
+        while (rs.next()) {
+          Map<String, Object> row = new LinkedHashMap<>();
+          for (int i = 1; i <= md.getColumnCount(); i++) {
+            row.put(md.getColumnName(i), rs.getObject(i));
+          }
+          out.add(row);
+        }
+        return out;
+      }
+    } catch (SQLException e) {
+      throw classify("select from " + dataset + "." + table, e);
+    }
+  }
+
+  private static void insert(
+      Connection c, String dataset, String table, List<Map<String, Object>> rows)
+      throws SQLException {
+    // Rows may name different column sets; group so each batch has one statement shape.
+    Map<List<String>, List<Map<String, Object>>> byShape = new LinkedHashMap<>();
+    for (Map<String, Object> row : rows) {
+      byShape.computeIfAbsent(new ArrayList<>(row.keySet()), k -> new ArrayList<>()).add(row);
+    }
+    for (var entry : byShape.entrySet()) {
+      List<String> cols = entry.getKey();
+      String sql =
+          "INSERT INTO "
+              + qualified(dataset, table)
+              + " ("
+              + cols.stream().map(k -> quote(Identifiers.name(k))).collect(Collectors.joining(", "))
+              + ") VALUES ("
+              + cols.stream().map(k -> "?").collect(Collectors.joining(", "))
+              + ")";
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (Map<String, Object> row : entry.getValue()) {
+          for (int i = 0; i < cols.size(); i++) {
+            ps.setObject(i + 1, jdbcValue(row.get(cols.get(i))));
+          }
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+  }
+
+  private static Object jdbcValue(Object v) {
+    return v instanceof Instant instant ? instant.atOffset(ZoneOffset.UTC) : v;
+  }
+}
