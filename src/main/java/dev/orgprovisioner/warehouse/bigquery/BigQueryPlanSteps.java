@@ -35,6 +35,7 @@ import dev.orgprovisioner.warehouse.WarehouseException.Kind;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** Applies plan steps through the BigQuery API: dataset, table and view creates and patches. */
 final class BigQueryPlanSteps {
@@ -92,16 +93,8 @@ final class BigQueryPlanSteps {
     try {
       bigquery.create(info);
     } catch (BigQueryException e) {
-      if (!BigQueryErrors.isDuplicate(e)) {
-        throw e;
-      }
-      // Already there: fine if we made it (a retry, a concurrent worker), never adopt another's.
-      Dataset existing = bigquery.getDataset(id);
-      if (existing == null) {
-        throw new WarehouseException(
-            Kind.TRANSIENT, "dataset " + s.dataset() + " was reported existing but is gone", e);
-      }
-      requireOurs("dataset " + s.dataset(), existing.getLabels());
+      String what = "dataset " + s.dataset();
+      requireOursIfDuplicate(e, () -> bigquery.getDataset(id), Dataset::getLabels, what, what);
     }
   }
 
@@ -137,15 +130,12 @@ final class BigQueryPlanSteps {
     try {
       bigquery.create(info.build());
     } catch (BigQueryException e) {
-      if (!BigQueryErrors.isDuplicate(e)) {
-        throw e;
-      }
-      Table existing = bigquery.getTable(id);
-      if (existing == null) {
-        throw new WarehouseException(
-            Kind.TRANSIENT, "table " + id.getTable() + " was reported existing but is gone", e);
-      }
-      requireOurs("table " + s.dataset() + "." + t.name(), existing.getLabels());
+      requireOursIfDuplicate(
+          e,
+          () -> bigquery.getTable(id),
+          Table::getLabels,
+          "table " + id.getTable(),
+          "table " + s.dataset() + "." + t.name());
     }
   }
 
@@ -254,6 +244,26 @@ final class BigQueryPlanSteps {
   private static List<Field> currentFields(Table table) {
     Schema schema = table.getDefinition().getSchema();
     return schema == null ? List.of() : List.copyOf(schema.getFields());
+  }
+
+  /**
+   * A create answered "already exists": fine if we made it (a retry, a concurrent worker), never
+   * adopt another's. {@code gone} names it if it vanished since; {@code what} if it is not ours.
+   */
+  private static <T> void requireOursIfDuplicate(
+      BigQueryException e,
+      Supplier<T> existing,
+      Function<T, Map<String, String>> labels,
+      String gone,
+      String what) {
+    if (!BigQueryErrors.isDuplicate(e)) {
+      throw e;
+    }
+    T found = existing.get();
+    if (found == null) {
+      throw new WarehouseException(Kind.TRANSIENT, gone + " was reported existing but is gone", e);
+    }
+    requireOurs(what, labels.apply(found));
   }
 
   private static void requireOurs(String what, Map<String, String> labels) {

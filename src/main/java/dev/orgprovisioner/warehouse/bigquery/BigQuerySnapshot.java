@@ -154,47 +154,13 @@ final class BigQuerySnapshot implements AutoCloseable {
       // Rows are mapped page by page: a fleet's COLUMN_FIELD_PATHS runs to hundreds of thousands.
       var schemata = read(View.SCHEMATA, location, params, BigQuerySnapshot::schemaRow);
       var schemaOptions =
-          read(
-              View.SCHEMATA_OPTIONS,
-              location,
-              params,
-              r ->
-                  new OptionRow(
-                      str(r, "schema_name"), null, str(r, "option_name"), str(r, "option_value")));
-      var tables =
-          read(
-              View.TABLES,
-              location,
-              params,
-              r ->
-                  new TableRow(
-                      str(r, "table_schema"),
-                      str(r, "table_name"),
-                      str(r, "table_type"),
-                      str(r, "partition_by")));
+          read(View.SCHEMATA_OPTIONS, location, params, BigQuerySnapshot::schemaOptionRow);
+      var tables = read(View.TABLES, location, params, BigQuerySnapshot::tableRow);
       var tableOptions =
-          read(
-              View.TABLE_OPTIONS,
-              location,
-              params,
-              r ->
-                  new OptionRow(
-                      str(r, "table_schema"),
-                      str(r, "table_name"),
-                      str(r, "option_name"),
-                      str(r, "option_value")));
-      var columns =
-          read(
-              View.COLUMNS,
-              location,
-              params,
-              r -> perTable(r, "columns", BigQuerySnapshot::columnRow));
+          read(View.TABLE_OPTIONS, location, params, BigQuerySnapshot::tableOptionRow);
+      var columns = read(View.COLUMNS, location, params, BigQuerySnapshot::columnRows);
       var fieldPaths =
-          read(
-              View.COLUMN_FIELD_PATHS,
-              location,
-              params,
-              r -> perTable(r, "fields", BigQuerySnapshot::fieldPathRow));
+          read(View.COLUMN_FIELD_PATHS, location, params, BigQuerySnapshot::fieldPathRows);
       rows.schemata().addAll(join(schemata));
       rows.schemaOptions().addAll(join(schemaOptions));
       rows.tables().addAll(join(tables));
@@ -236,9 +202,17 @@ final class BigQuerySnapshot implements AutoCloseable {
     }
   }
 
-  /**
-   * Maps one row's JSON array (the COLUMNS and COLUMN_FIELD_PATHS aggregates) element by element.
-   */
+  /** One table's columns, aggregated as a JSON array by the COLUMNS query. */
+  private static List<ColumnRow> columnRows(FieldValueList r) {
+    return perTable(r, "columns", BigQuerySnapshot::columnRow);
+  }
+
+  /** One table's field paths, aggregated as a JSON array by the COLUMN_FIELD_PATHS query. */
+  private static List<FieldPathRow> fieldPathRows(FieldValueList r) {
+    return perTable(r, "fields", BigQuerySnapshot::fieldPathRow);
+  }
+
+  /** Maps the elements of one table's aggregated JSON array, named {@code array}. */
   private static <T> List<T> perTable(FieldValueList r, String array, ElementMapper<T> mapper) {
     String ds = str(r, "table_schema");
     String table = str(r, "table_name");
@@ -287,6 +261,24 @@ final class BigQuerySnapshot implements AutoCloseable {
 
   private static SchemaRow schemaRow(FieldValueList r) {
     return new SchemaRow(str(r, "schema_name"), str(r, "location"));
+  }
+
+  private static OptionRow schemaOptionRow(FieldValueList r) {
+    return new OptionRow(
+        str(r, "schema_name"), null, str(r, "option_name"), str(r, "option_value"));
+  }
+
+  private static TableRow tableRow(FieldValueList r) {
+    return new TableRow(
+        str(r, "table_schema"), str(r, "table_name"), str(r, "table_type"), str(r, "partition_by"));
+  }
+
+  private static OptionRow tableOptionRow(FieldValueList r) {
+    return new OptionRow(
+        str(r, "table_schema"),
+        str(r, "table_name"),
+        str(r, "option_name"),
+        str(r, "option_value"));
   }
 
   private static String str(FieldValueList row, String name) {
