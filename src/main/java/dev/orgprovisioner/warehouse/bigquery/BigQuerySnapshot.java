@@ -39,9 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-/**
- * Reads datasets' metadata in bulk from each region's INFORMATION_SCHEMA into observed datasets.
- */
+/** Reads datasets' metadata in bulk, region by region, from INFORMATION_SCHEMA. */
 final class BigQuerySnapshot implements AutoCloseable {
 
   /** Datasets per INFORMATION_SCHEMA query: keeps the array parameter far below the 1 MB limit. */

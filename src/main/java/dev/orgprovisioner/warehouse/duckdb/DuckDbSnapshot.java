@@ -26,10 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/**
- * Reads datasets as the planner sees them: columns, types and top-level nullability from DuckDB's
- * information_schema, everything else from the metadata table.
- */
+/** Reads datasets as the planner sees them: DuckDB's information_schema plus the metadata table. */
 final class DuckDbSnapshot {
 
   private final Connections connections;
@@ -38,6 +35,8 @@ final class DuckDbSnapshot {
     this.connections = connections;
   }
 
+  // Columns, types and top-level nullability come from DuckDB itself, so hand-made changes show up
+  // as drift; the rest (descriptions, labels, partitioning...) from the metadata table.
   Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
     if (datasets.isEmpty()) {
       return Map.of();

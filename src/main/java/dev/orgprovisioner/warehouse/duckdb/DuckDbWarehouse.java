@@ -20,12 +20,7 @@ import java.util.Properties;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDriver;
 
-/**
- * The embedded warehouse: a dataset is a DuckDB schema. What DuckDB has no notion of (descriptions,
- * labels, partitioning, clustering, nested modes, location) is kept in a metadata table, so the
- * planner sees the same snapshot it would get from BigQuery. Columns, types and top-level
- * nullability are always read from DuckDB itself, so changes made by hand show up as drift.
- */
+/** The embedded warehouse: a DuckDB schema per dataset, what DuckDB lacks in a metadata table. */
 public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
 
   private final DuckDBConnection root;
