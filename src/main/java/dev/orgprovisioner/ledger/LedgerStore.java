@@ -85,9 +85,26 @@ public final class LedgerStore {
         || failure instanceof LedgerRejectedException) {
       return (RuntimeException) failure;
     }
-    return code == null || TRANSIENT.contains(code)
+    boolean retryable = code == null ? !isDefect(failure) : TRANSIENT.contains(code);
+    return retryable
         ? new LedgerUnavailableException(message, failure)
         : new LedgerRejectedException(message, failure);
+  }
+
+  /**
+   * A failure without a status that a retry cannot fix: a defect in our own code (a document it
+   * cannot read, say) rather than a network or client problem, so it must not loop forever.
+   */
+  private static boolean isDefect(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof IllegalArgumentException
+          || t instanceof NullPointerException
+          || t instanceof ClassCastException
+          || t instanceof java.util.NoSuchElementException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Status.Code codeOf(Throwable failure) {

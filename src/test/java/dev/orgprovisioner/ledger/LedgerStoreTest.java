@@ -66,6 +66,21 @@ class LedgerStoreTest {
     assertThat(LedgerStore.classify("finish job", rejected)).isSameAs(rejected);
   }
 
+  @Test
+  void failureWithoutAStatus_isTransientWhenTheClientFailed_andPermanentWhenOurCodeDid() {
+    RuntimeException network =
+        LedgerStore.classify("read job", new RuntimeException(new java.io.IOException("reset")));
+    RuntimeException unreadable =
+        LedgerStore.classify(
+            "read job",
+            new RuntimeException(new IllegalArgumentException("No enum constant BOGUS")));
+
+    assertThat(network).isInstanceOf(LedgerUnavailableException.class);
+    assertThat(unreadable)
+        .isInstanceOf(LedgerRejectedException.class)
+        .hasMessageContaining("No enum constant BOGUS");
+  }
+
   /** A status buried under other exceptions, as futures and transactions wrap them. */
   private static Throwable wrapped(Throwable status) {
     return new RuntimeException("transaction failed", new ExecutionException(status));
