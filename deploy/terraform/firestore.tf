@@ -60,6 +60,28 @@ resource "google_firestore_index" "jobs_state_next_attempt_at" {
   }
 }
 
+# Sweep, per priority: due QUEUED jobs of one priority, oldest first (state == QUEUED, priority == p,
+# next_attempt_at <= now, order by next_attempt_at), so an urgent job is not hidden by a backlog.
+resource "google_firestore_index" "jobs_state_priority_next_attempt_at" {
+  database   = google_firestore_database.ledger.name
+  collection = "${var.collection_prefix}jobs"
+
+  fields {
+    field_path = "state"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "priority"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "next_attempt_at"
+    order      = "ASCENDING"
+  }
+}
+
 # The next waiting job of an org (lock_key == org, state == QUEUED). Two equality filters can be
 # served by merging single-field indexes; the composite index keeps it one index scan.
 resource "google_firestore_index" "jobs_lock_key_state" {

@@ -21,6 +21,9 @@ import java.util.Optional;
 /** Taking jobs in Firestore: finding claimable ones, claiming one with its org lock, re-queuing. */
 final class FirestoreJobClaims {
 
+  /** Onboarding, customer sync, drift work (see {@code CommandEnvelope#priority}). */
+  private static final int[] KNOWN_PRIORITIES = {1, 2, 3};
+
   private final LedgerStore store;
   private final FirestoreIdempotencyKeys keys;
 
@@ -57,6 +60,25 @@ final class FirestoreJobClaims {
                     .get())
             .getDocuments()) {
       found.put(doc.getId(), toJob(doc));
+    }
+    // The oldest due jobs may all be of a low priority: read the due jobs of each known priority
+    // too, so a newer urgent job is never hidden behind a backlog.
+    for (int priority : KNOWN_PRIORITIES) {
+      for (QueryDocumentSnapshot doc :
+          store
+              .call(
+                  "find due jobs of a priority",
+                  store
+                      .jobs
+                      .whereEqualTo(STATE, JobState.QUEUED.name())
+                      .whereEqualTo(PRIORITY, priority)
+                      .whereLessThanOrEqualTo(NEXT_ATTEMPT_AT, ts(now))
+                      .orderBy(NEXT_ATTEMPT_AT)
+                      .limit(limit)
+                      .get())
+              .getDocuments()) {
+        found.put(doc.getId(), toJob(doc));
+      }
     }
     return found.values().stream().sorted(JobOrder.BEST_FIRST).limit(limit).toList();
   }

@@ -77,6 +77,16 @@ public interface JobQueueContract extends LedgerContract {
   }
 
   @Test
+  default void claimable_findsANewUrgentJobBehindABacklogOfOlderLowPriorityOnes() {
+    for (int i = 0; i < 12; i++) {
+      accept(withPriority(onboard("org_backlog_" + i, "b" + i), 3), at(i));
+    }
+    Job urgent = accept(onboard("org_urgent", "u1"), at(20));
+
+    assertThat(ledger().claimable(at(30), 2)).extracting(Job::id).startsWith(urgent.id());
+  }
+
+  @Test
   default void secondJobOfAnOrg_isNotClaimedWhileTheFirstHoldsTheLock() {
     leased(onboard("acme", "c1"), "w", T0);
     Job second = accept(onboard("acme", "c2"), T0);
