@@ -22,7 +22,7 @@ import java.util.UUID;
  * Runs onboarding and sync jobs of {@link ProvisioningJobs} directly, attempt after attempt, over a
  * fault-injecting DuckDB warehouse with the project's catalog.
  */
-final class JobHarness implements AutoCloseable {
+public final class JobHarness implements AutoCloseable {
 
   static final String API_KEY_SHA256 = "ab".repeat(32);
 
@@ -38,7 +38,7 @@ final class JobHarness implements AutoCloseable {
   }
 
   /** An onboarding job of {@code org} with an API key, in {@code location} (null: none named). */
-  static Job onboard(String org, String location) {
+  public static Job onboard(String org, String location) {
     Map<String, Object> data = MalformedCommands.onboardData(org);
     data.put("api_key_sha256", API_KEY_SHA256);
     if (location != null) {
@@ -47,7 +47,7 @@ final class JobHarness implements AutoCloseable {
     return job(CommandType.ONBOARD, org, data);
   }
 
-  static Job sync(String org, boolean dryRun) {
+  public static Job sync(String org, boolean dryRun) {
     return job(
         CommandType.SYNC, org, Map.of("org_slug", org, "options", Map.of("dry_run", dryRun)));
   }
