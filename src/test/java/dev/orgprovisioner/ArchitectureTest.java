@@ -99,6 +99,24 @@ class ArchitectureTest {
   }
 
   @Test
+  void adapters_doNotDependOnTheApplicationsWiring() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.orgprovisioner.messaging..",
+            "dev.orgprovisioner.ledger..",
+            "dev.orgprovisioner.warehouse..",
+            "dev.orgprovisioner.api..",
+            "dev.orgprovisioner.cli..",
+            "dev.orgprovisioner.notify..",
+            "dev.orgprovisioner.emulator..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.orgprovisioner.app..")
+        .check(classes);
+  }
+
+  @Test
   void adapters_doNotDependOnEachOther() {
     noClasses()
         .that()

@@ -4,6 +4,7 @@ import com.google.cloud.firestore.Firestore;
 import dev.orgprovisioner.execution.port.Metrics;
 import dev.orgprovisioner.execution.port.RowSpool;
 import dev.orgprovisioner.ledger.FirestoreNotificationState;
+import dev.orgprovisioner.messaging.NotificationSettings;
 import dev.orgprovisioner.notify.Channel;
 import dev.orgprovisioner.notify.ChannelType;
 import dev.orgprovisioner.notify.Notifier;
@@ -41,6 +42,12 @@ public class NotifyProducers {
   private static final String OPS_URL = "notify.ops.webhook-url";
   private static final String OPS_SECRET = "notify.ops.webhook-secret";
   private static final String OPS_SLACK = "notify.ops.slack-webhook-url";
+
+  @Produces
+  @Singleton
+  NotificationSettings notificationSettings(NotifyConfig config) {
+    return new NotificationSettings(config.enabled(), config.subscription(), config.concurrency());
+  }
 
   @Produces
   @Singleton

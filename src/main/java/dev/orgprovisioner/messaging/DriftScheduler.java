@@ -1,6 +1,5 @@
 package dev.orgprovisioner.messaging;
 
-import dev.orgprovisioner.app.DriftConfig;
 import dev.orgprovisioner.command.CommandType;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;

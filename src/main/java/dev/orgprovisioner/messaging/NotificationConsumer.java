@@ -2,7 +2,6 @@ package dev.orgprovisioner.messaging;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.orgprovisioner.app.NotifyConfig;
 import dev.orgprovisioner.execution.DaemonThreads;
 import dev.orgprovisioner.notify.DeliveryStatus;
 import dev.orgprovisioner.notify.Notifier;
@@ -34,10 +33,10 @@ public class NotificationConsumer {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Notifier notifier;
-  private final NotifyConfig config;
+  private final NotificationSettings config;
   private final ExecutorService pool;
 
-  public NotificationConsumer(Notifier notifier, NotifyConfig config) {
+  public NotificationConsumer(Notifier notifier, NotificationSettings config) {
     this.notifier = notifier;
     this.config = config;
     this.pool = Executors.newFixedThreadPool(config.concurrency(), DaemonThreads.named("notify"));

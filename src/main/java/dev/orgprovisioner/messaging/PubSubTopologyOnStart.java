@@ -1,6 +1,5 @@
 package dev.orgprovisioner.messaging;
 
-import dev.orgprovisioner.app.NotifyConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -16,7 +15,7 @@ public class PubSubTopologyOnStart {
   void onStart(
       @Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event,
       MessagingConfig config,
-      NotifyConfig notify) {
+      NotificationSettings notify) {
     if (config.createTopology()) {
       new PubSubTopology(config).ensure(notify.subscription());
     }

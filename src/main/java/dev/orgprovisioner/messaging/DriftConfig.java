@@ -1,4 +1,4 @@
-package dev.orgprovisioner.app;
+package dev.orgprovisioner.messaging;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
