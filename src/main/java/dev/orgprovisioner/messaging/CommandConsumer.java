@@ -71,12 +71,38 @@ public class CommandConsumer {
         .submit(
             new Intake.Incoming(
                 meta.messageId(), meta.attributes(), message.getPayload(), meta.orderingKey()))
-        .handle(
-            (decision, failure) ->
-                failure == null
-                    ? carryOut(message, meta, decision)
-                    : failed(message, meta, failure))
+        .handle((decision, failure) -> settle(message, meta, decision, failure))
         .thenCompose(stage -> stage);
+  }
+
+  /**
+   * Carries out the decision (or handles the failure), and nacks the message if anything on the way
+   * throws or fails: a message neither acked nor nacked would stall its ordering key (its org) for
+   * as long as the client keeps extending its lease.
+   */
+  private CompletionStage<Void> settle(
+      Message<byte[]> message,
+      PubSubIncomingMetadata meta,
+      IntakeDecision decision,
+      Throwable failure) {
+    CompletionStage<Void> outcome;
+    try {
+      outcome =
+          failure == null ? carryOut(message, meta, decision) : failed(message, meta, failure);
+    } catch (RuntimeException e) {
+      outcome = CompletableFuture.failedFuture(e);
+    }
+    return outcome
+        .toCompletableFuture()
+        .orTimeout(config.handlingTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(
+            e -> {
+              LOG.errorf(
+                  e,
+                  "Handling command message %s failed unexpectedly; nacking it",
+                  meta.messageId());
+              return nack(message, e);
+            });
   }
 
   private CompletionStage<Void> carryOut(

@@ -67,4 +67,11 @@ public interface MessagingConfig {
    */
   @WithDefault("30")
   int intakeRetryWindowSeconds();
+
+  /**
+   * Longest a command message may take from its decision to its ack (dead letter, events); past it
+   * the message is nacked and comes back, so a publish that never answers cannot stall its org.
+   */
+  @WithDefault("2m")
+  java.time.Duration handlingTimeout();
 }

@@ -10,6 +10,7 @@ import com.google.pubsub.v1.Subscription;
 import dev.orgprovisioner.app.LedgerConfig;
 import dev.orgprovisioner.messaging.MessagingConfig;
 import dev.orgprovisioner.messaging.PubSubTopology;
+import dev.orgprovisioner.testing.ConfigDefaults;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,16 +49,11 @@ class DeploymentFilesTest {
 
   /** A configuration mapping with nothing set: the application's own defaults. */
   static <T> T defaults(Class<T> mapping) {
-    return quarkusConverters(new SmallRyeConfigBuilder())
-        .withMapping(mapping)
-        .build()
-        .getConfigMapping(mapping);
+    return ConfigDefaults.of(mapping);
   }
 
-  /** Durations such as "7d" as Quarkus reads them (plain SmallRye Config knows only ISO-8601). */
   static SmallRyeConfigBuilder quarkusConverters(SmallRyeConfigBuilder builder) {
-    return builder.withConverter(
-        java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter());
+    return ConfigDefaults.quarkusConverters(builder);
   }
 
   private static Map<String, Object> topicNamed(String name) {

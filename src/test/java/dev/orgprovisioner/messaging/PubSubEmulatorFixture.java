@@ -83,7 +83,7 @@ final class PubSubEmulatorFixture implements AutoCloseable {
     values.put("messaging.events-topic", prefix + "-events");
     values.putAll(overrides);
     SmallRyeConfig config =
-        new SmallRyeConfigBuilder()
+        dev.orgprovisioner.testing.ConfigDefaults.quarkusConverters(new SmallRyeConfigBuilder())
             .withMapping(MessagingConfig.class)
             .withSources(new PropertiesConfigSource(values, "test", 500))
             .build();

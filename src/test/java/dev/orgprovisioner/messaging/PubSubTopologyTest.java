@@ -89,11 +89,7 @@ class PubSubTopologyTest {
 
   @Test
   void defaults_matchTheDocumentedNames() {
-    MessagingConfig defaults =
-        new io.smallrye.config.SmallRyeConfigBuilder()
-            .withMapping(MessagingConfig.class)
-            .build()
-            .getConfigMapping(MessagingConfig.class);
+    MessagingConfig defaults = dev.orgprovisioner.testing.ConfigDefaults.of(MessagingConfig.class);
 
     assertThat(defaults.projectId()).isEqualTo("local-project");
     assertThat(defaults.emulatorHost()).isEmpty();
