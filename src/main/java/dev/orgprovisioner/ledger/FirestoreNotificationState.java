@@ -16,9 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Notification cooldowns and "already handled" markers in Firestore: {@code
@@ -93,18 +90,7 @@ public final class FirestoreNotificationState implements NotificationState {
   }
 
   private <T> T call(String what, ApiFuture<T> future) {
-    try {
-      return future.get(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(what + ": interrupted", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(what + " failed: " + e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw new IllegalStateException(
-          what + " timed out after " + callTimeout.toMillis() + " ms", e);
-    }
+    return LedgerStore.await(what, future, callTimeout);
   }
 
   private static String id(String text) {

@@ -1,15 +1,11 @@
 package dev.orgprovisioner.ledger;
 
 import com.google.api.core.ApiFuture;
-import com.google.api.gax.rpc.ApiException;
-import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.CollectionReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.WriteBatch;
-import dev.orgprovisioner.execution.port.LedgerRejectedException;
-import dev.orgprovisioner.execution.port.LedgerUnavailableException;
 import dev.orgprovisioner.execution.port.RowSpool;
 import dev.orgprovisioner.execution.port.SpooledRow;
 import java.nio.charset.StandardCharsets;
@@ -20,11 +16,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
 /**
@@ -36,16 +28,6 @@ public final class FirestoreRowSpool implements RowSpool {
 
   /** Firestore's limit of writes in one batch. */
   static final int MAX_BATCH = 500;
-
-  private static final Set<StatusCode.Code> PERMANENT =
-      Set.of(
-          StatusCode.Code.INVALID_ARGUMENT,
-          StatusCode.Code.PERMISSION_DENIED,
-          StatusCode.Code.UNAUTHENTICATED,
-          StatusCode.Code.FAILED_PRECONDITION,
-          StatusCode.Code.OUT_OF_RANGE,
-          StatusCode.Code.UNIMPLEMENTED,
-          StatusCode.Code.NOT_FOUND);
 
   private final Firestore db;
   private final CollectionReference spool;
@@ -151,23 +133,7 @@ public final class FirestoreRowSpool implements RowSpool {
   }
 
   private <T> T call(String what, ApiFuture<T> future) {
-    try {
-      return future.get(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LedgerUnavailableException(what + " interrupted", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof ApiException api && PERMANENT.contains(api.getStatusCode().getCode())) {
-        throw new LedgerRejectedException(
-            what + " refused: " + api.getStatusCode().getCode() + " " + cause.getMessage(), cause);
-      }
-      throw new LedgerUnavailableException(what + " failed: " + cause.getMessage(), cause);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw new LedgerUnavailableException(
-          what + " timed out after " + callTimeout.toMillis() + " ms", e);
-    }
+    return LedgerStore.await(what, future, callTimeout);
   }
 
   private static String truncate(String s) {

@@ -63,8 +63,16 @@ public final class LedgerStore {
 
   /** Waits for one Firestore call within the call timeout. */
   <T> T call(String what, ApiFuture<T> future) {
+    return await(what, future, settings.callTimeout());
+  }
+
+  /**
+   * Waits for one Firestore call within {@code timeout}; a failure comes out classified (see {@link
+   * #classify}). Every Firestore adapter of the ledger waits through here.
+   */
+  static <T> T await(String what, ApiFuture<T> future, java.time.Duration timeout) {
     try {
-      return future.get(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LedgerUnavailableException(what + " interrupted", e);
@@ -73,7 +81,7 @@ public final class LedgerStore {
     } catch (TimeoutException e) {
       future.cancel(true);
       throw new LedgerUnavailableException(
-          what + " timed out after " + settings.callTimeout().toMillis() + " ms", e);
+          what + " timed out after " + timeout.toMillis() + " ms", e);
     }
   }
 
