@@ -129,7 +129,8 @@ public final class InMemoryLedger implements Ledger {
     }
     Instant until = now.plus(settings.leaseDuration());
     Job leased =
-        job.inState(
+        copy(
+            job,
             JobState.RUNNING,
             job.attempts() + 1,
             job.epoch() + 1,
@@ -185,7 +186,8 @@ public final class InMemoryLedger implements Ledger {
     Instant until = now.plus(settings.leaseDuration());
     jobs.put(
         job.id(),
-        job.inState(
+        copy(
+            job,
             job.state(),
             job.attempts(),
             job.epoch(),
@@ -207,7 +209,7 @@ public final class InMemoryLedger implements Ledger {
           if (!steps.contains(step)) {
             steps.add(step);
           }
-          return j.withProgress(steps, j.facts(), j.lastError(), now);
+          return with(j, steps, j.facts(), j.lastError(), now);
         });
   }
 
@@ -221,7 +223,7 @@ public final class InMemoryLedger implements Ledger {
             j -> {
               Map<String, String> merged = new HashMap<>(facts);
               merged.putAll(j.facts());
-              return j.withProgress(j.completedSteps(), merged, j.lastError(), now);
+              return with(j, j.completedSteps(), merged, j.lastError(), now);
             });
     return held ? Optional.of(jobs.get(lease.jobId()).facts()) : Optional.empty();
   }
@@ -237,8 +239,8 @@ public final class InMemoryLedger implements Ledger {
       return false;
     }
     Job ended =
-        job.inState(terminal, job.attempts(), job.epoch(), job.nextAttemptAt(), null, null, now);
-    jobs.put(job.id(), ended.withProgress(ended.completedSteps(), ended.facts(), error, now));
+        copy(job, terminal, job.attempts(), job.epoch(), job.nextAttemptAt(), null, null, now);
+    jobs.put(job.id(), with(ended, ended.completedSteps(), ended.facts(), error, now));
     Key key = keys.get(job.keyId());
     if (key != null && key.jobId().equals(job.id()) && key.expiresAt().isAfter(now)) {
       keys.put(
@@ -268,7 +270,8 @@ public final class InMemoryLedger implements Ledger {
       return false;
     }
     Job queued =
-        job.inState(
+        copy(
+            job,
             JobState.QUEUED,
             Math.max(0, job.attempts() + attemptDelta),
             job.epoch(),
@@ -276,7 +279,7 @@ public final class InMemoryLedger implements Ledger {
             null,
             null,
             now);
-    jobs.put(job.id(), queued.withProgress(queued.completedSteps(), queued.facts(), error, now));
+    jobs.put(job.id(), with(queued, queued.completedSteps(), queued.facts(), error, now));
     locks.remove(job.lockKey());
     return true;
   }
@@ -304,7 +307,7 @@ public final class InMemoryLedger implements Ledger {
     if (keyAlive && !key.jobId().equals(jobId)) {
       return new RetryResult(RetryOutcome.KEY_TAKEN, job);
     }
-    Job retried = job.inState(JobState.QUEUED, 0, job.epoch(), now, null, null, now);
+    Job retried = copy(job, JobState.QUEUED, 0, job.epoch(), now, null, null, now);
     jobs.put(jobId, retried);
     keys.put(
         job.keyId(), new Key(jobId, job.fingerprint(), false, null, now.plus(settings.keyTtl())));
@@ -345,5 +348,22 @@ public final class InMemoryLedger implements Ledger {
   @Override
   public synchronized Optional<String> report(String name) {
     return Optional.ofNullable(reports.get(name));
+  }
+
+  private static Job copy(
+      Job j,
+      JobState state,
+      int attempts,
+      long epoch,
+      Instant nextAttemptAt,
+      String owner,
+      Instant leaseExpiresAt,
+      Instant now) {
+    return j.inState(state, attempts, epoch, nextAttemptAt, owner, leaseExpiresAt, now);
+  }
+
+  private static Job with(
+      Job j, List<String> steps, Map<String, String> facts, ErrorInfo error, Instant now) {
+    return j.withProgress(steps, facts, error, now);
   }
 }
