@@ -25,7 +25,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -77,17 +76,11 @@ class OpsResourceTest {
             MalformedCommands.onboardAttributes(ceId),
             MalformedCommands.json(MalformedCommands.onboardData(org)),
             org);
-    Instant now = Instant.now();
-    Job job =
-        LedgerFixtures.acceptAndLease(
-            ledger, ((DecodeResult.Accepted) decoded).envelope(), "api-test", now);
-    ledger.finish(
-        job.lease(),
-        JobState.FAILED,
+    return LedgerFixtures.failedAheadOfWorkers(
+        ledger,
+        ((DecodeResult.Accepted) decoded).envelope(),
         ErrorInfo.permanent("WAREHOUSE_PERMANENT", "injected"),
-        eventFactory.event("org.onboarding.failed", org, ceId, ceId, Map.of(), now),
-        now);
-    return job;
+        at -> eventFactory.event("org.onboarding.failed", org, ceId, ceId, Map.of(), at));
   }
 
   @Test

@@ -326,17 +326,13 @@ class OpsCliEndToEndTest {
             MalformedCommands.json(MalformedCommands.onboardData(org)),
             org);
     var envelope = ((DecodeResult.Accepted) decoded).envelope();
-    Instant now = Instant.now();
     // A job that failed permanently (as a warehouse outage for this org would leave it).
-    Job job = LedgerFixtures.acceptAndLease(ledger, envelope, "ops-test", now);
-    assertThat(
-            ledger.finish(
-                job.lease(),
-                JobState.FAILED,
-                ErrorInfo.permanent("WAREHOUSE_PERMANENT", "injected: dataset creation denied"),
-                eventFactory.event("org.onboarding.failed", org, ceId, ceId, Map.of(), now),
-                now))
-        .isTrue();
+    Job job =
+        LedgerFixtures.failedAheadOfWorkers(
+            ledger,
+            envelope,
+            ErrorInfo.permanent("WAREHOUSE_PERMANENT", "injected: dataset creation denied"),
+            at -> eventFactory.event("org.onboarding.failed", org, ceId, ceId, Map.of(), at));
 
     Run list = ops("jobs", "list", "--state", "FAILED", "--org", org, "--json");
     assertThat(list.exit()).as(list.err()).isZero();
