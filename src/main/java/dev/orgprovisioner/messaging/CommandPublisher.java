@@ -32,11 +32,7 @@ public final class CommandPublisher implements AutoCloseable {
   public CommandPublisher(
       PubSubTransport transport, String projectId, String topic, String source) {
     try {
-      this.publisher =
-          transport
-              .publisher(TopicName.of(projectId, topic))
-              .setEnableMessageOrdering(true)
-              .build();
+      this.publisher = transport.orderedPublisher(TopicName.of(projectId, topic)).build();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a publisher for " + topic, e);
     }

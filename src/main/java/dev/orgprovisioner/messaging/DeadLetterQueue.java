@@ -239,7 +239,7 @@ public final class DeadLetterQueue implements AutoCloseable {
 
   private Publisher publisher() {
     try {
-      return transport.publisher(commandsTopic).setEnableMessageOrdering(true).build();
+      return transport.orderedPublisher(commandsTopic).build();
     } catch (IOException e) {
       throw new IllegalStateException("cannot create a publisher for " + commandsTopic, e);
     }

@@ -92,19 +92,23 @@ import org.eclipse.microprofile.reactive.messaging.spi.Connector;
     type = "long",
     direction = OUTGOING,
     defaultValue = "100",
-    description = "A batch is sent when it holds this many messages")
+    description =
+        "Unordered channels: a batch is sent when it holds this many messages (ordered channels"
+            + " send each message on its own)")
 @ConnectorAttribute(
     name = ChannelSettings.BATCH_MAX_BYTES,
     type = "long",
     direction = OUTGOING,
     defaultValue = "1000000",
-    description = "A batch is sent when it holds this many bytes")
+    description = "Unordered channels: a batch is sent when it holds this many bytes")
 @ConnectorAttribute(
     name = ChannelSettings.BATCH_MAX_DELAY_MS,
     type = "long",
     direction = OUTGOING,
     defaultValue = "10",
-    description = "A batch is sent at the latest this many milliseconds after its first message")
+    description =
+        "Unordered channels: a batch is sent at the latest this many milliseconds after its first"
+            + " message")
 @ConnectorAttribute(
     name = ChannelSettings.ENABLE_ORDERING,
     type = "boolean",

@@ -148,18 +148,20 @@ final class PubSubSink {
 
   private TopicPublisher newPublisher(TopicName topic) {
     try {
-      return new TopicPublisher(
-          transport
-              .publisher(topic)
-              .setBatchingSettings(
-                  BatchingSettings.newBuilder()
-                      .setElementCountThreshold(settings.batchMaxMessages())
-                      .setRequestByteThreshold(settings.batchMaxBytes())
-                      .setDelayThresholdDuration(settings.batchMaxDelay())
-                      .build())
-              .setEnableMessageOrdering(settings.enableOrdering())
-              .build(),
-          ConcurrentHashMap.newKeySet());
+      // Ordered publishers send every message on its own (see PubSubTransport.orderedPublisher);
+      // the batch settings apply to unordered channels.
+      Publisher.Builder builder =
+          settings.enableOrdering()
+              ? transport.orderedPublisher(topic)
+              : transport
+                  .publisher(topic)
+                  .setBatchingSettings(
+                      BatchingSettings.newBuilder()
+                          .setElementCountThreshold(settings.batchMaxMessages())
+                          .setRequestByteThreshold(settings.batchMaxBytes())
+                          .setDelayThresholdDuration(settings.batchMaxDelay())
+                          .build());
+      return new TopicPublisher(builder.build(), ConcurrentHashMap.newKeySet());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a Pub/Sub publisher for " + topic, e);
     }

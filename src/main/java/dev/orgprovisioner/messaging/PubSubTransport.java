@@ -66,6 +66,23 @@ public final class PubSubTransport implements AutoCloseable {
     return builder;
   }
 
+  /**
+   * A publisher builder for {@code topic} that keeps each ordering key's messages in order, every
+   * message sent as a batch of its own. With batching, the client leaves a key's partial batch
+   * behind when its delay alarm fires while the key's previous batch is still in flight, and
+   * nothing re-arms the alarm until the next publish: in a quiet moment that message is never sent
+   * and shutdown, which waits for it, blocks. Messages of different keys never share a batch
+   * anyway.
+   */
+  public Publisher.Builder orderedPublisher(TopicName topic) {
+    return publisher(topic)
+        .setEnableMessageOrdering(true)
+        .setBatchingSettings(
+            Publisher.Builder.getDefaultBatchingSettings().toBuilder()
+                .setElementCountThreshold(1L)
+                .build());
+  }
+
   /** A streaming-pull subscriber builder for {@code subscription} with this transport applied. */
   public Subscriber.Builder subscriber(
       ProjectSubscriptionName subscription, MessageReceiver receiver) {
