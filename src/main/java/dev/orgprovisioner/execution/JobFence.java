@@ -2,7 +2,6 @@ package dev.orgprovisioner.execution;
 
 import java.time.Clock;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /**
@@ -55,25 +54,6 @@ public final class JobFence {
                 () -> {
                   task.run();
                   return null;
-                });
-  }
-
-  /** {@code task} running under the fence of the thread that wraps it. */
-  public static <T> Callable<T> propagating(Callable<T> task) {
-    JobLease lease = CURRENT.get();
-    return lease == null
-        ? task
-        : () ->
-            under(
-                lease,
-                () -> {
-                  try {
-                    return task.call();
-                  } catch (RuntimeException e) {
-                    throw e;
-                  } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                  }
                 });
   }
 }

@@ -72,10 +72,6 @@ public final class WorkerPool implements AutoCloseable {
     this.hintCapacity = Math.max(8, settings.workers() * 4);
   }
 
-  public String owner() {
-    return owner;
-  }
-
   /** Starts the worker threads, the sweep and the heartbeat, each on threads of its own. */
   public void start() {
     workers = Executors.newFixedThreadPool(settings.workers(), DaemonThreads.named("worker"));

@@ -7,7 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock that moves only when a test moves it. */
-public final class ManualClock extends Clock {
+public class ManualClock extends Clock {
 
   private volatile Instant now;
 
@@ -15,7 +15,11 @@ public final class ManualClock extends Clock {
     this.now = start;
   }
 
+  /** Moves the clock forward; time never goes back. */
   public void advance(Duration by) {
+    if (by.isNegative()) {
+      throw new IllegalArgumentException("time never goes back: " + by);
+    }
     now = now.plus(by);
   }
 

@@ -129,8 +129,7 @@ public final class InMemoryLedger implements Ledger {
     }
     Instant until = now.plus(settings.leaseDuration());
     Job leased =
-        copy(
-            job,
+        job.inState(
             JobState.RUNNING,
             job.attempts() + 1,
             job.epoch() + 1,
@@ -186,8 +185,7 @@ public final class InMemoryLedger implements Ledger {
     Instant until = now.plus(settings.leaseDuration());
     jobs.put(
         job.id(),
-        copy(
-            job,
+        job.inState(
             job.state(),
             job.attempts(),
             job.epoch(),
@@ -209,7 +207,7 @@ public final class InMemoryLedger implements Ledger {
           if (!steps.contains(step)) {
             steps.add(step);
           }
-          return with(j, steps, j.facts(), j.lastError(), now);
+          return j.withProgress(steps, j.facts(), j.lastError(), now);
         });
   }
 
@@ -223,7 +221,7 @@ public final class InMemoryLedger implements Ledger {
             j -> {
               Map<String, String> merged = new HashMap<>(facts);
               merged.putAll(j.facts());
-              return with(j, j.completedSteps(), merged, j.lastError(), now);
+              return j.withProgress(j.completedSteps(), merged, j.lastError(), now);
             });
     return held ? Optional.of(jobs.get(lease.jobId()).facts()) : Optional.empty();
   }
@@ -239,8 +237,8 @@ public final class InMemoryLedger implements Ledger {
       return false;
     }
     Job ended =
-        copy(job, terminal, job.attempts(), job.epoch(), job.nextAttemptAt(), null, null, now);
-    jobs.put(job.id(), with(ended, ended.completedSteps(), ended.facts(), error, now));
+        job.inState(terminal, job.attempts(), job.epoch(), job.nextAttemptAt(), null, null, now);
+    jobs.put(job.id(), ended.withProgress(ended.completedSteps(), ended.facts(), error, now));
     Key key = keys.get(job.keyId());
     if (key != null && key.jobId().equals(job.id()) && key.expiresAt().isAfter(now)) {
       keys.put(
@@ -270,8 +268,7 @@ public final class InMemoryLedger implements Ledger {
       return false;
     }
     Job queued =
-        copy(
-            job,
+        job.inState(
             JobState.QUEUED,
             Math.max(0, job.attempts() + attemptDelta),
             job.epoch(),
@@ -279,7 +276,7 @@ public final class InMemoryLedger implements Ledger {
             null,
             null,
             now);
-    jobs.put(job.id(), with(queued, queued.completedSteps(), queued.facts(), error, now));
+    jobs.put(job.id(), queued.withProgress(queued.completedSteps(), queued.facts(), error, now));
     locks.remove(job.lockKey());
     return true;
   }
@@ -307,7 +304,7 @@ public final class InMemoryLedger implements Ledger {
     if (keyAlive && !key.jobId().equals(jobId)) {
       return new RetryResult(RetryOutcome.KEY_TAKEN, job);
     }
-    Job retried = copy(job, JobState.QUEUED, 0, job.epoch(), now, null, null, now);
+    Job retried = job.inState(JobState.QUEUED, 0, job.epoch(), now, null, null, now);
     jobs.put(jobId, retried);
     keys.put(
         job.keyId(), new Key(jobId, job.fingerprint(), false, null, now.plus(settings.keyTtl())));
@@ -348,22 +345,5 @@ public final class InMemoryLedger implements Ledger {
   @Override
   public synchronized Optional<String> report(String name) {
     return Optional.ofNullable(reports.get(name));
-  }
-
-  private static Job copy(
-      Job j,
-      JobState state,
-      int attempts,
-      long epoch,
-      Instant nextAttemptAt,
-      String owner,
-      Instant leaseExpiresAt,
-      Instant now) {
-    return j.inState(state, attempts, epoch, nextAttemptAt, owner, leaseExpiresAt, now);
-  }
-
-  private static Job with(
-      Job j, List<String> steps, Map<String, String> facts, ErrorInfo error, Instant now) {
-    return j.withProgress(steps, facts, error, now);
   }
 }

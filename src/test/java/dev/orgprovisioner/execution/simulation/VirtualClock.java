@@ -1,47 +1,22 @@
 package dev.orgprovisioner.execution.simulation;
 
-import java.time.Clock;
+import dev.orgprovisioner.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
-/** A clock that moves only when the simulation advances it. */
-final class VirtualClock extends Clock {
+/** The simulation's clock: moves only when advanced, and labels instants relative to its start. */
+final class VirtualClock extends ManualClock {
 
   private final Instant start;
-  private Instant now;
 
   VirtualClock(Instant start) {
+    super(start);
     this.start = start;
-    this.now = start;
-  }
-
-  @Override
-  public ZoneId getZone() {
-    return ZoneOffset.UTC;
-  }
-
-  @Override
-  public Clock withZone(ZoneId zone) {
-    return this;
-  }
-
-  @Override
-  public Instant instant() {
-    return now;
-  }
-
-  void advance(Duration by) {
-    if (by.isNegative()) {
-      throw new IllegalArgumentException("time never goes back: " + by);
-    }
-    now = now.plus(by);
   }
 
   /** Virtual time since the schedule began. */
   Duration elapsed() {
-    return Duration.between(start, now);
+    return Duration.between(start, instant());
   }
 
   /** A short label of an instant, relative to the start: {@code t+12.345s}. */
