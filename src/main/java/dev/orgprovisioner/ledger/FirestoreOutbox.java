@@ -6,6 +6,7 @@ import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.firestore.WriteBatch;
 import dev.orgprovisioner.execution.OutboxEvent;
+import dev.orgprovisioner.execution.port.LedgerRejectedException;
 import dev.orgprovisioner.execution.port.Outbox;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,20 +54,27 @@ final class FirestoreOutbox implements Outbox {
   @Override
   public void markPublished(String eventId) {
     Instant now = Instant.now();
-    store.call(
-        "mark event published",
-        store
-            .outbox
-            .document(eventId)
-            .update(
-                Map.of(
-                    PUBLISHED,
-                    true,
-                    PUBLISHED_AT,
-                    ts(now),
-                    // The TTL policy (deploy/terraform) deletes it after the retention.
-                    EXPIRES_AT,
-                    ts(now.plus(store.settings.outboxRetention())))));
+    try {
+      store.call(
+          "mark event published",
+          store
+              .outbox
+              .document(eventId)
+              .update(
+                  Map.of(
+                      PUBLISHED,
+                      true,
+                      PUBLISHED_AT,
+                      ts(now),
+                      // The TTL policy (deploy/terraform) deletes it after the retention.
+                      EXPIRES_AT,
+                      ts(now.plus(store.settings.outboxRetention())))));
+    } catch (LedgerRejectedException e) {
+      // Already gone (expired after an earlier publish): nothing is left to mark.
+      if (!LedgerStore.notFound(e)) {
+        throw e;
+      }
+    }
   }
 
   @Override

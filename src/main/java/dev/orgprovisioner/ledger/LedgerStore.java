@@ -115,6 +115,11 @@ public final class LedgerStore {
     return false;
   }
 
+  /** Whether {@code failure} says the document it addressed does not exist. */
+  static boolean notFound(Throwable failure) {
+    return codeOf(failure) == Status.Code.NOT_FOUND;
+  }
+
   private static Status.Code codeOf(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof ApiException api) {

@@ -41,6 +41,16 @@ public interface OutboxContract extends LedgerContract {
   }
 
   @Test
+  default void markPublished_ofAnUnknownEvent_changesNothing() {
+    ledger().storeEvents(List.of(event("ev-1", "acme", at(1))));
+
+    ledger().markPublished("no-such-event");
+
+    assertThat(ledger().event("no-such-event")).isEmpty();
+    assertThat(ledger().unpublished(10)).extracting(OutboxEvent::id).containsExactly("ev-1");
+  }
+
+  @Test
   default void storeEvents_ofAnIdStoredBefore_replacesTheEvent() {
     ledger().storeEvents(List.of(event("ev-1", "acme", at(1))));
     OutboxEvent replacement =
