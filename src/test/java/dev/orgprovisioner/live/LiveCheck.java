@@ -33,9 +33,9 @@ import java.util.function.Function;
 
 /**
  * Runs bootstrap, one onboarding, a no-op sync and a drift check against BigQuery as the worker
- * runs them (each a command decoded, claimed and run by the worker's job runner), in throw-away
- * datasets; checks each outcome; prints calls, bytes billed and latency per step; and deletes every
- * dataset the run created, also when a step failed.
+ * runs them (each a command decoded and submitted as the intake does, then run by the worker pool),
+ * in throw-away datasets; checks each outcome; prints calls, bytes billed and latency per step; and
+ * deletes every dataset the run created, also when a step failed.
  */
 final class LiveCheck {
 
@@ -290,7 +290,7 @@ final class LiveCheck {
     StepResult result = new StepResult(name, outcome, detail, latency, meter.stop(), retries.get());
     out.printf(
         Locale.ROOT,
-        "%-12s %-6s %,8d ms %4d calls  %s%n",
+        "%-13s %-6s %,8d ms %4d calls  %s%n",
         name,
         outcome.name().toLowerCase(Locale.ROOT),
         latency.toMillis(),
