@@ -39,6 +39,11 @@ public class CoreProducers {
   @Produces
   @Singleton
   Catalog catalog(ProvisionerConfig config) {
+    return loadCatalog(config);
+  }
+
+  /** The catalog at provisioner.catalog-path, or the one packaged in the application. */
+  public static Catalog loadCatalog(ProvisionerConfig config) {
     CatalogSource source =
         config
             .catalogPath()
@@ -73,6 +78,12 @@ public class CoreProducers {
         WarehouseKindGuard.resolve(config.kind(), ConfigUtils.getProfiles());
     Warehouse engine = kind == WarehouseConfig.Kind.BIGQUERY ? bigQuery(config) : duckDb(config);
     closeable = (AutoCloseable) engine;
+    return guarded(engine, config, observer);
+  }
+
+  /** The engine as the use cases see it: each call fenced by the job's lease, then retried. */
+  public static Warehouse guarded(
+      Warehouse engine, WarehouseConfig config, RetryingWarehouse.Observer observer) {
     // The fence sits under the retries: every attempt of a call checks the job's lease.
     return new RetryingWarehouse(
         new FencedWarehouse(engine, Clock.systemUTC()),
@@ -81,7 +92,8 @@ public class CoreProducers {
         observer);
   }
 
-  private static Warehouse bigQuery(WarehouseConfig config) {
+  /** The BigQuery engine as configured: Application Default Credentials unless a host is set. */
+  public static BigQueryWarehouse bigQuery(WarehouseConfig config) {
     WarehouseConfig.BigQuery bq = config.bigquery();
     String project =
         bq.projectId()
@@ -129,7 +141,11 @@ public class CoreProducers {
   @Singleton
   @Named("table-pool")
   ExecutorService tablePool(ExecutionConfig config) {
-    int n = config.tableParallelism();
+    return newTablePool(config.tableParallelism());
+  }
+
+  /** Threads for a plan's independent table steps; each task keeps its job's fence and MDC. */
+  public static ExecutorService newTablePool(int n) {
     return new ThreadPoolExecutor(
         n, n, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), DaemonThreads.named("table")) {
       @Override
@@ -152,6 +168,17 @@ public class CoreProducers {
       WarehouseConfig wh,
       ExecutionConfig execution,
       @Named("table-pool") ExecutorService tablePool) {
+    return newProvisioning(catalog, warehouse, core, wh, execution, tablePool);
+  }
+
+  /** The use cases over {@code warehouse}, applying a plan's table steps on {@code tablePool}. */
+  public static ProvisioningService newProvisioning(
+      Catalog catalog,
+      Warehouse warehouse,
+      ProvisionerConfig core,
+      WarehouseConfig wh,
+      ExecutionConfig execution,
+      ExecutorService tablePool) {
     return new ProvisioningService(
         catalog,
         warehouse,

@@ -8,6 +8,7 @@ import dev.orgprovisioner.execution.ExecutionSettings;
 import dev.orgprovisioner.execution.JobExecution;
 import dev.orgprovisioner.execution.OutboxRelay;
 import dev.orgprovisioner.execution.WorkerPool;
+import dev.orgprovisioner.execution.port.AuditTrail;
 import dev.orgprovisioner.execution.port.EventPublisher;
 import dev.orgprovisioner.execution.port.JobLogContext;
 import dev.orgprovisioner.execution.port.Ledger;
@@ -105,6 +106,11 @@ public class ExecutionProducers {
   @Produces
   @Singleton
   EventFactory events(ProvisionerConfig config) {
+    return eventFactory(config);
+  }
+
+  /** Events sourced from this deployment: {@code //org-provisioner/<env>}. */
+  public static EventFactory eventFactory(ProvisionerConfig config) {
     return new EventFactory("//org-provisioner/" + config.env().id());
   }
 
@@ -153,17 +159,28 @@ public class ExecutionProducers {
       Clock clock,
       Metrics metrics,
       JobLogContext logContext) {
+    WorkerPool pool =
+        newWorkerPool(
+            ledger, provisioning, events, relay, audit, config, owner, clock, metrics, logContext);
+    pool.start();
+    LOG.infof("Worker pool %s started with %d workers", owner, config.workers());
+    return pool;
+  }
+
+  /** The worker pool, not started: its workers run each job as {@link #jobRunner} builds it. */
+  public static WorkerPool newWorkerPool(
+      Ledger ledger,
+      ProvisioningService provisioning,
+      EventFactory events,
+      OutboxRelay relay,
+      AuditTrail audit,
+      ExecutionConfig config,
+      String owner,
+      Clock clock,
+      Metrics metrics,
+      JobLogContext logContext) {
     ExecutionSettings settings = executionSettings(config);
-    ProvisioningJobs runner =
-        new ProvisioningJobs(
-            provisioning,
-            clock,
-            new DriftChecker(
-                provisioning,
-                ledger,
-                events,
-                clock,
-                new DriftChecker.Settings(config.driftMaxRepairs(), config.driftChunkSize())));
+    ProvisioningJobs runner = jobRunner(provisioning, ledger, events, clock, config);
     JobExecution execution =
         new JobExecution(
             new JobExecution.Parts(
@@ -178,10 +195,25 @@ public class ExecutionProducers {
                 JobExecution.Sleeper.REAL,
                 new Random()),
             settings);
-    WorkerPool pool = new WorkerPool(ledger, execution, relay, settings, owner, clock);
-    pool.start();
-    LOG.infof("Worker pool %s started with %d workers", owner, config.workers());
-    return pool;
+    return new WorkerPool(ledger, execution, relay, settings, owner, clock);
+  }
+
+  /** What the workers run for each job: bootstrap, onboarding, sync and the drift check. */
+  private static ProvisioningJobs jobRunner(
+      ProvisioningService provisioning,
+      Ledger ledger,
+      EventFactory events,
+      Clock clock,
+      ExecutionConfig config) {
+    return new ProvisioningJobs(
+        provisioning,
+        clock,
+        new DriftChecker(
+            provisioning,
+            ledger,
+            events,
+            clock,
+            new DriftChecker.Settings(config.driftMaxRepairs(), config.driftChunkSize())));
   }
 
   void stopWorkers(@Disposes WorkerPool pool) {

@@ -1,0 +1,140 @@
+package dev.orgprovisioner.live;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orgprovisioner.command.OrgSlug;
+import dev.orgprovisioner.live.LiveCheckReport.Outcome;
+import dev.orgprovisioner.live.LiveCheckReport.StepResult;
+import dev.orgprovisioner.warehouse.bigquery.BigQueryStub;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The live check end to end against the BigQuery stub, through the host override. */
+class LiveCheckTest {
+
+  private static final String PROJECT = "live-project";
+
+  private BigQueryStub stub;
+  private LiveTarget target;
+  private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+  @BeforeEach
+  void start() {
+    stub = BigQueryStub.start();
+    target = LiveTarget.fresh(PROJECT, Optional.of(stub.host()), Map.of());
+  }
+
+  @AfterEach
+  void stop() {
+    stub.close();
+  }
+
+  private LiveCheckReport run() {
+    LiveCheckReport report = new LiveCheck(target, new PrintStream(printed, true, UTF_8)).run();
+    System.out.print(printed.toString(UTF_8));
+    return report;
+  }
+
+  private String orgDataset() {
+    return LiveWiring.orgDataset(target, OrgSlug.parse(target.org()));
+  }
+
+  @Test
+  void bootstrapOnboardingNoOpSyncAndDriftCheckPassThenEveryDatasetIsDeleted() {
+    LiveCheckReport report = run();
+
+    assertThat(report.passed()).as(printed.toString(UTF_8)).isTrue();
+    assertThat(report.steps())
+        .extracting(StepResult::name)
+        .containsExactly("bootstrap", "onboard", "sync (no-op)", "drift check", "clean-up");
+    assertThat(orgDataset()).isEqualTo(target.run() + "_local");
+    // Everything the check created is gone; it deleted exactly its two datasets.
+    assertThat(stub.dataset(PROJECT, target.centralDataset())).isNull();
+    assertThat(stub.dataset(PROJECT, orgDataset())).isNull();
+    assertThat(stub.requests("DELETE", ".*/datasets/.*"))
+        .extracting(r -> r.path().substring(r.path().lastIndexOf('/') + 1))
+        .containsExactlyInAnyOrder(target.centralDataset(), orgDataset());
+    assertThat(step(report, "clean-up").detail())
+        .isEqualTo("deleted " + target.centralDataset() + ", " + orgDataset());
+  }
+
+  @Test
+  void everyCallTheStubReceivedIsCountedInTheStepThatMadeIt() {
+    LiveCheckReport report = run();
+
+    int counted = report.steps().stream().mapToInt(s -> s.calls().calls()).sum();
+    assertThat(counted).isEqualTo(stub.requests().size());
+    assertThat(step(report, "bootstrap").calls().byKind())
+        .containsEntry("datasets.insert", 1)
+        .containsKey("tables.insert")
+        .containsKey("jobs.query");
+    assertThat(step(report, "clean-up").calls().byKind()).containsEntry("datasets.delete", 2);
+    // The no-op sync reads (snapshot, profile) and writes nothing.
+    assertThat(step(report, "sync (no-op)").calls().byKind().keySet())
+        .allMatch(kind -> kind.startsWith("jobs.") || kind.endsWith(".get"))
+        .doesNotContain("datasets.insert", "tables.insert", "tables.patch");
+    // Query jobs are counted; the stub reports no bytes billed, so they add up to 0.
+    assertThat(step(report, "onboard").calls().jobs()).isPositive();
+    assertThat(report.steps()).allMatch(s -> s.calls().bytesBilled() == 0);
+  }
+
+  @Test
+  void theTablePrintsCallsBytesBilledAndLatencyPerStepAndTheTotal() {
+    LiveCheckReport report = run();
+    String out = printed.toString(UTF_8);
+
+    assertThat(out)
+        .contains("Live BigQuery check: project " + PROJECT + " via " + stub.host())
+        .contains("bq rm -r -f -d " + PROJECT + ":" + target.centralDataset())
+        .containsPattern("step +result +latency +calls +jobs +bytes billed +retries")
+        .containsPattern("\\nbootstrap +ok +[\\d,]+ ms +\\d+ +\\d+ +0 +0")
+        .containsPattern("\\nsync \\(no-op\\) +ok +[\\d,]+ ms")
+        .containsPattern("\\ntotal +ok +[\\d,]+ ms +" + total(report) + " ")
+        .contains("sync (no-op): org.synced: nothing to apply")
+        .contains("drift check: drift.check.completed: org SYNCED, central SYNCED")
+        .contains("query jobs reported no bytes billed")
+        .endsWith("Live BigQuery check passed.\n");
+  }
+
+  @Test
+  void aFailedStepStopsTheSequenceAndTheDatasetsCreatedSoFarAreStillDeleted() {
+    // Every table create in the org's dataset is refused: the onboarding fails half-way, after its
+    // dataset was created.
+    stub.fail(
+        r -> r.is("POST", ".*/datasets/" + target.run() + "_local/tables"),
+        1000,
+        400,
+        "invalid",
+        "refused by the test");
+
+    LiveCheckReport report = run();
+
+    assertThat(report.passed()).isFalse();
+    assertThat(report.steps())
+        .extracting(StepResult::outcome)
+        .containsExactly(Outcome.OK, Outcome.FAILED, Outcome.NOT_RUN, Outcome.NOT_RUN, Outcome.OK);
+    assertThat(step(report, "onboard").detail())
+        .startsWith("org.onboarding.failed: ")
+        .contains("refused");
+    assertThat(stub.dataset(PROJECT, target.centralDataset())).isNull();
+    assertThat(stub.dataset(PROJECT, orgDataset())).isNull();
+    assertThat(printed.toString(UTF_8))
+        .containsPattern("\\nonboard +failed")
+        .containsPattern("\\ndrift check +not run +- ")
+        .contains("Live BigQuery check FAILED.");
+  }
+
+  private static StepResult step(LiveCheckReport report, String name) {
+    return report.steps().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static int total(LiveCheckReport report) {
+    return report.steps().stream().mapToInt(s -> s.calls().calls()).sum();
+  }
+}
