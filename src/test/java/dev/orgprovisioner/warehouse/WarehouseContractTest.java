@@ -53,12 +53,12 @@ public abstract class WarehouseContractTest {
   }
 
   protected Plan planOf(DesiredDataset desired) {
-    return Planner.plan(desired, warehouse().snapshot(desired.name()));
+    return Planner.plan(desired, warehouse().freshSnapshot(desired.name()));
   }
 
   @Test
   void absentDataset_hasNoSnapshot() {
-    assertThat(warehouse().snapshot(uniqueDataset("absent"))).isEmpty();
+    assertThat(warehouse().freshSnapshot(uniqueDataset("absent"))).isEmpty();
   }
 
   @Test
@@ -72,7 +72,7 @@ public abstract class WarehouseContractTest {
 
     assertThat(again.differences()).isEmpty();
     assertThat(again.isNoop()).isTrue();
-    ObservedDataset observed = warehouse().snapshot(org.name()).orElseThrow();
+    ObservedDataset observed = warehouse().freshSnapshot(org.name()).orElseThrow();
     assertThat(observed.labels())
         .containsEntry("managed-by", "org-provisioner")
         .containsEntry("org", "acme");
@@ -106,7 +106,7 @@ public abstract class WarehouseContractTest {
     applyAll(planOf(orgFor(a, central)));
 
     Map<String, ObservedDataset> all =
-        warehouse().snapshot(List.of(central, a, uniqueDataset("missing")));
+        warehouse().bulkSnapshot(List.of(central, a, uniqueDataset("missing")));
 
     assertThat(all).containsOnlyKeys(central, a);
     assertThat(all.get(central).tables()).containsKeys("org_profiles", "org_events");
@@ -131,7 +131,8 @@ public abstract class WarehouseContractTest {
                         "billing",
                         Column.of("phone", FieldType.STRING, FieldMode.NULLABLE, "A phone.")))));
 
-    ObservedTable invoices = warehouse().snapshot(ds).orElseThrow().table("invoices").orElseThrow();
+    ObservedTable invoices =
+        warehouse().freshSnapshot(ds).orElseThrow().table("invoices").orElseThrow();
     assertThat(Column.find(invoices.columns(), "note").orElseThrow().description())
         .isEqualTo("A note.");
     assertThat(Column.find(invoices.columns(), "billing").orElseThrow().field("phone")).isPresent();
@@ -145,7 +146,7 @@ public abstract class WarehouseContractTest {
     warehouse().apply(new RelaxColumns(central, "org_profiles", List.of("status")));
 
     ObservedTable profiles =
-        warehouse().snapshot(central).orElseThrow().table("org_profiles").orElseThrow();
+        warehouse().freshSnapshot(central).orElseThrow().table("org_profiles").orElseThrow();
     assertThat(Column.find(profiles.columns(), "status").orElseThrow().mode())
         .isEqualTo(FieldMode.NULLABLE);
   }

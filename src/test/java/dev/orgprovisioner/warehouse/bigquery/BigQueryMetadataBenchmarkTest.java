@@ -55,7 +55,9 @@ class BigQueryMetadataBenchmarkTest {
                 new BigQuerySettings(PROJECT, "EU", Optional.of(stub.host()), 1L << 30, 4))) {
       stub.pageRows(PAGE_ROWS);
       DesiredDataset template = org(catalog, "org_00000");
-      Planner.plan(template, warehouse.snapshot(template.name())).steps().forEach(warehouse::apply);
+      Planner.plan(template, warehouse.freshSnapshot(template.name()))
+          .steps()
+          .forEach(warehouse::apply);
       List<String> names = new ArrayList<>();
       names.add(template.name());
       for (int i = 1; i < FLEETS[FLEETS.length - 1]; i++) {
@@ -77,7 +79,7 @@ class BigQueryMetadataBenchmarkTest {
 
         stub.clearRequests();
         long t0 = System.nanoTime();
-        Map<String, ObservedDataset> bulk = warehouse.snapshot(fleet);
+        Map<String, ObservedDataset> bulk = warehouse.bulkSnapshot(fleet);
         long bulkMillis = (System.nanoTime() - t0) / 1_000_000;
         int bulkQueries = stub.requests("POST", ".*/queries").size();
         int bulkRequests = stub.requests().size();
