@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Reads one dataset as it is now through the REST API: datasets.get, tables.list, then tables.get
@@ -55,12 +56,8 @@ final class BigQueryFreshSnapshot implements AutoCloseable {
         listed.get().stream()
             .map(
                 t ->
-                    CompletableFuture.supplyAsync(
-                        () ->
-                            BigQueryCalls.call(
-                                "get table " + name + "." + t.getTable(),
-                                () -> calls.client().getTable(t)),
-                        pool))
+                    async(
+                        "get table " + name + "." + t.getTable(), () -> calls.client().getTable(t)))
             .toList();
     List<Table> tables = new ArrayList<>();
     try {
@@ -74,6 +71,10 @@ final class BigQueryFreshSnapshot implements AutoCloseable {
     // A table deleted between tables.list and its tables.get is gone: null, left out.
     return Optional.of(
         RestResources.dataset(found, tables.stream().filter(Objects::nonNull).toList()));
+  }
+
+  private <T> CompletableFuture<T> async(String what, Supplier<T> call) {
+    return CompletableFuture.supplyAsync(() -> BigQueryCalls.call(what, call), pool);
   }
 
   /** The dataset's tables and views, every page; empty if the dataset is gone. */
