@@ -207,6 +207,13 @@ public final class BigQueryStub implements AutoCloseable {
     }
   }
 
+  /** Deletes a table or view behind the adapter's back, as a person in the console would. */
+  public void dropTable(String project, String dataset, String table) {
+    synchronized (lock) {
+      tables.remove(project + ":" + dataset + "." + table);
+    }
+  }
+
   /** INFORMATION_SCHEMA answers from the live state again (it has caught up). */
   public void catchUpInformationSchema() {
     synchronized (lock) {
