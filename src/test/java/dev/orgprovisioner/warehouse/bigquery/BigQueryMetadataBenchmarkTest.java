@@ -160,7 +160,7 @@ class BigQueryMetadataBenchmarkTest {
                     + " views per org); HTTP requests counted at the stub, which pages query"
                     + " results at "
                     + PAGE_ROWS
-                    + " rows or 10 MB like BigQuery. Ours: BigQueryWarehouse.snapshot of the fleet"
+                    + " rows or 10 MB like BigQuery. Ours: BigQueryWarehouse.bulkSnapshot of the fleet"
                     + " (INFORMATION_SCHEMA queries, independent of N). Baseline: datasets.get +"
                     + " tables.list + tables.get per table/view, 8 threads. Milliseconds against a"
                     + " loopback stub say little: against BigQuery each call costs ~100 ms.")
