@@ -48,7 +48,7 @@ public class HealthChecks {
         () ->
             Map.of(
                 "central_dataset_exists",
-                provisioning.warehouse().snapshot(provisioning.centralDataset()).isPresent()));
+                provisioning.warehouse().freshSnapshot(provisioning.centralDataset()).isPresent()));
   }
 
   @Produces

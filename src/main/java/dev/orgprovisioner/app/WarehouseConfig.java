@@ -49,7 +49,10 @@ public interface WarehouseConfig {
     @WithDefault("1073741824")
     long maximumBytesBilled();
 
-    /** Metadata queries and dataset lookups run at once. */
+    /**
+     * Metadata calls run at once: the bulk read's queries and dataset lookups, and apart from them
+     * the fresh reads' tables.get calls of all jobs together.
+     */
     @WithDefault("4")
     int parallelism();
 

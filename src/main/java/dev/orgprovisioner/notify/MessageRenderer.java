@@ -33,6 +33,12 @@ public final class MessageRenderer {
             .append("); repair queued: ")
             .append(event.text("repair_queued"))
             .append(".");
+        if (Boolean.FALSE.equals(event.data().get("confirmed"))) {
+          text.append(
+              " Unconfirmed: only the bulk metadata read shows it, and a fresh read of the"
+                  + " dataset found it in sync (the bulk read can trail a change just made); not"
+                  + " repaired.");
+        }
         appendCount(text, "non-additive differences", event.data().get("non_additive"));
         appendCount(text, "additive differences", event.data().get("additive"));
       }

@@ -30,8 +30,10 @@ import java.util.TreeSet;
  * The drift check: compares every org's dataset with the catalog in bulk (one snapshot pass per
  * chunk of orgs, streamed so memory does not grow with the fleet), reports each drifted org, and
  * queues sync jobs at priority 3 (after onboardings and customers' syncs) to repair additive drift
- * and deleted datasets, up to a cap. Non-additive drift, a dataset outside its recorded location
- * included, is reported and never touched.
+ * and deleted datasets, up to a cap. Before queuing a repair it re-plans the org from a fresh read:
+ * drift the bulk read alone shows (it may lag a change just made) is reported as unconfirmed and
+ * never repaired. Non-additive drift, a dataset outside its recorded location included, is reported
+ * and never touched.
  */
 public final class DriftChecker {
 
@@ -53,6 +55,13 @@ public final class DriftChecker {
     OUT_OF_SYNC,
     PROFILE_ONLY,
     ORPHAN
+  }
+
+  /** An org's classification and, for an existing dataset of a known org, its plan. */
+  private record Verdict(OrgDrift drift, Plan plan) {
+    boolean repairable() {
+      return drift == OrgDrift.PROFILE_ONLY || (drift == OrgDrift.OUT_OF_SYNC && !plan.isNoop());
+    }
   }
 
   private final ProvisioningService service;
@@ -81,7 +90,7 @@ public final class DriftChecker {
     String suffix = "_" + service.settings().environment().id();
     // Slug -> recorded dataset location ("" when none is recorded).
     Map<String, String> profiles = new TreeMap<>();
-    Optional<ObservedDataset> centralSnapshot = service.warehouse().snapshot(central);
+    Optional<ObservedDataset> centralSnapshot = service.warehouse().freshSnapshot(central);
     if (centralSnapshot.isPresent()) {
       service
           .warehouse()
@@ -115,6 +124,7 @@ public final class DriftChecker {
       counts.put(d, 0);
     }
     List<String> orphans = new ArrayList<>();
+    List<String> unconfirmed = new ArrayList<>();
     List<String> repaired = new ArrayList<>();
     int skippedByCap = 0;
     List<String> chunk = new ArrayList<>();
@@ -123,52 +133,56 @@ public final class DriftChecker {
       chunk.clear();
       chunk.addAll(all.subList(i, Math.min(i + settings.chunkSize(), all.size())));
       Map<String, ObservedDataset> snapshots =
-          service.warehouse().snapshot(chunk.stream().map(o -> o + suffix).toList());
+          service.warehouse().bulkSnapshot(chunk.stream().map(o -> o + suffix).toList());
       List<OutboxEvent> detected = new ArrayList<>();
       for (String org : chunk) {
         ObservedDataset observed = snapshots.get(org + suffix);
-        boolean hasProfile = profiles.containsKey(org);
-        OrgDrift drift;
-        Plan plan = null;
-        if (!hasProfile) {
-          if (observed == null) {
-            continue;
+        if (!profiles.containsKey(org)) {
+          if (observed != null) {
+            counts.merge(OrgDrift.ORPHAN, 1, Integer::sum);
+            orphans.add(org);
           }
-          drift = OrgDrift.ORPHAN;
-          orphans.add(org);
-        } else if (observed == null) {
-          drift = OrgDrift.PROFILE_ONLY;
-        } else {
-          String recorded = profiles.get(org);
-          plan =
-              service.planOrg(
-                  OrgSlug.parse(org), recorded.isEmpty() ? null : recorded, Optional.of(observed));
-          drift = plan.status() == SyncStatus.SYNCED ? OrgDrift.SYNCED : OrgDrift.OUT_OF_SYNC;
+          continue;
         }
-        counts.merge(drift, 1, Integer::sum);
-        boolean repairable =
-            drift == OrgDrift.PROFILE_ONLY || (drift == OrgDrift.OUT_OF_SYNC && !plan.isNoop());
+        Verdict verdict = verdict(org, profiles.get(org), observed);
+        Boolean confirmed = null; // null: no fresh read was needed
         boolean queued = false;
-        if (autoRepair && repairable) {
+        if (autoRepair && verdict.repairable()) {
           if (repaired.size() < settings.maxRepairs()) {
-            queued = queueRepair(job, org);
-            if (queued) {
-              repaired.add(org);
+            Verdict fresh =
+                verdict(
+                    org,
+                    profiles.get(org),
+                    service.warehouse().freshSnapshot(org + suffix).orElse(null));
+            confirmed = fresh.drift() != OrgDrift.SYNCED;
+            if (confirmed) {
+              verdict = fresh;
+              queued = verdict.repairable() && queueRepair(job, org);
+              if (queued) {
+                repaired.add(org);
+              }
+            } else {
+              unconfirmed.add(org);
             }
           } else {
             skippedByCap++;
           }
         }
+        OrgDrift drift = verdict.drift();
+        counts.merge(drift, 1, Integer::sum);
         if (drift == OrgDrift.OUT_OF_SYNC || drift == OrgDrift.PROFILE_ONLY) {
           Map<String, Object> report = new LinkedHashMap<>();
           report.put("org_slug", org);
           report.put("dataset", org + suffix);
           report.put("status", drift.name());
-          if (plan != null) {
-            PlanReport r = PlanReport.of(plan);
+          if (verdict.plan() != null) {
+            PlanReport r = PlanReport.of(verdict.plan());
             report.put("additive", r.additive());
             report.put("non_additive", r.nonAdditive());
             report.put("informational", r.informational());
+          }
+          if (confirmed != null) {
+            report.put("confirmed", confirmed);
           }
           report.put("repair_queued", queued);
           report.put("check_id", job.id());
@@ -199,6 +213,9 @@ public final class DriftChecker {
             .map(o -> Planner.plan(service.desiredCentral(), Optional.of(o)).status().name())
             .orElse(SyncStatus.NOT_BOOTSTRAPPED.name()));
     summary.put("orphans", orphans.size() > 100 ? orphans.subList(0, 100) : orphans);
+    summary.put("unconfirmed", unconfirmed.size());
+    summary.put(
+        "unconfirmed_orgs", unconfirmed.size() > 100 ? unconfirmed.subList(0, 100) : unconfirmed);
     summary.put("auto_repair", autoRepair);
     summary.put("repairs_queued", repaired.size());
     summary.put("repairs_skipped_by_cap", skippedByCap);
@@ -206,6 +223,20 @@ public final class DriftChecker {
     summary.put("finished_at", clock.instant().toString());
     ledger.saveReport(LATEST_REPORT, EventFactory.json(summary), clock.instant());
     return summary;
+  }
+
+  /** Classifies an org that has a profile from a snapshot of its dataset (null: none). */
+  private Verdict verdict(String org, String recordedLocation, ObservedDataset observed) {
+    if (observed == null) {
+      return new Verdict(OrgDrift.PROFILE_ONLY, null);
+    }
+    Plan plan =
+        service.planOrg(
+            OrgSlug.parse(org),
+            recordedLocation.isEmpty() ? null : recordedLocation,
+            Optional.of(observed));
+    return new Verdict(
+        plan.status() == SyncStatus.SYNCED ? OrgDrift.SYNCED : OrgDrift.OUT_OF_SYNC, plan);
   }
 
   /**

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Checks the lease of the job the calling thread works for before every warehouse call that changes
@@ -31,8 +32,13 @@ public final class FencedWarehouse implements Warehouse {
   }
 
   @Override
-  public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
-    return delegate.snapshot(datasets);
+  public Optional<ObservedDataset> freshSnapshot(String dataset) {
+    return delegate.freshSnapshot(dataset);
+  }
+
+  @Override
+  public Map<String, ObservedDataset> bulkSnapshot(Collection<String> datasets) {
+    return delegate.bulkSnapshot(datasets);
   }
 
   @Override

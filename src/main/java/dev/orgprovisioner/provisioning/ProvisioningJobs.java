@@ -115,7 +115,7 @@ public final class ProvisioningJobs implements JobRunner {
 
   private JobResult onboard(Job job, Command.Onboard cmd, StepLog steps) {
     OrgSlug org = cmd.orgSlug();
-    if (!steps.isDone(STEP_DATASET) && service.warehouse().snapshot(central()).isEmpty()) {
+    if (!steps.isDone(STEP_DATASET) && service.warehouse().freshSnapshot(central()).isEmpty()) {
       // The central dataset is part of the platform, not of this org: create it on first use.
       steps.checkLease();
       service.bootstrap(false);
@@ -131,7 +131,7 @@ public final class ProvisioningJobs implements JobRunner {
     String location;
     if (!steps.isDone(STEP_DATASET)) {
       Optional<ObservedDataset> observed =
-          service.warehouse().snapshot(service.settings().orgDataset(org));
+          service.warehouse().freshSnapshot(service.settings().orgDataset(org));
       location =
           steps.remember(
               FACT_LOCATION,

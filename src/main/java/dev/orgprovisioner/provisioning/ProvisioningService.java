@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Use cases on datasets: bootstrap the central dataset, plan and sync an org, report status. */
+/**
+ * Use cases on datasets: bootstrap the central dataset, plan and sync an org, report status. Every
+ * plan and status of one dataset rests on the warehouse's fresh read, never on the bulk one.
+ */
 public final class ProvisioningService {
 
   /** The central table that says which orgs exist. */
@@ -75,7 +78,7 @@ public final class ProvisioningService {
 
   public Plan planCentral() {
     DesiredDataset desired = desiredCentral();
-    return Planner.plan(desired, warehouse.snapshot(desired.name()));
+    return Planner.plan(desired, warehouse.freshSnapshot(desired.name()));
   }
 
   /** The plan of an org's dataset, at the location recorded in its profile. */
@@ -88,7 +91,7 @@ public final class ProvisioningService {
    * existing dataset stays where it is and a missing one is created in the default location.
    */
   public Plan planOrg(OrgSlug org, String location) {
-    return planOrg(org, location, warehouse.snapshot(settings.orgDataset(org)));
+    return planOrg(org, location, warehouse.freshSnapshot(settings.orgDataset(org)));
   }
 
   /** As {@link #planOrg(OrgSlug, String)}, against a snapshot the caller already took. */
@@ -100,18 +103,24 @@ public final class ProvisioningService {
 
   /** The org's profile row in the central dataset, if it was onboarded. */
   public Optional<Map<String, Object>> profile(OrgSlug org) {
-    List<Map<String, Object>> rows;
+    return profileLookup(org).flatMap(rows -> rows.stream().findFirst());
+  }
+
+  /**
+   * The org's profile rows (at most one), or empty when there is no profiles table to look in (not
+   * bootstrapped): a query, so it sees a table created a moment ago, unlike a bulk snapshot.
+   */
+  private Optional<List<Map<String, Object>>> profileLookup(OrgSlug org) {
     try {
-      rows =
+      return Optional.of(
           warehouse.selectRows(
-              centralDataset(), PROFILES_TABLE, Map.of("org_slug", org.value()), 1);
+              centralDataset(), PROFILES_TABLE, Map.of("org_slug", org.value()), 1));
     } catch (WarehouseException e) {
       if (e.kind() == WarehouseException.Kind.NOT_FOUND) {
-        return Optional.empty(); // not bootstrapped yet: no org exists
+        return Optional.empty();
       }
       throw e;
     }
-    return rows.stream().findFirst();
   }
 
   /** The dataset location a profile records, or null (profiles written before it was recorded). */
@@ -163,7 +172,7 @@ public final class ProvisioningService {
    */
   public java.util.Map<String, Object> describeOrg(OrgSlug org) {
     String dataset = settings.orgDataset(org);
-    Optional<ObservedDataset> observed = warehouse.snapshot(dataset);
+    Optional<ObservedDataset> observed = warehouse.freshSnapshot(dataset);
     java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
     out.put("dataset", dataset);
     out.put("dataset_exists", observed.isPresent());
@@ -179,18 +188,13 @@ public final class ProvisioningService {
             .map(v -> v.name())
             .filter(v -> observed.map(o -> o.view(v).isEmpty()).orElse(true))
             .toList());
-    boolean profile =
-        warehouse.snapshot(centralDataset()).isPresent()
-            && !warehouse
-                .selectRows(centralDataset(), PROFILES_TABLE, Map.of("org_slug", org.value()), 1)
-                .isEmpty();
-    out.put("profile_exists", profile);
+    out.put("profile_exists", profile(org).isPresent());
     return out;
   }
 
   public StatusReport centralStatus() {
     DesiredDataset desired = desiredCentral();
-    Optional<ObservedDataset> observed = warehouse.snapshot(desired.name());
+    Optional<ObservedDataset> observed = warehouse.freshSnapshot(desired.name());
     if (observed.isEmpty()) {
       return new StatusReport("central", desired.name(), SyncStatus.NOT_BOOTSTRAPPED, false, null);
     }
@@ -198,24 +202,23 @@ public final class ProvisioningService {
     return new StatusReport("central", desired.name(), plan.status(), true, PlanReport.of(plan));
   }
 
+  /** The status of an org from a fresh read: also what an onboarding reports once applied. */
   public StatusReport orgStatus(OrgSlug org) {
-    String central = centralDataset();
     String dataset = settings.orgDataset(org);
-    Map<String, ObservedDataset> snapshots = warehouse.snapshot(List.of(central, dataset));
-    boolean datasetExists = snapshots.containsKey(dataset);
-    if (!snapshots.containsKey(central) || snapshots.get(central).table(PROFILES_TABLE).isEmpty()) {
-      return new StatusReport(
-          org.value(), dataset, SyncStatus.NOT_BOOTSTRAPPED, datasetExists, null);
-    }
-    List<Map<String, Object>> profile =
-        warehouse.selectRows(central, PROFILES_TABLE, Map.of("org_slug", org.value()), 1);
+    Optional<ObservedDataset> observed = warehouse.freshSnapshot(dataset);
+    Optional<List<Map<String, Object>>> profile = profileLookup(org);
     if (profile.isEmpty()) {
-      return new StatusReport(org.value(), dataset, SyncStatus.NOT_FOUND, datasetExists, null);
+      return new StatusReport(
+          org.value(), dataset, SyncStatus.NOT_BOOTSTRAPPED, observed.isPresent(), null);
     }
-    if (!datasetExists) {
+    if (profile.get().isEmpty()) {
+      return new StatusReport(
+          org.value(), dataset, SyncStatus.NOT_FOUND, observed.isPresent(), null);
+    }
+    if (observed.isEmpty()) {
       return new StatusReport(org.value(), dataset, SyncStatus.PROFILE_ONLY, false, null);
     }
-    Plan plan = planOrg(org, recordedLocation(profile.get(0)), Optional.of(snapshots.get(dataset)));
+    Plan plan = planOrg(org, recordedLocation(profile.get().get(0)), observed);
     return new StatusReport(org.value(), dataset, plan.status(), true, PlanReport.of(plan));
   }
 }

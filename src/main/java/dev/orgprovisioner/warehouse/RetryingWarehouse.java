@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -97,8 +98,13 @@ public final class RetryingWarehouse implements Warehouse {
   }
 
   @Override
-  public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
-    return call("snapshot", () -> delegate.snapshot(datasets));
+  public Optional<ObservedDataset> freshSnapshot(String dataset) {
+    return call("fresh_snapshot", () -> delegate.freshSnapshot(dataset));
+  }
+
+  @Override
+  public Map<String, ObservedDataset> bulkSnapshot(Collection<String> datasets) {
+    return call("bulk_snapshot", () -> delegate.bulkSnapshot(datasets));
   }
 
   @Override

@@ -12,19 +12,28 @@ import java.util.Optional;
  * The port to the analytical warehouse (BigQuery in production, DuckDB locally and in tests):
  * metadata snapshots, idempotent plan steps, and row writes. Implementations throw {@link
  * WarehouseException} with a classified kind.
+ *
+ * <p>Two metadata reads: {@link #freshSnapshot} shows one dataset as it is now and is what a
+ * decision to change it rests on; {@link #bulkSnapshot} reads many datasets in one pass and may lag
+ * changes made a moment ago (BigQuery's INFORMATION_SCHEMA). For one dataset with nothing changing,
+ * both give equal snapshots.
  */
 public interface Warehouse {
 
   /** The SQL dialect view templates are rendered in. */
   Dialect dialect();
 
-  /** The metadata of one dataset, or empty if it does not exist. */
-  default Optional<ObservedDataset> snapshot(String dataset) {
-    return Optional.ofNullable(snapshot(List.of(dataset)).get(dataset));
-  }
+  /**
+   * The current metadata of one dataset, read from the warehouse's own objects (never from a
+   * lagging metadata index), or empty if it does not exist.
+   */
+  Optional<ObservedDataset> freshSnapshot(String dataset);
 
-  /** The metadata of many datasets in one pass; absent datasets are missing from the map. */
-  Map<String, ObservedDataset> snapshot(Collection<String> datasets);
+  /**
+   * The metadata of many datasets in one pass, which may not yet show changes made a moment ago;
+   * absent datasets are missing from the map.
+   */
+  Map<String, ObservedDataset> bulkSnapshot(Collection<String> datasets);
 
   /** Datasets carrying the label managed-by=org-provisioner. */
   List<String> managedDatasets();

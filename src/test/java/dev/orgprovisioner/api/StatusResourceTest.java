@@ -130,7 +130,7 @@ class StatusResourceTest {
         .body("priority", equalTo(2))
         .body("last_error.code", equalTo("ORG_NOT_FOUND"))
         .body("last_error.transient_failure", equalTo(false));
-    assertThat(warehouse.snapshot("never_onboarded_local")).isEmpty();
+    assertThat(warehouse.freshSnapshot("never_onboarded_local")).isEmpty();
     admin()
         .get("/api/v1/orgs/never_onboarded/status")
         .then()

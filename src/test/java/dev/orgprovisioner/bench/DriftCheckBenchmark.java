@@ -38,6 +38,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -74,7 +75,12 @@ class DriftCheckBenchmark {
     }
 
     @Override
-    public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
+    public Optional<ObservedDataset> freshSnapshot(String dataset) {
+      return Optional.ofNullable(bulkSnapshot(List.of(dataset)).get(dataset));
+    }
+
+    @Override
+    public Map<String, ObservedDataset> bulkSnapshot(Collection<String> datasets) {
       calls.incrementAndGet();
       Map<String, ObservedDataset> out = new LinkedHashMap<>();
       for (String dataset : datasets) {

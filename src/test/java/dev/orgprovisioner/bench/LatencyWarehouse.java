@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -64,8 +65,13 @@ public final class LatencyWarehouse implements Warehouse {
   }
 
   @Override
-  public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
-    return metadata(() -> delegate.snapshot(datasets));
+  public Optional<ObservedDataset> freshSnapshot(String dataset) {
+    return metadata(() -> delegate.freshSnapshot(dataset));
+  }
+
+  @Override
+  public Map<String, ObservedDataset> bulkSnapshot(Collection<String> datasets) {
+    return metadata(() -> delegate.bulkSnapshot(datasets));
   }
 
   @Override

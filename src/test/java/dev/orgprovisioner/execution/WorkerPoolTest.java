@@ -140,7 +140,7 @@ class WorkerPoolTest {
 
     assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
     assertThat(service.orgStatus(OrgSlug.parse("acme")).status()).isEqualTo(SyncStatus.SYNCED);
-    assertThat(duck.snapshot("acme_local").orElseThrow().tables()).hasSize(19);
+    assertThat(duck.freshSnapshot("acme_local").orElseThrow().tables()).hasSize(19);
     for (String view :
         List.of(
             "x_org_hierarchy",
@@ -278,7 +278,7 @@ class WorkerPoolTest {
     Job job = awaitTerminal(submit(sync, clock.instant()).id());
 
     assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
-    assertThat(duck.snapshot("dry_org_local")).isEmpty();
+    assertThat(duck.freshSnapshot("dry_org_local")).isEmpty();
     await().atMost(Duration.ofSeconds(10)).until(() -> publisher.events("org.synced").size() == 1);
     String data = publisher.events("org.synced").get(0).data();
     assertThat(data).contains("\"dry_run\":true").contains("create dataset dry_org_local");

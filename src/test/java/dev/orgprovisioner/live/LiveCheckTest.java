@@ -77,7 +77,8 @@ class LiveCheckTest {
     assertThat(step(report, "clean-up").calls().byKind()).containsEntry("datasets.delete", 2);
     // The no-op sync reads (snapshot, profile) and writes nothing.
     assertThat(step(report, "sync (no-op)").calls().byKind().keySet())
-        .allMatch(kind -> kind.startsWith("jobs.") || kind.endsWith(".get"))
+        .allMatch(
+            kind -> kind.startsWith("jobs.") || kind.endsWith(".get") || kind.endsWith(".list"))
         .doesNotContain("datasets.insert", "tables.insert", "tables.patch");
     // Query jobs are counted; the stub reports no bytes billed, so they add up to 0.
     assertThat(step(report, "onboard").calls().jobs()).isPositive();

@@ -207,8 +207,8 @@ class IntakeEndToEndTest {
         .containsEntry("idempotency-key", id);
     assertThat(event.orderingKey()).isEqualTo(org);
     assertThat(event.data()).contains("\"status\":\"SYNCED\"");
-    assertThat(warehouse.snapshot(org + "_local").orElseThrow().tables()).hasSize(19);
-    assertThat(warehouse.snapshot(org + "_local").orElseThrow().views()).hasSize(4);
+    assertThat(warehouse.freshSnapshot(org + "_local").orElseThrow().tables()).hasSize(19);
+    assertThat(warehouse.freshSnapshot(org + "_local").orElseThrow().views()).hasSize(4);
     for (String table :
         List.of("org_profiles", "org_subscriptions", "org_usage_quotas", "org_audit_logs")) {
       assertThat(warehouse.selectRows("organizations", table, Map.of("org_slug", org), 10))

@@ -138,6 +138,31 @@ class RoutingTest {
   }
 
   @Test
+  void rendering_unconfirmedDriftSaysOnlyTheBulkReadShowedIt() {
+    NotifyEvent unconfirmed =
+        new NotifyEvent(
+            "e",
+            "drift.detected",
+            "s",
+            "acme",
+            null,
+            Map.of("dataset", "acme_prod", "status", "OUT_OF_SYNC", "confirmed", false),
+            "{}");
+    NotifyEvent confirmed =
+        new NotifyEvent(
+            "e",
+            "drift.detected",
+            "s",
+            "acme",
+            null,
+            Map.of("dataset", "acme_prod", "status", "OUT_OF_SYNC", "confirmed", true),
+            "{}");
+
+    assertThat(MessageRenderer.render(unconfirmed, "").text()).contains("Unconfirmed");
+    assertThat(MessageRenderer.render(confirmed, "").text()).doesNotContain("Unconfirmed");
+  }
+
+  @Test
   void rendering_welcomeMailNamesTheOrgAndFailureCarriesTheError() {
     NotifyEvent onboarded =
         new NotifyEvent(

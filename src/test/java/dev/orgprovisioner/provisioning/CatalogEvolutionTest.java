@@ -50,7 +50,7 @@ class CatalogEvolutionTest {
   private Column usageDailyColumn(String name) {
     return Column.find(
             warehouse
-                .snapshot("acme_local")
+                .freshSnapshot("acme_local")
                 .orElseThrow()
                 .table("usage_daily")
                 .orElseThrow()

@@ -161,7 +161,7 @@ class DriftCheckerTest {
         .containsEntry("PROFILE_ONLY", 0);
     assertThat(second).containsEntry("repairs_queued", 0);
     assertThat(
-            duck.snapshot("retyped_local")
+            duck.freshSnapshot("retyped_local")
                 .orElseThrow()
                 .table("usage_daily")
                 .orElseThrow()
@@ -243,7 +243,7 @@ class DriftCheckerTest {
     new ProvisioningJobs(service, clock)
         .run(repair, new dev.orgprovisioner.testing.AttemptsStepLog().nextAttempt());
 
-    assertThat(duck.snapshot("deleted_local").orElseThrow().location()).isEqualTo("US");
+    assertThat(duck.freshSnapshot("deleted_local").orElseThrow().location()).isEqualTo("US");
     assertThat(service.orgStatus(OrgSlug.parse("deleted")).status())
         .isEqualTo(dev.orgprovisioner.plan.SyncStatus.SYNCED);
   }

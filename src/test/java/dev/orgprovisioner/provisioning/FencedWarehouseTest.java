@@ -83,7 +83,7 @@ class FencedWarehouseTest {
   void readsUnderALostLease_andCallsOutsideJobs_passUnchecked() {
     JobLease lost = lease(Duration.ofSeconds(5), Duration.ofMinutes(5));
 
-    assertThatCode(() -> JobFence.under(lost, () -> fenced.snapshot(List.of("nothing_here"))))
+    assertThatCode(() -> JobFence.under(lost, () -> fenced.bulkSnapshot(List.of("nothing_here"))))
         .doesNotThrowAnyException();
     int before = counted.calls.get();
     // Outside a job nothing is checked: the call reaches DuckDB (which knows no such table).

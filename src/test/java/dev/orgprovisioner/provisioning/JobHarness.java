@@ -52,6 +52,11 @@ public final class JobHarness implements AutoCloseable {
         CommandType.SYNC, org, Map.of("org_slug", org, "options", Map.of("dry_run", dryRun)));
   }
 
+  /** A drift check of every org with auto-repair (run it with {@link DriftChecker#run}). */
+  public static Job driftCheck() {
+    return job(CommandType.DRIFT_CHECK, null, Map.of("scope", "all", "auto_repair", true));
+  }
+
   private static Job job(CommandType type, String org, Map<String, Object> data) {
     String id = UUID.randomUUID().toString();
     Instant now = Instant.now();

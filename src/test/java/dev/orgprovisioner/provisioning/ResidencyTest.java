@@ -25,7 +25,7 @@ class ResidencyTest {
   }
 
   private String location(String org) {
-    return harness.duck.snapshot(org + "_local").orElseThrow().location();
+    return harness.duck.freshSnapshot(org + "_local").orElseThrow().location();
   }
 
   private Object recorded(String org) {

@@ -36,7 +36,7 @@ class SyncJobTest {
               assertThat(e.error().message()).contains(org, "never onboarded");
             });
 
-    assertThat(harness.duck.snapshot(org + "_local")).isEmpty();
+    assertThat(harness.duck.freshSnapshot(org + "_local")).isEmpty();
     assertThat(CentralRowCounts.of(harness.duck, org)).allSatisfy((t, n) -> assertThat(n).isZero());
   }
 
@@ -50,7 +50,7 @@ class SyncJobTest {
     String json = EventFactory.json(result.data());
     assertThat(json).contains("\"status\":\"NOT_FOUND\"", "\"dry_run\":true", "\"steps\":[]");
     assertThat(EventSchemas.violations("org.synced", json)).isEmpty();
-    assertThat(harness.duck.snapshot(org + "_local")).isEmpty();
+    assertThat(harness.duck.freshSnapshot(org + "_local")).isEmpty();
   }
 
   @Test

@@ -85,7 +85,7 @@ class UnknownOrgSyncEndToEndTest {
         assertThat(ledger.jobs(JobState.FAILED, org, 10))
             .singleElement()
             .satisfies(j -> assertThat(j.attempts()).isEqualTo(1));
-        assertThat(duck.snapshot(org + "_local")).isEmpty();
+        assertThat(duck.freshSnapshot(org + "_local")).isEmpty();
         assertThat(duck.managedDatasets()).noneMatch(d -> d.startsWith(org));
         assertThat(duck.selectRows("organizations", "org_profiles", Map.of("org_slug", org), 1))
             .isEmpty();

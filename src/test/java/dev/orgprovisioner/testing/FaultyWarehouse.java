@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -103,9 +104,15 @@ public final class FaultyWarehouse implements Warehouse {
   }
 
   @Override
-  public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
-    before("snapshot", true);
-    return delegate.snapshot(datasets);
+  public Optional<ObservedDataset> freshSnapshot(String dataset) {
+    before("freshSnapshot", true);
+    return delegate.freshSnapshot(dataset);
+  }
+
+  @Override
+  public Map<String, ObservedDataset> bulkSnapshot(Collection<String> datasets) {
+    before("bulkSnapshot", true);
+    return delegate.bulkSnapshot(datasets);
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.orgprovisioner.warehouse.WarehouseException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
@@ -46,21 +47,29 @@ public final class GatedWarehouse implements Warehouse {
   }
 
   @Override
-  public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
-    for (String dataset : datasets) {
-      CountDownLatch gate = gates.get(dataset);
-      if (gate != null) {
-        arrived.get(dataset).countDown();
-        try {
-          gate.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new WarehouseException(
-              WarehouseException.Kind.PERMANENT, "interrupted while waiting for " + dataset);
-        }
+  public Optional<ObservedDataset> freshSnapshot(String dataset) {
+    await(dataset);
+    return delegate.freshSnapshot(dataset);
+  }
+
+  @Override
+  public Map<String, ObservedDataset> bulkSnapshot(Collection<String> datasets) {
+    datasets.forEach(this::await);
+    return delegate.bulkSnapshot(datasets);
+  }
+
+  private void await(String dataset) {
+    CountDownLatch gate = gates.get(dataset);
+    if (gate != null) {
+      arrived.get(dataset).countDown();
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new WarehouseException(
+            WarehouseException.Kind.PERMANENT, "interrupted while waiting for " + dataset);
       }
     }
-    return delegate.snapshot(datasets);
   }
 
   @Override

@@ -12,12 +12,17 @@ import dev.orgprovisioner.warehouse.Warehouse;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The production warehouse: BigQuery through google-cloud-bigquery, metadata read in bulk. */
+/**
+ * The production warehouse: BigQuery through google-cloud-bigquery; one dataset's metadata read
+ * fresh through the REST API, a fleet's in bulk from INFORMATION_SCHEMA.
+ */
 public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
 
   private final BigQueryCalls calls;
+  private final BigQueryFreshSnapshot fresh;
   private final BigQuerySnapshot snapshots;
   private final BigQueryPlanSteps steps;
   private final BigQueryTableRows rows;
@@ -26,6 +31,7 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
     // One thread counter: the metadata and query pools' threads are numbered in one sequence.
     AtomicInteger threads = new AtomicInteger();
     this.calls = new BigQueryCalls(bigquery, settings, threads);
+    this.fresh = new BigQueryFreshSnapshot(calls, threads);
     this.snapshots = new BigQuerySnapshot(calls, threads);
     this.steps = new BigQueryPlanSteps(calls, pacer);
     this.rows = new BigQueryTableRows(calls);
@@ -61,7 +67,12 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
   }
 
   @Override
-  public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
+  public Optional<ObservedDataset> freshSnapshot(String dataset) {
+    return fresh.snapshot(dataset);
+  }
+
+  @Override
+  public Map<String, ObservedDataset> bulkSnapshot(Collection<String> datasets) {
     return snapshots.snapshot(datasets);
   }
 
@@ -94,6 +105,7 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
 
   @Override
   public void close() {
+    fresh.close();
     snapshots.close();
     calls.close();
   }

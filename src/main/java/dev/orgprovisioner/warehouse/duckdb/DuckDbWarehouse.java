@@ -54,8 +54,14 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
     return Dialect.DUCKDB;
   }
 
+  /** DuckDB's catalog is transactional: the one-dataset read is the bulk read of one. */
   @Override
-  public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
+  public Optional<ObservedDataset> freshSnapshot(String dataset) {
+    return Optional.ofNullable(snapshots.snapshot(List.of(dataset)).get(dataset));
+  }
+
+  @Override
+  public Map<String, ObservedDataset> bulkSnapshot(Collection<String> datasets) {
     return snapshots.snapshot(datasets);
   }
 

@@ -8,6 +8,7 @@ import dev.orgprovisioner.warehouse.Warehouse;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One instance's client of the shared {@link RecordingWarehouse}: dataset steps and keyed central
@@ -35,7 +36,12 @@ final class InstanceWarehouse implements Warehouse {
   }
 
   @Override
-  public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
+  public Optional<ObservedDataset> freshSnapshot(String dataset) {
+    throw new UnsupportedOperationException("the simulation reads rows, not snapshots");
+  }
+
+  @Override
+  public Map<String, ObservedDataset> bulkSnapshot(Collection<String> datasets) {
     throw new UnsupportedOperationException("the simulation reads rows, not snapshots");
   }
 

@@ -56,7 +56,7 @@ class BigQueryErrorPathTest {
 
   private void provisionOrg(String name) {
     DesiredDataset d = org(name);
-    Planner.plan(d, warehouse.snapshot(name)).steps().forEach(warehouse::apply);
+    Planner.plan(d, warehouse.freshSnapshot(name)).steps().forEach(warehouse::apply);
   }
 
   private static Kind kindOf(Throwable t) {
@@ -182,7 +182,7 @@ class BigQueryErrorPathTest {
         "notFound",
         "Not found: Dataset test-project:region-eu");
 
-    assertThat(warehouse.snapshot(List.of("org_a", "org_b"))).isEmpty();
+    assertThat(warehouse.bulkSnapshot(List.of("org_a", "org_b"))).isEmpty();
     assertThat(stub.requests("GET", API + "/datasets/org_(a|b)")).hasSize(2);
   }
 
@@ -205,7 +205,7 @@ class BigQueryErrorPathTest {
         "backendError",
         "Backend error. Job aborted.");
 
-    assertThatThrownBy(() -> warehouse.snapshot(List.of("org_a")))
+    assertThatThrownBy(() -> warehouse.bulkSnapshot(List.of("org_a")))
         .satisfies(e -> assertThat(kindOf(e)).isEqualTo(Kind.TRANSIENT));
   }
 

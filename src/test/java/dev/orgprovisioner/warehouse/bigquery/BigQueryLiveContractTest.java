@@ -6,6 +6,7 @@ import com.google.cloud.bigquery.BigQueryOptions;
 import com.google.cloud.bigquery.DatasetId;
 import dev.orgprovisioner.warehouse.Warehouse;
 import dev.orgprovisioner.warehouse.WarehouseContractTest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -70,6 +71,12 @@ class BigQueryLiveContractTest extends WarehouseContractTest {
     String name = RUN + "_" + super.uniqueDataset(prefix);
     CREATED.add(name);
     return name;
+  }
+
+  /** INFORMATION_SCHEMA trails the REST API by seconds, rarely a few minutes. */
+  @Override
+  protected Duration metadataLag() {
+    return Duration.ofMinutes(5);
   }
 
   @Override

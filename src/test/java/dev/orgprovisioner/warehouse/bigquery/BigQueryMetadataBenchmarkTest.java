@@ -55,7 +55,9 @@ class BigQueryMetadataBenchmarkTest {
                 new BigQuerySettings(PROJECT, "EU", Optional.of(stub.host()), 1L << 30, 4))) {
       stub.pageRows(PAGE_ROWS);
       DesiredDataset template = org(catalog, "org_00000");
-      Planner.plan(template, warehouse.snapshot(template.name())).steps().forEach(warehouse::apply);
+      Planner.plan(template, warehouse.freshSnapshot(template.name()))
+          .steps()
+          .forEach(warehouse::apply);
       List<String> names = new ArrayList<>();
       names.add(template.name());
       for (int i = 1; i < FLEETS[FLEETS.length - 1]; i++) {
@@ -77,7 +79,7 @@ class BigQueryMetadataBenchmarkTest {
 
         stub.clearRequests();
         long t0 = System.nanoTime();
-        Map<String, ObservedDataset> bulk = warehouse.snapshot(fleet);
+        Map<String, ObservedDataset> bulk = warehouse.bulkSnapshot(fleet);
         long bulkMillis = (System.nanoTime() - t0) / 1_000_000;
         int bulkQueries = stub.requests("POST", ".*/queries").size();
         int bulkRequests = stub.requests().size();
@@ -158,7 +160,7 @@ class BigQueryMetadataBenchmarkTest {
                     + " views per org); HTTP requests counted at the stub, which pages query"
                     + " results at "
                     + PAGE_ROWS
-                    + " rows or 10 MB like BigQuery. Ours: BigQueryWarehouse.snapshot of the fleet"
+                    + " rows or 10 MB like BigQuery. Ours: BigQueryWarehouse.bulkSnapshot of the fleet"
                     + " (INFORMATION_SCHEMA queries, independent of N). Baseline: datasets.get +"
                     + " tables.list + tables.get per table/view, 8 threads. Milliseconds against a"
                     + " loopback stub say little: against BigQuery each call costs ~100 ms.")

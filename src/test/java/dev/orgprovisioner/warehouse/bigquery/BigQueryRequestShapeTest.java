@@ -69,7 +69,7 @@ class BigQueryRequestShapeTest {
   }
 
   private void provision(DesiredDataset d) {
-    Planner.plan(d, warehouse.snapshot(d.name())).steps().forEach(warehouse::apply);
+    Planner.plan(d, warehouse.freshSnapshot(d.name())).steps().forEach(warehouse::apply);
   }
 
   private JsonNode parse(String text) throws Exception {
@@ -362,7 +362,7 @@ class BigQueryRequestShapeTest {
     provision(org("org_b"));
     stub.clearRequests();
 
-    var observed = warehouse.snapshot(List.of("org_a", "org_b", "central"));
+    var observed = warehouse.bulkSnapshot(List.of("org_a", "org_b", "central"));
 
     assertThat(observed).containsOnlyKeys("org_a", "org_b", "central");
     List<Request> queries = stub.requests("POST", API + "/queries");
@@ -410,7 +410,7 @@ class BigQueryRequestShapeTest {
     provision(new DesiredDataset("org_us", "US", catalog.org(), "central", "acme"));
     stub.clearRequests();
 
-    var observed = warehouse.snapshot(List.of("org_us", "missing_one"));
+    var observed = warehouse.bulkSnapshot(List.of("org_us", "missing_one"));
 
     assertThat(observed).containsOnlyKeys("org_us");
     assertThat(observed.get("org_us").location()).isEqualTo("US");

@@ -63,7 +63,7 @@ class BigQuerySqlAnalysisTest {
       jobs.run(JobHarness.onboard(ORG, null), new AttemptsStepLog().nextAttempt());
       jobs.run(JobHarness.sync(ORG, false), new AttemptsStepLog().nextAttempt());
       // The drift check's fleet read: every managed dataset in one bulk snapshot.
-      warehouse.snapshot(warehouse.managedDatasets());
+      warehouse.bulkSnapshot(warehouse.managedDatasets());
       // Row writes of every column type the catalog uses, through each write the adapter has.
       for (TableDef t : CATALOG.central().tables()) {
         Map<String, Object> row = sampleRow(t);

@@ -110,6 +110,9 @@ public final class BigQueryStub implements AutoCloseable {
   private final Map<String, ObjectNode> datasets = new TreeMap<>();
   private final TreeMap<String, ObjectNode> tables = new TreeMap<>();
   private final Map<String, List<Map<String, Object>>> data = new HashMap<>();
+  // What INFORMATION_SCHEMA answers from while it lags (null: the live state, no lag).
+  private Map<String, ObjectNode> laggedDatasets;
+  private TreeMap<String, ObjectNode> laggedTables;
   // Only recent jobs keep their results: enough for paging, bounded for fleet-size benchmarks.
   private final Map<String, JobState> jobs =
       new LinkedHashMap<>() {
@@ -188,6 +191,35 @@ public final class BigQueryStub implements AutoCloseable {
   /** Serves at most this many rows per result page, like BigQuery's response size limit. */
   public void pageRows(int rows) {
     this.pageRows = rows;
+  }
+
+  /**
+   * From now on INFORMATION_SCHEMA answers from a copy of the state as it is now, while the REST
+   * API keeps showing every later change, as BigQuery's metadata index trails its objects. Calling
+   * it again refreshes the copy to the state at that moment.
+   */
+  public void lagInformationSchema() {
+    synchronized (lock) {
+      laggedDatasets = new TreeMap<>();
+      datasets.forEach((k, d) -> laggedDatasets.put(k, d.deepCopy()));
+      laggedTables = new TreeMap<>();
+      tables.forEach((k, t) -> laggedTables.put(k, t.deepCopy()));
+    }
+  }
+
+  /** Deletes a table or view behind the adapter's back, as a person in the console would. */
+  public void dropTable(String project, String dataset, String table) {
+    synchronized (lock) {
+      tables.remove(project + ":" + dataset + "." + table);
+    }
+  }
+
+  /** INFORMATION_SCHEMA answers from the live state again (it has caught up). */
+  public void catchUpInformationSchema() {
+    synchronized (lock) {
+      laggedDatasets = null;
+      laggedTables = null;
+    }
   }
 
   /** Puts a dataset straight into the state (e.g. one another team owns). */
@@ -1179,7 +1211,7 @@ public final class BigQueryStub implements AutoCloseable {
           }
           out.add(cells);
         };
-    for (ObjectNode d : datasets.values()) {
+    for (ObjectNode d : (laggedDatasets != null ? laggedDatasets : datasets).values()) {
       String ds = d.path("datasetReference").path("datasetId").asText();
       if (!d.path("datasetReference").path("projectId").asText().equals(project)
           || !d.path("location").asText().equalsIgnoreCase(region)
@@ -1260,9 +1292,11 @@ public final class BigQueryStub implements AutoCloseable {
     return as < 0 ? item : item.substring(as + 4).trim();
   }
 
+  /** The dataset's tables as INFORMATION_SCHEMA sees them (lagging or not). */
   private List<ObjectNode> tablesOf(String project, String dataset) {
     String prefix = project + ":" + dataset + ".";
-    return List.copyOf(tables.subMap(prefix, prefix + Character.MAX_VALUE).values());
+    TreeMap<String, ObjectNode> seen = laggedTables != null ? laggedTables : tables;
+    return List.copyOf(seen.subMap(prefix, prefix + Character.MAX_VALUE).values());
   }
 
   private static void tableRows(

@@ -44,20 +44,22 @@ class DuckDbProjectCatalogTest {
   }
 
   private void apply(DesiredDataset desired) {
-    Planner.plan(desired, warehouse.snapshot(desired.name())).steps().forEach(warehouse::apply);
+    Planner.plan(desired, warehouse.freshSnapshot(desired.name()))
+        .steps()
+        .forEach(warehouse::apply);
   }
 
   private Plan plan(DesiredDataset desired) {
-    return Planner.plan(desired, warehouse.snapshot(desired.name()));
+    return Planner.plan(desired, warehouse.freshSnapshot(desired.name()));
   }
 
   @Test
   void fullCatalog_isSyncedAfterOneApply() {
     assertThat(plan(central).differences()).isEmpty();
     assertThat(plan(acme).differences()).isEmpty();
-    assertThat(warehouse.snapshot("acme_local").orElseThrow().tables()).hasSize(19);
-    assertThat(warehouse.snapshot("acme_local").orElseThrow().views()).hasSize(4);
-    assertThat(warehouse.snapshot("organizations").orElseThrow().tables()).hasSize(21);
+    assertThat(warehouse.freshSnapshot("acme_local").orElseThrow().tables()).hasSize(19);
+    assertThat(warehouse.freshSnapshot("acme_local").orElseThrow().views()).hasSize(4);
+    assertThat(warehouse.freshSnapshot("organizations").orElseThrow().tables()).hasSize(21);
   }
 
   @Test
@@ -113,7 +115,7 @@ class DuckDbProjectCatalogTest {
   void droppedDataset_hasNoSnapshot() {
     warehouse.execute("DROP SCHEMA acme_local CASCADE");
 
-    assertThat(warehouse.snapshot("acme_local")).isEmpty();
+    assertThat(warehouse.freshSnapshot("acme_local")).isEmpty();
     assertThat(warehouse.managedDatasets()).containsExactly("organizations");
   }
 
