@@ -34,15 +34,20 @@ public final class Planner {
 
   private Planner() {}
 
-  /** Plans one dataset; {@code observed} is empty when the dataset does not exist. */
-  public static Plan plan(DesiredDataset desired, Optional<ObservedDataset> observed) {
+  /**
+   * Plans one dataset; {@code observed} is empty when the dataset does not exist. {@code views}
+   * renders a view's template the way the warehouse creates it, so that a view whose SQL was edited
+   * by hand is found even when its labels were left alone.
+   */
+  public static Plan plan(
+      DesiredDataset desired, Optional<ObservedDataset> observed, ViewRenderer views) {
     List<Difference> diffs = new ArrayList<>();
     List<PlanStep> creates = new ArrayList<>();
     List<PlanStep> datasetUpdates = new ArrayList<>();
     List<PlanStep> additions = new ArrayList<>();
     List<PlanStep> relaxations = new ArrayList<>();
     List<PlanStep> updates = new ArrayList<>();
-    List<PlanStep> views = new ArrayList<>();
+    List<PlanStep> viewSteps = new ArrayList<>();
     String ds = desired.name();
 
     if (observed.isEmpty()) {
@@ -56,11 +61,11 @@ public final class Planner {
       }
       for (ViewDef view : desired.catalog().views()) {
         diffs.add(new Difference(DifferenceKind.VIEW_MISSING, view.name(), null, null, null));
-        views.add(
+        viewSteps.add(
             new CreateOrReplaceView(
                 ds, desired.centralDataset(), view, desired.orgSlug(), desired.viewLabels(view)));
       }
-      return new Plan(ds, concat(creates, views), diffs);
+      return new Plan(ds, concat(creates, viewSteps), diffs);
     }
 
     ObservedDataset obs = observed.get();
@@ -106,7 +111,9 @@ public final class Planner {
 
     for (ViewDef view : desired.catalog().views()) {
       Optional<ObservedView> ov = obs.view(view.name());
-      Map<String, String> labels = desired.viewLabels(view);
+      CreateOrReplaceView step =
+          new CreateOrReplaceView(
+              ds, desired.centralDataset(), view, desired.orgSlug(), desired.viewLabels(view));
       if (ov.isEmpty()) {
         if (obs.table(view.name()).isPresent()) {
           // Replacing a table with a view would drop data: report, never fix.
@@ -116,19 +123,9 @@ public final class Planner {
           continue;
         }
         diffs.add(new Difference(DifferenceKind.VIEW_MISSING, view.name(), null, null, null));
-        views.add(
-            new CreateOrReplaceView(ds, desired.centralDataset(), view, desired.orgSlug(), labels));
-      } else if (!containsAll(ov.get().labels(), labels)
-          || !sameText(view.description(), ov.get().description())) {
-        diffs.add(
-            new Difference(
-                DifferenceKind.VIEW_OUTDATED,
-                view.name(),
-                null,
-                labels.get(DesiredDataset.DEFINITION_HASH),
-                ov.get().labels().get(DesiredDataset.DEFINITION_HASH)));
-        views.add(
-            new CreateOrReplaceView(ds, desired.centralDataset(), view, desired.orgSlug(), labels));
+        viewSteps.add(step);
+      } else {
+        compareView(step, ov.get(), views, diffs, viewSteps);
       }
     }
 
@@ -147,7 +144,42 @@ public final class Planner {
             v -> diffs.add(new Difference(DifferenceKind.EXTRA_VIEW, v.name(), null, null, null)));
 
     return new Plan(
-        ds, concat(creates, datasetUpdates, additions, relaxations, updates, views), diffs);
+        ds, concat(creates, datasetUpdates, additions, relaxations, updates, viewSteps), diffs);
+  }
+
+  /**
+   * An outdated view (changed template, labels or description) or one whose SQL is not the rendered
+   * template (edited by hand) is replaced; the SQL is compared only when the snapshot read it.
+   */
+  private static void compareView(
+      CreateOrReplaceView step,
+      ObservedView obs,
+      ViewRenderer views,
+      List<Difference> diffs,
+      List<PlanStep> viewSteps) {
+    ViewDef view = step.view();
+    if (!containsAll(obs.labels(), step.labels())
+        || !sameText(view.description(), obs.description())) {
+      diffs.add(
+          new Difference(
+              DifferenceKind.VIEW_OUTDATED,
+              view.name(),
+              null,
+              step.labels().get(DesiredDataset.DEFINITION_HASH),
+              obs.labels().get(DesiredDataset.DEFINITION_HASH)));
+      viewSteps.add(step);
+      return;
+    }
+    if (obs.sql() == null) {
+      return;
+    }
+    String rendered = views.sql(step);
+    if (!ViewSql.same(rendered, obs.sql())) {
+      String[] where = ViewSql.firstDifference(rendered, obs.sql());
+      diffs.add(
+          new Difference(DifferenceKind.VIEW_SQL_CHANGED, view.name(), null, where[0], where[1]));
+      viewSteps.add(step);
+    }
   }
 
   private static void compareTable(

@@ -10,7 +10,6 @@ import dev.orgprovisioner.execution.OutboxEvent;
 import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.Plan;
-import dev.orgprovisioner.plan.Planner;
 import dev.orgprovisioner.plan.SyncStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -196,7 +195,7 @@ public final class DriftChecker {
     summary.put(
         "central_status",
         centralSnapshot
-            .map(o -> Planner.plan(service.desiredCentral(), Optional.of(o)).status().name())
+            .map(o -> service.plan(service.desiredCentral(), Optional.of(o)).status().name())
             .orElse(SyncStatus.NOT_BOOTSTRAPPED.name()));
     summary.put("orphans", orphans.size() > 100 ? orphans.subList(0, 100) : orphans);
     summary.put("auto_repair", autoRepair);

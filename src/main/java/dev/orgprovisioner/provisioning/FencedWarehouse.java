@@ -31,6 +31,11 @@ public final class FencedWarehouse implements Warehouse {
   }
 
   @Override
+  public String viewSql(PlanStep.CreateOrReplaceView view) {
+    return delegate.viewSql(view);
+  }
+
+  @Override
   public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
     return delegate.snapshot(datasets);
   }

@@ -73,9 +73,14 @@ public final class ProvisioningService {
         org.value());
   }
 
+  /** Plans a dataset against a snapshot, comparing views' SQL as this warehouse renders it. */
+  public Plan plan(DesiredDataset desired, Optional<ObservedDataset> observed) {
+    return Planner.plan(desired, observed, warehouse::viewSql);
+  }
+
   public Plan planCentral() {
     DesiredDataset desired = desiredCentral();
-    return Planner.plan(desired, warehouse.snapshot(desired.name()));
+    return plan(desired, warehouse.snapshot(desired.name()));
   }
 
   /** The plan of an org's dataset, at the location recorded in its profile. */
@@ -95,7 +100,7 @@ public final class ProvisioningService {
   public Plan planOrg(OrgSlug org, String location, Optional<ObservedDataset> observed) {
     String where =
         isBlank(location) ? observed.map(ObservedDataset::location).orElse(null) : location;
-    return Planner.plan(desiredOrg(org, where), observed);
+    return plan(desiredOrg(org, where), observed);
   }
 
   /** The org's profile row in the central dataset, if it was onboarded. */
@@ -194,7 +199,7 @@ public final class ProvisioningService {
     if (observed.isEmpty()) {
       return new StatusReport("central", desired.name(), SyncStatus.NOT_BOOTSTRAPPED, false, null);
     }
-    Plan plan = Planner.plan(desired, observed);
+    Plan plan = plan(desired, observed);
     return new StatusReport("central", desired.name(), plan.status(), true, PlanReport.of(plan));
   }
 

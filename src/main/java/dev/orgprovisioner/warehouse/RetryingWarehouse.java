@@ -97,6 +97,11 @@ public final class RetryingWarehouse implements Warehouse {
   }
 
   @Override
+  public String viewSql(PlanStep.CreateOrReplaceView view) {
+    return delegate.viewSql(view);
+  }
+
+  @Override
   public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
     return call("snapshot", () -> delegate.snapshot(datasets));
   }

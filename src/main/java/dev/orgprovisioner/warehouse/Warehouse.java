@@ -18,6 +18,12 @@ public interface Warehouse {
   /** The SQL dialect view templates are rendered in. */
   Dialect dialect();
 
+  /**
+   * The SQL text this warehouse creates the view with: its template rendered for the engine, with
+   * the engine's qualified table names. The planner compares it with the SQL a snapshot reads.
+   */
+  String viewSql(PlanStep.CreateOrReplaceView view);
+
   /** The metadata of one dataset, or empty if it does not exist. */
   default Optional<ObservedDataset> snapshot(String dataset) {
     return Optional.ofNullable(snapshot(List.of(dataset)).get(dataset));

@@ -74,6 +74,11 @@ class DriftCheckBenchmark {
     }
 
     @Override
+    public String viewSql(PlanStep.CreateOrReplaceView view) {
+      return view.view().templateFor(Dialect.BIGQUERY);
+    }
+
+    @Override
     public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
       calls.incrementAndGet();
       Map<String, ObservedDataset> out = new LinkedHashMap<>();

@@ -64,6 +64,11 @@ public final class LatencyWarehouse implements Warehouse {
   }
 
   @Override
+  public String viewSql(PlanStep.CreateOrReplaceView view) {
+    return delegate.viewSql(view);
+  }
+
+  @Override
   public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
     return metadata(() -> delegate.snapshot(datasets));
   }

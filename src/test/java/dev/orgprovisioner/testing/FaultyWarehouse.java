@@ -103,6 +103,11 @@ public final class FaultyWarehouse implements Warehouse {
   }
 
   @Override
+  public String viewSql(PlanStep.CreateOrReplaceView view) {
+    return delegate.viewSql(view);
+  }
+
+  @Override
   public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
     before("snapshot", true);
     return delegate.snapshot(datasets);

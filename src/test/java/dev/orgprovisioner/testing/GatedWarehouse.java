@@ -46,6 +46,11 @@ public final class GatedWarehouse implements Warehouse {
   }
 
   @Override
+  public String viewSql(PlanStep.CreateOrReplaceView view) {
+    return delegate.viewSql(view);
+  }
+
+  @Override
   public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
     for (String dataset : datasets) {
       CountDownLatch gate = gates.get(dataset);

@@ -6,13 +6,17 @@ import dev.orgprovisioner.catalog.Catalog;
 import dev.orgprovisioner.catalog.Column;
 import dev.orgprovisioner.catalog.FieldMode;
 import dev.orgprovisioner.catalog.FieldType;
+import dev.orgprovisioner.catalog.ViewDef;
 import dev.orgprovisioner.plan.DesiredDataset;
+import dev.orgprovisioner.plan.Difference;
+import dev.orgprovisioner.plan.DifferenceKind;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.ObservedTable;
 import dev.orgprovisioner.plan.Plan;
 import dev.orgprovisioner.plan.PlanStep;
 import dev.orgprovisioner.plan.PlanStep.AddColumns;
 import dev.orgprovisioner.plan.PlanStep.ColumnAddition;
+import dev.orgprovisioner.plan.PlanStep.CreateOrReplaceView;
 import dev.orgprovisioner.plan.PlanStep.RelaxColumns;
 import dev.orgprovisioner.plan.Planner;
 import dev.orgprovisioner.testing.CatalogFixtures;
@@ -35,6 +39,9 @@ public abstract class WarehouseContractTest {
 
   protected abstract Warehouse warehouse();
 
+  /** Replaces a view's SQL the way a person would (console, bq, DDL), leaving its labels alone. */
+  protected abstract void replaceViewByHand(String dataset, String view, String sql);
+
   /** A dataset name no other test uses. */
   protected String uniqueDataset(String prefix) {
     return prefix + "_" + COUNTER.incrementAndGet() + "_" + System.nanoTime() % 100000;
@@ -53,7 +60,7 @@ public abstract class WarehouseContractTest {
   }
 
   protected Plan planOf(DesiredDataset desired) {
-    return Planner.plan(desired, warehouse().snapshot(desired.name()));
+    return Planner.plan(desired, warehouse().snapshot(desired.name()), warehouse()::viewSql);
   }
 
   @Test
@@ -85,6 +92,31 @@ public abstract class WarehouseContractTest {
     assertThat(observed.table("usage_daily").orElseThrow().partitioning().expirationDays())
         .isEqualTo(400L);
     assertThat(observed.view("x_events")).isPresent();
+  }
+
+  @Test
+  void viewEditedByHand_withItsLabelsKept_isPlannedForReplacement_andTheRepairRestoresIt() {
+    String central = uniqueDataset("central");
+    applyAll(planOf(centralFor(central)));
+    DesiredDataset org = orgFor(uniqueDataset("org"), central);
+    applyAll(planOf(org));
+    ViewDef view = catalog.org().views().get(0);
+    CreateOrReplaceView replace =
+        new CreateOrReplaceView(org.name(), central, view, "acme", org.viewLabels(view));
+    assertThat(planOf(org).isNoop()).as("the view as created").isTrue();
+
+    replaceViewByHand(org.name(), view.name(), warehouse().viewSql(replace) + " AND e.kind = 'x'");
+    Plan drifted = planOf(org);
+
+    assertThat(warehouse().snapshot(org.name()).orElseThrow().view(view.name()).orElseThrow())
+        .satisfies(v -> assertThat(v.labels()).isEqualTo(org.viewLabels(view)))
+        .satisfies(v -> assertThat(v.sql()).contains("e.kind = 'x'"));
+    assertThat(drifted.differences())
+        .extracting(Difference::kind)
+        .containsExactly(DifferenceKind.VIEW_SQL_CHANGED);
+    assertThat(drifted.steps()).containsExactly(replace);
+    applyAll(drifted);
+    assertThat(planOf(org).isNoop()).as("after the repair").isTrue();
   }
 
   @Test

@@ -203,20 +203,24 @@ final class BigQueryPlanSteps {
     bigquery.update(patch.build());
   }
 
-  private void createOrReplaceView(CreateOrReplaceView s) throws InterruptedException {
+  /** The view's template rendered with fully qualified {@code `project.dataset.table`} names. */
+  String viewSql(CreateOrReplaceView s) {
     String ds = Identifiers.dataset(s.dataset());
     String central = s.centralDataset() == null ? null : Identifiers.dataset(s.centralDataset());
-    String sql =
-        ViewTemplate.render(
-            s.view().templateFor(Dialect.BIGQUERY),
-            ref ->
-                BigQueryRows.table(
-                    calls.project(), ref.scope() == Scope.CENTRAL ? central : ds, ref.table()),
-            s.orgSlug());
+    return ViewTemplate.render(
+        s.view().templateFor(Dialect.BIGQUERY),
+        ref ->
+            BigQueryRows.table(
+                calls.project(), ref.scope() == Scope.CENTRAL ? central : ds, ref.table()),
+        s.orgSlug());
+  }
+
+  private void createOrReplaceView(CreateOrReplaceView s) throws InterruptedException {
+    String ds = Identifiers.dataset(s.dataset());
     TableInfo info =
         TableInfo.newBuilder(
                 calls.tableId(ds, s.view().name()),
-                ViewDefinition.newBuilder(sql).setUseLegacySql(false).build())
+                ViewDefinition.newBuilder(viewSql(s)).setUseLegacySql(false).build())
             .setDescription(s.view().description())
             .setLabels(s.labels())
             .build();

@@ -61,6 +61,11 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
   }
 
   @Override
+  public String viewSql(PlanStep.CreateOrReplaceView view) {
+    return steps.viewSql(view);
+  }
+
+  @Override
   public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
     return snapshots.snapshot(datasets);
   }

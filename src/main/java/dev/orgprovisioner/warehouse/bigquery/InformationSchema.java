@@ -43,7 +43,11 @@ final class InformationSchema {
     COLUMN_FIELD_PATHS(
         "SELECT table_schema, table_name, TO_JSON_STRING(ARRAY_AGG(STRUCT(field_path,"
             + " data_type, description))) AS fields"
-            + " FROM %s WHERE table_schema IN UNNEST(@datasets) GROUP BY table_schema, table_name");
+            + " FROM %s WHERE table_schema IN UNNEST(@datasets) GROUP BY table_schema, table_name"),
+    // The query text as stored (BigQuery echoes it verbatim), compared with the rendered template.
+    VIEWS(
+        "SELECT table_schema, table_name, view_definition FROM %s"
+            + " WHERE table_schema IN UNNEST(@datasets)");
 
     private final String template;
 
@@ -84,6 +88,8 @@ final class InformationSchema {
   record FieldPathRow(
       String dataset, String table, String path, String dataType, String description) {}
 
+  record ViewRow(String dataset, String table, String definition) {}
+
   /** Everything read for a set of datasets, from one or more regions. */
   record Rows(
       List<SchemaRow> schemata,
@@ -91,10 +97,12 @@ final class InformationSchema {
       List<TableRow> tables,
       List<OptionRow> tableOptions,
       List<ColumnRow> columns,
-      List<FieldPathRow> fieldPaths) {
+      List<FieldPathRow> fieldPaths,
+      List<ViewRow> views) {
 
     static Rows empty() {
       return new Rows(
+          new ArrayList<>(),
           new ArrayList<>(),
           new ArrayList<>(),
           new ArrayList<>(),
@@ -110,6 +118,7 @@ final class InformationSchema {
       tableOptions.addAll(other.tableOptions);
       columns.addAll(other.columns);
       fieldPaths.addAll(other.fieldPaths);
+      views.addAll(other.views);
     }
   }
 
@@ -141,6 +150,8 @@ final class InformationSchema {
     Map<String, FieldPathRow> paths = new HashMap<>();
     rows.fieldPaths()
         .forEach(p -> paths.put(key(p.dataset(), p.table(), p.path().toLowerCase(Locale.ROOT)), p));
+    Map<String, String> viewSql = new HashMap<>();
+    rows.views().forEach(v -> viewSql.put(key(v.dataset(), v.table()), v.definition()));
     Map<String, List<TableRow>> tables = new HashMap<>();
     rows.tables()
         .forEach(t -> tables.computeIfAbsent(key(t.dataset()), k -> new ArrayList<>()).add(t));
@@ -155,7 +166,10 @@ final class InformationSchema {
         String description = OptionValues.stringLiteral(to.get("description"));
         Map<String, String> labels = OptionValues.labels(to.get("labels"));
         if (t.type() != null && t.type().toUpperCase(Locale.ROOT).contains("VIEW")) {
-          observedViews.put(t.table(), new ObservedView(t.table(), description, labels));
+          observedViews.put(
+              t.table(),
+              new ObservedView(
+                  t.table(), description, labels, viewSql.get(key(t.dataset(), t.table()))));
           continue;
         }
         List<ColumnRow> cols =

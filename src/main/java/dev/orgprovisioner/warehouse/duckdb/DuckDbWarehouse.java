@@ -55,6 +55,11 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
   }
 
   @Override
+  public String viewSql(PlanStep.CreateOrReplaceView view) {
+    return DuckDbPlanSteps.viewSql(view);
+  }
+
+  @Override
   public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
     return snapshots.snapshot(datasets);
   }

@@ -35,6 +35,11 @@ final class InstanceWarehouse implements Warehouse {
   }
 
   @Override
+  public String viewSql(PlanStep.CreateOrReplaceView view) {
+    throw new UnsupportedOperationException("the simulation reads rows, not snapshots");
+  }
+
+  @Override
   public Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
     throw new UnsupportedOperationException("the simulation reads rows, not snapshots");
   }

@@ -56,7 +56,7 @@ class BigQueryErrorPathTest {
 
   private void provisionOrg(String name) {
     DesiredDataset d = org(name);
-    Planner.plan(d, warehouse.snapshot(name)).steps().forEach(warehouse::apply);
+    Planner.plan(d, warehouse.snapshot(name), warehouse::viewSql).steps().forEach(warehouse::apply);
   }
 
   private static Kind kindOf(Throwable t) {

@@ -76,4 +76,10 @@ class BigQueryLiveContractTest extends WarehouseContractTest {
   protected Warehouse warehouse() {
     return warehouse;
   }
+
+  @Override
+  protected void replaceViewByHand(String dataset, String view, String sql) {
+    new BigQueryByHand(BigQueryOptions.newBuilder().setProjectId(project).build().getService())
+        .replaceView(dataset, view, sql);
+  }
 }

@@ -203,7 +203,10 @@ public final class BigQueryStub implements AutoCloseable {
     }
   }
 
-  /** Copies a dataset with all its tables and views under a new name (fleet set-up). */
+  /**
+   * Copies a dataset with all its tables and views under a new name (fleet set-up); views that read
+   * the source dataset read the copy instead.
+   */
   public void cloneDataset(String project, String source, String target) {
     synchronized (lock) {
       ObjectNode ds = datasets.get(project + ":" + source).deepCopy();
@@ -220,6 +223,17 @@ public final class BigQueryStub implements AutoCloseable {
           t.set("tableReference", e.getValue().get("tableReference").deepCopy());
           ((ObjectNode) t.get("tableReference")).put("datasetId", target);
           t.put("id", project + ":" + target + "." + name);
+          if (t.has("view")) {
+            // A view reads its own dataset's tables, as if the provisioner had created it there.
+            ObjectNode view = t.get("view").deepCopy();
+            view.put(
+                "query",
+                view.path("query")
+                    .asText()
+                    .replace(
+                        "`" + project + "." + source + ".", "`" + project + "." + target + "."));
+            t.set("view", view);
+          }
           tables.put(project + ":" + target + "." + name, t);
         }
       }
@@ -1344,6 +1358,15 @@ public final class BigQueryStub implements AutoCloseable {
       case "COLUMN_FIELD_PATHS" -> {
         if (!isView) {
           fieldPaths(ds, name, null, "", t.path("schema").path("fields"), out);
+        }
+      }
+      case "VIEWS" -> {
+        if (isView) {
+          Map<String, Object> row = new HashMap<>();
+          row.put("table_schema", ds);
+          row.put("table_name", name);
+          row.put("view_definition", t.path("view").path("query").asText());
+          out.accept(row);
         }
       }
       default ->

@@ -11,6 +11,7 @@ class BigQueryWarehouseContractTest extends WarehouseContractTest {
 
   private static BigQueryStub stub;
   private static BigQueryWarehouse warehouse;
+  private static BigQueryByHand byHand;
 
   @BeforeAll
   static void start() {
@@ -19,6 +20,7 @@ class BigQueryWarehouseContractTest extends WarehouseContractTest {
         BigQueryWarehouse.create(
             new BigQuerySettings(
                 "test-project", "EU", Optional.of(stub.host()), 100L * 1024 * 1024, 4));
+    byHand = BigQueryByHand.against(stub, "test-project");
   }
 
   @AfterAll
@@ -30,5 +32,10 @@ class BigQueryWarehouseContractTest extends WarehouseContractTest {
   @Override
   protected Warehouse warehouse() {
     return warehouse;
+  }
+
+  @Override
+  protected void replaceViewByHand(String dataset, String view, String sql) {
+    byHand.replaceView(dataset, view, sql);
   }
 }

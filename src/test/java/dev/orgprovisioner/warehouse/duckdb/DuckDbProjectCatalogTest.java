@@ -44,11 +44,13 @@ class DuckDbProjectCatalogTest {
   }
 
   private void apply(DesiredDataset desired) {
-    Planner.plan(desired, warehouse.snapshot(desired.name())).steps().forEach(warehouse::apply);
+    Planner.plan(desired, warehouse.snapshot(desired.name()), warehouse::viewSql)
+        .steps()
+        .forEach(warehouse::apply);
   }
 
   private Plan plan(DesiredDataset desired) {
-    return Planner.plan(desired, warehouse.snapshot(desired.name()));
+    return Planner.plan(desired, warehouse.snapshot(desired.name()), warehouse::viewSql);
   }
 
   @Test

@@ -24,4 +24,10 @@ class DuckDbWarehouseContractTest extends WarehouseContractTest {
   protected Warehouse warehouse() {
     return warehouse;
   }
+
+  @Override
+  protected void replaceViewByHand(String dataset, String view, String sql) {
+    warehouse.execute(
+        "CREATE OR REPLACE VIEW " + DuckDbSql.qualified(dataset, view) + " AS " + sql);
+  }
 }
