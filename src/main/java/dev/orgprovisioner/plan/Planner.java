@@ -11,7 +11,6 @@ import dev.orgprovisioner.plan.PlanStep.CreateDataset;
 import dev.orgprovisioner.plan.PlanStep.CreateOrReplaceView;
 import dev.orgprovisioner.plan.PlanStep.CreateTable;
 import dev.orgprovisioner.plan.PlanStep.RelaxColumns;
-import dev.orgprovisioner.plan.PlanStep.UpdateDataset;
 import dev.orgprovisioner.plan.PlanStep.UpdateTableOptions;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -54,7 +53,11 @@ public final class Planner {
       diffs.add(new Difference(DifferenceKind.DATASET_MISSING, null, null, ds, null));
       creates.add(
           new CreateDataset(
-              ds, desired.location(), desired.catalog().description(), desired.datasetLabels()));
+              ds,
+              desired.location(),
+              desired.catalog().description(),
+              desired.datasetLabels(),
+              desired.settings()));
       for (TableDef table : desired.catalog().tables()) {
         diffs.add(new Difference(DifferenceKind.TABLE_MISSING, table.name(), null, null, null));
         creates.add(new CreateTable(ds, table, desired.tableLabels(table)));
@@ -69,29 +72,7 @@ public final class Planner {
     }
 
     ObservedDataset obs = observed.get();
-    if (desired.location() != null
-        && obs.location() != null
-        && !desired.location().equalsIgnoreCase(obs.location())) {
-      diffs.add(
-          new Difference(
-              DifferenceKind.DATASET_LOCATION_CHANGED,
-              null,
-              null,
-              desired.location(),
-              obs.location()));
-    }
-    if (!sameText(desired.catalog().description(), obs.description())
-        || !containsAll(obs.labels(), desired.datasetLabels())) {
-      diffs.add(
-          new Difference(
-              DifferenceKind.DATASET_OPTIONS_CHANGED,
-              null,
-              null,
-              desired.datasetLabels().toString(),
-              obs.labels().toString()));
-      datasetUpdates.add(
-          new UpdateDataset(ds, desired.catalog().description(), desired.datasetLabels()));
-    }
+    DatasetComparison.compare(desired, obs, diffs, datasetUpdates);
 
     for (TableDef table : desired.catalog().tables()) {
       Optional<ObservedTable> ot = obs.table(table.name());
@@ -351,7 +332,7 @@ public final class Planner {
     return c.mode() == FieldMode.REPEATED ? "ARRAY<" + base + ">" : base;
   }
 
-  private static boolean sameText(String a, String b) {
+  static boolean sameText(String a, String b) {
     return Objects.equals(blankToNull(a), blankToNull(b));
   }
 
@@ -371,7 +352,7 @@ public final class Planner {
     return true;
   }
 
-  private static boolean containsAll(Map<String, String> have, Map<String, String> want) {
+  static boolean containsAll(Map<String, String> have, Map<String, String> want) {
     return want.entrySet().stream().allMatch(e -> e.getValue().equals(have.get(e.getKey())));
   }
 

@@ -19,7 +19,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -78,8 +77,8 @@ public final class DriftChecker {
     Instant start = clock.instant();
     String central = service.centralDataset();
     String suffix = "_" + service.settings().environment().id();
-    // Slug -> recorded dataset location ("" when none is recorded).
-    Map<String, String> profiles = new TreeMap<>();
+    // Slug -> what its profile records (dataset location and settings).
+    Map<String, RecordedDataset> profiles = new TreeMap<>();
     Optional<ObservedDataset> centralSnapshot = service.warehouse().snapshot(central);
     if (centralSnapshot.isPresent()) {
       service
@@ -87,10 +86,7 @@ public final class DriftChecker {
           .selectRows(
               central, ProvisioningService.PROFILES_TABLE, Map.of("status", "ACTIVE"), 10_000_000)
           .forEach(
-              row ->
-                  profiles.put(
-                      String.valueOf(row.get("org_slug")),
-                      Objects.requireNonNullElse(ProvisioningService.recordedLocation(row), "")));
+              row -> profiles.put(String.valueOf(row.get("org_slug")), RecordedDataset.of(row)));
     }
     Set<String> datasets = new TreeSet<>();
     for (String dataset : service.warehouse().managedDatasets()) {
@@ -138,10 +134,7 @@ public final class DriftChecker {
         } else if (observed == null) {
           drift = OrgDrift.PROFILE_ONLY;
         } else {
-          String recorded = profiles.get(org);
-          plan =
-              service.planOrg(
-                  OrgSlug.parse(org), recorded.isEmpty() ? null : recorded, Optional.of(observed));
+          plan = service.planOrg(OrgSlug.parse(org), profiles.get(org), Optional.of(observed));
           drift = plan.status() == SyncStatus.SYNCED ? OrgDrift.SYNCED : OrgDrift.OUT_OF_SYNC;
         }
         counts.merge(drift, 1, Integer::sum);

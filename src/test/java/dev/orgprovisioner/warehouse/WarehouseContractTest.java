@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orgprovisioner.catalog.Catalog;
 import dev.orgprovisioner.catalog.Column;
+import dev.orgprovisioner.catalog.DatasetSettings;
 import dev.orgprovisioner.catalog.FieldMode;
 import dev.orgprovisioner.catalog.FieldType;
 import dev.orgprovisioner.catalog.ViewDef;
@@ -18,8 +19,10 @@ import dev.orgprovisioner.plan.PlanStep.AddColumns;
 import dev.orgprovisioner.plan.PlanStep.ColumnAddition;
 import dev.orgprovisioner.plan.PlanStep.CreateOrReplaceView;
 import dev.orgprovisioner.plan.PlanStep.RelaxColumns;
+import dev.orgprovisioner.plan.PlanStep.UpdateDataset;
 import dev.orgprovisioner.plan.Planner;
 import dev.orgprovisioner.testing.CatalogFixtures;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +44,14 @@ public abstract class WarehouseContractTest {
 
   /** Replaces a view's SQL the way a person would (console, bq, DDL), leaving its labels alone. */
   protected abstract void replaceViewByHand(String dataset, String view, String sql);
+
+  /** Sets the non-null options and the labels of a dataset the way a person would. */
+  protected abstract void changeDatasetByHand(String dataset, DatasetSettings settings);
+
+  /** A KMS key the warehouse accepts as a dataset's default, or null to leave it out. */
+  protected String kmsKey() {
+    return "projects/test/locations/eu/keyRings/ring/cryptoKeys/key";
+  }
 
   /** A dataset name no other test uses. */
   protected String uniqueDataset(String prefix) {
@@ -116,6 +127,50 @@ public abstract class WarehouseContractTest {
         .containsExactly(DifferenceKind.VIEW_SQL_CHANGED);
     assertThat(drifted.steps()).containsExactly(replace);
     applyAll(drifted);
+    assertThat(planOf(org).isNoop()).as("after the repair").isTrue();
+  }
+
+  @Test
+  void datasetSettings_areSet_andWhenChangedByHandTheDriftIsPlannedAndRepaired() {
+    String central = uniqueDataset("central");
+    applyAll(planOf(centralFor(central)));
+    DatasetSettings chosen =
+        new DatasetSettings(
+            Duration.ofDays(30),
+            Duration.ofDays(60),
+            Duration.ofHours(72),
+            kmsKey(),
+            Map.of("cost-center", "cc_1"));
+    DesiredDataset org =
+        new DesiredDataset(
+            uniqueDataset("org"),
+            "EU",
+            catalog.org(),
+            central,
+            "acme",
+            catalog.org().datasetSettings().overriddenBy(chosen));
+    applyAll(planOf(org));
+
+    ObservedDataset created = warehouse().snapshot(org.name()).orElseThrow();
+    assertThat(created.settings()).isEqualTo(chosen.withLabels(Map.of()));
+    assertThat(created.labels()).containsEntry("cost-center", "cc_1");
+    assertThat(planOf(org).isNoop()).as("the dataset as created").isTrue();
+
+    changeDatasetByHand(
+        org.name(),
+        new DatasetSettings(
+            Duration.ofDays(1), null, Duration.ofHours(168), null, Map.of("cost-center", "x")));
+    Plan drifted = planOf(org);
+
+    assertThat(drifted.differences())
+        .allSatisfy(d -> assertThat(d.kind()).isEqualTo(DifferenceKind.DATASET_OPTIONS_CHANGED))
+        .extracting(Difference::path)
+        .containsExactlyInAnyOrder(null, "default_table_expiration_days", "max_time_travel_hours");
+    assertThat(drifted.steps()).singleElement().isInstanceOf(UpdateDataset.class);
+    applyAll(drifted);
+    ObservedDataset repaired = warehouse().snapshot(org.name()).orElseThrow();
+    assertThat(repaired.settings()).isEqualTo(chosen.withLabels(Map.of()));
+    assertThat(repaired.labels()).containsEntry("cost-center", "cc_1");
     assertThat(planOf(org).isNoop()).as("after the repair").isTrue();
   }
 

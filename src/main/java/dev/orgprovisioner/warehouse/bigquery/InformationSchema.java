@@ -1,6 +1,8 @@
 package dev.orgprovisioner.warehouse.bigquery;
 
 import dev.orgprovisioner.catalog.Column;
+import dev.orgprovisioner.catalog.DatasetSettings;
+import dev.orgprovisioner.catalog.DatasetSettings.Option;
 import dev.orgprovisioner.catalog.FieldMode;
 import dev.orgprovisioner.catalog.Partitioning;
 import dev.orgprovisioner.plan.ObservedDataset;
@@ -8,6 +10,7 @@ import dev.orgprovisioner.plan.ObservedTable;
 import dev.orgprovisioner.plan.ObservedView;
 import dev.orgprovisioner.warehouse.bigquery.GoogleSqlTypes.ParsedField;
 import dev.orgprovisioner.warehouse.bigquery.GoogleSqlTypes.ParsedType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -24,7 +27,9 @@ final class InformationSchema {
     SCHEMATA("SELECT schema_name, location FROM %s WHERE schema_name IN UNNEST(@datasets)"),
     SCHEMATA_OPTIONS(
         "SELECT schema_name, option_name, option_value FROM %s"
-            + " WHERE schema_name IN UNNEST(@datasets) AND option_name IN ('description', 'labels')"),
+            + " WHERE schema_name IN UNNEST(@datasets) AND option_name IN ('description', 'labels',"
+            + " 'default_table_expiration_days', 'default_partition_expiration_days',"
+            + " 'max_time_travel_hours', 'default_kms_key_name')"),
     TABLES(
         "SELECT table_schema, table_name, table_type,"
             + " REGEXP_EXTRACT(ddl, r'(?m)^PARTITION BY .*$') AS partition_by"
@@ -61,6 +66,8 @@ final class InformationSchema {
           template, "`" + projectId + "`.`" + region(location) + "`.INFORMATION_SCHEMA." + name());
     }
   }
+
+  private static final Duration DAY = Duration.ofDays(1);
 
   static String region(String location) {
     return "region-" + location.toLowerCase(Locale.ROOT);
@@ -218,10 +225,21 @@ final class InformationSchema {
               OptionValues.stringLiteral(options.get("description")),
               s.location(),
               OptionValues.labels(options.get("labels")),
+              settings(options),
               observedTables,
               observedViews));
     }
     return out;
+  }
+
+  /** The dataset options SCHEMATA_OPTIONS lists (only those set are listed). */
+  private static DatasetSettings settings(Map<String, String> options) {
+    return new DatasetSettings(
+        OptionValues.duration(options.get(Option.DEFAULT_TABLE_EXPIRATION.key()), DAY),
+        OptionValues.duration(options.get(Option.DEFAULT_PARTITION_EXPIRATION.key()), DAY),
+        OptionValues.duration(options.get(Option.MAX_TIME_TRAVEL.key()), Duration.ofHours(1)),
+        OptionValues.stringLiteral(options.get(Option.DEFAULT_KMS_KEY.key())),
+        Map.of());
   }
 
   private static Column column(ColumnRow c, TableRow t, Map<String, FieldPathRow> paths) {

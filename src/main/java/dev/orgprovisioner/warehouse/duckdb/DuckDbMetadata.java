@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orgprovisioner.catalog.Column;
+import dev.orgprovisioner.catalog.DatasetSettings;
 import dev.orgprovisioner.catalog.FieldMode;
 import dev.orgprovisioner.catalog.FieldType;
 import dev.orgprovisioner.catalog.Partitioning;
@@ -12,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +31,7 @@ final class DuckDbMetadata {
 
   private static final String SELECT =
       "SELECT dataset, name, kind, description, location, labels, partitioning, clustering,"
-          + " columns, view_sql FROM "
+          + " columns, view_sql, settings FROM "
           + META;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,7 +47,45 @@ final class DuckDbMetadata {
    */
   record ViewText(String source, String echo) {}
 
-  /** Stored metadata of one dataset, table or view ({@code view} only for a view). */
+  /**
+   * A dataset's options, named and measured as in BigQuery's REST dataset resource; null when not
+   * set.
+   */
+  record StoredSettings(
+      Long defaultTableExpirationMs,
+      Long defaultPartitionExpirationMs,
+      Long maxTimeTravelHours,
+      String defaultKmsKeyName) {
+
+    static StoredSettings of(DatasetSettings s) {
+      return new StoredSettings(
+          s.defaultTableExpiration() == null ? null : s.defaultTableExpiration().toMillis(),
+          s.defaultPartitionExpiration() == null ? null : s.defaultPartitionExpiration().toMillis(),
+          s.maxTimeTravel() == null ? null : s.maxTimeTravel().toHours(),
+          s.defaultKmsKeyName());
+    }
+
+    DatasetSettings settings() {
+      return new DatasetSettings(
+          defaultTableExpirationMs == null ? null : Duration.ofMillis(defaultTableExpirationMs),
+          defaultPartitionExpirationMs == null
+              ? null
+              : Duration.ofMillis(defaultPartitionExpirationMs),
+          maxTimeTravelHours == null ? null : Duration.ofHours(maxTimeTravelHours),
+          defaultKmsKeyName,
+          Map.of());
+    }
+
+    /** These, with every option {@code s} sets replacing ours. */
+    StoredSettings overriddenBy(DatasetSettings s) {
+      return of(settings().overriddenBy(s));
+    }
+  }
+
+  /**
+   * Stored metadata of one dataset, table or view ({@code view} only for a view, {@code settings}
+   * only for a dataset).
+   */
   record MetaRow(
       String kind,
       String description,
@@ -54,26 +94,37 @@ final class DuckDbMetadata {
       Partitioning partitioning,
       List<String> clustering,
       Map<String, ColumnMeta> columns,
-      ViewText view) {
+      ViewText view,
+      StoredSettings settings) {
 
     MetaRow withDescription(String d) {
-      return new MetaRow(kind, d, location, labels, partitioning, clustering, columns, view);
+      return new MetaRow(
+          kind, d, location, labels, partitioning, clustering, columns, view, settings);
     }
 
     MetaRow withLabels(Map<String, String> l) {
-      return new MetaRow(kind, description, location, l, partitioning, clustering, columns, view);
+      return new MetaRow(
+          kind, description, location, l, partitioning, clustering, columns, view, settings);
     }
 
     MetaRow withClustering(List<String> c) {
-      return new MetaRow(kind, description, location, labels, partitioning, c, columns, view);
+      return new MetaRow(
+          kind, description, location, labels, partitioning, c, columns, view, settings);
     }
 
     MetaRow withPartitioning(Partitioning p) {
-      return new MetaRow(kind, description, location, labels, p, clustering, columns, view);
+      return new MetaRow(
+          kind, description, location, labels, p, clustering, columns, view, settings);
     }
 
     MetaRow withColumns(Map<String, ColumnMeta> c) {
-      return new MetaRow(kind, description, location, labels, partitioning, clustering, c, view);
+      return new MetaRow(
+          kind, description, location, labels, partitioning, clustering, c, view, settings);
+    }
+
+    MetaRow withSettings(StoredSettings s) {
+      return new MetaRow(
+          kind, description, location, labels, partitioning, clustering, columns, view, s);
     }
   }
 
@@ -88,12 +139,13 @@ final class DuckDbMetadata {
             + " clustering VARCHAR, columns VARCHAR, PRIMARY KEY (dataset, name))");
     // Columns added later: a database file created by an earlier version gains them.
     st.execute("ALTER TABLE " + META + " ADD COLUMN IF NOT EXISTS view_sql VARCHAR");
+    st.execute("ALTER TABLE " + META + " ADD COLUMN IF NOT EXISTS settings VARCHAR");
   }
 
   static MetaRow orEmpty(MetaRow row, String kind) {
     return row != null
         ? row
-        : new MetaRow(kind, null, null, Map.of(), null, List.of(), Map.of(), null);
+        : new MetaRow(kind, null, null, Map.of(), null, List.of(), Map.of(), null, null);
   }
 
   static Map<String, String> merge(Map<String, String> base, Map<String, String> extra) {
@@ -154,7 +206,8 @@ final class DuckDbMetadata {
               ? Map.of()
               : JSON.readValue(
                   rs.getString(9), new TypeReference<LinkedHashMap<String, ColumnMeta>>() {}),
-          rs.getString(10) == null ? null : JSON.readValue(rs.getString(10), ViewText.class));
+          rs.getString(10) == null ? null : JSON.readValue(rs.getString(10), ViewText.class),
+          rs.getString(11) == null ? null : JSON.readValue(rs.getString(11), StoredSettings.class));
     } catch (JsonProcessingException e) {
       throw new SQLException("corrupt metadata row: " + e.getOriginalMessage(), e);
     }
@@ -176,7 +229,8 @@ final class DuckDbMetadata {
             "INSERT OR REPLACE INTO "
                 + META
                 + " (dataset, name, kind, description, location, labels, partitioning,"
-                + " clustering, columns, view_sql) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " clustering, columns, view_sql, settings)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, dataset);
       ps.setString(2, name.toLowerCase(Locale.ROOT));
       ps.setString(3, m.kind());
@@ -187,6 +241,7 @@ final class DuckDbMetadata {
       ps.setString(8, JSON.writeValueAsString(m.clustering() == null ? List.of() : m.clustering()));
       ps.setString(9, JSON.writeValueAsString(m.columns() == null ? Map.of() : m.columns()));
       ps.setString(10, m.view() == null ? null : JSON.writeValueAsString(m.view()));
+      ps.setString(11, m.settings() == null ? null : JSON.writeValueAsString(m.settings()));
       ps.executeUpdate();
     } catch (JsonProcessingException e) {
       throw new SQLException("cannot serialise metadata: " + e.getOriginalMessage(), e);

@@ -25,6 +25,7 @@ import dev.orgprovisioner.plan.TableOption;
 import dev.orgprovisioner.warehouse.Identifiers;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbMetadata.ColumnMeta;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbMetadata.MetaRow;
+import dev.orgprovisioner.warehouse.duckdb.DuckDbMetadata.StoredSettings;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbMetadata.ViewText;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbSql.Connections;
 import java.sql.Connection;
@@ -69,7 +70,8 @@ final class DuckDbPlanSteps {
                     null,
                     null,
                     Map.of(),
-                    null));
+                    null,
+                    StoredSettings.of(s.settings())));
           }
         } else if (step instanceof UpdateDataset s) {
           MetaRow m =
@@ -78,7 +80,12 @@ final class DuckDbPlanSteps {
               c,
               s.dataset(),
               DuckDbMetadata.DATASET_ROW,
-              m.withDescription(s.description()).withLabels(merge(m.labels(), s.labels())));
+              m.withDescription(s.description())
+                  .withLabels(merge(m.labels(), s.labels()))
+                  .withSettings(
+                      m.settings() == null
+                          ? StoredSettings.of(s.settings())
+                          : m.settings().overriddenBy(s.settings())));
         } else if (step instanceof CreateTable s) {
           createTable(c, st, s);
         } else if (step instanceof AddColumns s) {
@@ -124,6 +131,7 @@ final class DuckDbPlanSteps {
             t.partitioning(),
             t.clustering(),
             columnMeta(t.columns()),
+            null,
             null));
   }
 
@@ -217,7 +225,8 @@ final class DuckDbPlanSteps {
         c,
         s.dataset(),
         s.view().name(),
-        new MetaRow("VIEW", s.view().description(), null, s.labels(), null, null, Map.of(), text));
+        new MetaRow(
+            "VIEW", s.view().description(), null, s.labels(), null, null, Map.of(), text, null));
   }
 
   private static boolean schemaExists(Connection c, String dataset) throws SQLException {

@@ -154,6 +154,7 @@ final class DuckDbSnapshot {
                 dsRow == null ? null : dsRow.description(),
                 dsRow == null ? null : dsRow.location(),
                 dsRow == null ? null : dsRow.labels(),
+                dsRow == null || dsRow.settings() == null ? null : dsRow.settings().settings(),
                 tables,
                 views));
       }

@@ -3,9 +3,13 @@ package dev.orgprovisioner.warehouse.bigquery;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQueryOptions;
+import com.google.cloud.bigquery.DatasetId;
+import com.google.cloud.bigquery.DatasetInfo;
+import com.google.cloud.bigquery.EncryptionConfiguration;
 import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.TableInfo;
 import com.google.cloud.bigquery.ViewDefinition;
+import dev.orgprovisioner.catalog.DatasetSettings;
 
 /** Changes made outside the provisioner, through a client of its own, as a person would. */
 final class BigQueryByHand {
@@ -24,6 +28,27 @@ final class BigQueryByHand {
             .setCredentials(NoCredentials.getInstance())
             .build()
             .getService());
+  }
+
+  /** A datasets.patch of the non-null options and the labels (merged) alone. */
+  void updateDataset(String dataset, DatasetSettings s) {
+    DatasetInfo.Builder b =
+        DatasetInfo.newBuilder(DatasetId.of(bigquery.getOptions().getProjectId(), dataset))
+            .setLabels(s.labels());
+    if (s.defaultTableExpiration() != null) {
+      b.setDefaultTableLifetime(s.defaultTableExpiration().toMillis());
+    }
+    if (s.defaultPartitionExpiration() != null) {
+      b.setDefaultPartitionExpirationMs(s.defaultPartitionExpiration().toMillis());
+    }
+    if (s.maxTimeTravel() != null) {
+      b.setMaxTimeTravelHours(s.maxTimeTravel().toHours());
+    }
+    if (s.defaultKmsKeyName() != null) {
+      b.setDefaultEncryptionConfiguration(
+          EncryptionConfiguration.newBuilder().setKmsKeyName(s.defaultKmsKeyName()).build());
+    }
+    bigquery.update(b.build());
   }
 
   /** A tables.patch of the view's query alone: its labels and description stay. */

@@ -1,5 +1,6 @@
 package dev.orgprovisioner.warehouse.bigquery;
 
+import dev.orgprovisioner.catalog.DatasetSettings;
 import dev.orgprovisioner.warehouse.Warehouse;
 import dev.orgprovisioner.warehouse.WarehouseContractTest;
 import java.util.Optional;
@@ -32,6 +33,11 @@ class BigQueryWarehouseContractTest extends WarehouseContractTest {
   @Override
   protected Warehouse warehouse() {
     return warehouse;
+  }
+
+  @Override
+  protected void changeDatasetByHand(String dataset, DatasetSettings settings) {
+    byHand.updateDataset(dataset, settings);
   }
 
   @Override
