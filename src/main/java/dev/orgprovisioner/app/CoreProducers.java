@@ -182,7 +182,11 @@ public class CoreProducers {
     return new ProvisioningService(
         catalog,
         warehouse,
-        new ProvisioningSettings(core.env(), wh.location()),
+        new ProvisioningSettings(
+            core.env(),
+            wh.location(),
+            DatasetSettingsConfigs.defaults(core),
+            DatasetSettingsConfigs.perOrg(core)),
         new PlanApplier(warehouse, tablePool, execution.tableParallelism()));
   }
 }

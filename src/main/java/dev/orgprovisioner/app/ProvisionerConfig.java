@@ -3,6 +3,8 @@ package dev.orgprovisioner.app;
 import dev.orgprovisioner.provisioning.Environment;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** Core settings of the worker. */
@@ -23,4 +25,35 @@ public interface ProvisionerConfig {
   /** Publish a demo onboarding at start and print its completion event (the local run). */
   @WithDefault("false")
   boolean demo();
+
+  /** Dataset settings of every org's dataset, over the catalog's; unset keeps the catalog's. */
+  DatasetSettingsOverride datasetSettings();
+
+  /**
+   * Dataset settings of single orgs, keyed by org slug ({@code
+   * provisioner.org-dataset-settings.acme.max-time-travel=72h}); they win over the onboarding's
+   * choice and every default.
+   */
+  Map<String, DatasetSettingsOverride> orgDatasetSettings();
+
+  /** Options of an org's dataset; each one unset leaves the level below in force. */
+  interface DatasetSettingsOverride {
+    /** Lifetime of new tables (at least 1h). */
+    Optional<Duration> defaultTableExpiration();
+
+    /** Lifetime of the partitions of new partitioned tables. */
+    Optional<Duration> defaultPartitionExpiration();
+
+    /** Time-travel window: 48h to 168h, whole days. */
+    Optional<Duration> maxTimeTravel();
+
+    /**
+     * Cloud KMS key new tables are encrypted with:
+     * projects/../locations/../keyRings/../cryptoKeys/..
+     */
+    Optional<String> defaultKmsKeyName();
+
+    /** Extra dataset labels (e.g. cost-center for billing), merged key by key. */
+    Map<String, String> labels();
+  }
 }

@@ -50,7 +50,8 @@ public final class CatalogLoader {
     String catalogFile = dir + "/catalog.yml";
     JsonNode root = readTree(YAML, catalogFile);
     if (root == null) {
-      return new ScopeCatalog(scope, "0", null, null, Map.of(), List.of(), List.of());
+      return new ScopeCatalog(
+          scope, "0", null, null, Map.of(), DatasetSettings.NONE, List.of(), List.of());
     }
     if (!scope.id().equals(root.path("scope").asText())) {
       violation(
@@ -95,6 +96,15 @@ public final class CatalogLoader {
         datasetName,
         dataset.path("description").asText(null),
         labels(catalogFile, null, dataset.path("labels")),
+        DatasetSettingsJson.read(
+            dataset,
+            (field, message) ->
+                violation(
+                    catalogFile,
+                    null,
+                    "dataset." + field,
+                    Rule.INVALID_DATASET_SETTING,
+                    "dataset." + field + " " + message)),
         tables,
         views);
   }

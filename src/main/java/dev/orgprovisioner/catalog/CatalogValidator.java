@@ -27,6 +27,16 @@ public final class CatalogValidator {
 
   private static void validateScope(Catalog catalog, ScopeCatalog sc, List<Violation> out) {
     String dir = sc.scope().id();
+    // The catalog's labels are checked (INVALID_LABEL) as it is read; here only the options.
+    for (DatasetSettingsRules.Problem p : DatasetSettingsRules.check(sc.settings())) {
+      out.add(
+          new Violation(
+              dir + "/catalog.yml",
+              null,
+              "dataset." + p.field(),
+              Rule.INVALID_DATASET_SETTING,
+              "dataset." + p.field() + " " + p.message()));
+    }
     Set<String> seen = new HashSet<>();
     for (TableDef table : sc.tables()) {
       String file = dir + "/tables/" + table.name() + ".json";

@@ -29,6 +29,7 @@ public record Violation(String file, String table, String column, Rule rule, Str
     CLUSTERING_FIELD_REPEATED,
     CLUSTERING_FIELD_TYPE,
     INVALID_LABEL,
+    INVALID_DATASET_SETTING,
     VIEW_UNKNOWN_REFERENCE,
     VIEW_UNKNOWN_PLACEHOLDER,
     VIEW_WITHOUT_ORG_FILTER

@@ -1,5 +1,6 @@
 package dev.orgprovisioner.command;
 
+import dev.orgprovisioner.catalog.DatasetSettings;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,7 +12,12 @@ public sealed interface Command {
   /** The org concerned, for per-org commands. */
   Optional<OrgSlug> org();
 
-  /** Onboard a new organisation: its dataset, tables, views and central rows. */
+  /**
+   * Onboard a new organisation: its dataset, tables, views and central rows.
+   *
+   * @param datasetSettings the dataset settings the org chose, over the catalog's and the
+   *     configured defaults; {@link DatasetSettings#NONE} when none
+   */
   record Onboard(
       OrgSlug orgSlug,
       String companyName,
@@ -20,8 +26,14 @@ public sealed interface Command {
       String defaultCurrency,
       String defaultTimezone,
       String datasetLocation,
-      String apiKeySha256)
+      String apiKeySha256,
+      DatasetSettings datasetSettings)
       implements Command {
+
+    public Onboard {
+      datasetSettings = datasetSettings == null ? DatasetSettings.NONE : datasetSettings;
+    }
+
     @Override
     public CommandType type() {
       return CommandType.ONBOARD;

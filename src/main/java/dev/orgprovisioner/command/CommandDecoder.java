@@ -10,6 +10,9 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.orgprovisioner.catalog.DatasetSettings;
+import dev.orgprovisioner.catalog.DatasetSettingsJson;
+import dev.orgprovisioner.catalog.DatasetSettingsRules;
 import dev.orgprovisioner.command.DecodeResult.Accepted;
 import dev.orgprovisioner.command.DecodeResult.Rejected;
 import java.io.IOException;
@@ -47,6 +50,9 @@ public final class CommandDecoder {
   public static final String SOURCE = "ce-source";
   public static final String TIME = "ce-time";
   public static final String IDEMPOTENCY_KEY = "idempotency-key";
+
+  /** The onboarding's optional dataset settings object. */
+  public static final String DATASET_SETTINGS = "dataset_settings";
 
   /** Default limit on the data of one command. */
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -251,7 +257,23 @@ public final class CommandDecoder {
           "data.default_timezone",
           "data.default_timezone is not an IANA time zone (e.g. Europe/Berlin, UTC)");
     }
-    return null;
+    return checkDatasetSettings(json.path(DATASET_SETTINGS));
+  }
+
+  /** The settings' shapes and BigQuery's rules, beyond what the schema says; null when valid. */
+  private static Rejection checkDatasetSettings(JsonNode node) {
+    List<DatasetSettingsRules.Problem> problems = new ArrayList<>();
+    DatasetSettings settings =
+        DatasetSettingsJson.read(
+            node,
+            (field, message) -> problems.add(new DatasetSettingsRules.Problem(field, message)));
+    problems.addAll(DatasetSettingsRules.check(settings));
+    if (problems.isEmpty()) {
+      return null;
+    }
+    String field = "data." + DATASET_SETTINGS + "." + problems.get(0).field();
+    return new Rejection(
+        RejectionCode.INVALID_VALUE, field, field + " " + problems.get(0).message());
   }
 
   private static Rejection checkOrderingKey(Command command, String orderingKey) {
@@ -288,7 +310,8 @@ public final class CommandDecoder {
               json.path("default_currency").asText(),
               json.path("default_timezone").asText(),
               textOrNull(json, "dataset_location"),
-              textOrNull(json, "api_key_sha256"));
+              textOrNull(json, "api_key_sha256"),
+              DatasetSettingsJson.read(json.path(DATASET_SETTINGS), (field, message) -> {}));
       case SYNC -> {
         JsonNode options = json.path("options");
         List<String> tables = new ArrayList<>();

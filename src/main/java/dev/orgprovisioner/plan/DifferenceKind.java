@@ -11,6 +11,8 @@ public enum DifferenceKind {
   TABLE_OPTIONS_CHANGED(Classification.ADDITIVE),
   VIEW_MISSING(Classification.ADDITIVE),
   VIEW_OUTDATED(Classification.ADDITIVE),
+  /** The view's SQL is not its rendered template (edited by hand), though its labels are. */
+  VIEW_SQL_CHANGED(Classification.ADDITIVE),
   COLUMN_TYPE_CHANGED(Classification.NON_ADDITIVE),
   COLUMN_MODE_TIGHTENED(Classification.NON_ADDITIVE),
   COLUMN_REPEATED_CHANGED(Classification.NON_ADDITIVE),

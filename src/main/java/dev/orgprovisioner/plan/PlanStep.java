@@ -1,6 +1,7 @@
 package dev.orgprovisioner.plan;
 
 import dev.orgprovisioner.catalog.Column;
+import dev.orgprovisioner.catalog.DatasetSettings;
 import dev.orgprovisioner.catalog.TableDef;
 import dev.orgprovisioner.catalog.ViewDef;
 import java.util.List;
@@ -16,19 +17,54 @@ public sealed interface PlanStep {
   /** A short human-readable description, used in logs, step records and events. */
   String describe();
 
-  /** Creates the dataset with its location, description and labels. */
+  /**
+   * Creates the dataset with its location, description, labels and options.
+   *
+   * @param settings the options to set (null ones are left to the warehouse); labels are in {@code
+   *     labels}
+   */
   record CreateDataset(
-      String dataset, String location, String description, Map<String, String> labels)
+      String dataset,
+      String location,
+      String description,
+      Map<String, String> labels,
+      DatasetSettings settings)
       implements PlanStep {
+
+    public CreateDataset {
+      settings = settings == null ? DatasetSettings.NONE : settings.withLabels(Map.of());
+    }
+
+    /** A dataset with no options of its own. */
+    public CreateDataset(
+        String dataset, String location, String description, Map<String, String> labels) {
+      this(dataset, location, description, labels, DatasetSettings.NONE);
+    }
+
     @Override
     public String describe() {
       return "create dataset " + dataset;
     }
   }
 
-  /** Brings the dataset's description and labels in line with the catalog. */
-  record UpdateDataset(String dataset, String description, Map<String, String> labels)
+  /**
+   * Brings the dataset's description, labels and options in line with the catalog. Labels are
+   * merged (others' survive); every non-null option is set. A new default KMS key applies to tables
+   * created afterwards only, which is why changing it is additive.
+   */
+  record UpdateDataset(
+      String dataset, String description, Map<String, String> labels, DatasetSettings settings)
       implements PlanStep {
+
+    public UpdateDataset {
+      settings = settings == null ? DatasetSettings.NONE : settings.withLabels(Map.of());
+    }
+
+    /** An update of description and labels alone. */
+    public UpdateDataset(String dataset, String description, Map<String, String> labels) {
+      this(dataset, description, labels, DatasetSettings.NONE);
+    }
+
     @Override
     public String describe() {
       return "update dataset options of " + dataset;

@@ -11,7 +11,6 @@ import dev.orgprovisioner.plan.PlanStep.CreateDataset;
 import dev.orgprovisioner.plan.PlanStep.CreateOrReplaceView;
 import dev.orgprovisioner.plan.PlanStep.CreateTable;
 import dev.orgprovisioner.plan.PlanStep.RelaxColumns;
-import dev.orgprovisioner.plan.PlanStep.UpdateDataset;
 import dev.orgprovisioner.plan.PlanStep.UpdateTableOptions;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -34,59 +33,46 @@ public final class Planner {
 
   private Planner() {}
 
-  /** Plans one dataset; {@code observed} is empty when the dataset does not exist. */
-  public static Plan plan(DesiredDataset desired, Optional<ObservedDataset> observed) {
+  /**
+   * Plans one dataset; {@code observed} is empty when the dataset does not exist. {@code views}
+   * renders a view's template the way the warehouse creates it, so that a view whose SQL was edited
+   * by hand is found even when its labels were left alone.
+   */
+  public static Plan plan(
+      DesiredDataset desired, Optional<ObservedDataset> observed, ViewRenderer views) {
     List<Difference> diffs = new ArrayList<>();
     List<PlanStep> creates = new ArrayList<>();
     List<PlanStep> datasetUpdates = new ArrayList<>();
     List<PlanStep> additions = new ArrayList<>();
     List<PlanStep> relaxations = new ArrayList<>();
     List<PlanStep> updates = new ArrayList<>();
-    List<PlanStep> views = new ArrayList<>();
+    List<PlanStep> viewSteps = new ArrayList<>();
     String ds = desired.name();
 
     if (observed.isEmpty()) {
       diffs.add(new Difference(DifferenceKind.DATASET_MISSING, null, null, ds, null));
       creates.add(
           new CreateDataset(
-              ds, desired.location(), desired.catalog().description(), desired.datasetLabels()));
+              ds,
+              desired.location(),
+              desired.catalog().description(),
+              desired.datasetLabels(),
+              desired.settings()));
       for (TableDef table : desired.catalog().tables()) {
         diffs.add(new Difference(DifferenceKind.TABLE_MISSING, table.name(), null, null, null));
         creates.add(new CreateTable(ds, table, desired.tableLabels(table)));
       }
       for (ViewDef view : desired.catalog().views()) {
         diffs.add(new Difference(DifferenceKind.VIEW_MISSING, view.name(), null, null, null));
-        views.add(
+        viewSteps.add(
             new CreateOrReplaceView(
                 ds, desired.centralDataset(), view, desired.orgSlug(), desired.viewLabels(view)));
       }
-      return new Plan(ds, concat(creates, views), diffs);
+      return new Plan(ds, concat(creates, viewSteps), diffs);
     }
 
     ObservedDataset obs = observed.get();
-    if (desired.location() != null
-        && obs.location() != null
-        && !desired.location().equalsIgnoreCase(obs.location())) {
-      diffs.add(
-          new Difference(
-              DifferenceKind.DATASET_LOCATION_CHANGED,
-              null,
-              null,
-              desired.location(),
-              obs.location()));
-    }
-    if (!sameText(desired.catalog().description(), obs.description())
-        || !containsAll(obs.labels(), desired.datasetLabels())) {
-      diffs.add(
-          new Difference(
-              DifferenceKind.DATASET_OPTIONS_CHANGED,
-              null,
-              null,
-              desired.datasetLabels().toString(),
-              obs.labels().toString()));
-      datasetUpdates.add(
-          new UpdateDataset(ds, desired.catalog().description(), desired.datasetLabels()));
-    }
+    DatasetComparison.compare(desired, obs, diffs, datasetUpdates);
 
     for (TableDef table : desired.catalog().tables()) {
       Optional<ObservedTable> ot = obs.table(table.name());
@@ -106,7 +92,9 @@ public final class Planner {
 
     for (ViewDef view : desired.catalog().views()) {
       Optional<ObservedView> ov = obs.view(view.name());
-      Map<String, String> labels = desired.viewLabels(view);
+      CreateOrReplaceView step =
+          new CreateOrReplaceView(
+              ds, desired.centralDataset(), view, desired.orgSlug(), desired.viewLabels(view));
       if (ov.isEmpty()) {
         if (obs.table(view.name()).isPresent()) {
           // Replacing a table with a view would drop data: report, never fix.
@@ -116,19 +104,9 @@ public final class Planner {
           continue;
         }
         diffs.add(new Difference(DifferenceKind.VIEW_MISSING, view.name(), null, null, null));
-        views.add(
-            new CreateOrReplaceView(ds, desired.centralDataset(), view, desired.orgSlug(), labels));
-      } else if (!containsAll(ov.get().labels(), labels)
-          || !sameText(view.description(), ov.get().description())) {
-        diffs.add(
-            new Difference(
-                DifferenceKind.VIEW_OUTDATED,
-                view.name(),
-                null,
-                labels.get(DesiredDataset.DEFINITION_HASH),
-                ov.get().labels().get(DesiredDataset.DEFINITION_HASH)));
-        views.add(
-            new CreateOrReplaceView(ds, desired.centralDataset(), view, desired.orgSlug(), labels));
+        viewSteps.add(step);
+      } else {
+        compareView(step, ov.get(), views, diffs, viewSteps);
       }
     }
 
@@ -147,7 +125,42 @@ public final class Planner {
             v -> diffs.add(new Difference(DifferenceKind.EXTRA_VIEW, v.name(), null, null, null)));
 
     return new Plan(
-        ds, concat(creates, datasetUpdates, additions, relaxations, updates, views), diffs);
+        ds, concat(creates, datasetUpdates, additions, relaxations, updates, viewSteps), diffs);
+  }
+
+  /**
+   * An outdated view (changed template, labels or description) or one whose SQL is not the rendered
+   * template (edited by hand) is replaced; the SQL is compared only when the snapshot read it.
+   */
+  private static void compareView(
+      CreateOrReplaceView step,
+      ObservedView obs,
+      ViewRenderer views,
+      List<Difference> diffs,
+      List<PlanStep> viewSteps) {
+    ViewDef view = step.view();
+    if (!containsAll(obs.labels(), step.labels())
+        || !sameText(view.description(), obs.description())) {
+      diffs.add(
+          new Difference(
+              DifferenceKind.VIEW_OUTDATED,
+              view.name(),
+              null,
+              step.labels().get(DesiredDataset.DEFINITION_HASH),
+              obs.labels().get(DesiredDataset.DEFINITION_HASH)));
+      viewSteps.add(step);
+      return;
+    }
+    if (obs.sql() == null) {
+      return;
+    }
+    String rendered = views.sql(step);
+    if (!ViewSql.same(rendered, obs.sql())) {
+      String[] where = ViewSql.firstDifference(rendered, obs.sql());
+      diffs.add(
+          new Difference(DifferenceKind.VIEW_SQL_CHANGED, view.name(), null, where[0], where[1]));
+      viewSteps.add(step);
+    }
   }
 
   private static void compareTable(
@@ -319,7 +332,7 @@ public final class Planner {
     return c.mode() == FieldMode.REPEATED ? "ARRAY<" + base + ">" : base;
   }
 
-  private static boolean sameText(String a, String b) {
+  static boolean sameText(String a, String b) {
     return Objects.equals(blankToNull(a), blankToNull(b));
   }
 
@@ -339,7 +352,7 @@ public final class Planner {
     return true;
   }
 
-  private static boolean containsAll(Map<String, String> have, Map<String, String> want) {
+  static boolean containsAll(Map<String, String> have, Map<String, String> want) {
     return want.entrySet().stream().allMatch(e -> e.getValue().equals(have.get(e.getKey())));
   }
 

@@ -1,5 +1,6 @@
 package dev.orgprovisioner.provisioning;
 
+import dev.orgprovisioner.catalog.DatasetSettingsJson;
 import dev.orgprovisioner.command.Command;
 import dev.orgprovisioner.command.SubscriptionPlan;
 import dev.orgprovisioner.execution.ErrorInfo;
@@ -98,6 +99,10 @@ public final class CentralRows {
     profile.put("created_at", at);
     profile.put("updated_at", at);
     profile.put(ProvisioningService.LOCATION_COLUMN, location);
+    if (!cmd.datasetSettings().isEmpty()) {
+      profile.put(
+          RecordedDataset.SETTINGS_COLUMN, DatasetSettingsJson.write(cmd.datasetSettings()));
+    }
     rows.add(new Row(PROFILES, List.of("org_slug"), profile));
     rows.add(subscription(org, cmd.subscriptionPlan(), at));
     rows.add(quota(org, cmd.subscriptionPlan(), at));

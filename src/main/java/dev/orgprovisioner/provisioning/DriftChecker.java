@@ -10,7 +10,6 @@ import dev.orgprovisioner.execution.OutboxEvent;
 import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.Plan;
-import dev.orgprovisioner.plan.Planner;
 import dev.orgprovisioner.plan.SyncStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +19,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -88,8 +86,8 @@ public final class DriftChecker {
     Instant start = clock.instant();
     String central = service.centralDataset();
     String suffix = "_" + service.settings().environment().id();
-    // Slug -> recorded dataset location ("" when none is recorded).
-    Map<String, String> profiles = new TreeMap<>();
+    // Slug -> what its profile records (dataset location and settings).
+    Map<String, RecordedDataset> profiles = new TreeMap<>();
     Optional<ObservedDataset> centralSnapshot = service.warehouse().freshSnapshot(central);
     if (centralSnapshot.isPresent()) {
       service
@@ -97,10 +95,7 @@ public final class DriftChecker {
           .selectRows(
               central, ProvisioningService.PROFILES_TABLE, Map.of("status", "ACTIVE"), 10_000_000)
           .forEach(
-              row ->
-                  profiles.put(
-                      String.valueOf(row.get("org_slug")),
-                      Objects.requireNonNullElse(ProvisioningService.recordedLocation(row), "")));
+              row -> profiles.put(String.valueOf(row.get("org_slug")), RecordedDataset.of(row)));
     }
     Set<String> datasets = new TreeSet<>();
     for (String dataset : service.warehouse().managedDatasets()) {
@@ -210,7 +205,7 @@ public final class DriftChecker {
     summary.put(
         "central_status",
         centralSnapshot
-            .map(o -> Planner.plan(service.desiredCentral(), Optional.of(o)).status().name())
+            .map(o -> service.plan(service.desiredCentral(), Optional.of(o)).status().name())
             .orElse(SyncStatus.NOT_BOOTSTRAPPED.name()));
     summary.put("orphans", orphans.size() > 100 ? orphans.subList(0, 100) : orphans);
     summary.put("unconfirmed", unconfirmed.size());
@@ -226,15 +221,11 @@ public final class DriftChecker {
   }
 
   /** Classifies an org that has a profile from a snapshot of its dataset (null: none). */
-  private Verdict verdict(String org, String recordedLocation, ObservedDataset observed) {
+  private Verdict verdict(String org, RecordedDataset recorded, ObservedDataset observed) {
     if (observed == null) {
       return new Verdict(OrgDrift.PROFILE_ONLY, null);
     }
-    Plan plan =
-        service.planOrg(
-            OrgSlug.parse(org),
-            recordedLocation.isEmpty() ? null : recordedLocation,
-            Optional.of(observed));
+    Plan plan = service.planOrg(OrgSlug.parse(org), recorded, Optional.of(observed));
     return new Verdict(
         plan.status() == SyncStatus.SYNCED ? OrgDrift.SYNCED : OrgDrift.OUT_OF_SYNC, plan);
   }

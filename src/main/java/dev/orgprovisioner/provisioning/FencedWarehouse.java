@@ -32,6 +32,11 @@ public final class FencedWarehouse implements Warehouse {
   }
 
   @Override
+  public String viewSql(PlanStep.CreateOrReplaceView view) {
+    return delegate.viewSql(view);
+  }
+
+  @Override
   public Optional<ObservedDataset> freshSnapshot(String dataset) {
     return delegate.freshSnapshot(dataset);
   }

@@ -1,5 +1,6 @@
 package dev.orgprovisioner.provisioning;
 
+import dev.orgprovisioner.catalog.DatasetSettings;
 import dev.orgprovisioner.command.Command;
 import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.command.CommandType;
@@ -127,6 +128,8 @@ public final class ProvisioningJobs implements JobRunner {
     if (profile.isPresent()) {
       requireSameProfile(cmd, profile.get());
     }
+    DatasetSettings chosen =
+        OnboardingSettings.chosen(org, cmd.datasetSettings(), profile.map(RecordedDataset::of));
     Map<String, Object> created = new LinkedHashMap<>();
     String location;
     if (!steps.isDone(STEP_DATASET)) {
@@ -141,7 +144,7 @@ public final class ProvisioningJobs implements JobRunner {
                   profile.map(ProvisioningService::recordedLocation).orElse(null),
                   observed.map(ObservedDataset::location).orElse(null),
                   service.settings().defaultLocation()));
-      Plan plan = service.planOrg(org, location, observed);
+      Plan plan = service.planOrg(org, new RecordedDataset(location, chosen), observed);
       steps.checkLease();
       SyncResult result = service.apply(plan, false);
       created.put(
@@ -270,7 +273,7 @@ public final class ProvisioningJobs implements JobRunner {
           null,
           null);
     }
-    Plan plan = service.planOrg(org, ProvisioningService.recordedLocation(profile.get()));
+    Plan plan = service.planOrg(org, RecordedDataset.of(profile.get()));
     Set<String> tables = cmd.tables().stream().map(String::toLowerCase).collect(Collectors.toSet());
     List<PlanStep> chosen =
         plan.steps().stream()

@@ -66,39 +66,50 @@ public final class ProvisioningService {
         centralDataset(), settings.defaultLocation(), catalog.central(), centralDataset(), null);
   }
 
-  /** What an org's dataset should look like, in the given location (null: the default). */
-  public DesiredDataset desiredOrg(OrgSlug org, String location) {
+  /**
+   * What an org's dataset should look like: at the recorded location (none: the default), with the
+   * recorded settings under the configured ones ({@link ProvisioningSettings#datasetSettings}).
+   */
+  public DesiredDataset desiredOrg(OrgSlug org, RecordedDataset recorded) {
     return new DesiredDataset(
         settings.orgDataset(org),
-        isBlank(location) ? settings.defaultLocation() : location,
+        isBlank(recorded.location()) ? settings.defaultLocation() : recorded.location(),
         catalog.org(),
         centralDataset(),
-        org.value());
+        org.value(),
+        settings.datasetSettings(org, catalog.org().datasetSettings(), recorded.settings()));
+  }
+
+  /** Plans a dataset against a snapshot, comparing views' SQL as this warehouse renders it. */
+  public Plan plan(DesiredDataset desired, Optional<ObservedDataset> observed) {
+    return Planner.plan(desired, observed, warehouse::viewSql);
   }
 
   public Plan planCentral() {
     DesiredDataset desired = desiredCentral();
-    return Planner.plan(desired, warehouse.freshSnapshot(desired.name()));
+    return plan(desired, warehouse.freshSnapshot(desired.name()));
   }
 
-  /** The plan of an org's dataset, at the location recorded in its profile. */
+  /** The plan of an org's dataset, as its profile records it (location, settings). */
   public Plan planOrg(OrgSlug org) {
-    return planOrg(org, profile(org).map(ProvisioningService::recordedLocation).orElse(null));
+    return planOrg(org, profile(org).map(RecordedDataset::of).orElse(RecordedDataset.NONE));
   }
 
   /**
-   * The plan of an org's dataset that must be in {@code location}; when none is known (null), an
-   * existing dataset stays where it is and a missing one is created in the default location.
+   * The plan of an org's dataset as {@code recorded}; when no location is recorded, an existing
+   * dataset stays where it is and a missing one is created in the default location.
    */
-  public Plan planOrg(OrgSlug org, String location) {
-    return planOrg(org, location, warehouse.freshSnapshot(settings.orgDataset(org)));
+  public Plan planOrg(OrgSlug org, RecordedDataset recorded) {
+    return planOrg(org, recorded, warehouse.freshSnapshot(settings.orgDataset(org)));
   }
 
-  /** As {@link #planOrg(OrgSlug, String)}, against a snapshot the caller already took. */
-  public Plan planOrg(OrgSlug org, String location, Optional<ObservedDataset> observed) {
+  /** As {@link #planOrg(OrgSlug, RecordedDataset)}, against a snapshot the caller already took. */
+  public Plan planOrg(OrgSlug org, RecordedDataset recorded, Optional<ObservedDataset> observed) {
     String where =
-        isBlank(location) ? observed.map(ObservedDataset::location).orElse(null) : location;
-    return Planner.plan(desiredOrg(org, where), observed);
+        isBlank(recorded.location())
+            ? observed.map(ObservedDataset::location).orElse(null)
+            : recorded.location();
+    return plan(desiredOrg(org, recorded.withLocation(where)), observed);
   }
 
   /** The org's profile row in the central dataset, if it was onboarded. */
@@ -138,7 +149,7 @@ public final class ProvisioningService {
     if (profile.isEmpty()) {
       return new SyncResult(PlanReport.notFound(settings.orgDataset(org)), true, List.of());
     }
-    return apply(planOrg(org, recordedLocation(profile.get())), true);
+    return apply(planOrg(org, RecordedDataset.of(profile.get())), true);
   }
 
   private static boolean isBlank(String s) {
@@ -198,7 +209,7 @@ public final class ProvisioningService {
     if (observed.isEmpty()) {
       return new StatusReport("central", desired.name(), SyncStatus.NOT_BOOTSTRAPPED, false, null);
     }
-    Plan plan = Planner.plan(desired, observed);
+    Plan plan = plan(desired, observed);
     return new StatusReport("central", desired.name(), plan.status(), true, PlanReport.of(plan));
   }
 
@@ -218,7 +229,7 @@ public final class ProvisioningService {
     if (observed.isEmpty()) {
       return new StatusReport(org.value(), dataset, SyncStatus.PROFILE_ONLY, false, null);
     }
-    Plan plan = planOrg(org, recordedLocation(profile.get().get(0)), observed);
+    Plan plan = planOrg(org, RecordedDataset.of(profile.get().get(0)), observed);
     return new StatusReport(org.value(), dataset, plan.status(), true, PlanReport.of(plan));
   }
 }

@@ -1,17 +1,48 @@
 package dev.orgprovisioner.provisioning;
 
+import dev.orgprovisioner.catalog.DatasetSettings;
 import dev.orgprovisioner.command.OrgSlug;
+import java.util.Map;
 
 /**
  * What the use cases need from configuration.
  *
  * @param environment part of every org dataset name: {@code {org}_{env}}
  * @param defaultLocation dataset location when a command names none
+ * @param datasetDefaults dataset settings of every org dataset, over the catalog's
+ * @param orgDatasetSettings dataset settings of one org (by slug), over everything else
  */
-public record ProvisioningSettings(Environment environment, String defaultLocation) {
+public record ProvisioningSettings(
+    Environment environment,
+    String defaultLocation,
+    DatasetSettings datasetDefaults,
+    Map<String, DatasetSettings> orgDatasetSettings) {
+
+  public ProvisioningSettings {
+    datasetDefaults = datasetDefaults == null ? DatasetSettings.NONE : datasetDefaults;
+    orgDatasetSettings = orgDatasetSettings == null ? Map.of() : Map.copyOf(orgDatasetSettings);
+  }
+
+  /** Settings without dataset overrides: the catalog's apply. */
+  public ProvisioningSettings(Environment environment, String defaultLocation) {
+    this(environment, defaultLocation, DatasetSettings.NONE, Map.of());
+  }
 
   /** The dataset of an org, e.g. {@code acme_prod}. One rule, used by every code path. */
   public String orgDataset(OrgSlug org) {
     return org.value() + "_" + environment.id();
+  }
+
+  /**
+   * The dataset settings of an org, option by option (labels key by key), the first that sets it
+   * winning: this org's configuration, what its onboarding chose ({@code recorded}), the configured
+   * defaults, the catalog.
+   */
+  public DatasetSettings datasetSettings(
+      OrgSlug org, DatasetSettings catalog, DatasetSettings recorded) {
+    return catalog
+        .overriddenBy(datasetDefaults)
+        .overriddenBy(recorded)
+        .overriddenBy(orgDatasetSettings.get(org.value()));
   }
 }

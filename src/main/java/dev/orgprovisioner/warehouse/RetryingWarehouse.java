@@ -98,6 +98,11 @@ public final class RetryingWarehouse implements Warehouse {
   }
 
   @Override
+  public String viewSql(PlanStep.CreateOrReplaceView view) {
+    return delegate.viewSql(view);
+  }
+
+  @Override
   public Optional<ObservedDataset> freshSnapshot(String dataset) {
     return call("fresh_snapshot", () -> delegate.freshSnapshot(dataset));
   }

@@ -24,6 +24,12 @@ public interface Warehouse {
   Dialect dialect();
 
   /**
+   * The SQL text this warehouse creates the view with: its template rendered for the engine, with
+   * the engine's qualified table names. The planner compares it with the SQL a snapshot reads.
+   */
+  String viewSql(PlanStep.CreateOrReplaceView view);
+
+  /**
    * The current metadata of one dataset, read from the warehouse's own objects (never from a
    * lagging metadata index), or empty if it does not exist.
    */

@@ -23,6 +23,7 @@ import dev.orgprovisioner.provisioning.DriftChecker;
 import dev.orgprovisioner.provisioning.Environment;
 import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.ProvisioningSettings;
+import dev.orgprovisioner.provisioning.RecordedDataset;
 import dev.orgprovisioner.testing.CatalogFixtures;
 import dev.orgprovisioner.testing.LedgerFixtures;
 import dev.orgprovisioner.testing.SharedEmulators;
@@ -75,6 +76,11 @@ class DriftCheckBenchmark {
     }
 
     @Override
+    public String viewSql(PlanStep.CreateOrReplaceView view) {
+      return view.view().templateFor(Dialect.BIGQUERY);
+    }
+
+    @Override
     public Optional<ObservedDataset> freshSnapshot(String dataset) {
       return Optional.ofNullable(bulkSnapshot(List.of(dataset)).get(dataset));
     }
@@ -89,7 +95,9 @@ class DriftCheckBenchmark {
         } else {
           String slug = dataset.substring(0, dataset.length() - "_prod".length());
           int n = Integer.parseInt(slug.substring(4));
-          out.put(dataset, observed(service.desiredOrg(OrgSlug.parse(slug), null), n % 10 == 0));
+          out.put(
+              dataset,
+              observed(service.desiredOrg(OrgSlug.parse(slug), RecordedDataset.NONE), n % 10 == 0));
         }
       }
       return out;

@@ -65,6 +65,11 @@ public final class LatencyWarehouse implements Warehouse {
   }
 
   @Override
+  public String viewSql(PlanStep.CreateOrReplaceView view) {
+    return delegate.viewSql(view);
+  }
+
+  @Override
   public Optional<ObservedDataset> freshSnapshot(String dataset) {
     return metadata(() -> delegate.freshSnapshot(dataset));
   }

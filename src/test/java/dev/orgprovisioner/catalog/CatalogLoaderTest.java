@@ -216,6 +216,14 @@ class CatalogLoaderTest {
                 CatalogFixtures.edit(
                     r, "central/catalog.yml", "{data-class: audit}", "{Data-Class: Audit}")),
         broken(
+            Rule.INVALID_DATASET_SETTING,
+            r ->
+                CatalogFixtures.edit(
+                    r,
+                    "org/catalog.yml",
+                    "  description: Per-org test dataset.",
+                    "  description: Per-org test dataset.\n  max_time_travel_hours: 36")),
+        broken(
             Rule.VIEW_UNKNOWN_REFERENCE,
             r ->
                 CatalogFixtures.edit(

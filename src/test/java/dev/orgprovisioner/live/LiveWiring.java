@@ -162,7 +162,14 @@ final class LiveWiring implements AutoCloseable {
     ScopeCatalog c = catalog.central();
     return new Catalog(
         new ScopeCatalog(
-            c.scope(), c.version(), dataset, c.description(), c.labels(), c.tables(), c.views()),
+            c.scope(),
+            c.version(),
+            dataset,
+            c.description(),
+            c.labels(),
+            c.datasetSettings(),
+            c.tables(),
+            c.views()),
         catalog.org());
   }
 

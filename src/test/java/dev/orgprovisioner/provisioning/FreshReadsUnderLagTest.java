@@ -93,8 +93,9 @@ class FreshReadsUnderLagTest {
   /** The plan the lagging bulk read would give. */
   private dev.orgprovisioner.plan.Plan bulkPlan(String org) {
     return Planner.plan(
-        service.desiredOrg(OrgSlug.parse(org), null),
-        Optional.ofNullable(warehouse.bulkSnapshot(List.of(dataset(org))).get(dataset(org))));
+        service.desiredOrg(OrgSlug.parse(org), RecordedDataset.NONE),
+        Optional.ofNullable(warehouse.bulkSnapshot(List.of(dataset(org))).get(dataset(org))),
+        warehouse::viewSql);
   }
 
   @Test

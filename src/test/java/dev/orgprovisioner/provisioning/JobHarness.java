@@ -28,12 +28,17 @@ public final class JobHarness implements AutoCloseable {
 
   final DuckDbWarehouse duck = new DuckDbWarehouse(":memory:");
   final FaultyWarehouse warehouse = new FaultyWarehouse(duck);
-  final ProvisioningService service =
-      new ProvisioningService(
-          CatalogFixtures.project(), warehouse, new ProvisioningSettings(Environment.LOCAL, "EU"));
-  final ProvisioningJobs jobs = new ProvisioningJobs(service, Clock.systemUTC());
+  final ProvisioningService service;
+  final ProvisioningJobs jobs;
 
   JobHarness() {
+    this(new ProvisioningSettings(Environment.LOCAL, "EU"));
+  }
+
+  /** A harness whose use cases run with {@code settings} (e.g. configured dataset settings). */
+  JobHarness(ProvisioningSettings settings) {
+    service = new ProvisioningService(CatalogFixtures.project(), warehouse, settings);
+    jobs = new ProvisioningJobs(service, Clock.systemUTC());
     service.bootstrap(false);
   }
 
@@ -44,6 +49,13 @@ public final class JobHarness implements AutoCloseable {
     if (location != null) {
       data.put("dataset_location", location);
     }
+    return job(CommandType.ONBOARD, org, data);
+  }
+
+  /** An onboarding job of {@code org} that chooses {@code datasetSettings} (the command's JSON). */
+  public static Job onboardChoosing(String org, Map<String, Object> datasetSettings) {
+    Map<String, Object> data = MalformedCommands.onboardData(org);
+    data.put("dataset_settings", datasetSettings);
     return job(CommandType.ONBOARD, org, data);
   }
 

@@ -104,6 +104,11 @@ public final class FaultyWarehouse implements Warehouse {
   }
 
   @Override
+  public String viewSql(PlanStep.CreateOrReplaceView view) {
+    return delegate.viewSql(view);
+  }
+
+  @Override
   public Optional<ObservedDataset> freshSnapshot(String dataset) {
     before("freshSnapshot", true);
     return delegate.freshSnapshot(dataset);

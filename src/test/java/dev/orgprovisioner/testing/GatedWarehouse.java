@@ -47,6 +47,11 @@ public final class GatedWarehouse implements Warehouse {
   }
 
   @Override
+  public String viewSql(PlanStep.CreateOrReplaceView view) {
+    return delegate.viewSql(view);
+  }
+
+  @Override
   public Optional<ObservedDataset> freshSnapshot(String dataset) {
     await(dataset);
     return delegate.freshSnapshot(dataset);

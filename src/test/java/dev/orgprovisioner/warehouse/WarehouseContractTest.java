@@ -4,16 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orgprovisioner.catalog.Catalog;
 import dev.orgprovisioner.catalog.Column;
+import dev.orgprovisioner.catalog.DatasetSettings;
 import dev.orgprovisioner.catalog.FieldMode;
 import dev.orgprovisioner.catalog.FieldType;
+import dev.orgprovisioner.catalog.ViewDef;
 import dev.orgprovisioner.plan.DesiredDataset;
+import dev.orgprovisioner.plan.Difference;
+import dev.orgprovisioner.plan.DifferenceKind;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.ObservedTable;
 import dev.orgprovisioner.plan.Plan;
 import dev.orgprovisioner.plan.PlanStep;
 import dev.orgprovisioner.plan.PlanStep.AddColumns;
 import dev.orgprovisioner.plan.PlanStep.ColumnAddition;
+import dev.orgprovisioner.plan.PlanStep.CreateOrReplaceView;
 import dev.orgprovisioner.plan.PlanStep.RelaxColumns;
+import dev.orgprovisioner.plan.PlanStep.UpdateDataset;
 import dev.orgprovisioner.plan.Planner;
 import dev.orgprovisioner.testing.CatalogFixtures;
 import java.time.Duration;
@@ -38,6 +44,17 @@ public abstract class WarehouseContractTest {
 
   protected abstract Warehouse warehouse();
 
+  /** Replaces a view's SQL the way a person would (console, bq, DDL), leaving its labels alone. */
+  protected abstract void replaceViewByHand(String dataset, String view, String sql);
+
+  /** Sets the non-null options and the labels of a dataset the way a person would. */
+  protected abstract void changeDatasetByHand(String dataset, DatasetSettings settings);
+
+  /** A KMS key the warehouse accepts as a dataset's default, or null to leave it out. */
+  protected String kmsKey() {
+    return "projects/test/locations/eu/keyRings/ring/cryptoKeys/key";
+  }
+
   /** A dataset name no other test uses. */
   protected String uniqueDataset(String prefix) {
     return prefix + "_" + COUNTER.incrementAndGet() + "_" + System.nanoTime() % 100000;
@@ -56,7 +73,7 @@ public abstract class WarehouseContractTest {
   }
 
   protected Plan planOf(DesiredDataset desired) {
-    return Planner.plan(desired, warehouse().freshSnapshot(desired.name()));
+    return Planner.plan(desired, warehouse().freshSnapshot(desired.name()), warehouse()::viewSql);
   }
 
   @Test
@@ -88,6 +105,75 @@ public abstract class WarehouseContractTest {
     assertThat(observed.table("usage_daily").orElseThrow().partitioning().expirationDays())
         .isEqualTo(400L);
     assertThat(observed.view("x_events")).isPresent();
+  }
+
+  @Test
+  void viewEditedByHand_withItsLabelsKept_isPlannedForReplacement_andTheRepairRestoresIt() {
+    String central = uniqueDataset("central");
+    applyAll(planOf(centralFor(central)));
+    DesiredDataset org = orgFor(uniqueDataset("org"), central);
+    applyAll(planOf(org));
+    ViewDef view = catalog.org().views().get(0);
+    CreateOrReplaceView replace =
+        new CreateOrReplaceView(org.name(), central, view, "acme", org.viewLabels(view));
+    assertThat(planOf(org).isNoop()).as("the view as created").isTrue();
+
+    replaceViewByHand(org.name(), view.name(), warehouse().viewSql(replace) + " AND e.kind = 'x'");
+    Plan drifted = planOf(org);
+
+    assertThat(warehouse().freshSnapshot(org.name()).orElseThrow().view(view.name()).orElseThrow())
+        .satisfies(v -> assertThat(v.labels()).isEqualTo(org.viewLabels(view)))
+        .satisfies(v -> assertThat(v.sql()).contains("e.kind = 'x'"));
+    assertThat(drifted.differences())
+        .extracting(Difference::kind)
+        .containsExactly(DifferenceKind.VIEW_SQL_CHANGED);
+    assertThat(drifted.steps()).containsExactly(replace);
+    applyAll(drifted);
+    assertThat(planOf(org).isNoop()).as("after the repair").isTrue();
+  }
+
+  @Test
+  void datasetSettings_areSet_andWhenChangedByHandTheDriftIsPlannedAndRepaired() {
+    String central = uniqueDataset("central");
+    applyAll(planOf(centralFor(central)));
+    DatasetSettings chosen =
+        new DatasetSettings(
+            Duration.ofDays(30),
+            Duration.ofDays(60),
+            Duration.ofHours(72),
+            kmsKey(),
+            Map.of("cost-center", "cc_1"));
+    DesiredDataset org =
+        new DesiredDataset(
+            uniqueDataset("org"),
+            "EU",
+            catalog.org(),
+            central,
+            "acme",
+            catalog.org().datasetSettings().overriddenBy(chosen));
+    applyAll(planOf(org));
+
+    ObservedDataset created = warehouse().freshSnapshot(org.name()).orElseThrow();
+    assertThat(created.settings()).isEqualTo(chosen.withLabels(Map.of()));
+    assertThat(created.labels()).containsEntry("cost-center", "cc_1");
+    assertThat(planOf(org).isNoop()).as("the dataset as created").isTrue();
+
+    changeDatasetByHand(
+        org.name(),
+        new DatasetSettings(
+            Duration.ofDays(1), null, Duration.ofHours(168), null, Map.of("cost-center", "x")));
+    Plan drifted = planOf(org);
+
+    assertThat(drifted.differences())
+        .allSatisfy(d -> assertThat(d.kind()).isEqualTo(DifferenceKind.DATASET_OPTIONS_CHANGED))
+        .extracting(Difference::path)
+        .containsExactlyInAnyOrder(null, "default_table_expiration_days", "max_time_travel_hours");
+    assertThat(drifted.steps()).singleElement().isInstanceOf(UpdateDataset.class);
+    applyAll(drifted);
+    ObservedDataset repaired = warehouse().freshSnapshot(org.name()).orElseThrow();
+    assertThat(repaired.settings()).isEqualTo(chosen.withLabels(Map.of()));
+    assertThat(repaired.labels()).containsEntry("cost-center", "cc_1");
+    assertThat(planOf(org).isNoop()).as("after the repair").isTrue();
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.google.cloud.bigquery.Clustering;
 import com.google.cloud.bigquery.Dataset;
 import com.google.cloud.bigquery.DatasetId;
 import com.google.cloud.bigquery.DatasetInfo;
+import com.google.cloud.bigquery.EncryptionConfiguration;
 import com.google.cloud.bigquery.Field;
 import com.google.cloud.bigquery.Schema;
 import com.google.cloud.bigquery.StandardTableDefinition;
@@ -14,6 +15,7 @@ import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.TableInfo;
 import com.google.cloud.bigquery.TimePartitioning;
 import com.google.cloud.bigquery.ViewDefinition;
+import dev.orgprovisioner.catalog.DatasetSettings;
 import dev.orgprovisioner.catalog.Dialect;
 import dev.orgprovisioner.catalog.Partitioning;
 import dev.orgprovisioner.catalog.Scope;
@@ -85,10 +87,12 @@ final class BigQueryPlanSteps {
   private void createDataset(CreateDataset s) {
     DatasetId id = DatasetId.of(calls.project(), Identifiers.dataset(s.dataset()));
     DatasetInfo info =
-        DatasetInfo.newBuilder(id)
-            .setLocation(s.location())
-            .setDescription(s.description())
-            .setLabels(s.labels())
+        withSettings(
+                DatasetInfo.newBuilder(id)
+                    .setLocation(s.location())
+                    .setDescription(s.description())
+                    .setLabels(s.labels()),
+                s.settings())
             .build();
     try {
       bigquery.create(info);
@@ -100,12 +104,33 @@ final class BigQueryPlanSteps {
 
   private void updateDataset(UpdateDataset s) {
     DatasetId id = DatasetId.of(calls.project(), Identifiers.dataset(s.dataset()));
-    // datasets.patch merges labels key by key, so labels added by others survive.
+    // datasets.patch merges labels key by key, so labels added by others survive; options not
+    // managed (null) are not sent and stay as they are.
     bigquery.update(
-        DatasetInfo.newBuilder(id)
-            .setDescription(s.description() == null ? "" : s.description())
-            .setLabels(s.labels())
+        withSettings(
+                DatasetInfo.newBuilder(id)
+                    .setDescription(s.description() == null ? "" : s.description())
+                    .setLabels(s.labels()),
+                s.settings())
             .build());
+  }
+
+  /** The managed options of a dataset create or patch (labels are set by the caller). */
+  private static DatasetInfo.Builder withSettings(DatasetInfo.Builder b, DatasetSettings s) {
+    if (s.defaultTableExpiration() != null) {
+      b.setDefaultTableLifetime(s.defaultTableExpiration().toMillis());
+    }
+    if (s.defaultPartitionExpiration() != null) {
+      b.setDefaultPartitionExpirationMs(s.defaultPartitionExpiration().toMillis());
+    }
+    if (s.maxTimeTravel() != null) {
+      b.setMaxTimeTravelHours(s.maxTimeTravel().toHours());
+    }
+    if (s.defaultKmsKeyName() != null) {
+      b.setDefaultEncryptionConfiguration(
+          EncryptionConfiguration.newBuilder().setKmsKeyName(s.defaultKmsKeyName()).build());
+    }
+    return b;
   }
 
   private void createTable(CreateTable s) throws InterruptedException {
@@ -203,20 +228,24 @@ final class BigQueryPlanSteps {
     bigquery.update(patch.build());
   }
 
-  private void createOrReplaceView(CreateOrReplaceView s) throws InterruptedException {
+  /** The view's template rendered with fully qualified {@code `project.dataset.table`} names. */
+  String viewSql(CreateOrReplaceView s) {
     String ds = Identifiers.dataset(s.dataset());
     String central = s.centralDataset() == null ? null : Identifiers.dataset(s.centralDataset());
-    String sql =
-        ViewTemplate.render(
-            s.view().templateFor(Dialect.BIGQUERY),
-            ref ->
-                BigQueryRows.table(
-                    calls.project(), ref.scope() == Scope.CENTRAL ? central : ds, ref.table()),
-            s.orgSlug());
+    return ViewTemplate.render(
+        s.view().templateFor(Dialect.BIGQUERY),
+        ref ->
+            BigQueryRows.table(
+                calls.project(), ref.scope() == Scope.CENTRAL ? central : ds, ref.table()),
+        s.orgSlug());
+  }
+
+  private void createOrReplaceView(CreateOrReplaceView s) throws InterruptedException {
+    String ds = Identifiers.dataset(s.dataset());
     TableInfo info =
         TableInfo.newBuilder(
                 calls.tableId(ds, s.view().name()),
-                ViewDefinition.newBuilder(sql).setUseLegacySql(false).build())
+                ViewDefinition.newBuilder(viewSql(s)).setUseLegacySql(false).build())
             .setDescription(s.view().description())
             .setLabels(s.labels())
             .build();

@@ -24,6 +24,7 @@ import dev.orgprovisioner.warehouse.bigquery.InformationSchema.Rows;
 import dev.orgprovisioner.warehouse.bigquery.InformationSchema.SchemaRow;
 import dev.orgprovisioner.warehouse.bigquery.InformationSchema.TableRow;
 import dev.orgprovisioner.warehouse.bigquery.InformationSchema.View;
+import dev.orgprovisioner.warehouse.bigquery.InformationSchema.ViewRow;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -142,7 +143,7 @@ final class BigQuerySnapshot implements AutoCloseable {
     return out;
   }
 
-  /** The six INFORMATION_SCHEMA reads of one region, run in parallel. */
+  /** The seven INFORMATION_SCHEMA reads of one region, run in parallel. */
   private Rows readRegion(String location, List<String> names) {
     Rows rows = Rows.empty();
     for (int i = 0; i < names.size(); i += DATASETS_PER_QUERY) {
@@ -159,12 +160,14 @@ final class BigQuerySnapshot implements AutoCloseable {
       var columns = read(View.COLUMNS, location, params, BigQuerySnapshot::columnRows);
       var fieldPaths =
           read(View.COLUMN_FIELD_PATHS, location, params, BigQuerySnapshot::fieldPathRows);
+      var views = read(View.VIEWS, location, params, BigQuerySnapshot::viewRow);
       rows.schemata().addAll(join(schemata));
       rows.schemaOptions().addAll(join(schemaOptions));
       rows.tables().addAll(join(tables));
       rows.tableOptions().addAll(join(tableOptions));
       join(columns).forEach(rows.columns()::addAll);
       join(fieldPaths).forEach(rows.fieldPaths()::addAll);
+      rows.views().addAll(join(views));
     }
     return rows;
   }
@@ -277,6 +280,10 @@ final class BigQuerySnapshot implements AutoCloseable {
         str(r, "table_name"),
         str(r, "option_name"),
         str(r, "option_value"));
+  }
+
+  private static ViewRow viewRow(FieldValueList r) {
+    return new ViewRow(str(r, "table_schema"), str(r, "table_name"), str(r, "view_definition"));
   }
 
   private static String str(FieldValueList row, String name) {

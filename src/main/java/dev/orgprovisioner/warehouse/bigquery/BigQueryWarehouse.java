@@ -67,6 +67,11 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
   }
 
   @Override
+  public String viewSql(PlanStep.CreateOrReplaceView view) {
+    return steps.viewSql(view);
+  }
+
+  @Override
   public Optional<ObservedDataset> freshSnapshot(String dataset) {
     return fresh.snapshot(dataset);
   }

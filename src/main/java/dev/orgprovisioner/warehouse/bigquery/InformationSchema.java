@@ -1,6 +1,8 @@
 package dev.orgprovisioner.warehouse.bigquery;
 
 import dev.orgprovisioner.catalog.Column;
+import dev.orgprovisioner.catalog.DatasetSettings;
+import dev.orgprovisioner.catalog.DatasetSettings.Option;
 import dev.orgprovisioner.catalog.FieldMode;
 import dev.orgprovisioner.catalog.Partitioning;
 import dev.orgprovisioner.plan.ObservedDataset;
@@ -8,6 +10,7 @@ import dev.orgprovisioner.plan.ObservedTable;
 import dev.orgprovisioner.plan.ObservedView;
 import dev.orgprovisioner.warehouse.bigquery.GoogleSqlTypes.ParsedField;
 import dev.orgprovisioner.warehouse.bigquery.GoogleSqlTypes.ParsedType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -24,7 +27,9 @@ final class InformationSchema {
     SCHEMATA("SELECT schema_name, location FROM %s WHERE schema_name IN UNNEST(@datasets)"),
     SCHEMATA_OPTIONS(
         "SELECT schema_name, option_name, option_value FROM %s"
-            + " WHERE schema_name IN UNNEST(@datasets) AND option_name IN ('description', 'labels')"),
+            + " WHERE schema_name IN UNNEST(@datasets) AND option_name IN ('description', 'labels',"
+            + " 'default_table_expiration_days', 'default_partition_expiration_days',"
+            + " 'max_time_travel_hours', 'default_kms_key_name')"),
     TABLES(
         "SELECT table_schema, table_name, table_type,"
             + " REGEXP_EXTRACT(ddl, r'(?m)^PARTITION BY .*$') AS partition_by"
@@ -43,7 +48,11 @@ final class InformationSchema {
     COLUMN_FIELD_PATHS(
         "SELECT table_schema, table_name, TO_JSON_STRING(ARRAY_AGG(STRUCT(field_path,"
             + " data_type, description))) AS fields"
-            + " FROM %s WHERE table_schema IN UNNEST(@datasets) GROUP BY table_schema, table_name");
+            + " FROM %s WHERE table_schema IN UNNEST(@datasets) GROUP BY table_schema, table_name"),
+    // The query text as stored (BigQuery echoes it verbatim), compared with the rendered template.
+    VIEWS(
+        "SELECT table_schema, table_name, view_definition FROM %s"
+            + " WHERE table_schema IN UNNEST(@datasets)");
 
     private final String template;
 
@@ -57,6 +66,8 @@ final class InformationSchema {
           template, "`" + projectId + "`.`" + region(location) + "`.INFORMATION_SCHEMA." + name());
     }
   }
+
+  private static final Duration DAY = Duration.ofDays(1);
 
   static String region(String location) {
     return "region-" + location.toLowerCase(Locale.ROOT);
@@ -84,6 +95,8 @@ final class InformationSchema {
   record FieldPathRow(
       String dataset, String table, String path, String dataType, String description) {}
 
+  record ViewRow(String dataset, String table, String definition) {}
+
   /** Everything read for a set of datasets, from one or more regions. */
   record Rows(
       List<SchemaRow> schemata,
@@ -91,10 +104,12 @@ final class InformationSchema {
       List<TableRow> tables,
       List<OptionRow> tableOptions,
       List<ColumnRow> columns,
-      List<FieldPathRow> fieldPaths) {
+      List<FieldPathRow> fieldPaths,
+      List<ViewRow> views) {
 
     static Rows empty() {
       return new Rows(
+          new ArrayList<>(),
           new ArrayList<>(),
           new ArrayList<>(),
           new ArrayList<>(),
@@ -110,6 +125,7 @@ final class InformationSchema {
       tableOptions.addAll(other.tableOptions);
       columns.addAll(other.columns);
       fieldPaths.addAll(other.fieldPaths);
+      views.addAll(other.views);
     }
   }
 
@@ -141,6 +157,8 @@ final class InformationSchema {
     Map<String, FieldPathRow> paths = new HashMap<>();
     rows.fieldPaths()
         .forEach(p -> paths.put(key(p.dataset(), p.table(), p.path().toLowerCase(Locale.ROOT)), p));
+    Map<String, String> viewSql = new HashMap<>();
+    rows.views().forEach(v -> viewSql.put(key(v.dataset(), v.table()), v.definition()));
     Map<String, List<TableRow>> tables = new HashMap<>();
     rows.tables()
         .forEach(t -> tables.computeIfAbsent(key(t.dataset()), k -> new ArrayList<>()).add(t));
@@ -155,7 +173,10 @@ final class InformationSchema {
         String description = OptionValues.stringLiteral(to.get("description"));
         Map<String, String> labels = OptionValues.labels(to.get("labels"));
         if (t.type() != null && t.type().toUpperCase(Locale.ROOT).contains("VIEW")) {
-          observedViews.put(t.table(), new ObservedView(t.table(), description, labels));
+          observedViews.put(
+              t.table(),
+              new ObservedView(
+                  t.table(), description, labels, viewSql.get(key(t.dataset(), t.table()))));
           continue;
         }
         List<ColumnRow> cols =
@@ -204,10 +225,21 @@ final class InformationSchema {
               OptionValues.stringLiteral(options.get("description")),
               s.location(),
               OptionValues.labels(options.get("labels")),
+              settings(options),
               observedTables,
               observedViews));
     }
     return out;
+  }
+
+  /** The dataset options SCHEMATA_OPTIONS lists (only those set are listed). */
+  private static DatasetSettings settings(Map<String, String> options) {
+    return new DatasetSettings(
+        OptionValues.duration(options.get(Option.DEFAULT_TABLE_EXPIRATION.key()), DAY),
+        OptionValues.duration(options.get(Option.DEFAULT_PARTITION_EXPIRATION.key()), DAY),
+        OptionValues.duration(options.get(Option.MAX_TIME_TRAVEL.key()), Duration.ofHours(1)),
+        OptionValues.stringLiteral(options.get(Option.DEFAULT_KMS_KEY.key())),
+        Map.of());
   }
 
   private static Column column(ColumnRow c, TableRow t, Map<String, FieldPathRow> paths) {

@@ -1,6 +1,7 @@
 package dev.orgprovisioner.warehouse.bigquery;
 
 import dev.orgprovisioner.catalog.PartitionType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,15 @@ final class OptionValues {
       return null;
     }
     return Math.round(Double.parseDouble(v));
+  }
+
+  /** A FLOAT64 or INT64 option value in {@code unit}s (e.g. days) as a duration, to the milli. */
+  static Duration duration(String optionValue, Duration unit) {
+    String v = strip(optionValue);
+    if (v == null || v.isEmpty() || v.equalsIgnoreCase("NULL")) {
+      return null;
+    }
+    return Duration.ofMillis(Math.round(Double.parseDouble(v) * unit.toMillis()));
   }
 
   /** Labels as TABLE_OPTIONS prints them: {@code [STRUCT("k", "v"), STRUCT("k2", "v2")]}. */

@@ -2,6 +2,7 @@ package dev.orgprovisioner.warehouse.bigquery;
 
 import com.google.cloud.bigquery.Clustering;
 import com.google.cloud.bigquery.Dataset;
+import com.google.cloud.bigquery.EncryptionConfiguration;
 import com.google.cloud.bigquery.Field;
 import com.google.cloud.bigquery.FieldList;
 import com.google.cloud.bigquery.RangePartitioning;
@@ -10,7 +11,9 @@ import com.google.cloud.bigquery.StandardTableDefinition;
 import com.google.cloud.bigquery.Table;
 import com.google.cloud.bigquery.TableDefinition;
 import com.google.cloud.bigquery.TimePartitioning;
+import com.google.cloud.bigquery.ViewDefinition;
 import dev.orgprovisioner.catalog.Column;
+import dev.orgprovisioner.catalog.DatasetSettings;
 import dev.orgprovisioner.catalog.FieldMode;
 import dev.orgprovisioner.catalog.FieldType;
 import dev.orgprovisioner.catalog.PartitionType;
@@ -18,6 +21,7 @@ import dev.orgprovisioner.catalog.Partitioning;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.ObservedTable;
 import dev.orgprovisioner.plan.ObservedView;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,8 +57,26 @@ final class RestResources {
         OptionValues.blankToNull(dataset.getDescription()),
         dataset.getLocation(),
         labels(dataset.getLabels()),
+        settings(dataset),
         tables,
         views);
+  }
+
+  /** The dataset options that are set, as SCHEMATA_OPTIONS lists them (labels apart). */
+  private static DatasetSettings settings(Dataset dataset) {
+    EncryptionConfiguration encryption = dataset.getDefaultEncryptionConfiguration();
+    return new DatasetSettings(
+        millis(dataset.getDefaultTableLifetime()),
+        millis(dataset.getDefaultPartitionExpirationMs()),
+        dataset.getMaxTimeTravelHours() == null
+            ? null
+            : Duration.ofHours(dataset.getMaxTimeTravelHours()),
+        encryption == null ? null : OptionValues.blankToNull(encryption.getKmsKeyName()),
+        Map.of());
+  }
+
+  private static Duration millis(Long ms) {
+    return ms == null ? null : Duration.ofMillis(ms);
   }
 
   /** Views and materialized views: INFORMATION_SCHEMA.TABLES types containing VIEW. */
@@ -66,7 +88,8 @@ final class RestResources {
     return new ObservedView(
         t.getTableId().getTable(),
         OptionValues.blankToNull(t.getDescription()),
-        labels(t.getLabels()));
+        labels(t.getLabels()),
+        t.getDefinition() instanceof ViewDefinition view ? view.getQuery() : null);
   }
 
   private static ObservedTable table(Table t) {

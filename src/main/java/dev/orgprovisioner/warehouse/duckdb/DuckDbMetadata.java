@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orgprovisioner.catalog.Column;
+import dev.orgprovisioner.catalog.DatasetSettings;
 import dev.orgprovisioner.catalog.FieldMode;
 import dev.orgprovisioner.catalog.FieldType;
 import dev.orgprovisioner.catalog.Partitioning;
@@ -12,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +31,7 @@ final class DuckDbMetadata {
 
   private static final String SELECT =
       "SELECT dataset, name, kind, description, location, labels, partitioning, clustering,"
-          + " columns FROM "
+          + " columns, view_sql, settings FROM "
           + META;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -38,7 +40,52 @@ final class DuckDbMetadata {
   /** Declared type, mode and description of one column path. */
   record ColumnMeta(FieldType type, FieldMode mode, String description) {}
 
-  /** Stored metadata of one dataset, table or view. */
+  /**
+   * The SQL a view was created with and DuckDB's echo of it right afterwards. DuckDB echoes a view
+   * re-serialised from its parse tree, never as written; while the echo is unchanged the view is
+   * still the one created from {@code source}.
+   */
+  record ViewText(String source, String echo) {}
+
+  /**
+   * A dataset's options, named and measured as in BigQuery's REST dataset resource; null when not
+   * set.
+   */
+  record StoredSettings(
+      Long defaultTableExpirationMs,
+      Long defaultPartitionExpirationMs,
+      Long maxTimeTravelHours,
+      String defaultKmsKeyName) {
+
+    static StoredSettings of(DatasetSettings s) {
+      return new StoredSettings(
+          s.defaultTableExpiration() == null ? null : s.defaultTableExpiration().toMillis(),
+          s.defaultPartitionExpiration() == null ? null : s.defaultPartitionExpiration().toMillis(),
+          s.maxTimeTravel() == null ? null : s.maxTimeTravel().toHours(),
+          s.defaultKmsKeyName());
+    }
+
+    DatasetSettings settings() {
+      return new DatasetSettings(
+          defaultTableExpirationMs == null ? null : Duration.ofMillis(defaultTableExpirationMs),
+          defaultPartitionExpirationMs == null
+              ? null
+              : Duration.ofMillis(defaultPartitionExpirationMs),
+          maxTimeTravelHours == null ? null : Duration.ofHours(maxTimeTravelHours),
+          defaultKmsKeyName,
+          Map.of());
+    }
+
+    /** These, with every option {@code s} sets replacing ours. */
+    StoredSettings overriddenBy(DatasetSettings s) {
+      return of(settings().overriddenBy(s));
+    }
+  }
+
+  /**
+   * Stored metadata of one dataset, table or view ({@code view} only for a view, {@code settings}
+   * only for a dataset).
+   */
   record MetaRow(
       String kind,
       String description,
@@ -46,26 +93,38 @@ final class DuckDbMetadata {
       Map<String, String> labels,
       Partitioning partitioning,
       List<String> clustering,
-      Map<String, ColumnMeta> columns) {
+      Map<String, ColumnMeta> columns,
+      ViewText view,
+      StoredSettings settings) {
 
     MetaRow withDescription(String d) {
-      return new MetaRow(kind, d, location, labels, partitioning, clustering, columns);
+      return new MetaRow(
+          kind, d, location, labels, partitioning, clustering, columns, view, settings);
     }
 
     MetaRow withLabels(Map<String, String> l) {
-      return new MetaRow(kind, description, location, l, partitioning, clustering, columns);
+      return new MetaRow(
+          kind, description, location, l, partitioning, clustering, columns, view, settings);
     }
 
     MetaRow withClustering(List<String> c) {
-      return new MetaRow(kind, description, location, labels, partitioning, c, columns);
+      return new MetaRow(
+          kind, description, location, labels, partitioning, c, columns, view, settings);
     }
 
     MetaRow withPartitioning(Partitioning p) {
-      return new MetaRow(kind, description, location, labels, p, clustering, columns);
+      return new MetaRow(
+          kind, description, location, labels, p, clustering, columns, view, settings);
     }
 
     MetaRow withColumns(Map<String, ColumnMeta> c) {
-      return new MetaRow(kind, description, location, labels, partitioning, clustering, c);
+      return new MetaRow(
+          kind, description, location, labels, partitioning, clustering, c, view, settings);
+    }
+
+    MetaRow withSettings(StoredSettings s) {
+      return new MetaRow(
+          kind, description, location, labels, partitioning, clustering, columns, view, s);
     }
   }
 
@@ -78,10 +137,15 @@ final class DuckDbMetadata {
             + " (dataset VARCHAR NOT NULL, name VARCHAR NOT NULL, kind VARCHAR NOT NULL,"
             + " description VARCHAR, location VARCHAR, labels VARCHAR, partitioning VARCHAR,"
             + " clustering VARCHAR, columns VARCHAR, PRIMARY KEY (dataset, name))");
+    // Columns added later: a database file created by an earlier version gains them.
+    st.execute("ALTER TABLE " + META + " ADD COLUMN IF NOT EXISTS view_sql VARCHAR");
+    st.execute("ALTER TABLE " + META + " ADD COLUMN IF NOT EXISTS settings VARCHAR");
   }
 
   static MetaRow orEmpty(MetaRow row, String kind) {
-    return row != null ? row : new MetaRow(kind, null, null, Map.of(), null, List.of(), Map.of());
+    return row != null
+        ? row
+        : new MetaRow(kind, null, null, Map.of(), null, List.of(), Map.of(), null, null);
   }
 
   static Map<String, String> merge(Map<String, String> base, Map<String, String> extra) {
@@ -141,7 +205,9 @@ final class DuckDbMetadata {
           rs.getString(9) == null
               ? Map.of()
               : JSON.readValue(
-                  rs.getString(9), new TypeReference<LinkedHashMap<String, ColumnMeta>>() {}));
+                  rs.getString(9), new TypeReference<LinkedHashMap<String, ColumnMeta>>() {}),
+          rs.getString(10) == null ? null : JSON.readValue(rs.getString(10), ViewText.class),
+          rs.getString(11) == null ? null : JSON.readValue(rs.getString(11), StoredSettings.class));
     } catch (JsonProcessingException e) {
       throw new SQLException("corrupt metadata row: " + e.getOriginalMessage(), e);
     }
@@ -163,7 +229,8 @@ final class DuckDbMetadata {
             "INSERT OR REPLACE INTO "
                 + META
                 + " (dataset, name, kind, description, location, labels, partitioning,"
-                + " clustering, columns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " clustering, columns, view_sql, settings)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, dataset);
       ps.setString(2, name.toLowerCase(Locale.ROOT));
       ps.setString(3, m.kind());
@@ -173,6 +240,8 @@ final class DuckDbMetadata {
       ps.setString(7, m.partitioning() == null ? null : JSON.writeValueAsString(m.partitioning()));
       ps.setString(8, JSON.writeValueAsString(m.clustering() == null ? List.of() : m.clustering()));
       ps.setString(9, JSON.writeValueAsString(m.columns() == null ? Map.of() : m.columns()));
+      ps.setString(10, m.view() == null ? null : JSON.writeValueAsString(m.view()));
+      ps.setString(11, m.settings() == null ? null : JSON.writeValueAsString(m.settings()));
       ps.executeUpdate();
     } catch (JsonProcessingException e) {
       throw new SQLException("cannot serialise metadata: " + e.getOriginalMessage(), e);

@@ -25,6 +25,8 @@ import dev.orgprovisioner.plan.TableOption;
 import dev.orgprovisioner.warehouse.Identifiers;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbMetadata.ColumnMeta;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbMetadata.MetaRow;
+import dev.orgprovisioner.warehouse.duckdb.DuckDbMetadata.StoredSettings;
+import dev.orgprovisioner.warehouse.duckdb.DuckDbMetadata.ViewText;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbSql.Connections;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -61,7 +63,15 @@ final class DuckDbPlanSteps {
                 s.dataset(),
                 DuckDbMetadata.DATASET_ROW,
                 new MetaRow(
-                    "DATASET", s.description(), s.location(), s.labels(), null, null, Map.of()));
+                    "DATASET",
+                    s.description(),
+                    s.location(),
+                    s.labels(),
+                    null,
+                    null,
+                    Map.of(),
+                    null,
+                    StoredSettings.of(s.settings())));
           }
         } else if (step instanceof UpdateDataset s) {
           MetaRow m =
@@ -70,7 +80,12 @@ final class DuckDbPlanSteps {
               c,
               s.dataset(),
               DuckDbMetadata.DATASET_ROW,
-              m.withDescription(s.description()).withLabels(merge(m.labels(), s.labels())));
+              m.withDescription(s.description())
+                  .withLabels(merge(m.labels(), s.labels()))
+                  .withSettings(
+                      m.settings() == null
+                          ? StoredSettings.of(s.settings())
+                          : m.settings().overriddenBy(s.settings())));
         } else if (step instanceof CreateTable s) {
           createTable(c, st, s);
         } else if (step instanceof AddColumns s) {
@@ -115,7 +130,9 @@ final class DuckDbPlanSteps {
             s.labels(),
             t.partitioning(),
             t.clustering(),
-            columnMeta(t.columns())));
+            columnMeta(t.columns()),
+            null,
+            null));
   }
 
   private static void addColumns(Connection c, Statement st, AddColumns s) throws SQLException {
@@ -190,21 +207,26 @@ final class DuckDbPlanSteps {
     DuckDbMetadata.write(c, s.dataset(), t.name(), m);
   }
 
+  /** The view's template rendered with {@code "dataset"."table"} names. */
+  static String viewSql(CreateOrReplaceView s) {
+    return ViewTemplate.render(
+        s.view().templateFor(Dialect.DUCKDB),
+        ref ->
+            qualified(ref.scope() == Scope.CENTRAL ? s.centralDataset() : s.dataset(), ref.table()),
+        s.orgSlug());
+  }
+
   private static void createView(Connection c, Statement st, CreateOrReplaceView s)
       throws SQLException {
-    String sql =
-        ViewTemplate.render(
-            s.view().templateFor(Dialect.DUCKDB),
-            ref ->
-                qualified(
-                    ref.scope() == Scope.CENTRAL ? s.centralDataset() : s.dataset(), ref.table()),
-            s.orgSlug());
+    String sql = viewSql(s);
     st.execute("CREATE OR REPLACE VIEW " + qualified(s.dataset(), s.view().name()) + " AS " + sql);
+    ViewText text = new ViewText(sql, DuckDbSnapshot.viewEcho(c, s.dataset(), s.view().name()));
     DuckDbMetadata.write(
         c,
         s.dataset(),
         s.view().name(),
-        new MetaRow("VIEW", s.view().description(), null, s.labels(), null, null, Map.of()));
+        new MetaRow(
+            "VIEW", s.view().description(), null, s.labels(), null, null, Map.of(), text, null));
   }
 
   private static boolean schemaExists(Connection c, String dataset) throws SQLException {

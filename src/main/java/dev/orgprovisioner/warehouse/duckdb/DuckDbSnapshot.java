@@ -12,8 +12,10 @@ import dev.orgprovisioner.plan.ObservedView;
 import dev.orgprovisioner.warehouse.Identifiers;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbMetadata.ColumnMeta;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbMetadata.MetaRow;
+import dev.orgprovisioner.warehouse.duckdb.DuckDbMetadata.ViewText;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbSql.Connections;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -76,6 +78,17 @@ final class DuckDbSnapshot {
               .put(rs.getString(2), rs.getString(3));
         }
       }
+      Map<String, String> echoes = new HashMap<>();
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT schema_name, view_name, sql FROM duckdb_views() WHERE database_name ="
+                  + " current_database() AND schema_name IN ("
+                  + in
+                  + ")")) {
+        while (rs.next()) {
+          echoes.put(viewKey(rs.getString(1), rs.getString(2)), rs.getString(3));
+        }
+      }
       Map<String, Map<String, List<Column>>> columns = new HashMap<>();
       try (ResultSet rs =
           st.executeQuery(
@@ -120,7 +133,8 @@ final class DuckDbSnapshot {
                         new ObservedView(
                             name,
                             m == null ? null : m.description(),
-                            m == null ? null : m.labels()));
+                            m == null ? null : m.labels(),
+                            viewSql(m, echoes.get(viewKey(ds, name)))));
                   } else {
                     tables.put(
                         name,
@@ -140,6 +154,7 @@ final class DuckDbSnapshot {
                 dsRow == null ? null : dsRow.description(),
                 dsRow == null ? null : dsRow.location(),
                 dsRow == null ? null : dsRow.labels(),
+                dsRow == null || dsRow.settings() == null ? null : dsRow.settings().settings(),
                 tables,
                 views));
       }
@@ -147,6 +162,36 @@ final class DuckDbSnapshot {
     } catch (SQLException e) {
       throw classify("snapshot of " + datasets.size() + " dataset(s)", e);
     }
+  }
+
+  /**
+   * The SQL the view was created from while DuckDB still echoes it as it did right after creation;
+   * otherwise (replaced by hand, or created outside the provisioner) the echo itself, which never
+   * matches a rendered template.
+   */
+  private static String viewSql(MetaRow meta, String echo) {
+    ViewText created = meta == null ? null : meta.view();
+    return created != null && created.echo() != null && created.echo().equals(echo)
+        ? created.source()
+        : echo;
+  }
+
+  /** DuckDB's echo of a view's definition ({@code CREATE VIEW ... AS ...;}), or null. */
+  static String viewEcho(Connection c, String dataset, String view) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT sql FROM duckdb_views() WHERE database_name = current_database() AND"
+                + " schema_name = ? AND view_name = ?")) {
+      ps.setString(1, Identifiers.dataset(dataset));
+      ps.setString(2, Identifiers.name(view));
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  private static String viewKey(String dataset, String view) {
+    return (dataset + "\u0000" + view).toLowerCase(Locale.ROOT);
   }
 
   List<String> managedDatasets() {

@@ -56,6 +56,11 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
 
   /** DuckDB's catalog is transactional: the one-dataset read is the bulk read of one. */
   @Override
+  public String viewSql(PlanStep.CreateOrReplaceView view) {
+    return DuckDbPlanSteps.viewSql(view);
+  }
+
+  @Override
   public Optional<ObservedDataset> freshSnapshot(String dataset) {
     return Optional.ofNullable(snapshots.snapshot(List.of(dataset)).get(dataset));
   }

@@ -36,6 +36,11 @@ final class InstanceWarehouse implements Warehouse {
   }
 
   @Override
+  public String viewSql(PlanStep.CreateOrReplaceView view) {
+    throw new UnsupportedOperationException("the simulation reads rows, not snapshots");
+  }
+
+  @Override
   public Optional<ObservedDataset> freshSnapshot(String dataset) {
     throw new UnsupportedOperationException("the simulation reads rows, not snapshots");
   }

@@ -108,7 +108,15 @@ final class BigQueryAnalyzer {
               "data_type STRING",
               "description STRING",
               "collation_name STRING",
-              "rounding_mode STRING"));
+              "rounding_mode STRING"),
+          "VIEWS",
+          List.of(
+              "table_catalog STRING",
+              "table_schema STRING",
+              "table_name STRING",
+              "view_definition STRING",
+              "check_option STRING",
+              "use_standard_sql STRING"));
 
   private final String project;
   private final LanguageOptions language = BigQueryLanguageOptions.get();

@@ -51,7 +51,9 @@ class BigQueryBoundedTimeTest {
                 Duration.ofSeconds(2)));
     DesiredDataset central =
         new DesiredDataset("central", "EU", catalog.central(), "central", null);
-    Planner.plan(central, warehouse.freshSnapshot("central")).steps().forEach(warehouse::apply);
+    Planner.plan(central, warehouse.freshSnapshot("central"), warehouse::viewSql)
+        .steps()
+        .forEach(warehouse::apply);
     stub.clearRequests();
   }
 

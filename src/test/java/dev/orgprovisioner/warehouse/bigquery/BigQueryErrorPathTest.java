@@ -56,7 +56,9 @@ class BigQueryErrorPathTest {
 
   private void provisionOrg(String name) {
     DesiredDataset d = org(name);
-    Planner.plan(d, warehouse.freshSnapshot(name)).steps().forEach(warehouse::apply);
+    Planner.plan(d, warehouse.freshSnapshot(name), warehouse::viewSql)
+        .steps()
+        .forEach(warehouse::apply);
   }
 
   private static Kind kindOf(Throwable t) {

@@ -80,7 +80,9 @@ class BigQueryFreshSnapshotTest {
   }
 
   private void provision(DesiredDataset d) {
-    Planner.plan(d, warehouse.freshSnapshot(d.name())).steps().forEach(warehouse::apply);
+    Planner.plan(d, warehouse.freshSnapshot(d.name()), warehouse::viewSql)
+        .steps()
+        .forEach(warehouse::apply);
   }
 
   private BigQuery client() {
@@ -104,7 +106,9 @@ class BigQueryFreshSnapshotTest {
       assertThat(fresh).isEqualTo(warehouse.bulkSnapshot(List.of(d.name())).get(d.name()));
       assertThat(fresh.tables()).hasSize(d.catalog().tables().size());
       assertThat(fresh.views()).hasSize(d.catalog().views().size());
-      assertThat(Planner.plan(d, Optional.of(fresh)).isNoop()).as(d.name()).isTrue();
+      assertThat(Planner.plan(d, Optional.of(fresh), warehouse::viewSql).isNoop())
+          .as(d.name())
+          .isTrue();
     }
   }
 
@@ -185,7 +189,7 @@ class BigQueryFreshSnapshotTest {
 
     assertThat(warehouse.bulkSnapshot(List.of(org.name()))).isEmpty();
     ObservedDataset fresh = warehouse.freshSnapshot(org.name()).orElseThrow();
-    assertThat(Planner.plan(org, Optional.of(fresh)).isNoop()).isTrue();
+    assertThat(Planner.plan(org, Optional.of(fresh), warehouse::viewSql).isNoop()).isTrue();
     stub.catchUpInformationSchema();
     assertThat(warehouse.bulkSnapshot(List.of(org.name()))).containsEntry(org.name(), fresh);
   }

@@ -4,6 +4,7 @@ import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQuery.DatasetDeleteOption;
 import com.google.cloud.bigquery.BigQueryOptions;
 import com.google.cloud.bigquery.DatasetId;
+import dev.orgprovisioner.catalog.DatasetSettings;
 import dev.orgprovisioner.warehouse.Warehouse;
 import dev.orgprovisioner.warehouse.WarehouseContractTest;
 import java.time.Duration;
@@ -82,5 +83,26 @@ class BigQueryLiveContractTest extends WarehouseContractTest {
   @Override
   protected Warehouse warehouse() {
     return warehouse;
+  }
+
+  @Override
+  protected void replaceViewByHand(String dataset, String view, String sql) {
+    byHand().replaceView(dataset, view, sql);
+  }
+
+  @Override
+  protected void changeDatasetByHand(String dataset, DatasetSettings settings) {
+    byHand().updateDataset(dataset, settings);
+  }
+
+  /** A real key the project's BigQuery service agent may use (BIGQUERY_LIVE_KMS_KEY), or none. */
+  @Override
+  protected String kmsKey() {
+    return System.getenv("BIGQUERY_LIVE_KMS_KEY");
+  }
+
+  private static BigQueryByHand byHand() {
+    return new BigQueryByHand(
+        BigQueryOptions.newBuilder().setProjectId(project).build().getService());
   }
 }

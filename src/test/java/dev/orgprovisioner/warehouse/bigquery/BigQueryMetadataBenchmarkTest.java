@@ -55,7 +55,7 @@ class BigQueryMetadataBenchmarkTest {
                 new BigQuerySettings(PROJECT, "EU", Optional.of(stub.host()), 1L << 30, 4))) {
       stub.pageRows(PAGE_ROWS);
       DesiredDataset template = org(catalog, "org_00000");
-      Planner.plan(template, warehouse.freshSnapshot(template.name()))
+      Planner.plan(template, warehouse.freshSnapshot(template.name()), warehouse::viewSql)
           .steps()
           .forEach(warehouse::apply);
       List<String> names = new ArrayList<>();
@@ -89,7 +89,7 @@ class BigQueryMetadataBenchmarkTest {
           ObservedDataset d = bulk.get(name);
           assertThat(d.tables()).hasSize(tables);
           assertThat(d.views()).hasSize(views);
-          assertThat(Planner.plan(org(catalog, name), Optional.of(d)).isNoop())
+          assertThat(Planner.plan(org(catalog, name), Optional.of(d), warehouse::viewSql).isNoop())
               .as("bulk snapshot of %s round-trips to a no-op plan", name)
               .isTrue();
         }

@@ -69,7 +69,9 @@ class BigQueryRequestShapeTest {
   }
 
   private void provision(DesiredDataset d) {
-    Planner.plan(d, warehouse.freshSnapshot(d.name())).steps().forEach(warehouse::apply);
+    Planner.plan(d, warehouse.freshSnapshot(d.name()), warehouse::viewSql)
+        .steps()
+        .forEach(warehouse::apply);
   }
 
   private JsonNode parse(String text) throws Exception {
@@ -366,7 +368,7 @@ class BigQueryRequestShapeTest {
 
     assertThat(observed).containsOnlyKeys("org_a", "org_b", "central");
     List<Request> queries = stub.requests("POST", API + "/queries");
-    assertThat(stub.requests()).hasSize(6).containsExactlyInAnyOrderElementsOf(queries);
+    assertThat(stub.requests()).hasSize(7).containsExactlyInAnyOrderElementsOf(queries);
     Set<String> views =
         queries.stream()
             .map(
@@ -383,7 +385,8 @@ class BigQueryRequestShapeTest {
             "TABLES",
             "TABLE_OPTIONS",
             "COLUMNS",
-            "COLUMN_FIELD_PATHS");
+            "COLUMN_FIELD_PATHS",
+            "VIEWS");
     for (Request q : queries) {
       JsonNode body = q.body();
       assertThat(body.path("maximumBytesBilled").asText()).isEqualTo(String.valueOf(MAX_BYTES));
@@ -417,9 +420,9 @@ class BigQueryRequestShapeTest {
     assertThat(observed.get("org_us").tables()).containsKeys("invoices", "usage_daily");
     assertThat(stub.requests("GET", API + "/datasets/(org_us|missing_one)")).hasSize(2);
     assertThat(stub.requests("POST", API + "/queries"))
-        .hasSize(12)
+        .hasSize(14)
         .filteredOn(r -> r.body().path("query").asText().contains("`region-us`"))
-        .hasSize(6)
+        .hasSize(7)
         .allSatisfy(
             r -> {
               assertThat(r.body().path("location").asText()).isEqualTo("US");

@@ -235,7 +235,10 @@ public final class BigQueryStub implements AutoCloseable {
     }
   }
 
-  /** Copies a dataset with all its tables and views under a new name (fleet set-up). */
+  /**
+   * Copies a dataset with all its tables and views under a new name (fleet set-up); views that read
+   * the source dataset read the copy instead.
+   */
   public void cloneDataset(String project, String source, String target) {
     synchronized (lock) {
       ObjectNode ds = datasets.get(project + ":" + source).deepCopy();
@@ -252,6 +255,17 @@ public final class BigQueryStub implements AutoCloseable {
           t.set("tableReference", e.getValue().get("tableReference").deepCopy());
           ((ObjectNode) t.get("tableReference")).put("datasetId", target);
           t.put("id", project + ":" + target + "." + name);
+          if (t.has("view")) {
+            // A view reads its own dataset's tables, as if the provisioner had created it there.
+            ObjectNode view = t.get("view").deepCopy();
+            view.put(
+                "query",
+                view.path("query")
+                    .asText()
+                    .replace(
+                        "`" + project + "." + source + ".", "`" + project + "." + target + "."));
+            t.set("view", view);
+          }
           tables.put(project + ":" + target + "." + name, t);
         }
       }
@@ -511,6 +525,7 @@ public final class BigQueryStub implements AutoCloseable {
   }
 
   private ObjectNode storeDataset(String project, ObjectNode body) {
+    validateDatasetOptions(body);
     ObjectNode d = body.deepCopy();
     String id = d.path("datasetReference").path("datasetId").asText();
     ((ObjectNode) d.get("datasetReference")).put("projectId", project);
@@ -535,7 +550,38 @@ public final class BigQueryStub implements AutoCloseable {
     return d;
   }
 
+  /** BigQuery's limits on dataset options, answered as its 400 "invalid" errors. */
+  private static void validateDatasetOptions(JsonNode body) {
+    if (body.hasNonNull("maxTimeTravelHours")) {
+      long hours = Long.parseLong(body.get("maxTimeTravelHours").asText());
+      if (hours < 48 || hours > 168 || hours % 24 != 0) {
+        throw new ApiError(
+            400,
+            "invalid",
+            "The maximum time travel window must be between 48 and 168 hours and a multiple of"
+                + " 24 hours: "
+                + hours);
+      }
+    }
+    if (body.hasNonNull("defaultTableExpirationMs")
+        && Long.parseLong(body.get("defaultTableExpirationMs").asText()) < 3_600_000L) {
+      throw new ApiError(
+          400, "invalid", "Default table expiration must be at least 3600000 milliseconds.");
+    }
+    if (body.hasNonNull("defaultPartitionExpirationMs")
+        && Long.parseLong(body.get("defaultPartitionExpirationMs").asText()) <= 0) {
+      throw new ApiError(400, "invalid", "Default partition expiration must be positive.");
+    }
+    JsonNode kms = body.path("defaultEncryptionConfiguration").path("kmsKeyName");
+    if (kms.isTextual()
+        && !kms.asText()
+            .matches("projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+")) {
+      throw new ApiError(400, "invalid", "Invalid Cloud KMS key name: " + kms.asText());
+    }
+  }
+
   private ObjectNode patchDataset(String project, String id, JsonNode body) {
+    validateDatasetOptions(body);
     ObjectNode d = requireDataset(project, id);
     body.fields()
         .forEachRemaining(
@@ -1242,6 +1288,7 @@ public final class BigQueryStub implements AutoCloseable {
                     "ARRAY<STRUCT<STRING, STRING>>",
                     labels(d.get("labels"))));
           }
+          datasetOptions(ds, d, emit);
         }
         default -> {
           for (ObjectNode t : tablesOf(project, ds)) {
@@ -1259,6 +1306,34 @@ public final class BigQueryStub implements AutoCloseable {
       out.add(cells);
     }
     return out;
+  }
+
+  /** The dataset options beyond description and labels, as SCHEMATA_OPTIONS lists those set. */
+  private static void datasetOptions(String ds, ObjectNode d, Consumer<Map<String, Object>> emit) {
+    for (String[] o :
+        List.of(
+            new String[] {"defaultTableExpirationMs", "default_table_expiration_days"},
+            new String[] {"defaultPartitionExpirationMs", "default_partition_expiration_days"})) {
+      if (d.hasNonNull(o[0])) {
+        double days = Long.parseLong(d.get(o[0]).asText()) / 86_400_000.0;
+        emit.accept(option("schema_name", ds, null, o[1], "FLOAT64", Double.toString(days)));
+      }
+    }
+    if (d.hasNonNull("maxTimeTravelHours")) {
+      emit.accept(
+          option(
+              "schema_name",
+              ds,
+              null,
+              "max_time_travel_hours",
+              "INT64",
+              d.get("maxTimeTravelHours").asText()));
+    }
+    JsonNode kms = d.path("defaultEncryptionConfiguration").path("kmsKeyName");
+    if (kms.isTextual()) {
+      emit.accept(
+          option("schema_name", ds, null, "default_kms_key_name", "STRING", literal(kms.asText())));
+    }
   }
 
   private static final Pattern AGGREGATE =
@@ -1378,6 +1453,15 @@ public final class BigQueryStub implements AutoCloseable {
       case "COLUMN_FIELD_PATHS" -> {
         if (!isView) {
           fieldPaths(ds, name, null, "", t.path("schema").path("fields"), out);
+        }
+      }
+      case "VIEWS" -> {
+        if (isView) {
+          Map<String, Object> row = new HashMap<>();
+          row.put("table_schema", ds);
+          row.put("table_name", name);
+          row.put("view_definition", t.path("view").path("query").asText());
+          out.accept(row);
         }
       }
       default ->

@@ -1,5 +1,6 @@
 package dev.orgprovisioner.warehouse.bigquery;
 
+import dev.orgprovisioner.catalog.DatasetSettings;
 import dev.orgprovisioner.warehouse.Warehouse;
 import dev.orgprovisioner.warehouse.WarehouseContractTest;
 import java.util.Optional;
@@ -11,6 +12,7 @@ class BigQueryWarehouseContractTest extends WarehouseContractTest {
 
   private static BigQueryStub stub;
   private static BigQueryWarehouse warehouse;
+  private static BigQueryByHand byHand;
 
   @BeforeAll
   static void start() {
@@ -19,6 +21,7 @@ class BigQueryWarehouseContractTest extends WarehouseContractTest {
         BigQueryWarehouse.create(
             new BigQuerySettings(
                 "test-project", "EU", Optional.of(stub.host()), 100L * 1024 * 1024, 4));
+    byHand = BigQueryByHand.against(stub, "test-project");
   }
 
   @AfterAll
@@ -30,5 +33,15 @@ class BigQueryWarehouseContractTest extends WarehouseContractTest {
   @Override
   protected Warehouse warehouse() {
     return warehouse;
+  }
+
+  @Override
+  protected void changeDatasetByHand(String dataset, DatasetSettings settings) {
+    byHand.updateDataset(dataset, settings);
+  }
+
+  @Override
+  protected void replaceViewByHand(String dataset, String view, String sql) {
+    byHand.replaceView(dataset, view, sql);
   }
 }

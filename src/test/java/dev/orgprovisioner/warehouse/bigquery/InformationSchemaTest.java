@@ -15,6 +15,7 @@ import dev.orgprovisioner.warehouse.bigquery.InformationSchema.Rows;
 import dev.orgprovisioner.warehouse.bigquery.InformationSchema.SchemaRow;
 import dev.orgprovisioner.warehouse.bigquery.InformationSchema.TableRow;
 import dev.orgprovisioner.warehouse.bigquery.InformationSchema.View;
+import dev.orgprovisioner.warehouse.bigquery.InformationSchema.ViewRow;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,7 @@ class InformationSchemaTest {
                 "org_a", null, "labels", "[STRUCT(\"managed-by\", \"org-provisioner\")]"));
     rows.tables().add(new TableRow("org_a", "events", "BASE TABLE", "PARTITION BY DATE(ts)"));
     rows.tables().add(new TableRow("org_a", "v_events", "VIEW", null));
+    rows.views().add(new ViewRow("org_a", "v_events", "SELECT 1 AS one"));
     rows.tableOptions().add(new OptionRow("org_a", "events", "partition_expiration_days", "30.0"));
     rows.tableOptions().add(new OptionRow("org_a", "events", "require_partition_filter", "true"));
     rows.tableOptions().add(new OptionRow("org_a", "v_events", "description", "\"A view.\""));
@@ -64,6 +66,7 @@ class InformationSchemaTest {
     assertThat(ds.location()).isEqualTo("EU");
     assertThat(ds.labels()).containsEntry("managed-by", "org-provisioner");
     assertThat(ds.view("v_events").orElseThrow().description()).isEqualTo("A view.");
+    assertThat(ds.view("v_events").orElseThrow().sql()).isEqualTo("SELECT 1 AS one");
     ObservedTable events = ds.table("events").orElseThrow();
     assertThat(events.columns()).extracting(Column::name).containsExactly("ts", "kind", "lines");
     assertThat(events.columns().get(0).mode()).isEqualTo(FieldMode.REQUIRED);

@@ -44,13 +44,13 @@ class DuckDbProjectCatalogTest {
   }
 
   private void apply(DesiredDataset desired) {
-    Planner.plan(desired, warehouse.freshSnapshot(desired.name()))
+    Planner.plan(desired, warehouse.freshSnapshot(desired.name()), warehouse::viewSql)
         .steps()
         .forEach(warehouse::apply);
   }
 
   private Plan plan(DesiredDataset desired) {
-    return Planner.plan(desired, warehouse.freshSnapshot(desired.name()));
+    return Planner.plan(desired, warehouse.freshSnapshot(desired.name()), warehouse::viewSql);
   }
 
   @Test

@@ -1,13 +1,19 @@
 package dev.orgprovisioner.warehouse.duckdb;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orgprovisioner.catalog.DatasetSettings;
 import dev.orgprovisioner.warehouse.Warehouse;
 import dev.orgprovisioner.warehouse.WarehouseContractTest;
+import dev.orgprovisioner.warehouse.duckdb.DuckDbMetadata.MetaRow;
+import dev.orgprovisioner.warehouse.duckdb.DuckDbMetadata.StoredSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The warehouse contract, run against an in-memory DuckDB. */
 class DuckDbWarehouseContractTest extends WarehouseContractTest {
 
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static DuckDbWarehouse warehouse;
 
   @BeforeAll
@@ -23,5 +29,32 @@ class DuckDbWarehouseContractTest extends WarehouseContractTest {
   @Override
   protected Warehouse warehouse() {
     return warehouse;
+  }
+
+  @Override
+  protected void changeDatasetByHand(String dataset, DatasetSettings settings) {
+    MetaRow m = warehouse.metadata(dataset, DuckDbMetadata.DATASET_ROW).orElseThrow();
+    StoredSettings stored =
+        m.settings() == null ? StoredSettings.of(settings) : m.settings().overriddenBy(settings);
+    try {
+      warehouse.execute(
+          "UPDATE "
+              + DuckDbMetadata.META
+              + " SET settings = '"
+              + JSON.writeValueAsString(stored)
+              + "', labels = '"
+              + JSON.writeValueAsString(DuckDbMetadata.merge(m.labels(), settings.labels()))
+              + "' WHERE dataset = '"
+              + dataset
+              + "' AND name = ''");
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  protected void replaceViewByHand(String dataset, String view, String sql) {
+    warehouse.execute(
+        "CREATE OR REPLACE VIEW " + DuckDbSql.qualified(dataset, view) + " AS " + sql);
   }
 }
