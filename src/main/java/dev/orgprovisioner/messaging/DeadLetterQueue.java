@@ -181,12 +181,15 @@ public final class DeadLetterQueue implements AutoCloseable {
    * data and attributes (minus the dead-letter attributes, plus {@code replay-count}); each dead
    * letter is acked only after its publication succeeded. Rejected commands are skipped unless
    * {@code includeRejected}. A dry run publishes and acks nothing. Stops at the first failed
-   * publication (that message and all not yet replayed stay in the DLQ).
+   * publication (that message and all not yet replayed stay in the DLQ). Dead letters that arrive
+   * while it runs (a replayed command rejected again, say) stay for the next replay: taking them at
+   * once would replay the same command over and over until {@code count} is reached.
    *
    * @param progress told the number replayed so far after each one
    */
   public ReplayReport replay(
       Filter filter, int count, boolean includeRejected, boolean dryRun, IntConsumer progress) {
+    Instant started = Instant.now();
     Held held = new Held();
     List<Replayed> replayed = new ArrayList<>();
     List<DeadLetter> skipped = new ArrayList<>();
@@ -200,7 +203,7 @@ public final class DeadLetterQueue implements AutoCloseable {
             break outer;
           }
           DeadLetter d = DeadLetterReader.describe(m);
-          if (!filter.matches(d)) {
+          if (!filter.matches(d) || arrivedSince(m, started)) {
             continue;
           }
           if (d.rejected() && !includeRejected) {
@@ -235,6 +238,11 @@ public final class DeadLetterQueue implements AutoCloseable {
       }
     }
     return new ReplayReport(dryRun, held.seen(), replayed, skipped, error);
+  }
+
+  private static boolean arrivedSince(ReceivedMessage m, Instant started) {
+    var at = m.getMessage().getPublishTime();
+    return !Instant.ofEpochSecond(at.getSeconds(), at.getNanos()).isBefore(started);
   }
 
   private Publisher publisher() {
