@@ -22,6 +22,9 @@ public record BigQuerySettings(
     Duration callTimeout,
     Duration queryTimeout) {
 
+  /** The configuration key of {@link #maximumBytesBilled}, named by errors it causes. */
+  public static final String MAXIMUM_BYTES_BILLED_KEY = "warehouse.bigquery.maximum-bytes-billed";
+
   /** 1 GiB: INFORMATION_SCHEMA reads bill 10 MiB minimum each, so this only stops runaways. */
   public static final long DEFAULT_MAXIMUM_BYTES_BILLED = 1L << 30;
 

@@ -487,6 +487,75 @@ class BigQueryRequestShapeTest {
   }
 
   @Test
+  void upsert_intoAPartitionedTable_prunesTheTargetToTheSourceRowsPartitions() {
+    provision(central());
+    stub.clearRequests();
+    List<Map<String, Object>> rows =
+        List.of(
+            Map.of(
+                "org_slug", "a", "kind", "x", "created_at", Instant.parse("2026-01-01T08:00:00Z")),
+            Map.of(
+                "org_slug", "b", "kind", "y", "created_at", Instant.parse("2026-01-03T09:00:00Z")));
+
+    warehouse.upsertRows("central", "org_events", List.of("org_slug"), rows);
+    warehouse.upsertRows("central", "org_events", List.of("org_slug"), rows);
+
+    assertThat(stub.requests("GET", API + "/datasets/central/tables/org_events"))
+        .as("the partitioning is read once per table, then remembered")
+        .singleElement()
+        .satisfies(r -> assertThat(r.query().get("fields")).contains("timePartitioning"));
+    List<Request> merges = stub.requests("POST", API + "/queries");
+    assertThat(merges).hasSize(2);
+    JsonNode merge = merges.get(0).body();
+    assertThat(merge.path("query").asText())
+        .contains(
+            " S ON T.`org_slug` = S.`org_slug` AND (T.`created_at` >= @p0_lo AND T.`created_at`"
+                + " < @p0_hi OR T.`created_at` >= @p1_lo AND T.`created_at` < @p1_hi) WHEN");
+    Map<String, String> bounds = new LinkedHashMap<>();
+    for (JsonNode p : merge.path("queryParameters")) {
+      if (p.path("name").asText().startsWith("p")) {
+        assertThat(p.path("parameterType").path("type").asText()).isEqualTo("TIMESTAMP");
+        bounds.put(p.path("name").asText(), p.path("parameterValue").path("value").asText());
+      }
+    }
+    assertThat(bounds).hasSize(4);
+    assertThat(bounds.get("p0_lo")).startsWith("2026-01-01 00:00:00");
+    assertThat(bounds.get("p0_hi")).startsWith("2026-01-02 00:00:00");
+    assertThat(bounds.get("p1_lo")).startsWith("2026-01-03 00:00:00");
+    assertThat(bounds.get("p1_hi")).startsWith("2026-01-04 00:00:00");
+    assertThat(warehouse.selectRows("central", "org_events", Map.of(), 10))
+        .as("the second upsert matched the rows in their partitions and replaced them")
+        .hasSize(2);
+  }
+
+  @Test
+  void upsert_intoAnUnpartitionedTable_hasNoPartitionPredicate() {
+    provision(central());
+    stub.clearRequests();
+
+    warehouse.upsertRows(
+        "central",
+        "org_profiles",
+        List.of("org_slug"),
+        List.of(
+            Map.of(
+                "org_slug",
+                "a",
+                "status",
+                "ACTIVE",
+                "created_at",
+                Instant.parse("2026-01-01T00:00:00Z"))));
+
+    assertThat(stub.requests("POST", API + "/queries"))
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.body().path("query").asText())
+                    .contains(" S ON T.`org_slug` = S.`org_slug` WHEN MATCHED")
+                    .doesNotContain("@p0_lo"));
+  }
+
+  @Test
   void managedDatasets_useTheLabelFilter() {
     provision(central());
     stub.putDataset(PROJECT, "someone_else", "EU", Map.of("team", "x"));

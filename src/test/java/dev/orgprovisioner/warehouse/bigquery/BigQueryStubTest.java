@@ -121,6 +121,39 @@ class BigQueryStubTest {
   }
 
   @Test
+  void tablesGet_reportsTheDeclaredSize_andQueryJobsTheBytesTheyRead() throws Exception {
+    stub.putDataset("p", "d", "EU", java.util.Map.of());
+    BigQuery client =
+        BigQueryOptions.newBuilder()
+            .setProjectId("p")
+            .setHost(stub.host())
+            .setCredentials(NoCredentials.getInstance())
+            .build()
+            .getService();
+    client.create(
+        TableInfo.of(
+            TableId.of("p", "d", "t"),
+            StandardTableDefinition.of(
+                Schema.of(
+                    Field.of("name", StandardSQLTypeName.STRING),
+                    Field.of("n", StandardSQLTypeName.INT64)))));
+    stub.declareTableSize("p", "d", "t", 1_000_000, 10);
+
+    var table = client.getTable(TableId.of("p", "d", "t"));
+    var job =
+        client
+            .create(JobInfo.of(QueryJobConfiguration.of("SELECT * FROM `p.d.t` LIMIT 1")))
+            .waitFor();
+
+    long rowBytes = 2 + StubScanCosts.MEAN_STRING_BYTES + 8;
+    assertThat(table.getNumRows()).isEqualTo(java.math.BigInteger.valueOf(1_000_000));
+    assertThat(table.getNumBytes()).isEqualTo(1_000_000 * rowBytes);
+    var stats = (com.google.cloud.bigquery.JobStatistics.QueryStatistics) job.getStatistics();
+    assertThat(stats.getTotalBytesProcessed()).isEqualTo(1_000_000 * rowBytes);
+    assertThat(stats.getTotalBytesBilled()).isEqualTo(1_000_000 * rowBytes);
+  }
+
+  @Test
   void errors_useBigQuerysErrorDocument() throws Exception {
     String base = stub.host() + "/bigquery/v2/projects/p/datasets/missing";
 
