@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * @param callTimeout connect and read timeout of every API call (metadata, table patches, each
  *     request of a query)
  * @param queryTimeout the longest the worker waits for a query's result (the whole call, polling
- *     included); past it the call fails as transient and its org lock is freed
+ *     included); past it the call fails as transient and its org lock is freed. Also each query
+ *     job's jobTimeoutMs, so BigQuery stops what the worker gave up on
  */
 public record BigQuerySettings(
     String projectId,

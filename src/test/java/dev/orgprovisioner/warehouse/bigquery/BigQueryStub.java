@@ -56,6 +56,24 @@ public final class BigQueryStub implements AutoCloseable {
     public boolean is(String m, String pathRegex) {
       return method.equals(m) && path.matches(pathRegex);
     }
+
+    /** Whether this request starts a query: jobs.query, or jobs.insert of a query job. */
+    public boolean isQuery() {
+      return method.equals("POST")
+          && body != null
+          && (path.endsWith("/queries")
+              || (path.endsWith("/jobs") && body.path("configuration").has("query")));
+    }
+
+    /** A query's settings as sent: jobs.query's body, or jobs.insert's configuration.query. */
+    public JsonNode queryConfig() {
+      return path.endsWith("/jobs") ? body.path("configuration").path("query") : body;
+    }
+
+    /** A query's SQL text. */
+    public String sql() {
+      return queryConfig().path("query").asText();
+    }
   }
 
   /** An error answered instead of the real response, {@code remaining} times. */
@@ -853,6 +871,7 @@ public final class BigQueryStub implements AutoCloseable {
   // ---------------------------------------------------------------- jobs
 
   private ObjectNode jobsQuery(String project, JsonNode request) {
+    StubJobChecks.check(request);
     JobState job =
         execute(
             project,
@@ -879,6 +898,7 @@ public final class BigQueryStub implements AutoCloseable {
 
   private ObjectNode jobsInsert(String project, JsonNode body) {
     JsonNode q = body.path("configuration").path("query");
+    StubJobChecks.check(body.path("configuration"));
     String jobId = body.path("jobReference").path("jobId").asText(UUID.randomUUID().toString());
     JobState job =
         execute(

@@ -154,6 +154,23 @@ class BigQueryStubTest {
   }
 
   @Test
+  void aQueryJobWithALabelBreakingBigQuerysRules_isRefused() throws Exception {
+    String jobs = stub.host() + "/bigquery/v2/projects/p/jobs";
+    String body =
+        "{\"configuration\":{\"labels\":{\"org\":\"%s\"},\"jobTimeoutMs\":\"1000\","
+            + "\"query\":{\"query\":\"SELECT * FROM `p.d.t` LIMIT 1\"}}}";
+
+    HttpResponse<String> refused =
+        send(
+            HttpRequest.newBuilder(URI.create(jobs))
+                .POST(HttpRequest.BodyPublishers.ofString(String.format(body, "Acme Inc"))));
+
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(refused.body()).path("error").path("message").asText())
+        .contains("Invalid label: org=Acme Inc");
+  }
+
+  @Test
   void errors_useBigQuerysErrorDocument() throws Exception {
     String base = stub.host() + "/bigquery/v2/projects/p/datasets/missing";
 
