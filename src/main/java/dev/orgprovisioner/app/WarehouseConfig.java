@@ -66,6 +66,7 @@ public interface WarehouseConfig {
     /**
      * Longest wait for a query's result (DML writes and INFORMATION_SCHEMA reads, polling
      * included); past it the call fails as transient, so a job never holds its org lock longer.
+     * Also every query job's timeout (jobTimeoutMs): BigQuery stops a job the worker gave up on.
      */
     @WithDefault("40s")
     java.time.Duration queryTimeout();

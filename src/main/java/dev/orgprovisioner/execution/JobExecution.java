@@ -64,6 +64,8 @@ public final class JobExecution {
   public JobLease leaseOf(Job claimed) {
     return new JobLease(
         claimed.lease(),
+        claimed.type(),
+        claimed.orgSlug(),
         claimed.leaseExpiresAt(),
         settings.leaseMargin(),
         parts.clock().instant().plus(settings.maxRunTime()));

@@ -38,6 +38,9 @@ public final class ProvisioningJobs implements JobRunner {
   static final String FACT_EXISTED = "already_existed";
   static final String FACT_LOCATION = "dataset_location";
   static final String FACT_AT = "onboarded_at";
+  // The job's audit entry is keyed by job and partitioned by its time: every attempt must write the
+  // same time, or an attempt after midnight would add a second entry instead of replacing it.
+  static final String FACT_AUDITED_AT = "audited_at";
 
   private final ProvisioningService service;
   private final Clock clock;
@@ -57,9 +60,7 @@ public final class ProvisioningJobs implements JobRunner {
         new CentralRows(
             service.warehouse(),
             service.centralDataset(),
-            service.catalog().central().tables().stream()
-                .map(t -> t.name())
-                .collect(Collectors.toSet()),
+            service.catalog().central().tables(),
             service.settings());
   }
 
@@ -213,7 +214,8 @@ public final class ProvisioningJobs implements JobRunner {
     List<CentralRows.Row> written =
         new ArrayList<>(centralRows.completeMissing(org, candidates, steps));
     CentralRows.Row audit =
-        centralRows.audit(org, job.id(), job.commandId(), "ORG_ONBOARD_CONVERGED", clock.instant());
+        centralRows.audit(
+            org, job.id(), job.commandId(), "ORG_ONBOARD_CONVERGED", auditedAt(steps));
     centralRows.write(List.of(audit), steps);
     written.add(audit);
     return written;
@@ -301,13 +303,18 @@ public final class ProvisioningJobs implements JobRunner {
                     job.id(),
                     job.commandId(),
                     "ORG_CENTRAL_ROWS_COMPLETED",
-                    clock.instant())),
+                    auditedAt(steps))),
             steps);
       }
       data.put(
           "central_rows_completed", completed.stream().map(CentralRows.Row::describe).toList());
     }
     return new JobResult("org.synced", data);
+  }
+
+  /** The time of the job's audit entry, fixed at the first attempt that writes it. */
+  private Instant auditedAt(StepLog steps) {
+    return Instant.parse(steps.remember(FACT_AUDITED_AT, clock.instant().toString()));
   }
 
   private static boolean concernsTables(PlanStep step, Set<String> tables) {

@@ -39,6 +39,7 @@ public final class BenchReport {
           "warehouse-calls",
           "noop-sync-calls",
           "bigquery-metadata",
+          "bigquery-cost",
           "drift-check",
           "drift-check-duckdb",
           "worker-startup");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.orgprovisioner.command.CommandType;
 import dev.orgprovisioner.execution.JobFailedException;
 import dev.orgprovisioner.execution.JobFence;
 import dev.orgprovisioner.execution.JobLease;
@@ -36,7 +37,12 @@ class FencedWarehouseTest {
 
   private static JobLease lease(Duration left, Duration runTime) {
     return new JobLease(
-        new Lease("job-1", "w1", 1), T0.plus(left), Duration.ofSeconds(10), T0.plus(runTime));
+        new Lease("job-1", "w1", 1),
+        CommandType.SYNC,
+        "acme",
+        T0.plus(left),
+        Duration.ofSeconds(10),
+        T0.plus(runTime));
   }
 
   private void write() {

@@ -12,6 +12,9 @@ import dev.orgprovisioner.plan.SyncStatus;
 import dev.orgprovisioner.testing.AttemptsStepLog;
 import dev.orgprovisioner.testing.CentralRowCounts;
 import dev.orgprovisioner.testing.EventSchemas;
+import dev.orgprovisioner.testing.ManualClock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -110,6 +113,48 @@ class OnboardingConvergenceTest {
     harness.warehouse.loseUpsertsOf(null);
 
     assertConverged(org, harness.runToSuccess(job, steps));
+  }
+
+  @Test
+  void readBackOfRowsInPartitionedTables_namesTheirPartitionValue() {
+    // On BigQuery the partition value limits the read-back to one partition of the table.
+    harness.runToSuccess(
+        JobHarness.onboard(JobHarness.unique("reads"), null), new AttemptsStepLog());
+
+    assertThat(harness.warehouse.lookups)
+        .contains(
+            "org_audit_logs [audit_id, created_at]",
+            "org_usage_quotas [usage_id, usage_date]",
+            "org_subscriptions [subscription_id, created_at]",
+            "org_api_keys [org_api_key_id, created_at]",
+            "org_profiles [org_slug]",
+            "org_hierarchy_levels [org_slug]");
+  }
+
+  @Test
+  void convergedOnboardingRetriedAfterMidnight_keepsTheAuditTimeOfItsFirstAttempt() {
+    // The audit table is partitioned by that time: a moved time would add a second entry.
+    String org = JobHarness.unique("midnight");
+    harness.runToSuccess(JobHarness.onboard(org, null), new AttemptsStepLog());
+    ManualClock clock = new ManualClock(Instant.parse("2026-03-01T23:59:00Z"));
+    ProvisioningJobs jobs = new ProvisioningJobs(harness.service, clock);
+    Job again = JobHarness.onboard(org, null);
+    AttemptsStepLog steps = new AttemptsStepLog();
+    harness.warehouse.failNextUpsertOf("org_audit_logs", true);
+
+    assertThatThrownBy(() -> jobs.run(again, steps.nextAttempt()))
+        .isInstanceOf(JobFailedException.class);
+    clock.advance(Duration.ofMinutes(2));
+    jobs.run(again, steps.nextAttempt());
+
+    assertThat(
+            harness.duck.selectRows(
+                "organizations", "org_audit_logs", Map.of("audit_id", "job_" + again.id()), 5))
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(CentralRows.instant(r.get("created_at")))
+                    .isEqualTo(Instant.parse("2026-03-01T23:59:00Z")));
   }
 
   @Test

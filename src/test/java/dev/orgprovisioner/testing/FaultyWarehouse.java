@@ -6,6 +6,7 @@ import dev.orgprovisioner.plan.PlanStep;
 import dev.orgprovisioner.warehouse.Warehouse;
 import dev.orgprovisioner.warehouse.WarehouseException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,9 @@ public final class FaultyWarehouse implements Warehouse {
   public final AtomicInteger calls = new AtomicInteger();
   public final AtomicInteger injected = new AtomicInteger();
   public final AtomicInteger metadataCalls = new AtomicInteger();
+
+  /** Each selectRows call: table and the columns it looked up by, e.g. {@code t [a, b]}. */
+  public final List<String> lookups = java.util.Collections.synchronizedList(new ArrayList<>());
 
   public FaultyWarehouse(Warehouse delegate) {
     this.delegate = delegate;
@@ -163,6 +167,7 @@ public final class FaultyWarehouse implements Warehouse {
   public List<Map<String, Object>> selectRows(
       String dataset, String table, Map<String, Object> equalTo, int limit) {
     before("select");
+    lookups.add(table + " " + equalTo.keySet());
     return delegate.selectRows(dataset, table, equalTo, limit);
   }
 }

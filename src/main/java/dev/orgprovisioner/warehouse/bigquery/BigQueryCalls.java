@@ -1,13 +1,16 @@
 package dev.orgprovisioner.warehouse.bigquery;
 
 import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.BigQuery.QueryResultsOption;
 import com.google.cloud.bigquery.BigQueryException;
 import com.google.cloud.bigquery.JobException;
 import com.google.cloud.bigquery.JobId;
+import com.google.cloud.bigquery.JobInfo;
 import com.google.cloud.bigquery.QueryJobConfiguration;
 import com.google.cloud.bigquery.QueryParameterValue;
 import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.TableResult;
+import dev.orgprovisioner.execution.JobFence;
 import dev.orgprovisioner.warehouse.Identifiers;
 import dev.orgprovisioner.warehouse.WarehouseException;
 import dev.orgprovisioner.warehouse.WarehouseException.Kind;
@@ -17,13 +20,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-/** The BigQuery client of one project: bounded GoogleSQL queries and classified call failures. */
+/**
+ * The BigQuery client of one project: bounded, labelled GoogleSQL query jobs and classified call
+ * failures. Every other call is bounded by the HTTP connect and read timeouts (call timeout).
+ */
 final class BigQueryCalls implements AutoCloseable {
 
   private final BigQuery bigquery;
@@ -46,6 +54,20 @@ final class BigQueryCalls implements AutoCloseable {
     };
   }
 
+  /**
+   * A pool of {@code n} threads whose tasks run for the job of the thread that submitted them, so
+   * the queries they start carry that job's labels.
+   */
+  static ExecutorService forCallers(int n, ThreadFactory threads) {
+    return new ThreadPoolExecutor(
+        n, n, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads) {
+      @Override
+      public void execute(Runnable task) {
+        super.execute(JobFence.propagating(task));
+      }
+    };
+  }
+
   BigQuery client() {
     return bigquery;
   }
@@ -62,21 +84,38 @@ final class BigQueryCalls implements AutoCloseable {
     return TableId.of(project(), Identifiers.dataset(dataset), Identifiers.name(table));
   }
 
-  /** Runs one GoogleSQL query; every query carries the maximum bytes billed. */
+  /**
+   * Runs one GoogleSQL query job, bounded three ways: BigQuery bills at most the maximum bytes and
+   * stops the job after the query timeout (jobTimeoutMs), and the worker waits no longer than that
+   * either. The job carries the labels of the job the calling thread works for ({@link JobLabels}).
+   */
   TableResult query(
       String what, String sql, String location, Map<String, QueryParameterValue> params) {
+    Duration wait = settings.queryTimeout();
     QueryJobConfiguration config =
         QueryJobConfiguration.newBuilder(sql)
             .setUseLegacySql(false)
             .setMaximumBytesBilled(settings.maximumBytesBilled())
             .setNamedParameters(params)
-            // No setJobTimeoutMs: the client then gives up the one-call jobs.query path for
-            // jobs.insert plus polling. The wait below bounds the call instead.
+            .setLabels(JobLabels.current())
+            // The server-side twin of the wait below: a write abandoned by the worker cannot land
+            // later, after its job's lease. The client sends no job timeout on its one-request
+            // jobs.query path, so this runs as jobs.insert and polling.
+            .setJobTimeoutMs(wait.toMillis())
             .build();
-    JobId jobId = location == null ? null : JobId.newBuilder().setLocation(location).build();
-    Duration wait = settings.queryTimeout();
+    JobId.Builder id = JobId.newBuilder().setRandomJob();
+    if (location != null) {
+      id.setLocation(location);
+    }
+    JobInfo job = JobInfo.of(id.build(), config);
     Future<TableResult> result =
-        waits.submit(() -> jobId == null ? bigquery.query(config) : bigquery.query(config, jobId));
+        waits.submit(
+            () ->
+                bigquery
+                    .create(job)
+                    // Each poll returns before the HTTP read timeout would cut it.
+                    .getQueryResults(
+                        QueryResultsOption.maxWaitTime(settings.callTimeout().toMillis() / 2)));
     try {
       return result.get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {

@@ -30,6 +30,9 @@ final class BigQueryErrors {
   private static final List<String> CONCURRENCY_ABORTS =
       List.of("could not serialize access", "concurrent update");
 
+  /** A query would bill more than its cap: permanent, as running it again bills the same. */
+  static final String BYTES_BILLED_LIMIT = "bytesBilledLimitExceeded";
+
   private BigQueryErrors() {}
 
   static boolean isConcurrencyAbort(String message) {
@@ -47,7 +50,8 @@ final class BigQueryErrors {
 
   /** The classified form of a client exception; {@code what} says which operation failed. */
   static WarehouseException map(String what, BigQueryException e) {
-    return new WarehouseException(kindOf(e), what + " failed: " + message(e), e);
+    return new WarehouseException(
+        kindOf(e), what + " failed: " + hint(e.getReason(), message(e)), e);
   }
 
   static WarehouseException map(String what, JobException e) {
@@ -56,7 +60,7 @@ final class BigQueryErrors {
     if (e.getErrors() != null && !e.getErrors().isEmpty()) {
       BigQueryError first = e.getErrors().get(0);
       kind = kindOf(0, first.getReason(), false);
-      message = first.getMessage();
+      message = hint(first.getReason(), first.getMessage());
       if (isConcurrencyAbort(message)) {
         kind = Kind.TRANSIENT;
       }
@@ -98,7 +102,7 @@ final class BigQueryErrors {
     if (code == 409 || r.equals("duplicate")) {
       return Kind.CONFLICT;
     }
-    // 400 invalid/invalidQuery, 403 accessDenied, billingTierLimitExceeded, bytesBilledLimit...
+    // 400 invalid/invalidQuery, 403 accessDenied, billingTierLimitExceeded, bytesBilledLimit…
     return Kind.PERMANENT;
   }
 
@@ -113,6 +117,17 @@ final class BigQueryErrors {
       }
     }
     return false;
+  }
+
+  /** Names the setting to change where the failure is the worker's own limit. */
+  private static String hint(String reason, String message) {
+    if (BYTES_BILLED_LIMIT.equalsIgnoreCase(reason)) {
+      return message
+          + " (the cap on every query is "
+          + BigQuerySettings.MAXIMUM_BYTES_BILLED_KEY
+          + "; raise it only if the statement must read that much)";
+    }
+    return message;
   }
 
   private static String message(BigQueryException e) {

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -94,6 +95,19 @@ final class BigQueryRows {
    * refuses two source rows for one target row.
    */
   static Statement merge(String target, List<String> keyColumns, List<Map<String, Object>> rows) {
+    return merge(target, keyColumns, rows, Optional.empty());
+  }
+
+  /**
+   * As {@link #merge(String, List, List)}; into a partitioned table the ON clause also limits the
+   * target to the source rows' partitions ({@link PartitionLayout#prune}), so the statement scans
+   * those partitions instead of the whole table.
+   */
+  static Statement merge(
+      String target,
+      List<String> keyColumns,
+      List<Map<String, Object>> rows,
+      Optional<PartitionLayout> partitioning) {
     if (keyColumns.isEmpty()) {
       throw new WarehouseException(Kind.PERMANENT, "upsert needs at least one key column");
     }
@@ -130,6 +144,11 @@ final class BigQueryRows {
         keyColumns.stream()
             .map(k -> "T." + column(k) + " = S." + column(k))
             .collect(Collectors.joining(" AND "));
+    if (partitioning.isPresent()) {
+      PartitionLayout.Predicate prune = partitioning.get().prune(target, unique);
+      on += " AND " + prune.sql();
+      params.putAll(prune.parameters());
+    }
     List<String> updated = cols.stream().filter(c -> !keyColumns.contains(c)).toList();
     String set =
         updated.stream()

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * @param callTimeout connect and read timeout of every API call (metadata, table patches, each
  *     request of a query)
  * @param queryTimeout the longest the worker waits for a query's result (the whole call, polling
- *     included); past it the call fails as transient and its org lock is freed
+ *     included); past it the call fails as transient and its org lock is freed. Also each query
+ *     job's jobTimeoutMs, so BigQuery stops what the worker gave up on
  */
 public record BigQuerySettings(
     String projectId,
@@ -21,6 +22,9 @@ public record BigQuerySettings(
     int parallelism,
     Duration callTimeout,
     Duration queryTimeout) {
+
+  /** The configuration key of {@link #maximumBytesBilled}, named by errors it causes. */
+  public static final String MAXIMUM_BYTES_BILLED_KEY = "warehouse.bigquery.maximum-bytes-billed";
 
   /** 1 GiB: INFORMATION_SCHEMA reads bill 10 MiB minimum each, so this only stops runaways. */
   public static final long DEFAULT_MAXIMUM_BYTES_BILLED = 1L << 30;

@@ -36,7 +36,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -54,7 +53,7 @@ final class BigQuerySnapshot implements AutoCloseable {
   BigQuerySnapshot(BigQueryCalls calls, AtomicInteger threads) {
     this.calls = calls;
     this.pool =
-        Executors.newFixedThreadPool(
+        BigQueryCalls.forCallers(
             calls.settings().parallelism(), BigQueryCalls.daemons("bigquery-metadata-", threads));
   }
 

@@ -6,15 +6,18 @@ import dev.orgprovisioner.warehouse.bigquery.BigQueryRows.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
 
 /** Inserts, upserts and selects table rows with parameterised GoogleSQL statements. */
 final class BigQueryTableRows {
 
   private final BigQueryCalls calls;
+  private final PartitionLayouts partitions;
 
   BigQueryTableRows(BigQueryCalls calls) {
     this.calls = calls;
+    this.partitions = new PartitionLayouts(calls);
   }
 
   void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
@@ -23,12 +26,16 @@ final class BigQueryTableRows {
 
   void upsertRows(
       String dataset, String table, List<String> keyColumns, List<Map<String, Object>> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    Optional<PartitionLayout> layout = partitions.of(dataset, table);
     writeInBatches(
         "upsert into ",
         dataset,
         table,
         rows,
-        (target, batch) -> BigQueryRows.merge(target, keyColumns, batch));
+        (target, batch) -> BigQueryRows.merge(target, keyColumns, batch, layout));
   }
 
   List<Map<String, Object>> selectRows(

@@ -72,7 +72,7 @@ class BigQueryBoundedTimeTest {
   }
 
   private static boolean isMerge(BigQueryStub.Request r) {
-    return r.is("POST", API + "/queries") && r.body().path("query").asText().startsWith("MERGE");
+    return r.isQuery() && r.sql().startsWith("MERGE");
   }
 
   @Test
@@ -132,6 +132,29 @@ class BigQueryBoundedTimeTest {
 
     // Bounded by the query timeout (2 s); not a timing assertion on the machine's speed.
     assertThat(took).isLessThan(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aHungPollForAQueryJobsResult_failsAsTransient_withinTheQueryTimeout() {
+    stub.hang(r -> r.is("GET", API + "/queries/.*"), 100);
+
+    assertThatThrownBy(
+            () ->
+                warehouse.upsertRows(
+                    "central", "org_profiles", List.of("org_slug"), List.of(profile("A"))))
+        .isInstanceOf(WarehouseException.class)
+        .satisfies(
+            e ->
+                assertThat(((WarehouseException) e).kind())
+                    .as("%s", e.getMessage())
+                    .isEqualTo(Kind.TRANSIENT));
+    assertThat(stub.requests().stream().filter(BigQueryBoundedTimeTest::isMerge))
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.body().path("configuration").path("jobTimeoutMs").asText())
+                    .as("BigQuery stops the job when the worker stops waiting")
+                    .isEqualTo("2000"));
   }
 
   @Test

@@ -105,12 +105,12 @@ class BigQueryDatasetSettingsRequestTest {
 
     assertThat(observed.settings()).isEqualTo(SETTINGS);
     assertThat(observed.labels()).containsEntry("cost-center", "cc_1");
-    assertThat(stub.requests("POST", API + "/queries"))
-        .filteredOn(r -> r.body().path("query").asText().contains("SCHEMATA_OPTIONS"))
+    assertThat(stub.requests().stream().filter(BigQueryStub.Request::isQuery))
+        .filteredOn(r -> r.sql().contains("SCHEMATA_OPTIONS"))
         .singleElement()
         .satisfies(
             r ->
-                assertThat(r.body().path("query").asText())
+                assertThat(r.sql())
                     .contains(
                         "'default_table_expiration_days'",
                         "'default_partition_expiration_days'",

@@ -178,7 +178,7 @@ class BigQueryErrorPathTest {
   @Test
   void notFound404_fromARegionsInformationSchema_isAnEmptySnapshot() {
     stub.fail(
-        r -> r.path().endsWith("/queries"),
+        BigQueryStub.Request::isQuery,
         6,
         404,
         "notFound",
@@ -201,7 +201,7 @@ class BigQueryErrorPathTest {
   @Test
   void backendError503_duringASnapshotQuery_isTransient() {
     stub.fail(
-        r -> r.path().endsWith("/queries") && r.body().path("query").asText().contains(".COLUMNS "),
+        r -> r.isQuery() && r.sql().contains(".COLUMNS "),
         1,
         503,
         "backendError",

@@ -51,6 +51,27 @@ class BigQueryErrorsTest {
   }
 
   @Test
+  void bytesBilledLimitExceeded_isPermanent_andNamesTheCapsConfigKey() {
+    var e =
+        BigQueryErrors.map(
+            "select from central.org_audit_logs",
+            new BigQueryException(
+                400,
+                "x",
+                new BigQueryError(
+                    "bytesBilledLimitExceeded",
+                    null,
+                    "Query exceeded limit for bytes billed: 1000. 10485760 or higher required.")));
+
+    assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
+    assertThat(e.getMessage())
+        .startsWith(
+            "select from central.org_audit_logs failed: HTTP 400 [bytesBilledLimitExceeded]: Query"
+                + " exceeded limit for bytes billed: 1000. 10485760 or higher required.")
+        .contains(BigQuerySettings.MAXIMUM_BYTES_BILLED_KEY);
+  }
+
+  @Test
   void theMessageCarriesBigQuerysOwnText() {
     var e =
         BigQueryErrors.map(

@@ -10,6 +10,8 @@ import dev.orgprovisioner.catalog.FieldMode;
 import dev.orgprovisioner.catalog.FieldType;
 import dev.orgprovisioner.catalog.TableDef;
 import dev.orgprovisioner.catalog.ViewDef;
+import dev.orgprovisioner.command.CommandType;
+import dev.orgprovisioner.execution.JobFence;
 import dev.orgprovisioner.plan.DesiredDataset;
 import dev.orgprovisioner.plan.PlanStep.AddColumns;
 import dev.orgprovisioner.plan.PlanStep.ColumnAddition;
@@ -83,6 +85,11 @@ class BigQueryRequestShapeTest {
         .filter(t -> t.name().equals(name))
         .findFirst()
         .orElseThrow();
+  }
+
+  /** The query jobs the adapter started, in order. */
+  private List<Request> queries() {
+    return stub.requests().stream().filter(Request::isQuery).toList();
   }
 
   private List<Request> writes() {
@@ -367,16 +374,15 @@ class BigQueryRequestShapeTest {
     var observed = warehouse.bulkSnapshot(List.of("org_a", "org_b", "central"));
 
     assertThat(observed).containsOnlyKeys("org_a", "org_b", "central");
-    List<Request> queries = stub.requests("POST", API + "/queries");
-    assertThat(stub.requests()).hasSize(7).containsExactlyInAnyOrderElementsOf(queries);
+    List<Request> queries = queries();
+    assertThat(queries).hasSize(7);
+    assertThat(stub.requests())
+        .as("nothing but the seven query jobs and their results")
+        .noneMatch(
+            r -> r.path().matches(".*/datasets(/[^/]+)?") || r.path().matches(".*/tables/[^/]+"));
     Set<String> views =
         queries.stream()
-            .map(
-                r ->
-                    r.body()
-                        .path("query")
-                        .asText()
-                        .replaceAll("(?s).*INFORMATION_SCHEMA\\.(\\w+).*", "$1"))
+            .map(r -> r.sql().replaceAll("(?s).*INFORMATION_SCHEMA\\.(\\w+).*", "$1"))
             .collect(Collectors.toSet());
     assertThat(views)
         .containsExactlyInAnyOrder(
@@ -388,10 +394,10 @@ class BigQueryRequestShapeTest {
             "COLUMN_FIELD_PATHS",
             "VIEWS");
     for (Request q : queries) {
-      JsonNode body = q.body();
+      JsonNode body = q.queryConfig();
       assertThat(body.path("maximumBytesBilled").asText()).isEqualTo(String.valueOf(MAX_BYTES));
       assertThat(body.path("useLegacySql").asBoolean(true)).isFalse();
-      assertThat(body.path("location").asText()).isEqualTo("EU");
+      assertThat(q.body().path("jobReference").path("location").asText()).isEqualTo("EU");
       assertThat(body.path("query").asText())
           .contains("`test-project`.`region-eu`.INFORMATION_SCHEMA.")
           .contains("IN UNNEST(@datasets)")
@@ -419,15 +425,15 @@ class BigQueryRequestShapeTest {
     assertThat(observed.get("org_us").location()).isEqualTo("US");
     assertThat(observed.get("org_us").tables()).containsKeys("invoices", "usage_daily");
     assertThat(stub.requests("GET", API + "/datasets/(org_us|missing_one)")).hasSize(2);
-    assertThat(stub.requests("POST", API + "/queries"))
+    assertThat(queries())
         .hasSize(14)
-        .filteredOn(r -> r.body().path("query").asText().contains("`region-us`"))
+        .filteredOn(r -> r.sql().contains("`region-us`"))
         .hasSize(7)
         .allSatisfy(
             r -> {
-              assertThat(r.body().path("location").asText()).isEqualTo("US");
+              assertThat(r.body().path("jobReference").path("location").asText()).isEqualTo("US");
               assertThat(
-                      r.body()
+                      r.queryConfig()
                           .path("queryParameters")
                           .get(0)
                           .path("parameterValue")
@@ -461,16 +467,16 @@ class BigQueryRequestShapeTest {
     warehouse.upsertRows("central", "org_profiles", List.of("org_slug"), List.of(row));
 
     assertThat(stub.requests()).noneMatch(r -> r.path().endsWith("/insertAll"));
-    List<Request> queries = stub.requests("POST", API + "/queries");
+    List<Request> queries = queries();
     assertThat(queries).hasSize(2);
-    JsonNode insert = queries.get(0).body();
+    JsonNode insert = queries.get(0).queryConfig();
     assertThat(insert.path("query").asText())
         .startsWith("INSERT INTO `test-project.central.org_events` (")
         .contains("VALUES (@r0_0, @r0_1, @r0_2)");
     assertThat(insert.path("maximumBytesBilled").asText()).isEqualTo(String.valueOf(MAX_BYTES));
     assertThat(insert.path("queryParameters").findValuesAsText("type"))
         .containsExactlyInAnyOrder("STRING", "STRING", "TIMESTAMP");
-    JsonNode merge = queries.get(1).body();
+    JsonNode merge = queries.get(1).queryConfig();
     assertThat(merge.path("query").asText())
         .isEqualTo(
             "MERGE `test-project.central.org_profiles` T USING (SELECT @r0_0 AS `org_slug`,"
@@ -487,6 +493,148 @@ class BigQueryRequestShapeTest {
                 "central", "org_profiles", Map.of("org_slug", "acme'; DROP TABLE x; --"), 5))
         .singleElement()
         .satisfies(r -> assertThat(r).containsEntry("status", "ACTIVE"));
+  }
+
+  @Test
+  void upsert_intoAPartitionedTable_prunesTheTargetToTheSourceRowsPartitions() {
+    provision(central());
+    stub.clearRequests();
+    List<Map<String, Object>> rows =
+        List.of(
+            Map.of(
+                "org_slug", "a", "kind", "x", "created_at", Instant.parse("2026-01-01T08:00:00Z")),
+            Map.of(
+                "org_slug", "b", "kind", "y", "created_at", Instant.parse("2026-01-03T09:00:00Z")));
+
+    warehouse.upsertRows("central", "org_events", List.of("org_slug"), rows);
+    warehouse.upsertRows("central", "org_events", List.of("org_slug"), rows);
+
+    assertThat(stub.requests("GET", API + "/datasets/central/tables/org_events"))
+        .as("the partitioning is read once per table, then remembered")
+        .singleElement()
+        .satisfies(r -> assertThat(r.query().get("fields")).contains("timePartitioning"));
+    List<Request> merges = queries();
+    assertThat(merges).hasSize(2);
+    JsonNode merge = merges.get(0).queryConfig();
+    assertThat(merge.path("query").asText())
+        .contains(
+            " S ON T.`org_slug` = S.`org_slug` AND (T.`created_at` >= @p0_lo AND T.`created_at`"
+                + " < @p0_hi OR T.`created_at` >= @p1_lo AND T.`created_at` < @p1_hi) WHEN");
+    Map<String, String> bounds = new LinkedHashMap<>();
+    for (JsonNode p : merge.path("queryParameters")) {
+      if (p.path("name").asText().startsWith("p")) {
+        assertThat(p.path("parameterType").path("type").asText()).isEqualTo("TIMESTAMP");
+        bounds.put(p.path("name").asText(), p.path("parameterValue").path("value").asText());
+      }
+    }
+    assertThat(bounds).hasSize(4);
+    assertThat(bounds.get("p0_lo")).startsWith("2026-01-01 00:00:00");
+    assertThat(bounds.get("p0_hi")).startsWith("2026-01-02 00:00:00");
+    assertThat(bounds.get("p1_lo")).startsWith("2026-01-03 00:00:00");
+    assertThat(bounds.get("p1_hi")).startsWith("2026-01-04 00:00:00");
+    assertThat(warehouse.selectRows("central", "org_events", Map.of(), 10))
+        .as("the second upsert matched the rows in their partitions and replaced them")
+        .hasSize(2);
+  }
+
+  @Test
+  void upsert_intoAnUnpartitionedTable_hasNoPartitionPredicate() {
+    provision(central());
+    stub.clearRequests();
+
+    warehouse.upsertRows(
+        "central",
+        "org_profiles",
+        List.of("org_slug"),
+        List.of(
+            Map.of(
+                "org_slug",
+                "a",
+                "status",
+                "ACTIVE",
+                "created_at",
+                Instant.parse("2026-01-01T00:00:00Z"))));
+
+    assertThat(queries())
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.sql())
+                    .contains(" S ON T.`org_slug` = S.`org_slug` WHEN MATCHED")
+                    .doesNotContain("@p0_lo"));
+  }
+
+  @Test
+  void everyQueryJobOfAJob_carriesItsLabels_aJobTimeout_andTheByteCap() {
+    String jobId = "7C9E6679-7425-40DE-944B-E07FC1F90AE7";
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("org_slug", "acme");
+    row.put("status", "ACTIVE");
+    row.put("created_at", Instant.parse("2026-01-01T00:00:00Z"));
+
+    JobFence.under(
+        JobLabelsTest.lease(jobId, CommandType.ONBOARD, "acme"),
+        () -> {
+          provision(central());
+          warehouse.bulkSnapshot(List.of("central")); // on the adapter's own threads
+          warehouse.upsertRows("central", "org_profiles", List.of("org_slug"), List.of(row));
+          warehouse.insertRows(
+              "central",
+              "org_events",
+              List.of(Map.of("org_slug", "acme", "created_at", Instant.now())));
+          return warehouse.selectRows("central", "org_profiles", Map.of("org_slug", "acme"), 1);
+        });
+
+    List<Request> queries = queries();
+    assertThat(queries.stream().map(Request::sql))
+        .anyMatch(q -> q.contains("INFORMATION_SCHEMA"))
+        .anyMatch(q -> q.startsWith("MERGE"))
+        .anyMatch(q -> q.startsWith("INSERT"))
+        .anyMatch(q -> q.startsWith("SELECT * FROM"));
+    assertThat(queries)
+        .allSatisfy(
+            r -> {
+              JsonNode config = r.body().path("configuration");
+              assertThat(json.convertValue(config.path("labels"), Map.class))
+                  .containsExactlyInAnyOrderEntriesOf(
+                      Map.of(
+                          "app", "org-provisioner",
+                          "command_type", "onboard",
+                          "job_id", jobId.toLowerCase(java.util.Locale.ROOT),
+                          "org", "acme"));
+              assertThat(config.path("jobTimeoutMs").asText())
+                  .isEqualTo(String.valueOf(BigQuerySettings.DEFAULT_QUERY_TIMEOUT.toMillis()));
+              assertThat(config.path("query").path("maximumBytesBilled").asText())
+                  .isEqualTo(String.valueOf(MAX_BYTES));
+            });
+  }
+
+  @Test
+  void queryJobsOfADriftCheck_carryItsCommandTypeAndNoOrg_andThoseOutsideAJobNone() {
+    JobFence.under(
+        JobLabelsTest.lease("drift-1", CommandType.DRIFT_CHECK, null),
+        () -> warehouse.bulkSnapshot(List.of("org_a")));
+    List<Request> drift = queries();
+    stub.clearRequests();
+    warehouse.bulkSnapshot(List.of("central"));
+
+    assertThat(drift)
+        .hasSize(7)
+        .allSatisfy(
+            r ->
+                assertThat(
+                        json.convertValue(r.body().path("configuration").path("labels"), Map.class))
+                    .containsEntry("command_type", "drift_check")
+                    .containsEntry("job_id", "drift-1")
+                    .doesNotContainKey("org"));
+    assertThat(queries())
+        .isNotEmpty()
+        .allSatisfy(
+            r ->
+                assertThat(
+                        json.convertValue(r.body().path("configuration").path("labels"), Map.class))
+                    .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("app", "org-provisioner", "command_type", "none")));
   }
 
   @Test

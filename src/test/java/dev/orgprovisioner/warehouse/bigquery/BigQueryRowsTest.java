@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Statement building for row writes: parameters only, NULLs typed by their column. */
@@ -53,6 +54,24 @@ class BigQueryRowsTest {
     var st = BigQueryRows.merge("`p.d.t`", List.of("k"), List.of(row("k", "a")));
 
     assertThat(st.sql()).doesNotContain("WHEN MATCHED").contains("WHEN NOT MATCHED THEN INSERT");
+  }
+
+  @Test
+  void merge_intoAPartitionedTable_addsThePartitionPredicateToTheOnClause() {
+    var layout = new PartitionLayout("created_at", "TIMESTAMP", "DAY");
+
+    var st =
+        BigQueryRows.merge(
+            "`p.d.t`",
+            List.of("k"),
+            List.of(row("k", "a", "created_at", Instant.parse("2026-01-01T10:00:00Z"))),
+            Optional.of(layout));
+
+    assertThat(st.sql())
+        .contains(
+            " S ON T.`k` = S.`k` AND (T.`created_at` >= @p0_lo AND T.`created_at` < @p0_hi)"
+                + " WHEN MATCHED THEN UPDATE SET `created_at` = S.`created_at`");
+    assertThat(st.parameters()).containsKeys("r0_0", "r0_1", "p0_lo", "p0_hi");
   }
 
   @Test

@@ -56,6 +56,24 @@ public final class BigQueryStub implements AutoCloseable {
     public boolean is(String m, String pathRegex) {
       return method.equals(m) && path.matches(pathRegex);
     }
+
+    /** Whether this request starts a query: jobs.query, or jobs.insert of a query job. */
+    public boolean isQuery() {
+      return method.equals("POST")
+          && body != null
+          && (path.endsWith("/queries")
+              || (path.endsWith("/jobs") && body.path("configuration").has("query")));
+    }
+
+    /** A query's settings as sent: jobs.query's body, or jobs.insert's configuration.query. */
+    public JsonNode queryConfig() {
+      return path.endsWith("/jobs") ? body.path("configuration").path("query") : body;
+    }
+
+    /** A query's SQL text. */
+    public String sql() {
+      return queryConfig().path("query").asText();
+    }
   }
 
   /** An error answered instead of the real response, {@code remaining} times. */
@@ -97,7 +115,8 @@ public final class BigQueryStub implements AutoCloseable {
       List<ObjectNode> schema,
       List<List<Object>> rows,
       long dmlAffected,
-      boolean int64Timestamps) {}
+      boolean int64Timestamps,
+      StubScanCosts.Scan scan) {}
 
   public static final String RESULTS_DATASET = "_stub_query_results";
   private static final String PREFIX = "/bigquery/v2";
@@ -124,6 +143,7 @@ public final class BigQueryStub implements AutoCloseable {
   private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
   private final Deque<Fault> faults = new ArrayDeque<>();
   private final AtomicLong clock = new AtomicLong(1_767_225_600_000L);
+  private final StubScanCosts costs = new StubScanCosts();
   private volatile int pageRows = Integer.MAX_VALUE;
   // Hung requests wait for this (released on close), like a server that never answers.
   private final java.util.concurrent.CountDownLatch released =
@@ -186,6 +206,24 @@ public final class BigQueryStub implements AutoCloseable {
   /** Leaves the next {@code times} matching requests unanswered until the stub is closed. */
   public void hang(Predicate<Request> which, int times) {
     fail(which, times, HANG, "", "");
+  }
+
+  /**
+   * Makes a table report {@code rows} rows spread over {@code partitions} partitions (numRows,
+   * numBytes from its schema, numPartitions), whatever it holds; queries are costed by that size.
+   */
+  public void declareTableSize(
+      String project, String dataset, String table, long rows, long partitions) {
+    costs.declare(project + ":" + dataset + "." + table, rows, partitions);
+  }
+
+  /** What each statement run so far would read and be billed on BigQuery, in order. */
+  public List<StubScanCosts.Scan> scans() {
+    return costs.scans();
+  }
+
+  public void clearScans() {
+    costs.clear();
   }
 
   /** Serves at most this many rows per result page, like BigQuery's response size limit. */
@@ -485,7 +523,10 @@ public final class BigQueryStub implements AutoCloseable {
       }
       if ((x = TABLE.matcher(p)).matches()) {
         return switch (m) {
-          case "GET" -> requireTable(x.group(1), x.group(2), x.group(3));
+          case "GET" -> {
+            ObjectNode t = requireTable(x.group(1), x.group(2), x.group(3));
+            yield costs.withSize(t, rowsOf(t).size());
+          }
           case "PATCH", "PUT" -> patchTable(x.group(1), x.group(2), x.group(3), req.body());
           case "DELETE" -> {
             requireTable(x.group(1), x.group(2), x.group(3));
@@ -908,6 +949,7 @@ public final class BigQueryStub implements AutoCloseable {
   // ---------------------------------------------------------------- jobs
 
   private ObjectNode jobsQuery(String project, JsonNode request) {
+    StubJobChecks.check(request);
     JobState job =
         execute(
             project,
@@ -921,7 +963,7 @@ public final class BigQueryStub implements AutoCloseable {
     out.set("jobReference", jobReference(job));
     out.put("jobComplete", true);
     out.put("cacheHit", false);
-    out.put("totalBytesProcessed", "0");
+    out.put("totalBytesProcessed", String.valueOf(job.scan().bytesRead()));
     out.put("queryId", job.jobId());
     if (job.schema() == null) {
       // DML: like BigQuery, no schema; the client then reads the job and its results.
@@ -934,6 +976,7 @@ public final class BigQueryStub implements AutoCloseable {
 
   private ObjectNode jobsInsert(String project, JsonNode body) {
     JsonNode q = body.path("configuration").path("query");
+    StubJobChecks.check(body.path("configuration"));
     String jobId = body.path("jobReference").path("jobId").asText(UUID.randomUUID().toString());
     JobState job =
         execute(
@@ -954,7 +997,8 @@ public final class BigQueryStub implements AutoCloseable {
             job.schema(),
             job.rows(),
             job.dmlAffected(),
-            job.int64Timestamps());
+            job.int64Timestamps(),
+            job.scan());
     jobs.put(jobId, renamed);
     return jobResource(renamed);
   }
@@ -1114,7 +1158,9 @@ public final class BigQueryStub implements AutoCloseable {
     stats.put("endTime", String.valueOf(now));
     ObjectNode qs = stats.putObject("query");
     qs.put("statementType", job.statementType());
-    qs.put("totalBytesProcessed", "0");
+    qs.put("totalBytesProcessed", String.valueOf(job.scan().bytesRead()));
+    qs.put("totalBytesBilled", String.valueOf(job.scan().bytesBilled()));
+    stats.put("totalBytesProcessed", String.valueOf(job.scan().bytesRead()));
     if (job.schema() == null) {
       qs.put("numDmlAffectedRows", String.valueOf(job.dmlAffected()));
     }
@@ -1160,25 +1206,38 @@ public final class BigQueryStub implements AutoCloseable {
     String loc = location == null ? "US" : location;
     ObjectNode cfg = ((ObjectNode) config).deepCopy();
     Matcher m;
+    StubScanCosts.Scan scan;
     if ((m = INFO.matcher(sql)).matches()) {
+      costs.admit(scan = StubScanCosts.metadata(m.group(4)), config);
       List<ObjectNode> schema = new ArrayList<>();
       List<List<Object>> rows = informationSchema(m, named, schema);
       return store(
-          new JobState(project, jobId, loc, cfg, "SELECT", schema, rows, 0, int64Timestamps));
+          new JobState(project, jobId, loc, cfg, "SELECT", schema, rows, 0, int64Timestamps, scan));
     }
     if ((m = INSERT.matcher(sql)).matches()) {
+      costs.admit(scan = StubScanCosts.none("INSERT", targetTable(m.group(1))), config);
       long n = insert(m, named);
-      return store(new JobState(project, jobId, loc, cfg, "INSERT", null, null, n, false));
+      return store(new JobState(project, jobId, loc, cfg, "INSERT", null, null, n, false, scan));
     }
     if ((m = MERGE.matcher(sql)).matches()) {
+      ObjectNode table = targetTable(m.group(1));
+      costs.admit(
+          scan = costs.read("MERGE", table, rowsOf(table).size(), partitionFilter(table, m, named)),
+          config);
       long n = merge(m, named);
-      return store(new JobState(project, jobId, loc, cfg, "MERGE", null, null, n, false));
+      return store(new JobState(project, jobId, loc, cfg, "MERGE", null, null, n, false, scan));
     }
     if ((m = SELECT.matcher(sql)).matches()) {
+      ObjectNode table = targetTable(m.group(1));
+      costs.admit(
+          scan =
+              costs.read(
+                  "SELECT", table, rowsOf(table).size(), selectFilter(table, m.group(2), named)),
+          config);
       List<ObjectNode> schema = new ArrayList<>();
       List<List<Object>> rows = select(m, named, schema);
       return store(
-          new JobState(project, jobId, loc, cfg, "SELECT", schema, rows, 0, int64Timestamps));
+          new JobState(project, jobId, loc, cfg, "SELECT", schema, rows, 0, int64Timestamps, scan));
     }
     throw new ApiError(400, "invalidQuery", "Syntax error: the stub does not understand: " + sql);
   }
@@ -1655,8 +1714,9 @@ public final class BigQueryStub implements AutoCloseable {
       }
       source.add(row);
     }
+    StubPartitionFilter filter = partitionFilter(table, m, params);
     List<String> keys = new ArrayList<>();
-    for (String cond : m.group(3).split(" AND ")) {
+    for (String cond : StubPartitionFilter.split(m.group(3)).keys().split(" AND ")) {
       Matcher k = Pattern.compile("T\\.`(\\w+)` = S\\.`(\\w+)`").matcher(cond.trim());
       if (!k.matches()) {
         throw new ApiError(400, "invalidQuery", "stub: unsupported MERGE condition " + cond);
@@ -1679,6 +1739,7 @@ public final class BigQueryStub implements AutoCloseable {
           target.stream()
               .filter(
                   r -> keys.stream().allMatch(k -> java.util.Objects.equals(r.get(k), s.get(k))))
+              .filter(r -> filter == null || filter.admits(r))
               .toList();
       if (!matched.isEmpty()) {
         for (Map<String, Object> r : matched) {
@@ -1701,6 +1762,36 @@ public final class BigQueryStub implements AutoCloseable {
       }
     }
     return affected;
+  }
+
+  /** The MERGE's partition predicate, if its ON clause has one. */
+  private static StubPartitionFilter partitionFilter(
+      ObjectNode table, Matcher merge, Map<String, JsonNode> params) {
+    String predicate = StubPartitionFilter.split(merge.group(3)).predicate();
+    return predicate == null
+        ? null
+        : StubPartitionFilter.parse(
+            predicate,
+            (column, expr) -> value(table, column, expr, params),
+            column -> canonicalColumn(table, column));
+  }
+
+  /** A SELECT's equality on the table's partitioning column, which prunes to one partition. */
+  private static StubPartitionFilter selectFilter(
+      ObjectNode table, String where, Map<String, JsonNode> params) {
+    String field = table.path("timePartitioning").path("field").asText("");
+    if (where == null || field.isEmpty()) {
+      return null;
+    }
+    for (String cond : where.split(" AND ")) {
+      Matcher eq = Pattern.compile("`(\\w+)` = (@\\w+)").matcher(cond.trim());
+      if (eq.matches() && eq.group(1).equalsIgnoreCase(field)) {
+        String column = canonicalColumn(table, eq.group(1));
+        Object v = value(table, column, eq.group(2), params);
+        return v == null ? null : StubPartitionFilter.equalTo(column, v);
+      }
+    }
+    return null;
   }
 
   private String sourceColumn(ObjectNode table, String expr) {

@@ -121,6 +121,56 @@ class BigQueryStubTest {
   }
 
   @Test
+  void tablesGet_reportsTheDeclaredSize_andQueryJobsTheBytesTheyRead() throws Exception {
+    stub.putDataset("p", "d", "EU", java.util.Map.of());
+    BigQuery client =
+        BigQueryOptions.newBuilder()
+            .setProjectId("p")
+            .setHost(stub.host())
+            .setCredentials(NoCredentials.getInstance())
+            .build()
+            .getService();
+    client.create(
+        TableInfo.of(
+            TableId.of("p", "d", "t"),
+            StandardTableDefinition.of(
+                Schema.of(
+                    Field.of("name", StandardSQLTypeName.STRING),
+                    Field.of("n", StandardSQLTypeName.INT64)))));
+    stub.declareTableSize("p", "d", "t", 1_000_000, 10);
+
+    var table = client.getTable(TableId.of("p", "d", "t"));
+    var job =
+        client
+            .create(JobInfo.of(QueryJobConfiguration.of("SELECT * FROM `p.d.t` LIMIT 1")))
+            .waitFor();
+
+    long rowBytes = 2 + StubScanCosts.MEAN_STRING_BYTES + 8;
+    assertThat(table.getNumRows()).isEqualTo(java.math.BigInteger.valueOf(1_000_000));
+    assertThat(table.getNumBytes()).isEqualTo(1_000_000 * rowBytes);
+    var stats = (com.google.cloud.bigquery.JobStatistics.QueryStatistics) job.getStatistics();
+    assertThat(stats.getTotalBytesProcessed()).isEqualTo(1_000_000 * rowBytes);
+    assertThat(stats.getTotalBytesBilled()).isEqualTo(1_000_000 * rowBytes);
+  }
+
+  @Test
+  void aQueryJobWithALabelBreakingBigQuerysRules_isRefused() throws Exception {
+    String jobs = stub.host() + "/bigquery/v2/projects/p/jobs";
+    String body =
+        "{\"configuration\":{\"labels\":{\"org\":\"%s\"},\"jobTimeoutMs\":\"1000\","
+            + "\"query\":{\"query\":\"SELECT * FROM `p.d.t` LIMIT 1\"}}}";
+
+    HttpResponse<String> refused =
+        send(
+            HttpRequest.newBuilder(URI.create(jobs))
+                .POST(HttpRequest.BodyPublishers.ofString(String.format(body, "Acme Inc"))));
+
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(refused.body()).path("error").path("message").asText())
+        .contains("Invalid label: org=Acme Inc");
+  }
+
+  @Test
   void errors_useBigQuerysErrorDocument() throws Exception {
     String base = stub.host() + "/bigquery/v2/projects/p/datasets/missing";
 
