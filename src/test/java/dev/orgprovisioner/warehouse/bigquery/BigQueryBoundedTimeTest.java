@@ -51,9 +51,14 @@ class BigQueryBoundedTimeTest {
                 Duration.ofSeconds(2)));
     DesiredDataset central =
         new DesiredDataset("central", "EU", catalog.central(), "central", null);
-    Planner.plan(central, warehouse.freshSnapshot("central"), warehouse::viewSql)
-        .steps()
-        .forEach(warehouse::apply);
+    // Set up with the default timeouts: on a loaded machine a setup request may take 500 ms.
+    try (BigQueryWarehouse setup =
+        BigQueryWarehouse.create(
+            new BigQuerySettings(PROJECT, "EU", Optional.of(stub.host()), 1L << 30, 4))) {
+      Planner.plan(central, setup.freshSnapshot("central"), setup::viewSql)
+          .steps()
+          .forEach(setup::apply);
+    }
     stub.clearRequests();
   }
 
