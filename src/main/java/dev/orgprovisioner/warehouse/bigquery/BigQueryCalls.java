@@ -16,6 +16,8 @@ import dev.orgprovisioner.warehouse.WarehouseException;
 import dev.orgprovisioner.warehouse.WarehouseException.Kind;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -143,6 +145,18 @@ final class BigQueryCalls implements AutoCloseable {
       return e;
     }
     return new WarehouseException(Kind.TRANSIENT, what + " failed: " + cause, cause);
+  }
+
+  /** The result of {@code f}; a failure comes out as the exception the task threw. */
+  static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
   }
 
   /** Runs one client call, its failure classified. */

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,7 +61,7 @@ final class BigQueryFreshSnapshot implements AutoCloseable {
     List<Table> tables = new ArrayList<>();
     try {
       for (CompletableFuture<Table> read : reads) {
-        tables.add(join(read));
+        tables.add(BigQueryCalls.join(read));
       }
     } catch (RuntimeException e) {
       reads.forEach(r -> r.cancel(false)); // the queued reads of a failed snapshot never start
@@ -95,17 +94,6 @@ final class BigQueryFreshSnapshot implements AutoCloseable {
     } catch (WarehouseException e) {
       if (e.kind() == Kind.NOT_FOUND) {
         return Optional.empty();
-      }
-      throw e;
-    }
-  }
-
-  private static <T> T join(CompletableFuture<T> f) {
-    try {
-      return f.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
       }
       throw e;
     }

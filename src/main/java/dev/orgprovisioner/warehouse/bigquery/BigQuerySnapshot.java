@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -134,7 +133,7 @@ final class BigQuerySnapshot implements AutoCloseable {
             .toList();
     Map<String, String> out = new LinkedHashMap<>();
     for (var f : futures) {
-      Map.Entry<String, String> e = join(f);
+      Map.Entry<String, String> e = BigQueryCalls.join(f);
       if (e != null && e.getValue() != null) {
         out.put(e.getKey(), e.getValue());
       }
@@ -160,13 +159,13 @@ final class BigQuerySnapshot implements AutoCloseable {
       var fieldPaths =
           read(View.COLUMN_FIELD_PATHS, location, params, BigQuerySnapshot::fieldPathRows);
       var views = read(View.VIEWS, location, params, BigQuerySnapshot::viewRow);
-      rows.schemata().addAll(join(schemata));
-      rows.schemaOptions().addAll(join(schemaOptions));
-      rows.tables().addAll(join(tables));
-      rows.tableOptions().addAll(join(tableOptions));
-      join(columns).forEach(rows.columns()::addAll);
-      join(fieldPaths).forEach(rows.fieldPaths()::addAll);
-      rows.views().addAll(join(views));
+      rows.schemata().addAll(BigQueryCalls.join(schemata));
+      rows.schemaOptions().addAll(BigQueryCalls.join(schemaOptions));
+      rows.tables().addAll(BigQueryCalls.join(tables));
+      rows.tableOptions().addAll(BigQueryCalls.join(tableOptions));
+      BigQueryCalls.join(columns).forEach(rows.columns()::addAll);
+      BigQueryCalls.join(fieldPaths).forEach(rows.fieldPaths()::addAll);
+      rows.views().addAll(BigQueryCalls.join(views));
     }
     return rows;
   }
@@ -288,17 +287,6 @@ final class BigQuerySnapshot implements AutoCloseable {
   private static String str(FieldValueList row, String name) {
     FieldValue v = row.get(name);
     return v == null || v.isNull() ? null : v.getStringValue();
-  }
-
-  private static <T> T join(CompletableFuture<T> f) {
-    try {
-      return f.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw e;
-    }
   }
 
   @Override
