@@ -151,9 +151,8 @@ class WorkerCrashTest {
         Map<String, Integer> centralRows = FaultKit.centralRowTotals(duck, orgs);
         Map<String, Map<String, Integer>> notOnce = FaultKit.centralRowsNotOnce(duck, orgs, false);
         for (String org : orgs) {
-          assertThat(survivor.service.orgStatus(OrgSlug.parse(org)).status())
-              .as(org)
-              .isEqualTo(SyncStatus.SYNCED);
+          var status = survivor.service.orgStatus(OrgSlug.parse(org));
+          assertThat(status.status()).as(org + ": " + status).isEqualTo(SyncStatus.SYNCED);
         }
         List<Job> resumed =
             jobs.stream()

@@ -142,6 +142,45 @@ final class DuckDbMetadata {
     st.execute("ALTER TABLE " + META + " ADD COLUMN IF NOT EXISTS settings VARCHAR");
   }
 
+  /**
+   * Takes DuckDB's current echo of every view the provisioner created as the echo to compare with.
+   * Opening a database file re-serialises views once more, so an echo recorded in an earlier
+   * process may no longer match an untouched view; a view edited while no worker had the file open
+   * is therefore not seen as edited (while one is open, it is).
+   */
+  static void refreshViewEchoes(Connection c) throws SQLException {
+    Map<List<String>, String> refreshed = new LinkedHashMap<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT m.dataset, m.name, m.view_sql, v.sql FROM "
+                    + META
+                    + " m JOIN duckdb_views() v ON v.database_name = current_database()"
+                    + " AND lower(v.schema_name) = lower(m.dataset)"
+                    + " AND lower(v.view_name) = lower(m.name) WHERE m.view_sql IS NOT NULL")) {
+      while (rs.next()) {
+        ViewText stored = JSON.readValue(rs.getString(3), ViewText.class);
+        String echo = rs.getString(4);
+        if (!echo.equals(stored.echo())) {
+          refreshed.put(
+              List.of(rs.getString(1), rs.getString(2)),
+              JSON.writeValueAsString(new ViewText(stored.source(), echo)));
+        }
+      }
+    } catch (JsonProcessingException e) {
+      throw new SQLException("corrupt view metadata: " + e.getOriginalMessage(), e);
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE " + META + " SET view_sql = ? WHERE dataset = ? AND name = ?")) {
+      for (Map.Entry<List<String>, String> e : refreshed.entrySet()) {
+        ps.setString(1, e.getValue());
+        ps.setString(2, e.getKey().get(0));
+        ps.setString(3, e.getKey().get(1));
+        ps.executeUpdate();
+      }
+    }
+  }
+
   static MetaRow orEmpty(MetaRow row, String kind) {
     return row != null
         ? row

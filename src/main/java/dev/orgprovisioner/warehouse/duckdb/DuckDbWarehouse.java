@@ -41,6 +41,7 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
       try (Statement st = root.createStatement()) {
         DuckDbMetadata.createIfAbsent(st);
       }
+      DuckDbMetadata.refreshViewEchoes(root);
     } catch (SQLException e) {
       throw new WarehouseException(Kind.PERMANENT, "cannot open DuckDB at " + url, e);
     }

@@ -12,6 +12,7 @@ import dev.orgprovisioner.plan.Plan;
 import dev.orgprovisioner.plan.Planner;
 import dev.orgprovisioner.plan.SyncStatus;
 import dev.orgprovisioner.testing.CatalogFixtures;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The project's real catalog on DuckDB: every table and view is created and views return rows. */
 class DuckDbProjectCatalogTest {
@@ -60,6 +62,26 @@ class DuckDbProjectCatalogTest {
     assertThat(warehouse.freshSnapshot("acme_local").orElseThrow().tables()).hasSize(19);
     assertThat(warehouse.freshSnapshot("acme_local").orElseThrow().views()).hasSize(4);
     assertThat(warehouse.freshSnapshot("organizations").orElseThrow().tables()).hasSize(21);
+  }
+
+  @Test
+  void fullCatalog_isStillSynced_whenTheDatabaseFileIsOpenedAgain(@TempDir Path dir) {
+    String file = dir.resolve("reopened.duckdb").toString();
+    try (DuckDbWarehouse first = new DuckDbWarehouse(file)) {
+      for (DesiredDataset d : List.of(central, acme)) {
+        Planner.plan(d, first.freshSnapshot(d.name()), first::viewSql)
+            .steps()
+            .forEach(first::apply);
+      }
+    }
+
+    try (DuckDbWarehouse again = new DuckDbWarehouse(file)) {
+      for (DesiredDataset d : List.of(central, acme)) {
+        assertThat(Planner.plan(d, again.freshSnapshot(d.name()), again::viewSql).differences())
+            .as(d.name())
+            .isEmpty();
+      }
+    }
   }
 
   @Test
