@@ -116,7 +116,7 @@ final class BigQueryPlanSteps {
   }
 
   /** The managed options of a dataset create or patch (labels are set by the caller). */
-  private static DatasetInfo.Builder withSettings(DatasetInfo.Builder b, DatasetSettings s) {
+  static DatasetInfo.Builder withSettings(DatasetInfo.Builder b, DatasetSettings s) {
     if (s.defaultTableExpiration() != null) {
       b.setDefaultTableLifetime(s.defaultTableExpiration().toMillis());
     }

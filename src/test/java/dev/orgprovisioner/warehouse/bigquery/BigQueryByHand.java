@@ -5,7 +5,6 @@ import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQueryOptions;
 import com.google.cloud.bigquery.DatasetId;
 import com.google.cloud.bigquery.DatasetInfo;
-import com.google.cloud.bigquery.EncryptionConfiguration;
 import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.TableInfo;
 import com.google.cloud.bigquery.ViewDefinition;
@@ -33,21 +32,10 @@ final class BigQueryByHand {
   /** A datasets.patch of the non-null options and the labels (merged) alone. */
   void updateDataset(String dataset, DatasetSettings s) {
     DatasetInfo.Builder b =
-        DatasetInfo.newBuilder(DatasetId.of(bigquery.getOptions().getProjectId(), dataset))
-            .setLabels(s.labels());
-    if (s.defaultTableExpiration() != null) {
-      b.setDefaultTableLifetime(s.defaultTableExpiration().toMillis());
-    }
-    if (s.defaultPartitionExpiration() != null) {
-      b.setDefaultPartitionExpirationMs(s.defaultPartitionExpiration().toMillis());
-    }
-    if (s.maxTimeTravel() != null) {
-      b.setMaxTimeTravelHours(s.maxTimeTravel().toHours());
-    }
-    if (s.defaultKmsKeyName() != null) {
-      b.setDefaultEncryptionConfiguration(
-          EncryptionConfiguration.newBuilder().setKmsKeyName(s.defaultKmsKeyName()).build());
-    }
+        BigQueryPlanSteps.withSettings(
+            DatasetInfo.newBuilder(DatasetId.of(bigquery.getOptions().getProjectId(), dataset))
+                .setLabels(s.labels()),
+            s);
     bigquery.update(b.build());
   }
 
