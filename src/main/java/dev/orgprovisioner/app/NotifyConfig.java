@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Notifications: delivery, retries, cooldown and the global operations channel. */
@@ -52,6 +53,13 @@ public interface NotifyConfig {
 
   /** The global operations channel ({@code ops} in rules); every part is optional. */
   Ops ops();
+
+  /**
+   * Per org slug, the e-mail domains its channels may send to besides its admin's domain (from
+   * {@code org_profiles.admin_email}); e.g. {@code notify.recipient-domains.acme=acme.com,acme.de}.
+   * Set by the platform only: a tenant's rows cannot widen it.
+   */
+  Map<String, List<String>> recipientDomains();
 
   /** The operations channel; secrets may come from the environment: {@code ${OPS_SLACK_URL}}. */
   interface Ops {

@@ -97,7 +97,8 @@ public class NotifyProducers {
             new RetryPolicy(
                 config.retryMaxAttempts(), config.retryInitialBackoff(), config.retryMaxBackoff()),
             Duration.ofMinutes(config.defaultCooldownMinutes()),
-            ops),
+            ops,
+            config.recipientDomains()),
         metrics);
   }
 

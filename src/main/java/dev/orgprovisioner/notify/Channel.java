@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * A place notifications go. Secrets (webhook URLs, signing secrets) are held as references such as
- * {@code env:SLACK_WEBHOOK_ACME}, resolved only when sending, so a channel can be logged safely.
+ * {@code env:ORG_ACME__SLACK_WEBHOOK}, resolved only when sending, so a channel can be logged
+ * safely.
  *
  * @param recipients e-mail recipients; {@link #ORG_ADMIN} stands for the org's admin address
  * @param targetRef reference to the Slack or webhook URL

@@ -65,7 +65,8 @@ public final class MessageRenderer {
     if (event.time() != null) {
       text.append(" at ").append(event.time());
     }
-    String prefix = subjectPrefix == null || subjectPrefix.isBlank() ? "" : subjectPrefix + " ";
+    String clean = Message.headerValue(subjectPrefix);
+    String prefix = clean.isEmpty() ? "" : clean + " ";
     return new Message(prefix + subject, text.toString().strip());
   }
 

@@ -9,7 +9,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
 
@@ -30,10 +29,20 @@ public final class Notifier {
    *
    * @param defaultCooldown cooldown of rules that set none (and of the default rules)
    * @param ops the global operations channels ({@code ops} in a rule)
+   * @param recipientDomains per org, e-mail domains its channels may send to besides its admin's
    */
-  public record Settings(RetryPolicy retry, Duration defaultCooldown, List<Channel> ops) {
+  public record Settings(
+      RetryPolicy retry,
+      Duration defaultCooldown,
+      List<Channel> ops,
+      Map<String, List<String>> recipientDomains) {
     public Settings {
       ops = List.copyOf(ops);
+      recipientDomains = Map.copyOf(recipientDomains);
+    }
+
+    public Settings(RetryPolicy retry, Duration defaultCooldown, List<Channel> ops) {
+      this(retry, defaultCooldown, ops, Map.of());
     }
   }
 
@@ -51,7 +60,7 @@ public final class Notifier {
   private final NotificationDirectory directory;
   private final NotificationHistory history;
   private final NotificationState state;
-  private final SecretResolver secrets;
+  private final Deliveries deliveries;
   private final Map<ChannelType, ChannelSender> senders = new EnumMap<>(ChannelType.class);
   private final Sleeper sleeper;
   private final Clock clock;
@@ -84,7 +93,7 @@ public final class Notifier {
     this.directory = directory;
     this.history = history;
     this.state = state;
-    this.secrets = secrets;
+    this.deliveries = new Deliveries(directory, secrets, settings.recipientDomains());
     senders.forEach(s -> this.senders.put(s.type(), s));
     this.sleeper = sleeper;
     this.clock = clock;
@@ -127,6 +136,9 @@ public final class Notifier {
     Channel channel = route.channel();
     Message message = MessageRenderer.render(event, channel == null ? "" : channel.subjectPrefix());
     Row row = new Row(id, event, route, message);
+    if (route.refusal() != null) {
+      return finish(row, DeliveryStatus.FAILED, 0, route.refusal(), List.of(), Duration.ZERO);
+    }
     if (channel == null) {
       return finish(
           row,
@@ -159,8 +171,8 @@ public final class Notifier {
     }
     Delivery delivery;
     try {
-      delivery = resolve(event, channel, message);
-    } catch (UndeliverableException e) {
+      delivery = deliveries.resolve(event, route, message);
+    } catch (Deliveries.UndeliverableException e) {
       return finish(row, DeliveryStatus.FAILED, 0, e.getMessage(), List.of(), Duration.ZERO);
     }
     ChannelSender sender = senders.get(channel.type());
@@ -260,81 +272,6 @@ public final class Notifier {
     return new RouteOutcome(row.route.rule().id(), row.route.channelId(), status, attempts, waited);
   }
 
-  private Delivery resolve(NotifyEvent event, Channel channel, Message message)
-      throws UndeliverableException {
-    return switch (channel.type()) {
-      case EMAIL -> {
-        List<String> to = recipients(event, channel.recipients());
-        if (to.isEmpty()) {
-          throw new UndeliverableException("channel " + channel.id() + " has no recipients");
-        }
-        yield new Delivery(
-            event, channel, message, to, recipients(event, channel.ccRecipients()), null, null);
-      }
-      case SLACK ->
-          new Delivery(
-              event,
-              channel,
-              message,
-              List.of(),
-              List.of(),
-              secret(channel, channel.targetRef(), "slack_webhook_url_encrypted"),
-              null);
-      case WEBHOOK ->
-          new Delivery(
-              event,
-              channel,
-              message,
-              List.of(),
-              List.of(),
-              secret(channel, channel.targetRef(), "webhook_url_encrypted"),
-              secret(channel, channel.secretRef(), "webhook_headers_encrypted"));
-    };
-  }
-
-  private List<String> recipients(NotifyEvent event, List<String> configured)
-      throws UndeliverableException {
-    List<String> out = new ArrayList<>();
-    for (String r : configured) {
-      if (Channel.ORG_ADMIN.equals(r)) {
-        Optional<String> admin =
-            event.orgSlug().isEmpty() ? Optional.empty() : directory.adminEmail(event.orgSlug());
-        out.add(
-            admin.orElseThrow(
-                () ->
-                    new UndeliverableException(
-                        "org " + event.historyOrg() + " has no admin_email in org_profiles")));
-      } else if (!r.isBlank()) {
-        out.add(r.trim());
-      }
-    }
-    return out;
-  }
-
-  private String secret(Channel channel, String reference, String field)
-      throws UndeliverableException {
-    if (reference == null || reference.isBlank()) {
-      throw new UndeliverableException("channel " + channel.id() + ": " + field + " is empty");
-    }
-    Optional<String> value;
-    try {
-      value = secrets.resolve(reference);
-    } catch (IllegalArgumentException e) {
-      throw new UndeliverableException(
-          "channel " + channel.id() + ": " + field + ": " + e.getMessage());
-    }
-    return value.orElseThrow(
-        () ->
-            new UndeliverableException(
-                "channel "
-                    + channel.id()
-                    + ": "
-                    + field
-                    + " references "
-                    + reference
-                    + ", which is not set"));
-  }
-
   /** The parts every history row of one notification shares. */
   private record Row(String id, NotifyEvent event, Route route, Message message) {
     HistoryEntry entry(
@@ -354,13 +291,6 @@ public final class Notifier {
           error,
           recipients,
           clock.instant());
-    }
-  }
-
-  /** A delivery that cannot be attempted (missing secret, recipient, sender). */
-  private static final class UndeliverableException extends Exception {
-    UndeliverableException(String message) {
-      super(message);
     }
   }
 }

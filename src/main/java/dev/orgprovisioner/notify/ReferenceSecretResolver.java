@@ -6,8 +6,9 @@ import java.util.regex.Pattern;
 
 /**
  * Resolves {@code env:NAME} references through a lookup (the environment, then configuration, in
- * the application). Plain values are refused: a URL or secret stored in clear in a table would leak
- * through every reader of that table.
+ * the application). The platform's own channels may name any key; an org's channels only names in
+ * its {@link TenantNamespace}. Plain values are refused: a URL or secret stored in clear in a table
+ * would leak through every reader of that table.
  */
 public final class ReferenceSecretResolver implements SecretResolver {
 
@@ -20,12 +21,18 @@ public final class ReferenceSecretResolver implements SecretResolver {
   }
 
   @Override
-  public Optional<String> resolve(String reference) {
-    String ref = reference.trim();
-    if (!ref.startsWith("env:") || !NAME.matcher(ref.substring(4)).matches()) {
-      throw new IllegalArgumentException(
-          "not a secret reference (expected env:NAME; clear-text values are refused)");
+  public Optional<String> resolve(String org, String reference) {
+    String name;
+    if (org == null || org.isEmpty()) {
+      String ref = reference.trim();
+      if (!ref.startsWith("env:") || !NAME.matcher(ref.substring(4)).matches()) {
+        throw new IllegalArgumentException(
+            "not a secret reference (expected env:NAME; clear-text values are refused)");
+      }
+      name = ref.substring(4);
+    } else {
+      name = TenantNamespace.variable(org, reference);
     }
-    return lookup.apply(ref.substring(4)).filter(v -> !v.isBlank());
+    return lookup.apply(name).filter(v -> !v.isBlank());
   }
 }

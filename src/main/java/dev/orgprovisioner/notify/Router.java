@@ -10,8 +10,9 @@ import java.util.stream.Collectors;
 
 /**
  * Turns an event into the (rule, channel) pairs to deliver on: the org's active rules, or the
- * {@link DefaultRules} when it has none; {@code ops} expands to the global operations channels. A
- * channel reached by two rules is delivered once, for the first rule.
+ * {@link DefaultRules} when it has none; {@code ops} expands to the global operations channels in
+ * the default rules only: an org's own rule naming {@code ops} is refused, so a tenant cannot page
+ * the platform's on-call. A channel reached by two rules is delivered once, for the first rule.
  */
 public final class Router {
 
@@ -19,8 +20,8 @@ public final class Router {
 
   public static List<Route> route(
       NotifyEvent event, List<Rule> orgRules, List<Channel> orgChannels, List<Channel> ops) {
-    List<Rule> rules =
-        orgRules.isEmpty() ? DefaultRules.forOrg(event.historyOrg()) : List.copyOf(orgRules);
+    boolean defaults = orgRules.isEmpty();
+    List<Rule> rules = defaults ? DefaultRules.forOrg(event.historyOrg()) : List.copyOf(orgRules);
     Map<String, Channel> byId =
         orgChannels.stream()
             .collect(Collectors.toMap(Channel::id, Function.identity(), (a, b) -> a));
@@ -31,10 +32,24 @@ public final class Router {
         continue;
       }
       for (String id : rule.channelIds()) {
-        if (id.equals(DefaultRules.OPS)) {
+        if (id.equals(DefaultRules.OPS) && !defaults) {
+          if (taken.add(id)) {
+            routes.add(
+                Route.refused(
+                    rule,
+                    id,
+                    "rule "
+                        + rule.id()
+                        + " of org "
+                        + event.historyOrg()
+                        + " names the operations channels ("
+                        + DefaultRules.OPS
+                        + "); an org's rules may only name the org's own channels"));
+          }
+        } else if (id.equals(DefaultRules.OPS)) {
           for (Channel channel : ops) {
             if (taken.add(channel.id())) {
-              routes.add(new Route(rule, channel.id(), channel));
+              routes.add(Route.platform(rule, channel));
             }
           }
         } else if (taken.add(id)) {

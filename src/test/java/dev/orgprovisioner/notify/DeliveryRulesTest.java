@@ -78,9 +78,9 @@ class DeliveryRulesTest {
     ReferenceSecretResolver resolver =
         new ReferenceSecretResolver(name -> Optional.ofNullable(Map.of("HOOK", "x").get(name)));
 
-    assertThat(resolver.resolve("env:HOOK")).contains("x");
-    assertThat(resolver.resolve("env:MISSING")).isEmpty();
-    assertThatThrownBy(() -> resolver.resolve("https://hooks.slack.com/services/T/B/X"))
+    assertThat(resolver.resolve("", "env:HOOK")).contains("x");
+    assertThat(resolver.resolve("", "env:MISSING")).isEmpty();
+    assertThatThrownBy(() -> resolver.resolve("", "https://hooks.slack.com/services/T/B/X"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("env:NAME")
         .hasMessageNotContaining("hooks.slack.com");

@@ -71,8 +71,6 @@ class NotificationDeliveryTest {
   @BeforeEach
   void wire() {
     receiver = new HttpReceiver();
-    secrets.put("HOOK_URL", receiver.url("/hook"));
-    secrets.put("HOOK_SECRET", SECRET);
     secrets.put("OPS_SLACK", receiver.url("/slack"));
     history = new WarehouseNotificationHistory(duck, CENTRAL, 1000, Duration.ofMinutes(10));
     Clock clock = Clock.systemUTC();
@@ -112,8 +110,11 @@ class NotificationDeliveryTest {
     channel.put("channel_type", "webhook");
     channel.put("name", "Acme on-call");
     channel.put("is_active", true);
-    channel.put("webhook_url_encrypted", "env:HOOK_URL");
-    channel.put("webhook_headers_encrypted", "env:HOOK_SECRET");
+    // Each org's secrets live in its own namespace (ORG_<SLUG>__...), as in production.
+    secrets.put(TenantNamespace.prefix(org) + "HOOK_URL", receiver.url("/hook"));
+    secrets.put(TenantNamespace.prefix(org) + "HOOK_SECRET", SECRET);
+    channel.put("webhook_url_encrypted", TenantNamespace.reference(org, "HOOK_URL"));
+    channel.put("webhook_headers_encrypted", TenantNamespace.reference(org, "HOOK_SECRET"));
     channel.put("created_at", now);
     duck.insertRows(CENTRAL, "org_notification_channels", List.of(channel));
     Map<String, Object> rule = new HashMap<>();
@@ -319,7 +320,7 @@ class NotificationDeliveryTest {
   @Test
   void channelWhoseSecretIsNotSet_isRecordedFailed_namingTheReferenceNotAValue() throws Exception {
     webhookRule("acme_nosecret", 0L);
-    secrets.remove("HOOK_URL");
+    secrets.remove(TenantNamespace.prefix("acme_nosecret") + "HOOK_URL");
 
     notifier.handle(failure("acme_nosecret"));
 
@@ -330,7 +331,33 @@ class NotificationDeliveryTest {
             r -> {
               assertThat(r.get("status")).isEqualTo("FAILED");
               assertThat(r.get("error_message").toString())
-                  .contains("webhook_url_encrypted references env:HOOK_URL, which is not set");
+                  .contains(
+                      "webhook_url_encrypted references env:ORG_ACME_NOSECRET__HOOK_URL,"
+                          + " which is not set");
+            });
+  }
+
+  @Test
+  void orgChannelNamingAPlatformSecret_isRefused_andNothingIsSentWithIt() throws Exception {
+    webhookRule("acme_thief", 0L);
+    // The tenant's row points its webhook at the operations Slack URL (a platform secret).
+    duck.execute(
+        "UPDATE organizations.org_notification_channels SET webhook_url_encrypted ="
+            + " 'env:OPS_SLACK' WHERE org_slug = 'acme_thief'");
+
+    notifier.handle(failure("acme_thief"));
+
+    assertThat(receiver.requests("/slack")).isEmpty();
+    assertThat(receiver.requests("/hook")).isEmpty();
+    assertThat(historyOf("acme_thief"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.get("status")).isEqualTo("FAILED");
+              assertThat(r.get("error_message").toString())
+                  .contains("outside org acme_thief's namespace")
+                  .contains("env:ORG_ACME_THIEF__<NAME>")
+                  .doesNotContain(receiver.url("/slack"));
             });
   }
 }

@@ -70,6 +70,30 @@ class RoutingTest {
         .extracting(Route::channelId)
         .containsExactly("hook");
     assertThat(Router.route(event("drift.detected", "acme"), rules, List.of(hook), OPS))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.channelId()).isEqualTo("ops");
+              assertThat(r.refusal()).contains("names the operations channels");
+            });
+  }
+
+  @Test
+  void orgRuleNamingTheOperationsChannels_isRefusedWithTheReason_defaultsStillReachThem() {
+    List<Route> routes =
+        Router.route(
+            event("drift.detected", "acme"),
+            List.of(rule("page-ops", "drift.*", Priority.LOW, "ops")),
+            List.of(),
+            OPS);
+
+    assertThat(routes).hasSize(1);
+    assertThat(routes.get(0).channel()).isNull();
+    assertThat(routes.get(0).platform()).isFalse();
+    assertThat(routes.get(0).refusal())
+        .contains("rule page-ops of org acme names the operations channels");
+    assertThat(Router.route(event("drift.detected", "acme"), List.of(), List.of(), OPS))
+        .allSatisfy(r -> assertThat(r.platform()).isTrue())
         .extracting(Route::channelId)
         .containsExactly("ops-email", "ops-slack");
   }

@@ -1,5 +1,6 @@
 package dev.orgprovisioner.notify.http;
 
+import dev.orgprovisioner.notify.Message;
 import dev.orgprovisioner.notify.SendResult;
 import java.io.IOException;
 import java.net.URI;
@@ -40,7 +41,7 @@ final class HttpSenders {
             .header("User-Agent", "org-provisioner-notifier")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     for (int i = 0; i + 1 < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
+      request.header(headers[i], Message.headerValue(headers[i + 1]));
     }
     try {
       HttpResponse<Void> response =

@@ -3,6 +3,7 @@ package dev.orgprovisioner.notify.mail;
 import dev.orgprovisioner.notify.ChannelSender;
 import dev.orgprovisioner.notify.ChannelType;
 import dev.orgprovisioner.notify.Delivery;
+import dev.orgprovisioner.notify.Message;
 import dev.orgprovisioner.notify.SendResult;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
@@ -36,7 +37,7 @@ public final class MailerSender implements ChannelSender {
             .setCc(delivery.cc())
             .setSubject(delivery.message().subject())
             .setText(delivery.message().text())
-            .addHeader("X-Event-Id", delivery.event().id());
+            .addHeader("X-Event-Id", Message.headerValue(delivery.event().id()));
     try {
       mailer.send(mail);
       return SendResult.sent();
