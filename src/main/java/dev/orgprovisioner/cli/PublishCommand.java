@@ -20,8 +20,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ops publish onboard|sync|bootstrap|drift}: publishes a well-formed command exactly as the
- * frontend does, after checking it against the same contract the intake enforces.
+ * {@code ops publish onboard|sync|bootstrap|drift|rotate-key}: publishes a well-formed command
+ * exactly as the frontend does, after checking it against the same contract the intake enforces.
  */
 @Command(
     name = "publish",
@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
       PublishCommand.Onboard.class,
       PublishCommand.Sync.class,
       PublishCommand.Bootstrap.class,
-      PublishCommand.Drift.class
+      PublishCommand.Drift.class,
+      PublishCommand.RotateKey.class
     })
 final class PublishCommand {
 
@@ -144,6 +145,17 @@ final class PublishCommand {
     @Option(names = "--location", description = "Dataset location (default: the worker's).")
     String location;
 
+    @Option(
+        names = "--api-key-sha256",
+        description = "SHA-256 (64 lower-case hex digits) of the org's first API key.")
+    String apiKeySha256;
+
+    @Option(
+        names = "--regenerate-api-key",
+        description =
+            "If the org exists with the same profile, make --api-key-sha256 its only active key.")
+    boolean regenerateApiKey;
+
     @Override
     CommandType type() {
       return CommandType.ONBOARD;
@@ -165,6 +177,12 @@ final class PublishCommand {
       data.put("default_timezone", timezone);
       if (location != null) {
         data.put("dataset_location", location);
+      }
+      if (apiKeySha256 != null) {
+        data.put("api_key_sha256", apiKeySha256);
+      }
+      if (regenerateApiKey) {
+        data.put("regenerate_api_key_if_exists", true);
       }
       return data;
     }
@@ -266,6 +284,45 @@ final class PublishCommand {
       if (autoRepair != null) {
         data.put("auto_repair", autoRepair);
       }
+      return data;
+    }
+  }
+
+  @Command(
+      name = "rotate-key",
+      mixinStandardHelpOptions = true,
+      description = "Publish org.api_key.rotate.requested (the key's SHA-256 only, never the key).")
+  static final class RotateKey extends Base {
+    @Option(names = "--org", required = true, description = "The org slug.")
+    String org;
+
+    @Option(
+        names = "--api-key-sha256",
+        required = true,
+        description = "SHA-256 (64 lower-case hex digits) of the new key.")
+    String sha256;
+
+    @Option(
+        names = "--keep-previous",
+        description = "Leave the org's other keys active (default: revoke them).")
+    boolean keepPrevious;
+
+    @Override
+    CommandType type() {
+      return CommandType.ROTATE_API_KEY;
+    }
+
+    @Override
+    String org() {
+      return org;
+    }
+
+    @Override
+    Map<String, Object> data() {
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("org_slug", org);
+      data.put("api_key_sha256", sha256);
+      data.put("revoke_previous", !keepPrevious);
       return data;
     }
   }

@@ -17,6 +17,8 @@ public sealed interface Command {
    *
    * @param datasetSettings the dataset settings the org chose, over the catalog's and the
    *     configured defaults; {@link DatasetSettings#NONE} when none
+   * @param regenerateApiKey when the org already exists with the same profile: make {@code
+   *     apiKeySha256} its only active key (a rotation), instead of adding it beside the others
    */
   record Onboard(
       OrgSlug orgSlug,
@@ -27,7 +29,8 @@ public sealed interface Command {
       String defaultTimezone,
       String datasetLocation,
       String apiKeySha256,
-      DatasetSettings datasetSettings)
+      DatasetSettings datasetSettings,
+      boolean regenerateApiKey)
       implements Command {
 
     public Onboard {
@@ -59,6 +62,24 @@ public sealed interface Command {
     @Override
     public CommandType type() {
       return CommandType.SYNC;
+    }
+
+    @Override
+    public Optional<OrgSlug> org() {
+      return Optional.of(orgSlug);
+    }
+  }
+
+  /**
+   * Issue an org a new API key (only its SHA-256 travels).
+   *
+   * @param revokePrevious deactivate the org's other active keys
+   */
+  record RotateApiKey(OrgSlug orgSlug, String apiKeySha256, boolean revokePrevious)
+      implements Command {
+    @Override
+    public CommandType type() {
+      return CommandType.ROTATE_API_KEY;
     }
 
     @Override

@@ -311,7 +311,8 @@ public final class CommandDecoder {
               json.path("default_timezone").asText(),
               textOrNull(json, "dataset_location"),
               textOrNull(json, "api_key_sha256"),
-              DatasetSettingsJson.read(json.path(DATASET_SETTINGS), (field, message) -> {}));
+              DatasetSettingsJson.read(json.path(DATASET_SETTINGS), (field, message) -> {}),
+              json.path("regenerate_api_key_if_exists").asBoolean(false));
       case SYNC -> {
         JsonNode options = json.path("options");
         List<String> tables = new ArrayList<>();
@@ -323,6 +324,11 @@ public final class CommandDecoder {
             options.path("views").asBoolean(true),
             options.path("dry_run").asBoolean(false));
       }
+      case ROTATE_API_KEY ->
+          new Command.RotateApiKey(
+              OrgSlug.parse(json.path("org_slug").asText()),
+              json.path("api_key_sha256").asText(),
+              json.path("revoke_previous").asBoolean(true));
       case BOOTSTRAP ->
           new Command.Bootstrap(json.path("options").path("dry_run").asBoolean(false));
       case DRIFT_CHECK -> {

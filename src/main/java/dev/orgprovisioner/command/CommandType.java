@@ -8,7 +8,8 @@ public enum CommandType {
   ONBOARD("org.onboard.requested", 1, true),
   SYNC("org.sync.requested", 2, true),
   BOOTSTRAP("central.bootstrap.requested", 1, false),
-  DRIFT_CHECK("drift.check.requested", 3, false);
+  DRIFT_CHECK("drift.check.requested", 3, false),
+  ROTATE_API_KEY("org.api_key.rotate.requested", 2, true);
 
   private final String ceType;
   private final int priority;

@@ -51,8 +51,9 @@ public interface Warehouse {
   void insertRows(String dataset, String table, List<Map<String, Object>> rows);
 
   /**
-   * Writes rows keyed by {@code keyColumns}: a row whose key exists replaces it, so retrying a
-   * write never duplicates.
+   * Writes rows keyed by {@code keyColumns}: a row whose key exists gets the columns the row names
+   * (the others keep their values, e.g. ones the frontend set); a new key is inserted. Retrying a
+   * write never duplicates; of rows repeating a key, the last wins.
    */
   void upsertRows(
       String dataset, String table, List<String> keyColumns, List<Map<String, Object>> rows);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orgprovisioner.command.CommandDecoder;
+import dev.orgprovisioner.command.CommandType;
 import dev.orgprovisioner.command.DecodeResult;
 import dev.orgprovisioner.command.MalformedCommands;
 import dev.orgprovisioner.execution.ClaimResult;
@@ -389,6 +390,44 @@ class OpsCliEndToEndTest {
       assertThat(invalid.exit()).as(ending).isEqualTo(2);
       assertThat(invalid.err()).as(ending).contains("data.org_slug");
     }
+  }
+
+  @Test
+  void rotateKey_fromTheCli_runsAfterTheOnboardingOfItsOrg_andABadHashIsRefusedNamingTheField() {
+    String org = unique("rotate");
+    Run onboard =
+        ops(
+            "publish",
+            "onboard",
+            "--org",
+            org,
+            "--admin-email",
+            "ops@acme.example",
+            "--api-key-sha256",
+            "ab".repeat(32));
+    assertThat(onboard.exit()).as(onboard.err()).isZero();
+    Run rotate =
+        ops("publish", "rotate-key", "--org", org, "--api-key-sha256", "cd".repeat(32), "--json");
+    assertThat(rotate.exit()).as(rotate.err()).isZero();
+
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () ->
+                assertThat(ledger.jobs(null, org, 10))
+                    .hasSize(2)
+                    .allSatisfy(j -> assertThat(j.state()).isEqualTo(JobState.SUCCEEDED)));
+    Job rotation =
+        ledger.jobs(null, org, 10).stream()
+            .filter(j -> j.type() == CommandType.ROTATE_API_KEY)
+            .findFirst()
+            .orElseThrow();
+    assertThat(rotation.facts()).containsKey("api_key_rotated_at");
+    assertThat(rotation.data()).contains("\"revoke_previous\":true");
+
+    Run bad = ops("publish", "rotate-key", "--org", org, "--api-key-sha256", "not-a-hash");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("data.api_key_sha256");
   }
 
   @Test

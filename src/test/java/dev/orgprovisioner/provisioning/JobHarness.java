@@ -64,12 +64,20 @@ public final class JobHarness implements AutoCloseable {
         CommandType.SYNC, org, Map.of("org_slug", org, "options", Map.of("dry_run", dryRun)));
   }
 
+  /** A rotation of {@code org}'s API key to the key hashed {@code sha256}. */
+  public static Job rotateKey(String org, String sha256, boolean revokePrevious) {
+    return job(
+        CommandType.ROTATE_API_KEY,
+        org,
+        Map.of("org_slug", org, "api_key_sha256", sha256, "revoke_previous", revokePrevious));
+  }
+
   /** A drift check of every org with auto-repair (run it with {@link DriftChecker#run}). */
   public static Job driftCheck() {
     return job(CommandType.DRIFT_CHECK, null, Map.of("scope", "all", "auto_repair", true));
   }
 
-  private static Job job(CommandType type, String org, Map<String, Object> data) {
+  static Job job(CommandType type, String org, Map<String, Object> data) {
     String id = UUID.randomUUID().toString();
     Instant now = Instant.now();
     return new Job(

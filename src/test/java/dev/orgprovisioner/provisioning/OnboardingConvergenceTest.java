@@ -109,7 +109,7 @@ class OnboardingConvergenceTest {
               assertThat(e.error().code()).isEqualTo("CENTRAL_ROW_MISSING");
               assertThat(e.error().message()).contains("org_hierarchy_levels:" + org + "_level_1");
             });
-    assertThat(steps.completedSteps()).doesNotContain(ProvisioningJobs.STEP_ROWS);
+    assertThat(steps.completedSteps()).doesNotContain(OnboardingJob.STEP_ROWS);
     harness.warehouse.loseUpsertsOf(null);
 
     assertConverged(org, harness.runToSuccess(job, steps));

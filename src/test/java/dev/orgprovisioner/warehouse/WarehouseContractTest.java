@@ -292,6 +292,32 @@ public abstract class WarehouseContractTest {
   }
 
   @Test
+  void upsertedRows_setTheColumnsTheyName_andKeepTheOthers() {
+    String central = uniqueDataset("central");
+    applyAll(planOf(centralFor(central)));
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("org_slug", "acme");
+    row.put("status", "ACTIVE");
+    row.put("updated_at", Instant.parse("2026-01-02T00:00:00Z"));
+    row.put("created_at", Instant.parse("2026-01-01T00:00:00Z"));
+    warehouse().upsertRows(central, "org_profiles", List.of("org_slug"), List.of(row));
+
+    Map<String, Object> change = new LinkedHashMap<>();
+    change.put("org_slug", "acme");
+    change.put("status", "OFFBOARDING");
+    change.put("created_at", Instant.parse("2026-01-01T00:00:00Z"));
+    warehouse().upsertRows(central, "org_profiles", List.of("org_slug"), List.of(change));
+
+    assertThat(warehouse().selectRows(central, "org_profiles", Map.of("org_slug", "acme"), 10))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.get("status")).isEqualTo("OFFBOARDING");
+              assertThat(r.get("updated_at")).isNotNull();
+            });
+  }
+
+  @Test
   void insertedRows_areAppended() {
     String central = uniqueDataset("central");
     applyAll(planOf(centralFor(central)));

@@ -48,21 +48,54 @@ final class DuckDbTableRows {
       return;
     }
     String where = equalToPlaceholders(keyColumns);
+    // Like BigQuery's MERGE: a matched row gets the named columns, the others keep their values.
+    Map<List<Object>, Map<String, Object>> lastPerKey = new LinkedHashMap<>();
+    for (Map<String, Object> row : rows) {
+      lastPerKey.put(keyColumns.stream().map(row::get).toList(), row);
+    }
     try (Connection c = connections.open()) {
       c.setAutoCommit(false);
-      try (PreparedStatement del =
-          c.prepareStatement("DELETE FROM " + qualified(dataset, table) + " WHERE " + where)) {
-        for (Map<String, Object> row : rows) {
-          for (int i = 0; i < keyColumns.size(); i++) {
-            del.setObject(i + 1, jdbcValue(row.get(keyColumns.get(i))));
+      List<Map<String, Object>> absent = new ArrayList<>();
+      for (Map<String, Object> row : lastPerKey.values()) {
+        List<String> set = row.keySet().stream().filter(k -> !keyColumns.contains(k)).toList();
+        String sql =
+            set.isEmpty()
+                ? "SELECT count(*) FROM " + qualified(dataset, table) + " WHERE " + where
+                : "UPDATE "
+                    + qualified(dataset, table)
+                    + " SET "
+                    + set.stream()
+                        .map(k -> quote(Identifiers.name(k)) + " = ?")
+                        .collect(Collectors.joining(", "))
+                    + " WHERE "
+                    + where;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          int i = 1;
+          for (String k : set) {
+            ps.setObject(i++, jdbcValue(row.get(k)));
           }
-          del.executeUpdate();
+          for (String k : keyColumns) {
+            ps.setObject(i++, jdbcValue(row.get(k)));
+          }
+          if (matched(ps, set.isEmpty()) == 0) {
+            absent.add(row);
+          }
         }
       }
-      insert(c, dataset, table, rows);
+      insert(c, dataset, table, absent);
       c.commit();
     } catch (SQLException e) {
       throw classify("upsert into " + dataset + "." + table, e);
+    }
+  }
+
+  private static long matched(PreparedStatement ps, boolean count) throws SQLException {
+    if (!count) {
+      return ps.executeUpdate();
+    }
+    try (ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

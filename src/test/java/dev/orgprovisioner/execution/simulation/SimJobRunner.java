@@ -76,6 +76,7 @@ final class SimJobRunner implements JobRunner {
       case ONBOARD -> "org.onboarding.failed";
       case SYNC -> "org.sync.failed";
       case BOOTSTRAP -> "central.bootstrap.failed";
+      case ROTATE_API_KEY -> "org.api_key.rotation.failed";
       case DRIFT_CHECK -> "drift.check.failed";
     };
   }
