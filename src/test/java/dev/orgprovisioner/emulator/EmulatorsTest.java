@@ -123,9 +123,9 @@ class EmulatorsTest {
           .isNotEmpty();
       try (Firestore db = firestore(firestore)) {
         DocumentReference doc = db.collection("orgs").document("acme");
-        doc.set(Map.of("name", "Acme", "seats", 12L)).get(10, TimeUnit.SECONDS);
+        doc.set(Map.of("name", "Acme", "seats", 12L)).get(60, TimeUnit.SECONDS);
 
-        Map<String, Object> read = doc.get().get(10, TimeUnit.SECONDS).getData();
+        Map<String, Object> read = doc.get().get(60, TimeUnit.SECONDS).getData();
 
         assertThat(read).containsEntry("name", "Acme").containsEntry("seats", 12L);
       }
