@@ -20,8 +20,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ops publish onboard|sync|bootstrap|drift|rotate-key}: publishes a well-formed command
- * exactly as the frontend does, after checking it against the same contract the intake enforces.
+ * {@code ops publish onboard|sync|bootstrap|drift|rotate-key|change-plan}: publishes a well-formed
+ * command exactly as the frontend does, after checking it against the same contract the intake
+ * enforces.
  */
 @Command(
     name = "publish",
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
       PublishCommand.Sync.class,
       PublishCommand.Bootstrap.class,
       PublishCommand.Drift.class,
-      PublishCommand.RotateKey.class
+      PublishCommand.RotateKey.class,
+      PublishCommand.ChangePlan.class
     })
 final class PublishCommand {
 
@@ -323,6 +325,36 @@ final class PublishCommand {
       data.put("org_slug", org);
       data.put("api_key_sha256", sha256);
       data.put("revoke_previous", !keepPrevious);
+      return data;
+    }
+  }
+
+  @Command(
+      name = "change-plan",
+      mixinStandardHelpOptions = true,
+      description = "Publish org.plan.change.requested.")
+  static final class ChangePlan extends Base {
+    @Option(names = "--org", required = true, description = "The org slug.")
+    String org;
+
+    @Option(names = "--plan", required = true, description = "STARTER, PROFESSIONAL or SCALE.")
+    String plan;
+
+    @Override
+    CommandType type() {
+      return CommandType.CHANGE_PLAN;
+    }
+
+    @Override
+    String org() {
+      return org;
+    }
+
+    @Override
+    Map<String, Object> data() {
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("org_slug", org);
+      data.put("subscription_plan", plan);
       return data;
     }
   }

@@ -88,6 +88,19 @@ public sealed interface Command {
     }
   }
 
+  /** Move an onboarded org to another subscription plan. */
+  record ChangePlan(OrgSlug orgSlug, SubscriptionPlan plan) implements Command {
+    @Override
+    public CommandType type() {
+      return CommandType.CHANGE_PLAN;
+    }
+
+    @Override
+    public Optional<OrgSlug> org() {
+      return Optional.of(orgSlug);
+    }
+  }
+
   /** Create or complete the central dataset. */
   record Bootstrap(boolean dryRun) implements Command {
     @Override

@@ -329,6 +329,10 @@ public final class CommandDecoder {
               OrgSlug.parse(json.path("org_slug").asText()),
               json.path("api_key_sha256").asText(),
               json.path("revoke_previous").asBoolean(true));
+      case CHANGE_PLAN ->
+          new Command.ChangePlan(
+              OrgSlug.parse(json.path("org_slug").asText()),
+              SubscriptionPlan.valueOf(json.path("subscription_plan").asText()));
       case BOOTSTRAP ->
           new Command.Bootstrap(json.path("options").path("dry_run").asBoolean(false));
       case DRIFT_CHECK -> {

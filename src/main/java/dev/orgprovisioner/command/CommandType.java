@@ -9,7 +9,8 @@ public enum CommandType {
   SYNC("org.sync.requested", 2, true),
   BOOTSTRAP("central.bootstrap.requested", 1, false),
   DRIFT_CHECK("drift.check.requested", 3, false),
-  ROTATE_API_KEY("org.api_key.rotate.requested", 2, true);
+  ROTATE_API_KEY("org.api_key.rotate.requested", 2, true),
+  CHANGE_PLAN("org.plan.change.requested", 2, true);
 
   private final String ceType;
   private final int priority;

@@ -11,14 +11,17 @@ final class JobTimes {
   // The job's audit entry is keyed by job and partitioned by its time: every attempt must write the
   // same time, or an attempt after midnight would add a second entry instead of replacing it.
   static final String FACT_AUDITED_AT = "audited_at";
-  static final String FACT_ROTATED_AT = "api_key_rotated_at";
+  static final String FACT_CHANGED_AT = "changed_at";
 
   private JobTimes() {}
 
-  /** The time of a key rotation, fixed at the first attempt (microseconds, as stored). */
-  static Instant rotatedAt(StepLog steps, Clock clock) {
+  /**
+   * The time a key rotation or plan change writes into its rows, fixed at the first attempt
+   * (microseconds, as stored).
+   */
+  static Instant changedAt(StepLog steps, Clock clock) {
     return Instant.parse(
-        steps.remember(FACT_ROTATED_AT, clock.instant().truncatedTo(ChronoUnit.MICROS).toString()));
+        steps.remember(FACT_CHANGED_AT, clock.instant().truncatedTo(ChronoUnit.MICROS).toString()));
   }
 
   /** The time of the job's audit entry, fixed at the first attempt that writes it. */

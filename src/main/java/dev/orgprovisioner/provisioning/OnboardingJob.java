@@ -150,7 +150,7 @@ final class OnboardingJob {
       // The old system's regenerate_api_key_if_exists: the same profile onboarding again rotates.
       ApiKeyRotation.Outcome outcome =
           keys.rotate(
-              cmd.orgSlug(), cmd.apiKeySha256(), true, JobTimes.rotatedAt(steps, clock), steps);
+              cmd.orgSlug(), cmd.apiKeySha256(), true, JobTimes.changedAt(steps, clock), steps);
       written.add(
           new CentralRows.Row(
               CentralRows.API_KEYS,

@@ -4,6 +4,7 @@ import dev.orgprovisioner.command.Command;
 import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.command.CommandType;
 import dev.orgprovisioner.command.OrgSlug;
+import dev.orgprovisioner.command.SubscriptionPlan;
 import dev.orgprovisioner.execution.ErrorInfo;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.JobFailedException;
@@ -28,12 +29,15 @@ import java.util.stream.Collectors;
  */
 public final class ProvisioningJobs implements JobRunner {
 
+  static final String FACT_PLAN_BEFORE = "plan_before";
+
   private final ProvisioningService service;
   private final Clock clock;
   private final DriftChecker drift;
   private final CentralRows centralRows;
   private final ApiKeyRotation keys;
   private final OnboardingJob onboarding;
+  private final PlanChange plans;
 
   /** Job runner without drift checks (those jobs fail as not supported). */
   public ProvisioningJobs(ProvisioningService service, Clock clock) {
@@ -52,6 +56,7 @@ public final class ProvisioningJobs implements JobRunner {
             service.settings());
     this.keys = new ApiKeyRotation(service.warehouse(), service.centralDataset(), centralRows);
     this.onboarding = new OnboardingJob(service, clock, centralRows, keys);
+    this.plans = new PlanChange(service.warehouse(), service.centralDataset(), centralRows);
   }
 
   @Override
@@ -62,6 +67,7 @@ public final class ProvisioningJobs implements JobRunner {
       case BOOTSTRAP -> "central.bootstrap.failed";
       case DRIFT_CHECK -> "drift.check.failed";
       case ROTATE_API_KEY -> "org.api_key.rotation.failed";
+      case CHANGE_PLAN -> "org.plan.change.failed";
     };
   }
 
@@ -77,6 +83,9 @@ public final class ProvisioningJobs implements JobRunner {
       }
       if (command instanceof Command.RotateApiKey rotate) {
         return rotateApiKey(job, rotate, steps);
+      }
+      if (command instanceof Command.ChangePlan change) {
+        return changePlan(job, change, steps);
       }
       if (command instanceof Command.DriftCheck check && drift != null) {
         return new JobResult("drift.check.completed", drift.run(job, check));
@@ -175,19 +184,47 @@ public final class ProvisioningJobs implements JobRunner {
   }
 
   /** Rotates an onboarded org's API key; an org without a profile fails and nothing is written. */
+  /** Moves an onboarded org to another plan; an org without a profile fails, nothing written. */
+  private JobResult changePlan(Job job, Command.ChangePlan cmd, StepLog steps) {
+    OrgSlug org = cmd.orgSlug();
+    Map<String, Object> profile = requireProfile(org, "no plan was changed");
+    // Fixed at the first attempt: a resumed one finds the new plan already in the profile.
+    SubscriptionPlan before =
+        SubscriptionPlan.valueOf(
+            steps.remember(FACT_PLAN_BEFORE, String.valueOf(profile.get("subscription_plan"))));
+    PlanChange.Outcome outcome =
+        plans.change(org, profile, before, cmd.plan(), JobTimes.changedAt(steps, clock), steps);
+    centralRows.write(
+        List.of(
+            centralRows.audit(
+                org.value(),
+                job.id(),
+                job.commandId(),
+                "ORG_PLAN_CHANGED",
+                JobTimes.auditedAt(steps, clock))),
+        steps);
+    return new JobResult("org.plan.changed", outcome.eventData(org));
+  }
+
+  private Map<String, Object> requireProfile(OrgSlug org, String nothingDone) {
+    return service
+        .profile(org)
+        .orElseThrow(
+            () ->
+                new JobFailedException(
+                    ErrorInfo.permanent(
+                        "ORG_NOT_FOUND",
+                        "org '" + org + "' was never onboarded (no profile); " + nothingDone),
+                    null,
+                    null));
+  }
+
   private JobResult rotateApiKey(Job job, Command.RotateApiKey cmd, StepLog steps) {
     OrgSlug org = cmd.orgSlug();
-    if (service.profile(org).isEmpty()) {
-      throw new JobFailedException(
-          ErrorInfo.permanent(
-              "ORG_NOT_FOUND",
-              "org '" + org + "' was never onboarded (no profile); no key was written"),
-          null,
-          null);
-    }
+    requireProfile(org, "no key was written");
     ApiKeyRotation.Outcome outcome =
         keys.rotate(
-            org, cmd.apiKeySha256(), cmd.revokePrevious(), JobTimes.rotatedAt(steps, clock), steps);
+            org, cmd.apiKeySha256(), cmd.revokePrevious(), JobTimes.changedAt(steps, clock), steps);
     centralRows.write(
         List.of(
             centralRows.audit(

@@ -422,7 +422,7 @@ class OpsCliEndToEndTest {
             .filter(j -> j.type() == CommandType.ROTATE_API_KEY)
             .findFirst()
             .orElseThrow();
-    assertThat(rotation.facts()).containsKey("api_key_rotated_at");
+    assertThat(rotation.facts()).containsKey("changed_at");
     assertThat(rotation.data()).contains("\"revoke_previous\":true");
 
     Run bad = ops("publish", "rotate-key", "--org", org, "--api-key-sha256", "not-a-hash");

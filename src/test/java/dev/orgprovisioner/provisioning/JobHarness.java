@@ -72,6 +72,11 @@ public final class JobHarness implements AutoCloseable {
         Map.of("org_slug", org, "api_key_sha256", sha256, "revoke_previous", revokePrevious));
   }
 
+  /** A change of {@code org}'s plan to {@code plan}. */
+  public static Job changePlan(String org, String plan) {
+    return job(CommandType.CHANGE_PLAN, org, Map.of("org_slug", org, "subscription_plan", plan));
+  }
+
   /** A drift check of every org with auto-repair (run it with {@link DriftChecker#run}). */
   public static Job driftCheck() {
     return job(CommandType.DRIFT_CHECK, null, Map.of("scope", "all", "auto_repair", true));

@@ -77,6 +77,7 @@ final class SimJobRunner implements JobRunner {
       case SYNC -> "org.sync.failed";
       case BOOTSTRAP -> "central.bootstrap.failed";
       case ROTATE_API_KEY -> "org.api_key.rotation.failed";
+      case CHANGE_PLAN -> "org.plan.change.failed";
       case DRIFT_CHECK -> "drift.check.failed";
     };
   }
