@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The {@code bigquery-cpu} section: worker CPU per onboarding on the BigQuery path, split. */
-record BigQueryCpuReport(int orgs, Duration period, int workers, int tableParallelism) {
+record BigQueryCpuReport(int orgs, int warmUp, Duration period, int workers, int tableParallelism) {
 
   /** The buckets of the split, in the order the report lists them. */
   private static final List<CpuBucket> SPLIT =
@@ -22,16 +22,19 @@ record BigQueryCpuReport(int orgs, Duration period, int workers, int tableParall
       CpuProfile.Result cpu,
       int finished,
       long wallMs,
-      double bigQueryRequests,
+      Map<String, Long> bigQueryRequests,
       Map<String, Long> emulatorsBefore,
       Map<String, Long> emulatorsAfter) {
     double total = perOrg(cpu.workerNanos());
+    double requests =
+        bigQueryRequests.values().stream().mapToLong(Long::longValue).sum() / (double) orgs;
     BenchReport.Section section =
         BenchReport.section(
                 "bigquery-cpu",
                 "17.4 Worker CPU per onboarding on the BigQuery path: " + orgs + " onboardings")
             .method(method())
             .param("orgs", orgs)
+            .param("warm_up_orgs", warmUp)
             .param("sample_period_ms", period.toMillis())
             .param("execution.workers", workers)
             .param("execution.table-parallelism", tableParallelism)
@@ -47,7 +50,7 @@ record BigQueryCpuReport(int orgs, Duration period, int workers, int tableParall
             .figure("jit_cpu_ms", cpu.jitNanos() / 1_000_000)
             .figure("vm_other_cpu_ms", cpu.vmOtherNanos() / 1_000_000)
             .figure("grpc_shared_cpu_ms", cpu.grpcSharedNanos() / 1_000_000)
-            .figure("bigquery_requests_per_onboarding", BenchReport.round(bigQueryRequests))
+            .figure("bigquery_requests_per_onboarding", BenchReport.round(requests))
             .figure("machine_cpu_load_mean", BenchReport.round(cpu.machineCpuLoad()))
             .figure("per_thread_times", cpu.perThread());
     for (CpuBucket b : CpuBucket.values()) {
@@ -77,7 +80,8 @@ record BigQueryCpuReport(int orgs, Duration period, int workers, int tableParall
               total == 0 ? null : ms / total)
           .key("bigquery-cpu/" + b.name().toLowerCase(java.util.Locale.ROOT));
     }
-    section.lines(table(cpu, total, wallMs, bigQueryRequests, emulatorsBefore, emulatorsAfter));
+    section.lines(table(cpu, total, wallMs, requests, emulatorsBefore, emulatorsAfter));
+    section.lines(requestTable(bigQueryRequests));
     section.write();
   }
 
@@ -160,12 +164,35 @@ record BigQueryCpuReport(int orgs, Duration period, int workers, int tableParall
     return lines;
   }
 
+  /** BigQuery REST requests per onboarding by API method: what the client's CPU was spent on. */
+  private List<String> requestTable(Map<String, Long> requests) {
+    List<String> lines = new ArrayList<>();
+    lines.add("");
+    lines.add("BigQuery REST requests of the burst per onboarding, by API method:");
+    lines.add("");
+    lines.add("| API method | requests per onboarding |");
+    lines.add("|---|---|");
+    requests.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(
+            e ->
+                lines.add(
+                    String.format(
+                        java.util.Locale.ROOT,
+                        "| %s | %.1f |",
+                        e.getKey(),
+                        e.getValue() / (double) orgs)));
+    return lines;
+  }
+
   private String method() {
     return "The whole worker in the benchmark JVM (@QuarkusTest) with warehouse.kind=bigquery:"
         + " the real google-cloud-bigquery client against the BigQuery REST stub (in the same"
         + " JVM, on threads of its own), Pub/Sub and Firestore emulators (other processes), no"
-        + " DuckDB; central dataset bootstrapped at start. A warm-up burst of onboardings runs"
-        + " first, unmeasured; then "
+        + " DuckDB; central dataset bootstrapped at start. A warm-up burst of "
+        + warmUp
+        + " onboardings runs first, unmeasured (connections, first writes, most of the JIT's"
+        + " work); then "
         + orgs
         + " org.onboard.requested commands (one per org) are published at once and the burst"
         + " ends when every org.onboarded has arrived at a subscriber of the events topic. CPU:"
