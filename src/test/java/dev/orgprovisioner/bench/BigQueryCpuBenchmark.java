@@ -153,22 +153,16 @@ class BigQueryCpuBenchmark {
         stub.clearRequests();
         CpuProfile.Result cpu;
         Burst measured;
-        Map<String, Long> emulatorsBefore = emulatorCpu();
+        EmulatorCpu emulatorsBefore = EmulatorCpu.now();
         try (CpuProfile profile = new CpuProfile(PERIOD, STUB_THREAD, HARNESS_THREAD)) {
           profile.start();
           measured = burst(publisher, "m" + run, ORGS, onboarded, failed);
           cpu = profile.stop();
         }
-        Map<String, Long> emulatorsAfter = emulatorCpu();
+        EmulatorCpu emulators = EmulatorCpu.now().minus(emulatorsBefore);
         Map<String, Long> requests = BigQueryApiMethods.count(stub.requests());
         new BigQueryCpuReport(ORGS, WARM_UP, PERIOD, workers, tableParallelism)
-            .write(
-                cpu,
-                measured.finished(),
-                measured.wallMs(),
-                requests,
-                emulatorsBefore,
-                emulatorsAfter);
+            .write(cpu, measured.finished(), measured.wallMs(), requests, emulators);
         assertThat(measured.finished())
             .as("every onboarding of the burst finished")
             .isEqualTo(ORGS);
@@ -213,21 +207,5 @@ class BigQueryCpuBenchmark {
     assertThat(failed).as("no onboarding failed").doesNotContainAnyElementsOf(ids);
     int finished = (int) ids.stream().filter(onboarded::contains).count();
     return new Burst(finished, (System.nanoTime() - start) / 1_000_000);
-  }
-
-  /** CPU time so far of each emulator process (with its children), for context. */
-  private static Map<String, Long> emulatorCpu() {
-    return Map.of(
-        "firestore", cpuMillis(SharedEmulators.firestore().processHandle()),
-        "pubsub", cpuMillis(SharedEmulators.pubSub().processHandle()));
-  }
-
-  private static long cpuMillis(ProcessHandle process) {
-    long own = process.info().totalCpuDuration().map(Duration::toMillis).orElse(0L);
-    return own
-        + process
-            .descendants()
-            .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toMillis).orElse(0L))
-            .sum();
   }
 }

@@ -23,8 +23,7 @@ record BigQueryCpuReport(int orgs, int warmUp, Duration period, int workers, int
       int finished,
       long wallMs,
       Map<String, Long> bigQueryRequests,
-      Map<String, Long> emulatorsBefore,
-      Map<String, Long> emulatorsAfter) {
+      EmulatorCpu emulators) {
     double total = perOrg(cpu.workerNanos());
     double requests =
         bigQueryRequests.values().stream().mapToLong(Long::longValue).sum() / (double) orgs;
@@ -80,7 +79,7 @@ record BigQueryCpuReport(int orgs, int warmUp, Duration period, int workers, int
               total == 0 ? null : ms / total)
           .key("bigquery-cpu/" + b.name().toLowerCase(java.util.Locale.ROOT));
     }
-    section.lines(table(cpu, total, wallMs, requests, emulatorsBefore, emulatorsAfter));
+    section.lines(table(cpu, total, wallMs, requests, emulators));
     section.lines(requestTable(bigQueryRequests));
     section.write();
   }
@@ -90,12 +89,7 @@ record BigQueryCpuReport(int orgs, int warmUp, Duration period, int workers, int
   }
 
   private List<String> table(
-      CpuProfile.Result cpu,
-      double total,
-      long wallMs,
-      double requests,
-      Map<String, Long> emulatorsBefore,
-      Map<String, Long> emulatorsAfter) {
+      CpuProfile.Result cpu, double total, long wallMs, double requests, EmulatorCpu emulators) {
     List<String> lines = new ArrayList<>();
     lines.add("| component | CPU ms per onboarding | share of worker CPU | samples |");
     lines.add("|---|---|---|---|");
@@ -145,8 +139,8 @@ record BigQueryCpuReport(int orgs, int warmUp, Duration period, int workers, int
             java.util.Locale.ROOT,
             "Emulators (other processes, for context): Firestore %.1f, Pub/Sub %.1f CPU ms per"
                 + " onboarding.",
-            (emulatorsAfter.get("firestore") - emulatorsBefore.get("firestore")) / (double) orgs,
-            (emulatorsAfter.get("pubsub") - emulatorsBefore.get("pubsub")) / (double) orgs));
+            emulators.firestoreMs() / (double) orgs,
+            emulators.pubSubMs() / (double) orgs));
     if (!cpu.perThread()) {
       lines.add(
           "No per-thread CPU times on this system (no /proc): the stub and harness are taken out"

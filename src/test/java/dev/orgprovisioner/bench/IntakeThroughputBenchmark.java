@@ -53,29 +53,24 @@ class IntakeThroughputBenchmark {
   /** Issue 17, goal 3: the intake at least half as fast as a subscriber that only acks. */
   private static final double GOAL = 0.5;
 
+  /** Whether to split the intake's CPU by component with a JFR recording (costs it a little). */
+  private static final boolean PROFILE = Boolean.getBoolean("bench.intake.profile");
+
   /** CPU time of this JVM and of the two emulator processes, in milliseconds. */
-  private record Cpu(long jvmMs, long pubSubMs, long firestoreMs) {
+  private record Cpu(long jvmMs, EmulatorCpu emulators) {
     static Cpu now() {
       var os =
           (com.sun.management.OperatingSystemMXBean)
               java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-      return new Cpu(
-          os.getProcessCpuTime() / 1_000_000,
-          cpuMs(SharedEmulators.pubSub().processHandle()),
-          cpuMs(SharedEmulators.firestore().processHandle()));
-    }
-
-    private static long cpuMs(ProcessHandle p) {
-      return p.info().totalCpuDuration().map(Duration::toMillis).orElse(0L);
+      return new Cpu(os.getProcessCpuTime() / 1_000_000, EmulatorCpu.now());
     }
 
     Cpu minus(Cpu start) {
-      return new Cpu(
-          jvmMs - start.jvmMs, pubSubMs - start.pubSubMs, firestoreMs - start.firestoreMs);
+      return new Cpu(jvmMs - start.jvmMs, emulators.minus(start.emulators));
     }
 
     long emulatorsMs() {
-      return pubSubMs + firestoreMs;
+      return emulators.pubSubMs() + emulators.firestoreMs();
     }
 
     double perThousand(long ms) {
@@ -85,7 +80,10 @@ class IntakeThroughputBenchmark {
     String row(String name) {
       return String.format(
           "| %s | %.0f | %.0f | %.0f |",
-          name, perThousand(jvmMs), perThousand(pubSubMs), perThousand(firestoreMs));
+          name,
+          perThousand(jvmMs),
+          perThousand(emulators.pubSubMs()),
+          perThousand(emulators.firestoreMs()));
     }
   }
 
@@ -127,6 +125,11 @@ class IntakeThroughputBenchmark {
       // keyed executor), concurrent claims of different orgs sharing one transaction.
       KeyedSerialExecutor serial = new KeyedSerialExecutor();
       long oursMs;
+      CpuProfile profile =
+          PROFILE ? new CpuProfile(Duration.ofMillis(10), n -> false, n -> false) : null;
+      if (profile != null) {
+        profile.start();
+      }
       Cpu oursStart = Cpu.now();
       try (IntakeBatcher batcher = new IntakeBatcher(intake, 100, Duration.ofSeconds(30), 4)) {
         oursMs =
@@ -158,6 +161,7 @@ class IntakeThroughputBenchmark {
                                     })));
       }
       Cpu oursCpu = Cpu.now().minus(oursStart);
+      List<String> split = profile == null ? List.of() : split(profile);
 
       double bareRate = COMMANDS * 1000.0 / bareMs;
       double oursRate = COMMANDS * 1000.0 / oursMs;
@@ -188,8 +192,11 @@ class IntakeThroughputBenchmark {
           .figure("ack_only_jvm_cpu_ms_per_1000", bareCpu.perThousand(bareCpu.jvmMs()))
           .figure("ack_only_emulators_cpu_ms_per_1000", bareCpu.perThousand(bareCpu.emulatorsMs()))
           .figure("intake_jvm_cpu_ms_per_1000", oursCpu.perThousand(oursCpu.jvmMs()))
-          .figure("intake_pubsub_cpu_ms_per_1000", oursCpu.perThousand(oursCpu.pubSubMs()))
-          .figure("intake_firestore_cpu_ms_per_1000", oursCpu.perThousand(oursCpu.firestoreMs()))
+          .figure(
+              "intake_pubsub_cpu_ms_per_1000", oursCpu.perThousand(oursCpu.emulators().pubSubMs()))
+          .figure(
+              "intake_firestore_cpu_ms_per_1000",
+              oursCpu.perThousand(oursCpu.emulators().firestoreMs()))
           .ratio("intake_over_ack_only", oursRate / bareRate)
           .summary(
               "17.3",
@@ -222,9 +229,39 @@ class IntakeThroughputBenchmark {
                   oursCpu.row("intake"),
                   "",
                   "Jobs created: " + accepted.get() + " (redelivered duplicates were recognised)"))
+          .lines(split)
           .write();
       assertThat(accepted.get()).isEqualTo(COMMANDS);
     }
+  }
+
+  /** The intake drain's CPU by component (-Dbench.intake.profile=true), per 1,000 commands. */
+  private static List<String> split(CpuProfile profile) {
+    CpuProfile.Result r;
+    try (profile) {
+      r = profile.stop();
+    }
+    List<String> lines = new ArrayList<>();
+    lines.add("");
+    lines.add("Intake CPU of this JVM by component (JFR samples, as in section 17.4):");
+    lines.add("");
+    lines.add("| component | CPU ms per 1,000 commands | samples |");
+    lines.add("|---|---|---|");
+    r.nanos()
+        .forEach(
+            (b, ns) ->
+                lines.add(
+                    String.format(
+                        "| %s | %.0f | %d |",
+                        b.label, ns / 1e6 * 1000 / COMMANDS, r.samples().getOrDefault(b, 0L))));
+    lines.add("");
+    lines.add("| bucket and thread | samples |");
+    lines.add("|---|---|");
+    r.samplesByThread().entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(12)
+        .forEach(e -> lines.add("| " + e.getKey() + " | " + e.getValue() + " |"));
+    return lines;
   }
 
   private void publish(PubSubTransport transport, TopicName topic) throws Exception {
