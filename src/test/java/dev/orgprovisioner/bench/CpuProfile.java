@@ -72,6 +72,7 @@ final class CpuProfile implements AutoCloseable {
     ThreadCpu after = ThreadCpu.now();
     Map<CpuBucket, Long> samples = new EnumMap<>(CpuBucket.class);
     Map<String, Long> threads = new TreeMap<>();
+    Map<String, Long> leaves = new TreeMap<>();
     double machineLoad = 0;
     int loadEvents = 0;
     CpuSampleClassifier classifier = new CpuSampleClassifier(stubThread, harnessThread);
@@ -99,6 +100,11 @@ final class CpuProfile implements AutoCloseable {
             CpuBucket bucket = classifier.classify(thread, frames);
             samples.merge(bucket, 1L, Long::sum);
             threads.merge(bucket + " " + poolName(thread), 1L, Long::sum);
+            if (e.getStackTrace() != null && !e.getStackTrace().getFrames().isEmpty()) {
+              var leaf = e.getStackTrace().getFrames().get(0).getMethod();
+              leaves.merge(
+                  bucket + " " + leaf.getType().getName() + "." + leaf.getName(), 1L, Long::sum);
+            }
           }
         }
       } finally {
@@ -112,6 +118,7 @@ final class CpuProfile implements AutoCloseable {
         after,
         samples,
         threads,
+        leaves,
         loadEvents == 0 ? Double.NaN : machineLoad / loadEvents,
         stubThread,
         harnessThread);
@@ -145,6 +152,7 @@ final class CpuProfile implements AutoCloseable {
       long grpcSharedNanos,
       Map<CpuBucket, Long> samples,
       Map<String, Long> samplesByThread,
+      Map<String, Long> samplesByLeafMethod,
       double machineCpuLoad,
       boolean perThread) {
 
@@ -153,6 +161,7 @@ final class CpuProfile implements AutoCloseable {
         ThreadCpu after,
         Map<CpuBucket, Long> samples,
         Map<String, Long> threads,
+        Map<String, Long> leaves,
         double machineLoad,
         Predicate<String> stubThread,
         Predicate<String> harnessThread) {
@@ -210,6 +219,7 @@ final class CpuProfile implements AutoCloseable {
           shared,
           samples,
           threads,
+          leaves,
           machineLoad,
           after.perThread());
     }

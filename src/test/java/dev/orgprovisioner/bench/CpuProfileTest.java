@@ -104,7 +104,8 @@ class CpuProfileTest {
     samples.put(CpuBucket.STUB, 99L);
 
     CpuProfile.Result r =
-        CpuProfile.Result.of(before, after, samples, new TreeMap<>(), 0.5, STUB, HARNESS);
+        CpuProfile.Result.of(
+            before, after, samples, new TreeMap<>(), new TreeMap<>(), 0.5, STUB, HARNESS);
 
     // 1000 - stub 100 - harness 50 = 850 worker; GC + JIT 50 of it; 800 split over 80 samples.
     assertThat(r.workerNanos()).isEqualTo(850);

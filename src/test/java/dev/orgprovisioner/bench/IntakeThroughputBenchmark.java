@@ -20,6 +20,7 @@ import dev.orgprovisioner.execution.Intake;
 import dev.orgprovisioner.execution.IntakeBatcher;
 import dev.orgprovisioner.execution.IntakeDecision;
 import dev.orgprovisioner.execution.Submission;
+import dev.orgprovisioner.execution.port.IdempotencyKeys;
 import dev.orgprovisioner.ledger.FirestoreLedger;
 import dev.orgprovisioner.messaging.KeyedSerialExecutor;
 import dev.orgprovisioner.messaging.PubSubTransport;
@@ -35,6 +36,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -111,20 +113,30 @@ class IntakeThroughputBenchmark {
       publish(transport, TopicName.of(project, topic));
 
       Cpu bareStart = Cpu.now();
-      long bareMs = drain(transport, ProjectSubscriptionName.of(project, bare), (m, c) -> c.ack());
+      Drain bareDrain =
+          drain(transport, ProjectSubscriptionName.of(project, bare), (m, c) -> c.ack());
+      long bareMs = bareDrain.ms();
       Cpu bareCpu = Cpu.now().minus(bareStart);
 
       CommandDecoder decoder = CommandDecoder.fromClasspath(getClass().getClassLoader(), 64 * 1024);
       FirestoreLedger ledger = SharedEmulators.freshLedger(db, "bench", Duration.ofSeconds(60));
+      AtomicLong claimCalls = new AtomicLong();
+      AtomicLong claims = new AtomicLong();
+      IdempotencyKeys counted =
+          (envelopes, now) -> {
+            claimCalls.incrementAndGet();
+            claims.addAndGet(envelopes.size());
+            return ledger.claimAll(envelopes, now);
+          };
       Intake intake =
           new Intake(
               decoder,
-              new Submission(ledger, new EventFactory("//bench"), Clock.systemUTC(), job -> {}));
+              new Submission(counted, new EventFactory("//bench"), Clock.systemUTC(), job -> {}));
       AtomicInteger accepted = new AtomicInteger();
       // The same path as CommandConsumer: messages of one org one after another (the consumer's
       // keyed executor), concurrent claims of different orgs sharing one transaction.
       KeyedSerialExecutor serial = new KeyedSerialExecutor();
-      long oursMs;
+      Drain oursDrain;
       CpuProfile profile =
           PROFILE ? new CpuProfile(Duration.ofMillis(10), n -> false, n -> false) : null;
       if (profile != null) {
@@ -132,7 +144,7 @@ class IntakeThroughputBenchmark {
       }
       Cpu oursStart = Cpu.now();
       try (IntakeBatcher batcher = new IntakeBatcher(intake, 100, Duration.ofSeconds(30), 4)) {
-        oursMs =
+        oursDrain =
             drain(
                 transport,
                 ProjectSubscriptionName.of(project, ours),
@@ -161,6 +173,7 @@ class IntakeThroughputBenchmark {
                                     })));
       }
       Cpu oursCpu = Cpu.now().minus(oursStart);
+      long oursMs = oursDrain.ms();
       List<String> split = profile == null ? List.of() : split(profile);
 
       double bareRate = COMMANDS * 1000.0 / bareMs;
@@ -189,6 +202,10 @@ class IntakeThroughputBenchmark {
           .figure("intake_ms", oursMs)
           .figure("intake_per_s", Math.round(oursRate))
           .figure("jobs_created", accepted.get())
+          .figure("ack_only_deliveries", bareDrain.deliveries())
+          .figure("intake_deliveries", oursDrain.deliveries())
+          .figure("claim_calls", claimCalls.get())
+          .figure("claims_per_call", BenchReport.round(claims.get() / (double) claimCalls.get()))
           .figure("ack_only_jvm_cpu_ms_per_1000", bareCpu.perThousand(bareCpu.jvmMs()))
           .figure("ack_only_emulators_cpu_ms_per_1000", bareCpu.perThousand(bareCpu.emulatorsMs()))
           .figure("intake_jvm_cpu_ms_per_1000", oursCpu.perThousand(oursCpu.jvmMs()))
@@ -228,7 +245,16 @@ class IntakeThroughputBenchmark {
                   bareCpu.row("ack only"),
                   oursCpu.row("intake"),
                   "",
-                  "Jobs created: " + accepted.get() + " (redelivered duplicates were recognised)"))
+                  "Jobs created: " + accepted.get() + " (redelivered duplicates were recognised)",
+                  String.format(
+                      "Deliveries: ack only %d, intake %d (for %d commands). Claims: %d in %d"
+                          + " ledger calls (%.1f per call).",
+                      bareDrain.deliveries(),
+                      oursDrain.deliveries(),
+                      COMMANDS,
+                      claims.get(),
+                      claimCalls.get(),
+                      claims.get() / (double) claimCalls.get())))
           .lines(split)
           .write();
       assertThat(accepted.get()).isEqualTo(COMMANDS);
@@ -260,6 +286,13 @@ class IntakeThroughputBenchmark {
     r.samplesByThread().entrySet().stream()
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
         .limit(12)
+        .forEach(e -> lines.add("| " + e.getKey() + " | " + e.getValue() + " |"));
+    lines.add("");
+    lines.add("| bucket and method on top of the stack | samples |");
+    lines.add("|---|---|");
+    r.samplesByLeafMethod().entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(25)
         .forEach(e -> lines.add("| " + e.getKey() + " | " + e.getValue() + " |"));
     return lines;
   }
@@ -294,29 +327,35 @@ class IntakeThroughputBenchmark {
     }
   }
 
+  /** How long a drain took and how many deliveries it took (redeliveries included). */
+  private record Drain(long ms, long deliveries) {}
+
   /** Runs {@code work} on every message until each distinct command has been acked once. */
-  private long drain(PubSubTransport transport, ProjectSubscriptionName sub, MessageReceiver work)
+  private Drain drain(PubSubTransport transport, ProjectSubscriptionName sub, MessageReceiver work)
       throws Exception {
     CountDownLatch done = new CountDownLatch(COMMANDS);
+    AtomicLong deliveries = new AtomicLong();
     java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
     MessageReceiver counting =
-        (m, c) ->
-            work.receiveMessage(
-                m,
-                new com.google.cloud.pubsub.v1.AckReplyConsumer() {
-                  @Override
-                  public void ack() {
-                    c.ack();
-                    if (seen.add(m.getAttributesMap().get("ce-id"))) {
-                      done.countDown();
-                    }
+        (m, c) -> {
+          deliveries.incrementAndGet();
+          work.receiveMessage(
+              m,
+              new com.google.cloud.pubsub.v1.AckReplyConsumer() {
+                @Override
+                public void ack() {
+                  c.ack();
+                  if (seen.add(m.getAttributesMap().get("ce-id"))) {
+                    done.countDown();
                   }
+                }
 
-                  @Override
-                  public void nack() {
-                    c.nack();
-                  }
-                });
+                @Override
+                public void nack() {
+                  c.nack();
+                }
+              });
+        };
     Subscriber subscriber =
         transport
             .subscriber(sub, counting)
@@ -329,6 +368,6 @@ class IntakeThroughputBenchmark {
     long ms = (System.nanoTime() - start) / 1_000_000;
     subscriber.stopAsync().awaitTerminated(30, TimeUnit.SECONDS);
     assertThat(finished).as("all messages handled").isTrue();
-    return ms;
+    return new Drain(ms, deliveries.get());
   }
 }
