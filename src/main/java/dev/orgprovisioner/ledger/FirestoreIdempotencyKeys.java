@@ -5,19 +5,27 @@ import static dev.orgprovisioner.ledger.LedgerDocs.*;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Transaction;
+import com.google.cloud.firestore.WriteBatch;
 import dev.orgprovisioner.command.CommandEnvelope;
 import dev.orgprovisioner.execution.ClaimResult;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.port.IdempotencyKeys;
+import dev.orgprovisioner.execution.port.LedgerRejectedException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
-/** Idempotency keys in Firestore: a batch of commands claimed, and their jobs created, at once. */
+/**
+ * Idempotency keys in Firestore: a batch of commands claimed, and their jobs created, at once — by
+ * one conditional commit when every key is new, else by a transaction that reads them first.
+ */
 final class FirestoreIdempotencyKeys implements IdempotencyKeys {
 
   private final LedgerStore store;
@@ -40,6 +48,54 @@ final class FirestoreIdempotencyKeys implements IdempotencyKeys {
     if (envelopes.isEmpty()) {
       return List.of();
     }
+    if (distinctKeys(envelopes)) {
+      Optional<List<ClaimResult>> created = createAll(envelopes, now);
+      if (created.isPresent()) {
+        return created.get();
+      }
+    }
+    return claimInTransaction(envelopes, now);
+  }
+
+  /**
+   * The usual case, every key new: one atomic commit creating each key and its job, each key with
+   * the precondition that it does not exist yet (one round trip; a transaction takes three and
+   * locks the keys it reads). Empty when any key exists, expired or not: then nothing was written
+   * and the transaction decides. Idempotency holds as in the transaction: of two instances creating
+   * the same key only one commit succeeds, and the claim is durable before it returns.
+   */
+  private Optional<List<ClaimResult>> createAll(List<CommandEnvelope> envelopes, Instant now) {
+    WriteBatch batch = store.db.batch();
+    List<ClaimResult> results = new ArrayList<>(envelopes.size());
+    for (CommandEnvelope e : envelopes) {
+      Job job = newJob(e, hashId(e.scope()), now);
+      batch.create(store.jobs.document(job.id()), jobDoc(job));
+      batch.create(store.keys.document(job.keyId()), keyDoc(e.scope(), job, null, now));
+      results.add(new ClaimResult.Claimed(job));
+    }
+    try {
+      store.call("claim " + envelopes.size() + " command(s)", batch.commit());
+      return Optional.of(results);
+    } catch (LedgerRejectedException e) {
+      if (LedgerStore.alreadyExists(e)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private static boolean distinctKeys(List<CommandEnvelope> envelopes) {
+    Set<String> scopes = new HashSet<>();
+    for (CommandEnvelope e : envelopes) {
+      if (!scopes.add(e.scope())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Reads every key, decides each command in order, and writes the new keys and jobs. */
+  private List<ClaimResult> claimInTransaction(List<CommandEnvelope> envelopes, Instant now) {
     Map<String, DocumentReference> refs = new LinkedHashMap<>();
     for (CommandEnvelope e : envelopes) {
       DocumentReference key = store.keys.document(hashId(e.scope()));

@@ -115,6 +115,11 @@ public final class LedgerStore {
     return false;
   }
 
+  /** Whether {@code failure} says a document to be created exists already. */
+  static boolean alreadyExists(Throwable failure) {
+    return codeOf(failure) == Status.Code.ALREADY_EXISTS;
+  }
+
   /** Whether {@code failure} says the document it addressed does not exist. */
   static boolean notFound(Throwable failure) {
     return codeOf(failure) == Status.Code.NOT_FOUND;

@@ -35,6 +35,7 @@ public final class BenchReport {
       List.of(
           "intake-throughput",
           "onboarding-e2e",
+          "bigquery-cpu",
           "onboarding-latency",
           "warehouse-calls",
           "noop-sync-calls",
@@ -116,6 +117,7 @@ public final class BenchReport {
     private final Map<String, Object> figures = new LinkedHashMap<>();
     private final Map<String, Object> ratios = new LinkedHashMap<>();
     private final List<Map<String, Object>> summary = new ArrayList<>();
+    private final List<Double> unroundedRatios = new ArrayList<>();
     private final List<Map<String, Object>> calls = new ArrayList<>();
     private final List<String> body = new ArrayList<>();
 
@@ -154,7 +156,51 @@ public final class BenchReport {
       row.put("baseline", baseline);
       row.put("ratio", ratio == null ? null : round(ratio));
       summary.add(row);
+      unroundedRatios.add(ratio);
       return this;
+    }
+
+    /** A row of the summary table with the goal the issue sets for it. */
+    public Section summary(
+        String item, String what, Object ours, Object baseline, Double ratio, Goal goal) {
+      return summary(item, what, ours, baseline, ratio).goal(goal);
+    }
+
+    /** The goal of the last summary row, checked against its unrounded ratio or its figure. */
+    public Section goal(Goal goal) {
+      Map<String, Object> row = lastRow("goal");
+      row.put("goal", goal.text());
+      row.put("goal_met", goal.met(row.get("ours"), unroundedRatios.get(summary.size() - 1)));
+      return this;
+    }
+
+    /** A goal of the last summary row in words, for one that is not a bound (not checked). */
+    public Section goal(String goal) {
+      lastRow("goal").put("goal", goal);
+      return this;
+    }
+
+    /**
+     * A stable key for the last summary row, matching it with the previous report's row even when
+     * its measurement text (which may name sizes) changes; without one, rows match by section id
+     * and measurement text.
+     */
+    public Section key(String key) {
+      lastRow("key").put("key", key);
+      return this;
+    }
+
+    /** The summary rows so far. */
+    List<Map<String, Object>> summaryRows() {
+      return List.copyOf(summary);
+    }
+
+    private Map<String, Object> lastRow(String what) {
+      if (summary.isEmpty()) {
+        throw new IllegalStateException(
+            what + "(...) applies to the last summary(...) row: none yet");
+      }
+      return summary.get(summary.size() - 1);
     }
 
     /**
@@ -253,21 +299,16 @@ public final class BenchReport {
         Comparator.comparingInt((Map<String, Object> s) -> rank((String) s.get("id")))
             .thenComparing(s -> (String) s.get("id")));
 
-    List<Map<String, Object>> summary = new ArrayList<>();
+    PreviousReport previous = PreviousReport.load();
+    List<Map<String, Object>> summary = SummaryTable.rows(sections, previous);
     List<Map<String, Object>> calls = new ArrayList<>();
     for (Map<String, Object> s : sections) {
-      for (Map<String, Object> row : (List<Map<String, Object>>) s.get("summary")) {
-        Map<String, Object> r = new LinkedHashMap<>(row);
-        r.put("benchmark", s.get("id"));
-        summary.add(r);
-      }
       for (Map<String, Object> row : (List<Map<String, Object>>) s.get("calls")) {
         Map<String, Object> r = new LinkedHashMap<>(row);
         r.put("benchmark", s.get("id"));
         calls.add(r);
       }
     }
-    summary.sort(Comparator.comparing(r -> String.valueOf(r.get("item"))));
 
     StringBuilder md = new StringBuilder();
     md.append("# Benchmark report\n\n");
@@ -277,27 +318,7 @@ public final class BenchReport {
             + " `report.json`). Each benchmark measures our way and its baseline side by side in"
             + " the same run. No figure here is a test assertion.\n\n");
     md.append("Machine: ").append(machineLine(machine())).append(" (when assembled).\n\n");
-    md.append("## Summary\n\n");
-    md.append(
-        "Ratio = ours / baseline, from raw figures of the same run; each row says what its"
-            + " baseline is. Below 1 means fewer milliseconds, calls or MiB than the baseline"
-            + " (for throughput, above 1 is better). Figures taken on a machine shared with other"
-            + " builds are pessimistic: see each section's load average.\n\n");
-    md.append("| item | measurement | ours | baseline | ratio | benchmark |\n");
-    md.append("|---|---|---|---|---|---|\n");
-    for (Map<String, Object> r : summary) {
-      md.append(
-          String.format(
-              "| %s | %s | %s | %s | %s | [%s](#%s) |%n",
-              r.get("item"),
-              r.get("what"),
-              fmt(r.get("ours")),
-              fmt(r.get("baseline")),
-              r.get("ratio") == null ? "–" : fmt(r.get("ratio")),
-              r.get("benchmark"),
-              r.get("benchmark")));
-    }
-    md.append("\n");
+    md.append(SummaryTable.markdown(summary, previous));
     if (!calls.isEmpty()) {
       md.append("## 3. Warehouse calls against the floor and per-table reads\n\n");
       md.append(
@@ -334,6 +355,7 @@ public final class BenchReport {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("assembled_at", Instant.now().toString());
     json.put("machine", machine());
+    json.put("previous_report", previous.describe());
     json.put("summary", summary);
     json.put("warehouse_calls", calls);
     json.put("benchmarks", sections);

@@ -133,6 +133,27 @@ public interface IdempotencyKeysContract extends LedgerContract {
   }
 
   @Test
+  default void batchClaim_withOneKeyAlreadyHeld_createsTheOthersAndNothingTwice() {
+    CommandEnvelope held = onboard("held", "h1");
+    Job holder = accept(held, T0);
+    CommandEnvelope fresh = onboard("fresh", "f1");
+    CommandEnvelope other = onboard("other_fresh", "f2");
+
+    List<ClaimResult> results = ledger().claimAll(List.of(fresh, held, other), at(1));
+
+    assertThat(results.get(0)).isInstanceOf(ClaimResult.Claimed.class);
+    assertThat(results.get(1)).isEqualTo(new ClaimResult.InFlight(holder.id()));
+    assertThat(results.get(2)).isInstanceOf(ClaimResult.Claimed.class);
+    assertThat(ledger().jobs(null, "held", 10)).extracting(Job::id).containsExactly(holder.id());
+    assertThat(ledger().jobs(null, "fresh", 10)).hasSize(1);
+    assertThat(ledger().jobs(null, "other_fresh", 10)).hasSize(1);
+    assertThat(ledger().claimAll(List.of(fresh, other), at(2)))
+        .containsExactly(
+            new ClaimResult.InFlight(((ClaimResult.Claimed) results.get(0)).job().id()),
+            new ClaimResult.InFlight(((ClaimResult.Claimed) results.get(2)).job().id()));
+  }
+
+  @Test
   default void batchClaim_ofAFinishedCommandTwice_answersFinishedForBoth() {
     CommandEnvelope cmd = onboard("acme", "c1");
     Job job = finish(leased(cmd, "w", T0), JobState.SUCCEEDED, at(1));

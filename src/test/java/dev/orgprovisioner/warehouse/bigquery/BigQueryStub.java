@@ -119,6 +119,10 @@ public final class BigQueryStub implements AutoCloseable {
       StubScanCosts.Scan scan) {}
 
   public static final String RESULTS_DATASET = "_stub_query_results";
+
+  /** Names of the threads answering requests (the JDK server's own is "HTTP-Dispatcher"). */
+  public static final String THREAD_PREFIX = "bq-stub-";
+
   private static final String PREFIX = "/bigquery/v2";
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -157,7 +161,11 @@ public final class BigQueryStub implements AutoCloseable {
 
   private BigQueryStub() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-    executor = Executors.newFixedThreadPool(16);
+    // Named, so a benchmark in the same JVM can tell the stub's CPU from the worker's.
+    AtomicLong threads = new AtomicLong();
+    executor =
+        Executors.newFixedThreadPool(
+            16, r -> new Thread(r, THREAD_PREFIX + threads.incrementAndGet()));
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
