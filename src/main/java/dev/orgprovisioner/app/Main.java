@@ -10,7 +10,8 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  * Entry point. In the {@code local} profile it first starts Google's Pub/Sub and Firestore
  * emulators on free loopback ports and points the worker at them, so one command runs the whole
  * stack; they stop when the worker stops. With {@code ops} as first argument it runs the ops
- * command line instead and never starts the worker.
+ * command line instead and never starts the worker; with {@code cds-training} it starts the worker
+ * once against endpoints that refuse connections and exits ({@link CdsTraining}).
  */
 @QuarkusMain
 public class Main {
@@ -18,6 +19,10 @@ public class Main {
   public static void main(String... args) {
     if (args.length > 0 && args[0].equals("ops")) {
       System.exit(OpsCli.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+    }
+    if (args.length > 0 && args[0].equals(CdsTraining.ARG)) {
+      CdsTraining.run();
+      return;
     }
     String profile =
         System.getProperty("quarkus.profile", System.getenv().getOrDefault("QUARKUS_PROFILE", ""));
