@@ -41,7 +41,8 @@ class ArchitectureTest {
     "org.eclipse.microprofile..",
   };
 
-  private final JavaClasses classes =
+  // Imported once for all rules: JUnit makes an instance per test, and importing is the cost.
+  private static final JavaClasses CLASSES =
       new ClassFileImporter()
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
           .importPackages("dev.orgprovisioner");
@@ -55,7 +56,7 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage(ADAPTERS_AND_INFRASTRUCTURE);
-    rule.check(classes);
+    rule.check(CLASSES);
   }
 
   @Test
@@ -80,7 +81,7 @@ class ArchitectureTest {
             "jakarta..",
             "org.eclipse.microprofile..",
             "java.net.http..")
-        .check(classes);
+        .check(CLASSES);
   }
 
   @Test
@@ -95,7 +96,7 @@ class ArchitectureTest {
             "dev.orgprovisioner.warehouse.duckdb..",
             "com.google.cloud..",
             "org.duckdb..")
-        .check(classes);
+        .check(CLASSES);
   }
 
   @Test
@@ -113,7 +114,7 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("dev.orgprovisioner.app..")
-        .check(classes);
+        .check(CLASSES);
   }
 
   @Test
@@ -128,6 +129,6 @@ class ArchitectureTest {
             "dev.orgprovisioner.messaging..",
             "dev.orgprovisioner.ledger..",
             "dev.orgprovisioner.api..")
-        .check(classes);
+        .check(CLASSES);
   }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,13 @@ public final class Emulators {
 
   /** Overrides the log directory (default {@code target/emulators}). */
   public static final String LOG_DIR_PROPERTY = "emulators.log.dir";
+
+  /**
+   * Extra JVM options for both emulators, separated by spaces (default none). The test build sets
+   * C1-only, serial-GC flags: the emulators live a few minutes and JIT compilation was most of
+   * their CPU.
+   */
+  public static final String JAVA_OPTIONS_PROPERTY = "emulators.java-options";
 
   static final String PUBSUB_COMPONENT = "platform/pubsub-emulator";
   static final String FIRESTORE_COMPONENT = "platform/cloud-firestore-emulator";
@@ -80,23 +88,17 @@ public final class Emulators {
   public static EmulatorProcess startPubSub(int port) {
     Path jar = pubSubJar(GcloudSdk.rootContaining(PUBSUB_COMPONENT));
     Optional<Path> grpcApi = grpcApiPatch();
-    List<String> command =
+    List<String> command = new ArrayList<>(List.of(javaExecutable(), PUBSUB_HEAP));
+    command.addAll(javaOptions());
+    command.addAll(
         grpcApi.isPresent()
             ? List.of(
-                javaExecutable(),
-                PUBSUB_HEAP,
                 "-cp",
                 grpcApi.get() + java.io.File.pathSeparator + jar,
                 PUBSUB_MAIN,
                 "--host=" + HOST,
                 "--port=" + port)
-            : List.of(
-                javaExecutable(),
-                PUBSUB_HEAP,
-                "-jar",
-                jar.toString(),
-                "--host=" + HOST,
-                "--port=" + port);
+            : List.of("-jar", jar.toString(), "--host=" + HOST, "--port=" + port));
     String readyLine = "Server started, listening on " + port;
     return EmulatorProcess.start(
         new EmulatorProcess.Launch(
@@ -125,16 +127,19 @@ public final class Emulators {
           script + " is missing or not executable. " + GcloudSdk.INSTALL_HINT);
     }
     List<String> command = List.of(script.toString(), "start", "--host=" + HOST, "--port=" + port);
-    String toolOptions = System.getenv("JAVA_TOOL_OPTIONS");
+    String toolOptions =
+        String.join(
+                " ",
+                Objects.requireNonNullElse(System.getenv("JAVA_TOOL_OPTIONS"), ""),
+                String.join(" ", javaOptions()))
+            .trim();
     Map<String, String> environment =
         Map.of(
             // The script runs ${JAVA:=java}: use this JVM's java rather than whatever is on PATH.
             "JAVA",
             javaExecutable(),
             "JAVA_TOOL_OPTIONS",
-            toolOptions == null || toolOptions.isBlank()
-                ? FIRESTORE_HEAP
-                : toolOptions + " " + FIRESTORE_HEAP);
+            toolOptions.isEmpty() ? FIRESTORE_HEAP : toolOptions + " " + FIRESTORE_HEAP);
     return EmulatorProcess.start(
         new EmulatorProcess.Launch(
             "firestore",
@@ -231,6 +236,11 @@ public final class Emulators {
       }
     }
     return 0;
+  }
+
+  static List<String> javaOptions() {
+    String options = System.getProperty(JAVA_OPTIONS_PROPERTY, "").trim();
+    return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
   }
 
   private static String javaExecutable() {

@@ -10,10 +10,12 @@ import static org.hamcrest.Matchers.not;
 import dev.orgprovisioner.testing.EmulatorsResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The admin API needs the admin key; health, metrics and the OpenAPI document stay open. */
 @QuarkusTest
+@Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
 class AdminSecurityTest {
 

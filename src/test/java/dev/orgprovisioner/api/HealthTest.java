@@ -7,9 +7,11 @@ import static org.hamcrest.Matchers.hasItems;
 import dev.orgprovisioner.testing.EmulatorsResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
+@Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
 class HealthTest {
 

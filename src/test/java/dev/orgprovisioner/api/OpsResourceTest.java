@@ -31,11 +31,13 @@ import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** The admin API's jobs and DLQ endpoints: the same operations as the ops CLI, over REST. */
 @QuarkusTest
+@Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpsResourceTest {

@@ -18,11 +18,13 @@ import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** One onboarding through Pub/Sub moves the Prometheus counters by exactly what happened. */
 @QuarkusTest
+@Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MetricsEndToEndTest {

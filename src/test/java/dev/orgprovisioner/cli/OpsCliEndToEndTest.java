@@ -39,6 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import picocli.CommandLine;
@@ -48,6 +49,7 @@ import picocli.CommandLine;
  * (fail five times → list → replay → success), replays of finished commands, and jobs.
  */
 @QuarkusTest
+@Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpsCliEndToEndTest {

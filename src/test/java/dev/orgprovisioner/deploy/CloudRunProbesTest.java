@@ -9,10 +9,12 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The health paths Cloud Run probes (from the Terraform) are served by the running worker. */
 @QuarkusTest
+@Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
 class CloudRunProbesTest {
 

@@ -3,12 +3,11 @@ package dev.orgprovisioner.execution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.cloud.firestore.Firestore;
 import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.command.CommandEnvelope;
 import dev.orgprovisioner.command.DecodeResult;
 import dev.orgprovisioner.command.MalformedCommands;
-import dev.orgprovisioner.ledger.FirestoreLedger;
+import dev.orgprovisioner.ledger.memory.InMemoryLedger;
 import dev.orgprovisioner.provisioning.Environment;
 import dev.orgprovisioner.provisioning.PlanApplier;
 import dev.orgprovisioner.provisioning.ProvisioningJobs;
@@ -20,7 +19,6 @@ import dev.orgprovisioner.testing.GatedWarehouse;
 import dev.orgprovisioner.testing.LedgerFixtures;
 import dev.orgprovisioner.testing.PoolFixtures;
 import dev.orgprovisioner.testing.RecordingEventPublisher;
-import dev.orgprovisioner.testing.SharedEmulators;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Graceful shutdown of the worker pool against the Firestore emulator and DuckDB: a job that ends
+ * Graceful shutdown of the worker pool against DuckDB and the in-memory ledger: a job that ends
  * within the grace period completes; a job stuck in a warehouse call and a job not yet started get
  * their leases handed back, so another instance runs them at once.
  */
@@ -46,22 +44,20 @@ class WorkerPoolShutdownTest {
           WorkerPoolShutdownTest.class.getClassLoader(), CommandDecoder.DEFAULT_MAX_PAYLOAD_BYTES);
 
   private final Clock clock = Clock.systemUTC();
-  private Firestore db;
   private ExecutorService tablePool;
   private DuckDbWarehouse duck;
   private GatedWarehouse warehouse;
-  private FirestoreLedger ledger;
+  private InMemoryLedger ledger;
   private ProvisioningService service;
   private WarehouseAuditTrail audit;
   private RecordingEventPublisher publisher;
 
   @BeforeEach
   void start() {
-    db = SharedEmulators.firestoreClient();
     tablePool = Executors.newFixedThreadPool(4);
     duck = new DuckDbWarehouse(":memory:");
     warehouse = new GatedWarehouse(duck);
-    ledger = SharedEmulators.freshLedger(db, "shut", Duration.ofSeconds(60));
+    ledger = LedgerFixtures.inMemory(Duration.ofSeconds(60));
     publisher = new RecordingEventPublisher();
     service =
         new ProvisioningService(
@@ -78,7 +74,6 @@ class WorkerPoolShutdownTest {
     audit.close();
     duck.close();
     tablePool.shutdownNow();
-    db.close();
   }
 
   private WorkerPool pool(String owner, int workers) {

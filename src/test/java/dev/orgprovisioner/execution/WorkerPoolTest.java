@@ -3,14 +3,13 @@ package dev.orgprovisioner.execution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.cloud.firestore.Firestore;
 import dev.orgprovisioner.catalog.Catalog;
 import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.command.CommandEnvelope;
 import dev.orgprovisioner.command.DecodeResult;
 import dev.orgprovisioner.command.MalformedCommands;
 import dev.orgprovisioner.command.OrgSlug;
-import dev.orgprovisioner.ledger.FirestoreLedger;
+import dev.orgprovisioner.ledger.memory.InMemoryLedger;
 import dev.orgprovisioner.plan.PlanStep;
 import dev.orgprovisioner.plan.SyncStatus;
 import dev.orgprovisioner.provisioning.Environment;
@@ -25,7 +24,6 @@ import dev.orgprovisioner.testing.FaultyWarehouse;
 import dev.orgprovisioner.testing.LedgerFixtures;
 import dev.orgprovisioner.testing.PoolFixtures;
 import dev.orgprovisioner.testing.RecordingEventPublisher;
-import dev.orgprovisioner.testing.SharedEmulators;
 import dev.orgprovisioner.warehouse.RetryingWarehouse;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
 import java.time.Clock;
@@ -41,20 +39,23 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Jobs run by the worker pool against the Firestore emulator and a real DuckDB warehouse. */
+/**
+ * Jobs run by the worker pool against a real DuckDB warehouse and the in-memory ledger (held to the
+ * Firestore ledger's behaviour by LedgerContractTest; the pool on Firestore itself is in the fault
+ * tests, the simulation on Firestore and the application tests).
+ */
 class WorkerPoolTest {
 
   private static final Catalog CATALOG = CatalogFixtures.project();
   private static final CommandDecoder DECODER =
       CommandDecoder.fromClasspath(
           WorkerPoolTest.class.getClassLoader(), CommandDecoder.DEFAULT_MAX_PAYLOAD_BYTES);
-  private static Firestore db;
   private static ExecutorService tablePool;
 
   private final Clock clock = Clock.systemUTC();
   private DuckDbWarehouse duck;
   private FaultyWarehouse warehouse;
-  private FirestoreLedger ledger;
+  private InMemoryLedger ledger;
   private RecordingEventPublisher publisher;
   private ProvisioningService service;
   private WorkerPool pool;
@@ -62,21 +63,19 @@ class WorkerPoolTest {
 
   @BeforeAll
   static void connect() {
-    db = SharedEmulators.firestoreClient();
     tablePool = Executors.newFixedThreadPool(8);
   }
 
   @AfterAll
-  static void disconnect() throws Exception {
+  static void disconnect() {
     tablePool.shutdownNow();
-    db.close();
   }
 
   @BeforeEach
   void start() {
     duck = new DuckDbWarehouse(":memory:");
     warehouse = new FaultyWarehouse(duck);
-    ledger = SharedEmulators.freshLedger(db, "w", Duration.ofSeconds(30));
+    ledger = LedgerFixtures.inMemory(Duration.ofSeconds(30));
     publisher = new RecordingEventPublisher();
     RetryingWarehouse retrying = new RetryingWarehouse(warehouse, 4, Duration.ofMillis(5));
     service =

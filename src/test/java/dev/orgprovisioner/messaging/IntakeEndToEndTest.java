@@ -23,11 +23,13 @@ import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** The whole worker against the Pub/Sub and Firestore emulators and DuckDB. */
 @QuarkusTest
+@Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IntakeEndToEndTest {

@@ -34,12 +34,12 @@ class PubSubConnectorInboundTest {
   private MessagingConfig topology;
 
   @BeforeAll
-  static void startEmulator() {
-    pubsub = PubSubEmulatorFixture.start();
+  static void connect() {
+    pubsub = PubSubEmulatorFixture.shared();
   }
 
   @AfterAll
-  static void stopEmulator() {
+  static void disconnect() {
     pubsub.close();
   }
 

@@ -31,12 +31,12 @@ class PubSubConnectorOutboundTest {
   private String subscription;
 
   @BeforeAll
-  static void startEmulator() {
-    pubsub = PubSubEmulatorFixture.start();
+  static void connect() {
+    pubsub = PubSubEmulatorFixture.shared();
   }
 
   @AfterAll
-  static void stopEmulator() {
+  static void disconnect() {
     pubsub.close();
   }
 

@@ -10,6 +10,7 @@ import com.google.pubsub.v1.ReceivedMessage;
 import com.google.pubsub.v1.TopicName;
 import dev.orgprovisioner.emulator.EmulatorProcess;
 import dev.orgprovisioner.emulator.Emulators;
+import dev.orgprovisioner.testing.SharedEmulators;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -20,7 +21,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.Config;
 
-/** A Pub/Sub emulator for one test class, with admin clients and channel configurations. */
+/**
+ * A Pub/Sub emulator (the shared one, or one of its own) with admin clients and channel settings.
+ */
 final class PubSubEmulatorFixture implements AutoCloseable {
 
   static final String PROJECT = "test-project";
@@ -43,6 +46,14 @@ final class PubSubEmulatorFixture implements AutoCloseable {
   static PubSubEmulatorFixture start() {
     EmulatorProcess emulator = Emulators.startPubSub();
     return new PubSubEmulatorFixture(emulator.hostPort(), emulator);
+  }
+
+  /**
+   * Clients of the JVM's shared emulator (names from {@link #unique} keep tests apart); closing the
+   * fixture closes the clients only.
+   */
+  static PubSubEmulatorFixture shared() {
+    return new PubSubEmulatorFixture(SharedEmulators.pubSub().hostPort(), () -> {});
   }
 
   /** A topic or subscription id no other test uses. */

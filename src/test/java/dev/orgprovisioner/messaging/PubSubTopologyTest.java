@@ -17,18 +17,19 @@ class PubSubTopologyTest {
   private static PubSubEmulatorFixture pubsub;
 
   @BeforeAll
-  static void startEmulator() {
-    pubsub = PubSubEmulatorFixture.start();
+  static void connect() {
+    pubsub = PubSubEmulatorFixture.shared();
   }
 
   @AfterAll
-  static void stopEmulator() {
+  static void disconnect() {
     pubsub.close();
   }
 
   @Test
   void ensure_createsEverythingOnceAndIsIdempotent() {
-    MessagingConfig config = pubsub.topologyConfig("topo", Map.of());
+    String topo = PubSubEmulatorFixture.unique("topo");
+    MessagingConfig config = pubsub.topologyConfig(topo, Map.of());
     PubSubTopology topology = new PubSubTopology(config);
 
     List<String> first = topology.ensure();
@@ -36,28 +37,29 @@ class PubSubTopologyTest {
 
     assertThat(first)
         .containsExactlyInAnyOrder(
-            topic("topo-commands"),
-            topic("topo-commands-dlq"),
-            topic("topo-events"),
-            subscription("topo-commands-worker"),
-            subscription("topo-commands-dlq-sub"));
+            topic(topo + "-commands"),
+            topic(topo + "-commands-dlq"),
+            topic(topo + "-events"),
+            subscription(topo + "-commands-worker"),
+            subscription(topo + "-commands-dlq-sub"));
     assertThat(second).isEmpty();
   }
 
   @Test
   void commandsSubscription_isOrderedWithDeadLetterRetryPolicyAndAckDeadline() {
+    String policy = PubSubEmulatorFixture.unique("policy");
     MessagingConfig config =
-        pubsub.topologyConfig("policy", Map.of("messaging.max-delivery-attempts", "7"));
+        pubsub.topologyConfig(policy, Map.of("messaging.max-delivery-attempts", "7"));
     new PubSubTopology(config).ensure();
 
     Subscription commands =
         pubsub.subscriptions.getSubscription(
-            ProjectSubscriptionName.of(PubSubEmulatorFixture.PROJECT, "policy-commands-worker"));
+            ProjectSubscriptionName.of(PubSubEmulatorFixture.PROJECT, policy + "-commands-worker"));
 
-    assertThat(commands.getTopic()).isEqualTo(topic("policy-commands"));
+    assertThat(commands.getTopic()).isEqualTo(topic(policy + "-commands"));
     assertThat(commands.getEnableMessageOrdering()).isTrue();
     assertThat(commands.getDeadLetterPolicy().getDeadLetterTopic())
-        .isEqualTo(topic("policy-commands-dlq"));
+        .isEqualTo(topic(policy + "-commands-dlq"));
     assertThat(commands.getDeadLetterPolicy().getMaxDeliveryAttempts()).isEqualTo(7);
     assertThat(commands.getRetryPolicy().getMinimumBackoff().getSeconds()).isEqualTo(1);
     assertThat(commands.getRetryPolicy().getMaximumBackoff().getSeconds()).isEqualTo(60);
@@ -66,24 +68,26 @@ class PubSubTopologyTest {
     assertThat(commands.getExpirationPolicy().hasTtl()).as("never expires").isFalse();
     Subscription dlq =
         pubsub.subscriptions.getSubscription(
-            ProjectSubscriptionName.of(PubSubEmulatorFixture.PROJECT, "policy-commands-dlq-sub"));
-    assertThat(dlq.getTopic()).isEqualTo(topic("policy-commands-dlq"));
+            ProjectSubscriptionName.of(
+                PubSubEmulatorFixture.PROJECT, policy + "-commands-dlq-sub"));
+    assertThat(dlq.getTopic()).isEqualTo(topic(policy + "-commands-dlq"));
     assertThat(dlq.getMessageRetentionDuration().getSeconds()).isEqualTo(7 * 24 * 3600);
   }
 
   @Test
   void existingSubscription_isLeftAsItIs() {
-    MessagingConfig config = pubsub.topologyConfig("kept", Map.of());
-    TopicName commands = pubsub.createTopic("kept-commands");
-    pubsub.createSubscription("kept-commands-worker", commands);
+    String prefix = PubSubEmulatorFixture.unique("kept");
+    MessagingConfig config = pubsub.topologyConfig(prefix, Map.of());
+    TopicName commands = pubsub.createTopic(prefix + "-commands");
+    pubsub.createSubscription(prefix + "-commands-worker", commands);
 
     List<String> created = new PubSubTopology(config).ensure();
 
     assertThat(created)
-        .doesNotContain(subscription("kept-commands-worker"), topic("kept-commands"));
+        .doesNotContain(subscription(prefix + "-commands-worker"), topic(prefix + "-commands"));
     Subscription kept =
         pubsub.subscriptions.getSubscription(
-            ProjectSubscriptionName.of(PubSubEmulatorFixture.PROJECT, "kept-commands-worker"));
+            ProjectSubscriptionName.of(PubSubEmulatorFixture.PROJECT, prefix + "-commands-worker"));
     assertThat(kept.hasDeadLetterPolicy()).isFalse();
   }
 

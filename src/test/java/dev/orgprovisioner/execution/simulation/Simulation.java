@@ -77,7 +77,10 @@ final class Simulation implements RecordingWarehouse.Interleaver {
   /** Job ids of the in-memory ledger: reproducible, in creation order. */
   static java.util.function.Supplier<String> jobIds() {
     int[] n = {0};
-    return () -> String.format("job-%04d", ++n[0]);
+    return () -> {
+      String digits = Integer.toString(++n[0]);
+      return "job-" + "0".repeat(Math.max(0, 4 - digits.length())) + digits;
+    };
   }
 
   Outcome run() {
