@@ -117,9 +117,9 @@ record WorkerStartupReport(
   }
 
   private String method() {
-    return "The packaged worker (`java "
+    return "The packaged worker (`java … -jar target/quarkus-app/quarkus-run.jar` with "
         + flags
-        + " -jar target/quarkus-app/quarkus-run.jar`; the class-data archive is written first by"
+        + "; the class-data archive is written first by"
         + " one `cds-training` start, as run-local and the image do) started as its own process"
         + " with Pub/Sub and Firestore emulators started by the benchmark (topology created"
         + " beforehand, as Terraform does in production), a DuckDB file warehouse and"
