@@ -112,14 +112,22 @@ final class PublishCommand {
     }
   }
 
+  /** A command about one org: its slug is the ordering key. */
+  abstract static class OrgBase extends Base {
+    @Option(names = "--org", required = true, description = "The org slug.")
+    String org;
+
+    @Override
+    String org() {
+      return org;
+    }
+  }
+
   @Command(
       name = "onboard",
       mixinStandardHelpOptions = true,
       description = "Publish org.onboard.requested.")
-  static final class Onboard extends Base {
-    @Option(names = "--org", required = true, description = "The org slug.")
-    String org;
-
+  static final class Onboard extends OrgBase {
     @Option(names = "--admin-email", required = true, description = "First administrator.")
     String adminEmail;
 
@@ -164,11 +172,6 @@ final class PublishCommand {
     }
 
     @Override
-    String org() {
-      return org;
-    }
-
-    @Override
     Map<String, Object> data() {
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("org_slug", org);
@@ -194,10 +197,7 @@ final class PublishCommand {
       name = "sync",
       mixinStandardHelpOptions = true,
       description = "Publish org.sync.requested.")
-  static final class Sync extends Base {
-    @Option(names = "--org", required = true, description = "The org slug.")
-    String org;
-
+  static final class Sync extends OrgBase {
     @Option(names = "--table", description = "Only this catalog table (repeatable).")
     List<String> tables;
 
@@ -207,11 +207,6 @@ final class PublishCommand {
     @Override
     CommandType type() {
       return CommandType.SYNC;
-    }
-
-    @Override
-    String org() {
-      return org;
     }
 
     @Override
@@ -294,10 +289,7 @@ final class PublishCommand {
       name = "rotate-key",
       mixinStandardHelpOptions = true,
       description = "Publish org.api_key.rotate.requested (the key's SHA-256 only, never the key).")
-  static final class RotateKey extends Base {
-    @Option(names = "--org", required = true, description = "The org slug.")
-    String org;
-
+  static final class RotateKey extends OrgBase {
     @Option(
         names = "--api-key-sha256",
         required = true,
@@ -315,11 +307,6 @@ final class PublishCommand {
     }
 
     @Override
-    String org() {
-      return org;
-    }
-
-    @Override
     Map<String, Object> data() {
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("org_slug", org);
@@ -333,21 +320,13 @@ final class PublishCommand {
       name = "change-plan",
       mixinStandardHelpOptions = true,
       description = "Publish org.plan.change.requested.")
-  static final class ChangePlan extends Base {
-    @Option(names = "--org", required = true, description = "The org slug.")
-    String org;
-
+  static final class ChangePlan extends OrgBase {
     @Option(names = "--plan", required = true, description = "STARTER, PROFESSIONAL or SCALE.")
     String plan;
 
     @Override
     CommandType type() {
       return CommandType.CHANGE_PLAN;
-    }
-
-    @Override
-    String org() {
-      return org;
     }
 
     @Override

@@ -167,15 +167,7 @@ public final class ProvisioningJobs implements JobRunner {
       List<CentralRows.Row> completed =
           centralRows.completeMissing(org.value(), centralRows.derivedFrom(profile.get()), steps);
       if (!completed.isEmpty()) {
-        centralRows.write(
-            List.of(
-                centralRows.audit(
-                    org.value(),
-                    job.id(),
-                    job.commandId(),
-                    "ORG_CENTRAL_ROWS_COMPLETED",
-                    JobTimes.auditedAt(steps, clock))),
-            steps);
+        writeAudit(job, org, "ORG_CENTRAL_ROWS_COMPLETED", steps);
       }
       data.put(
           "central_rows_completed", completed.stream().map(CentralRows.Row::describe).toList());
@@ -183,7 +175,6 @@ public final class ProvisioningJobs implements JobRunner {
     return new JobResult("org.synced", data);
   }
 
-  /** Rotates an onboarded org's API key; an org without a profile fails and nothing is written. */
   /** Moves an onboarded org to another plan; an org without a profile fails, nothing written. */
   private JobResult changePlan(Job job, Command.ChangePlan cmd, StepLog steps) {
     OrgSlug org = cmd.orgSlug();
@@ -194,15 +185,7 @@ public final class ProvisioningJobs implements JobRunner {
             steps.remember(FACT_PLAN_BEFORE, String.valueOf(profile.get("subscription_plan"))));
     PlanChange.Outcome outcome =
         plans.change(org, profile, before, cmd.plan(), JobTimes.changedAt(steps, clock), steps);
-    centralRows.write(
-        List.of(
-            centralRows.audit(
-                org.value(),
-                job.id(),
-                job.commandId(),
-                "ORG_PLAN_CHANGED",
-                JobTimes.auditedAt(steps, clock))),
-        steps);
+    writeAudit(job, org, "ORG_PLAN_CHANGED", steps);
     return new JobResult("org.plan.changed", outcome.eventData(org));
   }
 
@@ -219,21 +202,23 @@ public final class ProvisioningJobs implements JobRunner {
                     null));
   }
 
+  /** The job's audit entry, at its time fixed by the first attempt that writes it. */
+  private void writeAudit(Job job, OrgSlug org, String action, StepLog steps) {
+    centralRows.write(
+        List.of(
+            centralRows.audit(
+                org.value(), job.id(), job.commandId(), action, JobTimes.auditedAt(steps, clock))),
+        steps);
+  }
+
+  /** Rotates an onboarded org's API key; an org without a profile fails and nothing is written. */
   private JobResult rotateApiKey(Job job, Command.RotateApiKey cmd, StepLog steps) {
     OrgSlug org = cmd.orgSlug();
     requireProfile(org, "no key was written");
     ApiKeyRotation.Outcome outcome =
         keys.rotate(
             org, cmd.apiKeySha256(), cmd.revokePrevious(), JobTimes.changedAt(steps, clock), steps);
-    centralRows.write(
-        List.of(
-            centralRows.audit(
-                org.value(),
-                job.id(),
-                job.commandId(),
-                "ORG_API_KEY_ROTATED",
-                JobTimes.auditedAt(steps, clock))),
-        steps);
+    writeAudit(job, org, "ORG_API_KEY_ROTATED", steps);
     return new JobResult("org.api_key.rotated", outcome.eventData(org));
   }
 
