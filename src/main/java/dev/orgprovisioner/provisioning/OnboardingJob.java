@@ -58,6 +58,7 @@ final class OnboardingJob {
         Boolean.parseBoolean(steps.remember(FACT_EXISTED, String.valueOf(profile.isPresent())));
     if (profile.isPresent()) {
       requireSameProfile(cmd, profile.get());
+      ProvisioningJobs.requireStaying(org, profile.get(), "nothing was changed");
     }
     DatasetSettings chosen =
         OnboardingSettings.chosen(org, cmd.datasetSettings(), profile.map(RecordedDataset::of));

@@ -142,6 +142,18 @@ public final class FaultyWarehouse implements Warehouse {
   }
 
   @Override
+  public void deleteDataset(String dataset) {
+    before("delete dataset " + dataset, true);
+    delegate.deleteDataset(dataset);
+  }
+
+  @Override
+  public void undeleteDataset(String dataset) {
+    before("undelete dataset " + dataset, true);
+    delegate.undeleteDataset(dataset);
+  }
+
+  @Override
   public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
     before("insert");
     delegate.insertRows(dataset, table, rows);
