@@ -2,6 +2,7 @@ package dev.orgprovisioner.provisioning;
 
 import dev.orgprovisioner.catalog.Dialect;
 import dev.orgprovisioner.execution.JobFence;
+import dev.orgprovisioner.plan.AccessEntry;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.PlanStep;
 import dev.orgprovisioner.warehouse.Warehouse;
@@ -67,6 +68,18 @@ public final class FencedWarehouse implements Warehouse {
   public void undeleteDataset(String dataset) {
     JobFence.check(clock);
     delegate.undeleteDataset(dataset);
+  }
+
+  @Override
+  public List<AccessEntry> accessEntries(String dataset) {
+    return delegate.accessEntries(dataset);
+  }
+
+  @Override
+  public void changeAccess(
+      String dataset, Collection<AccessEntry> grant, Collection<AccessEntry> revoke) {
+    JobFence.check(clock);
+    delegate.changeAccess(dataset, grant, revoke);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.orgprovisioner.warehouse;
 
 import dev.orgprovisioner.catalog.Dialect;
 import dev.orgprovisioner.execution.Backoff;
+import dev.orgprovisioner.plan.AccessEntry;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.PlanStep;
 import java.time.Duration;
@@ -138,6 +139,18 @@ public final class RetryingWarehouse implements Warehouse {
       observer.error("undelete_dataset", e.kind());
       throw e;
     }
+  }
+
+  @Override
+  public List<AccessEntry> accessEntries(String dataset) {
+    return call("access_entries", () -> delegate.accessEntries(dataset));
+  }
+
+  @Override
+  public void changeAccess(
+      String dataset, Collection<AccessEntry> grant, Collection<AccessEntry> revoke) {
+    // A retry re-reads the list: adding what is there or removing what is gone changes nothing.
+    run("change_access", () -> delegate.changeAccess(dataset, grant, revoke));
   }
 
   @Override

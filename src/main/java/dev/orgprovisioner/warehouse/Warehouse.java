@@ -1,6 +1,7 @@
 package dev.orgprovisioner.warehouse;
 
 import dev.orgprovisioner.catalog.Dialect;
+import dev.orgprovisioner.plan.AccessEntry;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.PlanStep;
 import java.util.Collection;
@@ -60,6 +61,19 @@ public interface Warehouse {
    * exists.
    */
   void undeleteDataset(String dataset);
+
+  /**
+   * The users, groups and service accounts on a dataset's access list, with their roles (entries of
+   * other kinds are left out). Throws NOT_FOUND for a dataset that does not exist.
+   */
+  List<AccessEntry> accessEntries(String dataset);
+
+  /**
+   * Adds {@code grant} to a dataset's access list and removes {@code revoke} from it, keeping every
+   * other entry as it is (a read-modify-write guarded against concurrent changes: never a blind
+   * overwrite of the list). Entries already there, or already gone, change nothing.
+   */
+  void changeAccess(String dataset, Collection<AccessEntry> grant, Collection<AccessEntry> revoke);
 
   /** Appends rows (audit trails). Values: String, Number, Boolean, java.time types. */
   void insertRows(String dataset, String table, List<Map<String, Object>> rows);

@@ -161,6 +161,19 @@ class DriftCheckBenchmark {
     }
 
     @Override
+    public List<dev.orgprovisioner.plan.AccessEntry> accessEntries(String dataset) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void changeAccess(
+        String dataset,
+        Collection<dev.orgprovisioner.plan.AccessEntry> grant,
+        Collection<dev.orgprovisioner.plan.AccessEntry> revoke) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void upsertRows(
         String dataset, String table, List<String> keyColumns, List<Map<String, Object>> rows) {}
 

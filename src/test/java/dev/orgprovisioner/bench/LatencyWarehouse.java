@@ -1,6 +1,7 @@
 package dev.orgprovisioner.bench;
 
 import dev.orgprovisioner.catalog.Dialect;
+import dev.orgprovisioner.plan.AccessEntry;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.PlanStep;
 import dev.orgprovisioner.warehouse.Warehouse;
@@ -107,6 +108,21 @@ public final class LatencyWarehouse implements Warehouse {
     metadata(
         () -> {
           delegate.undeleteDataset(dataset);
+          return null;
+        });
+  }
+
+  @Override
+  public List<AccessEntry> accessEntries(String dataset) {
+    return metadata(() -> delegate.accessEntries(dataset));
+  }
+
+  @Override
+  public void changeAccess(
+      String dataset, Collection<AccessEntry> grant, Collection<AccessEntry> revoke) {
+    metadata(
+        () -> {
+          delegate.changeAccess(dataset, grant, revoke);
           return null;
         });
   }

@@ -1,6 +1,7 @@
 package dev.orgprovisioner.testing;
 
 import dev.orgprovisioner.catalog.Dialect;
+import dev.orgprovisioner.plan.AccessEntry;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.PlanStep;
 import dev.orgprovisioner.warehouse.Warehouse;
@@ -151,6 +152,19 @@ public final class FaultyWarehouse implements Warehouse {
   public void undeleteDataset(String dataset) {
     before("undelete dataset " + dataset, true);
     delegate.undeleteDataset(dataset);
+  }
+
+  @Override
+  public List<AccessEntry> accessEntries(String dataset) {
+    before("access of " + dataset, true);
+    return delegate.accessEntries(dataset);
+  }
+
+  @Override
+  public void changeAccess(
+      String dataset, Collection<AccessEntry> grant, Collection<AccessEntry> revoke) {
+    before("change access of " + dataset, true);
+    delegate.changeAccess(dataset, grant, revoke);
   }
 
   @Override

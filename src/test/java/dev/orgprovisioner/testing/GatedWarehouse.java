@@ -1,6 +1,7 @@
 package dev.orgprovisioner.testing;
 
 import dev.orgprovisioner.catalog.Dialect;
+import dev.orgprovisioner.plan.AccessEntry;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.PlanStep;
 import dev.orgprovisioner.warehouse.Warehouse;
@@ -95,6 +96,17 @@ public final class GatedWarehouse implements Warehouse {
   @Override
   public void undeleteDataset(String dataset) {
     delegate.undeleteDataset(dataset);
+  }
+
+  @Override
+  public List<AccessEntry> accessEntries(String dataset) {
+    return delegate.accessEntries(dataset);
+  }
+
+  @Override
+  public void changeAccess(
+      String dataset, Collection<AccessEntry> grant, Collection<AccessEntry> revoke) {
+    delegate.changeAccess(dataset, grant, revoke);
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.orgprovisioner.catalog.DatasetSettings;
 import dev.orgprovisioner.catalog.FieldMode;
 import dev.orgprovisioner.catalog.FieldType;
 import dev.orgprovisioner.catalog.ViewDef;
+import dev.orgprovisioner.plan.AccessEntry;
 import dev.orgprovisioner.plan.DesiredDataset;
 import dev.orgprovisioner.plan.Difference;
 import dev.orgprovisioner.plan.DifferenceKind;
@@ -409,6 +410,43 @@ public abstract class WarehouseContractTest {
       return assertThat(e.kind());
     }
     throw new AssertionError("expected a WarehouseException");
+  }
+
+  @Test
+  void accessChanges_addAndRemoveOnlyTheirEntries_andKeepEveryOther() {
+    String central = uniqueDataset("central");
+    applyAll(planOf(centralFor(central)));
+    List<AccessEntry> before = warehouse().accessEntries(central);
+    AccessEntry foreign = AccessEntry.parse("user:tf@acme.com", AccessEntry.Role.READER);
+    AccessEntry group = AccessEntry.parse("group:analysts@acme.com", AccessEntry.Role.READER);
+    AccessEntry writer =
+        AccessEntry.parse(
+            "serviceAccount:etl@acme-prj.iam.gserviceaccount.com", AccessEntry.Role.WRITER);
+    warehouse().changeAccess(central, List.of(foreign), List.of());
+
+    warehouse().changeAccess(central, List.of(group, writer), List.of());
+    warehouse().changeAccess(central, List.of(group), List.of()); // granted twice: no change
+
+    assertThat(warehouse().accessEntries(central))
+        .containsAll(before)
+        .contains(foreign, group, writer)
+        .hasSize(before.size() + 3);
+
+    warehouse().changeAccess(central, List.of(), List.of(group));
+    warehouse().changeAccess(central, List.of(), List.of(group)); // already gone: no change
+
+    assertThat(warehouse().accessEntries(central))
+        .containsAll(before)
+        .contains(foreign, writer)
+        .doesNotContain(group)
+        .hasSize(before.size() + 2);
+  }
+
+  @Test
+  void accessOfAMissingDataset_isNotFound() {
+    String never = uniqueDataset("never");
+    assertThatKind(() -> warehouse().accessEntries(never))
+        .isEqualTo(WarehouseException.Kind.NOT_FOUND);
   }
 
   @Test

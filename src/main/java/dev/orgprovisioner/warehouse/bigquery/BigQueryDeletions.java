@@ -1,38 +1,25 @@
 package dev.orgprovisioner.warehouse.bigquery;
 
-import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.services.bigquery.Bigquery;
 import com.google.api.services.bigquery.model.UndeleteDatasetRequest;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQueryException;
-import com.google.cloud.bigquery.BigQueryOptions;
 import com.google.cloud.bigquery.DatasetId;
-import com.google.cloud.http.HttpTransportOptions;
 import dev.orgprovisioner.warehouse.Identifiers;
 import java.io.IOException;
 
 /**
  * Deleting a dataset with its contents ({@code datasets.delete}) and bringing it back within its
- * time travel window ({@code datasets.undelete}, which the high-level client lacks: it goes through
- * the generated REST client on the same transport, host and credentials).
+ * time travel window ({@code datasets.undelete}, which the high-level client lacks).
  */
 final class BigQueryDeletions {
 
   private final BigQueryCalls calls;
   private final Bigquery rest;
 
-  BigQueryDeletions(BigQueryCalls calls) {
+  BigQueryDeletions(BigQueryCalls calls, Bigquery rest) {
     this.calls = calls;
-    BigQueryOptions options = calls.client().getOptions();
-    HttpTransportOptions transport = (HttpTransportOptions) options.getTransportOptions();
-    this.rest =
-        new Bigquery.Builder(
-                transport.getHttpTransportFactory().create(),
-                GsonFactory.getDefaultInstance(),
-                transport.getHttpRequestInitializer(options))
-            .setRootUrl(options.getResolvedApiaryHost("bigquery"))
-            .setApplicationName(options.getApplicationName())
-            .build();
+    this.rest = rest;
   }
 
   void delete(String dataset) {

@@ -1,11 +1,13 @@
 package dev.orgprovisioner.warehouse.bigquery;
 
+import com.google.api.services.bigquery.Bigquery;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.ServiceOptions;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQueryOptions;
 import com.google.cloud.http.HttpTransportOptions;
 import dev.orgprovisioner.catalog.Dialect;
+import dev.orgprovisioner.plan.AccessEntry;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.PlanStep;
 import dev.orgprovisioner.warehouse.Warehouse;
@@ -27,6 +29,7 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
   private final BigQueryPlanSteps steps;
   private final BigQueryTableRows rows;
   private final BigQueryDeletions deletions;
+  private final BigQueryAccess access;
 
   BigQueryWarehouse(BigQuery bigquery, BigQuerySettings settings, TableUpdatePacer pacer) {
     // One thread counter: the metadata and query pools' threads are numbered in one sequence.
@@ -36,7 +39,9 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
     this.snapshots = new BigQuerySnapshot(calls, threads);
     this.steps = new BigQueryPlanSteps(calls, pacer);
     this.rows = new BigQueryTableRows(calls);
-    this.deletions = new BigQueryDeletions(calls);
+    Bigquery rest = GeneratedRestClient.of(bigquery.getOptions());
+    this.deletions = new BigQueryDeletions(calls, rest);
+    this.access = new BigQueryAccess(calls, rest);
   }
 
   /**
@@ -101,6 +106,17 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
   @Override
   public void undeleteDataset(String dataset) {
     deletions.undelete(dataset);
+  }
+
+  @Override
+  public List<AccessEntry> accessEntries(String dataset) {
+    return access.entries(dataset);
+  }
+
+  @Override
+  public void changeAccess(
+      String dataset, Collection<AccessEntry> grant, Collection<AccessEntry> revoke) {
+    access.change(dataset, grant, revoke);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.orgprovisioner.warehouse.duckdb;
 import static dev.orgprovisioner.warehouse.duckdb.DuckDbSql.classify;
 
 import dev.orgprovisioner.catalog.Dialect;
+import dev.orgprovisioner.plan.AccessEntry;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.PlanStep;
 import dev.orgprovisioner.warehouse.Warehouse;
@@ -29,6 +30,7 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
   private final DuckDbPlanSteps steps;
   private final DuckDbTableRows rows;
   private final DuckDbTrash trash;
+  private final DuckDbAccess access;
 
   /** Opens (or creates) a database; {@code path} empty or {@code :memory:} means in memory. */
   public DuckDbWarehouse(String path) {
@@ -51,6 +53,7 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
     this.steps = new DuckDbPlanSteps(this::connection);
     this.rows = new DuckDbTableRows(this::connection);
     this.trash = new DuckDbTrash(this::connection);
+    this.access = new DuckDbAccess(this::connection);
   }
 
   @Override
@@ -86,7 +89,10 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
   public void apply(PlanStep step) {
     if (step instanceof PlanStep.CreateDataset) {
       // A new dataset of a deleted one's name ends the deleted one's time travel, as in BigQuery.
-      trash.purge(step.dataset());
+      if (trash.isDeleted(step.dataset())) {
+        trash.purge(step.dataset());
+        access.forget(step.dataset());
+      }
     } else {
       requireNotDeleted(step.dataset());
     }
@@ -109,6 +115,25 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
     }
     throw new WarehouseException(
         Kind.NOT_FOUND, "no deleted dataset " + dataset + " is kept: it cannot be undeleted");
+  }
+
+  @Override
+  public List<AccessEntry> accessEntries(String dataset) {
+    requireExists(dataset);
+    return access.entries(dataset);
+  }
+
+  @Override
+  public void changeAccess(
+      String dataset, Collection<AccessEntry> grant, Collection<AccessEntry> revoke) {
+    requireExists(dataset);
+    access.change(dataset, grant, revoke);
+  }
+
+  private void requireExists(String dataset) {
+    if (freshSnapshot(dataset).isEmpty()) {
+      throw new WarehouseException(Kind.NOT_FOUND, "dataset " + dataset + " does not exist");
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.orgprovisioner.execution.simulation;
 
 import dev.orgprovisioner.catalog.Dialect;
 import dev.orgprovisioner.execution.JobFence;
+import dev.orgprovisioner.plan.AccessEntry;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.PlanStep;
 import dev.orgprovisioner.warehouse.Warehouse;
@@ -80,6 +81,17 @@ final class InstanceWarehouse implements Warehouse {
   @Override
   public void undeleteDataset(String dataset) {
     throw new UnsupportedOperationException("the simulation never offboards");
+  }
+
+  @Override
+  public List<AccessEntry> accessEntries(String dataset) {
+    throw new UnsupportedOperationException("the simulation grants no access");
+  }
+
+  @Override
+  public void changeAccess(
+      String dataset, Collection<AccessEntry> grant, Collection<AccessEntry> revoke) {
+    throw new UnsupportedOperationException("the simulation grants no access");
   }
 
   @Override

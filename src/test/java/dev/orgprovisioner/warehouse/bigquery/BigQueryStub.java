@@ -53,7 +53,19 @@ public final class BigQueryStub implements AutoCloseable {
    * body, and whether the body came gzip-compressed.
    */
   public record Request(
-      String method, String path, Map<String, String> query, JsonNode body, boolean gzipped) {
+      String method,
+      String path,
+      Map<String, String> query,
+      JsonNode body,
+      boolean gzipped,
+      String ifMatch) {
+
+    /** A request without an If-Match precondition. */
+    public Request(
+        String method, String path, Map<String, String> query, JsonNode body, boolean gzipped) {
+      this(method, path, query, body, gzipped, null);
+    }
+
     public boolean is(String m, String pathRegex) {
       return method.equals(m) && path.matches(pathRegex);
     }
@@ -360,7 +372,8 @@ public final class BigQueryStub implements AutoCloseable {
               ex.getRequestURI().getPath(),
               query(ex.getRequestURI().getRawQuery()),
               body,
-              gzipped);
+              gzipped,
+              ex.getRequestHeaders().getFirst("If-Match"));
       requests.add(req);
       Object response;
       int status = 200;
@@ -523,7 +536,13 @@ public final class BigQueryStub implements AutoCloseable {
       if ((x = DATASET.matcher(p)).matches()) {
         return switch (m) {
           case "GET" -> requireDataset(x.group(1), x.group(2));
-          case "PATCH", "PUT" -> patchDataset(x.group(1), x.group(2), req.body());
+          case "PATCH", "PUT" -> {
+            String etag = requireDataset(x.group(1), x.group(2)).path("etag").asText();
+            if (req.ifMatch() != null && !req.ifMatch().equals(etag)) {
+              throw new ApiError(412, "conditionNotMet", "Precondition check failed.");
+            }
+            yield patchDataset(x.group(1), x.group(2), req.body());
+          }
           case "DELETE" ->
               deleteDataset(
                   x.group(1), x.group(2), "true".equals(req.query().get("deleteContents")));
@@ -596,6 +615,17 @@ public final class BigQueryStub implements AutoCloseable {
     d.put("creationTime", String.valueOf(now));
     d.put("lastModifiedTime", String.valueOf(now));
     d.put("etag", UUID.randomUUID().toString());
+    if (!d.has("access")) {
+      // What BigQuery gives a new dataset: the project's basic roles, and its creator as owner.
+      ArrayNode access = d.putArray("access");
+      access.addObject().put("role", "OWNER").put("specialGroup", "projectOwners");
+      access.addObject().put("role", "WRITER").put("specialGroup", "projectWriters");
+      access.addObject().put("role", "READER").put("specialGroup", "projectReaders");
+      access
+          .addObject()
+          .put("role", "OWNER")
+          .put("userByEmail", "worker@stub.iam.gserviceaccount.com");
+    }
     datasets.put(project + ":" + id, d);
     return d;
   }
