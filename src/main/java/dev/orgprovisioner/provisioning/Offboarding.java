@@ -9,6 +9,7 @@ import dev.orgprovisioner.execution.JobFailedException;
 import dev.orgprovisioner.execution.JobResult;
 import dev.orgprovisioner.execution.port.IdempotencyKeys;
 import dev.orgprovisioner.execution.port.StepLog;
+import dev.orgprovisioner.plan.AccessEntry;
 import dev.orgprovisioner.plan.DesiredDataset;
 import dev.orgprovisioner.plan.ObservedDataset;
 import java.time.Clock;
@@ -90,8 +91,11 @@ final class Offboarding {
     }
     List<String> keys = access.deactivateKeys(org, at, steps);
     List<String> channels = access.disableChannels(org, at, steps);
+    List<String> grants = switchGrants(org, profile, false, steps);
     queueDeadline(job, org, deletion);
-    return scheduled(org, profile, at, false, keys, channels);
+    JobResult result = scheduled(org, profile, at, false, keys, channels);
+    data(result).put("removed_grants", grants);
+    return result;
   }
 
   /** The end of the grace period: deletes the dataset if the offboarding still stands. */
@@ -177,6 +181,7 @@ final class Offboarding {
     undeleted |= Boolean.parseBoolean(steps.remember(FACT_UNDELETED, String.valueOf(undeleted)));
     List<String> keys = access.reactivateKeys(org, started, at, steps);
     List<String> channels = access.enableChannels(org, started, at, steps);
+    List<String> grants = switchGrants(org, profile, true, steps);
     String before =
         leaving(status)
             ? Optional.ofNullable(profile.get("status_before_offboarding"))
@@ -203,6 +208,7 @@ final class Offboarding {
     data.put("dataset_restored", undeleted);
     data.put("reactivated_key_ids", keys);
     data.put("enabled_channel_ids", channels);
+    data.put("restored_grants", grants);
     data.put("restored_at", at.toString());
     return new JobResult("org.restored", data);
   }
@@ -232,6 +238,27 @@ final class Offboarding {
     steps.checkLease();
     service.apply(service.planOrg(org, RecordedDataset.of(profile)), false);
     return true;
+  }
+
+  /**
+   * Removes (or gives back) the org's recorded grants on its dataset, merging with the entries
+   * others manage; the recorded set stays on the profile. Nothing when the dataset is gone.
+   */
+  private List<String> switchGrants(
+      OrgSlug org, Map<String, Object> profile, boolean on, StepLog steps) {
+    List<AccessEntry> grants = AccessGrants.recorded(profile);
+    String dataset = service.settings().orgDataset(org);
+    if (grants.isEmpty() || service.warehouse().freshSnapshot(dataset).isEmpty()) {
+      return List.of();
+    }
+    steps.checkLease();
+    service.warehouse().changeAccess(dataset, on ? grants : List.of(), on ? List.of() : grants);
+    return grants.stream().map(AccessEntry::principal).toList();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> data(JobResult result) {
+    return (Map<String, Object>) result.data();
   }
 
   private void queueDeadline(Job job, OrgSlug org, Instant deletion) {

@@ -10,6 +10,7 @@ import dev.orgprovisioner.execution.JobFailedException;
 import dev.orgprovisioner.execution.JobResult;
 import dev.orgprovisioner.execution.JobState;
 import dev.orgprovisioner.execution.port.StepLog;
+import dev.orgprovisioner.plan.AccessEntry;
 import dev.orgprovisioner.testing.AttemptsStepLog;
 import dev.orgprovisioner.testing.EventSchemas;
 import dev.orgprovisioner.testing.LedgerFixtures;
@@ -215,6 +216,52 @@ class OffboardingJobTest {
             e -> assertThat(e.error().code()).isEqualTo("RESTORE_WINDOW_PASSED"));
     assertThat(profile(org)).containsEntry("status", "OFFBOARDED");
     assertThat(datasetExists(org)).isFalse();
+  }
+
+  /** Gives the org's group a grant it records, beside an entry someone else manages. */
+  private AccessEntry[] granted(String org) {
+    AccessEntry analysts = AccessEntry.parse("group:analysts@example.com", AccessEntry.Role.READER);
+    AccessEntry foreign = AccessEntry.parse("user:tf@platform.example", AccessEntry.Role.WRITER);
+    harness.duck.changeAccess(org + "_local", List.of(analysts, foreign), List.of());
+    harness.duck.upsertRows(
+        CENTRAL,
+        "org_profiles",
+        List.of("org_slug"),
+        List.of(
+            Map.of("org_slug", org, AccessGrants.COLUMN, AccessGrants.json(List.of(analysts)))));
+    return new AccessEntry[] {analysts, foreign};
+  }
+
+  @Test
+  void grants_areRemovedAtOnce_andGivenBackByARestore_andOthersEntriesStay() {
+    String org = onboarded();
+    AccessEntry[] entries = granted(org);
+
+    JobResult off = run(JobHarness.offboard(org, "contract ended", 5));
+
+    assertValid(off);
+    assertThat(JobHarness.data(off))
+        .containsEntry("removed_grants", List.of("group:analysts@example.com"));
+    assertThat(harness.duck.accessEntries(org + "_local")).containsExactly(entries[1]);
+
+    JobResult back = run(JobHarness.restore(org));
+
+    assertValid(back);
+    assertThat(JobHarness.data(back))
+        .containsEntry("restored_grants", List.of("group:analysts@example.com"));
+    assertThat(harness.duck.accessEntries(org + "_local")).containsExactlyInAnyOrder(entries);
+  }
+
+  @Test
+  void grants_areGivenBack_whenTheDatasetIsRestoredAfterItsDeletion() {
+    String org = onboarded();
+    AccessEntry[] entries = granted(org);
+    run(JobHarness.offboard(org, "contract ended", 0));
+    run(JobHarness.running(deadline(org)));
+
+    run(JobHarness.restore(org));
+
+    assertThat(harness.duck.accessEntries(org + "_local")).containsExactlyInAnyOrder(entries);
   }
 
   @Test
