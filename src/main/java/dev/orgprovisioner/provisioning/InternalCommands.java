@@ -4,6 +4,7 @@ import dev.orgprovisioner.command.Command;
 import dev.orgprovisioner.command.CommandEnvelope;
 import dev.orgprovisioner.command.CommandType;
 import dev.orgprovisioner.command.OrgSlug;
+import dev.orgprovisioner.command.ViewOption;
 import dev.orgprovisioner.execution.EventFactory;
 import java.time.Instant;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class InternalCommands {
         now,
         idempotencyKey,
         EventFactory.digest(CommandType.SYNC.ceType() + "\n" + data),
-        new Command.Sync(org, List.of(), true, true, false),
+        new Command.Sync(org, List.of(), true, ViewOption.UPDATE, false),
         data,
         Map.of("ce-id", id, "ce-type", CommandType.SYNC.ceType(), "ce-source", source),
         priority);

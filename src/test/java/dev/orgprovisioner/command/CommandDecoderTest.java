@@ -149,7 +149,8 @@ class CommandDecoderTest {
             decoder.decode(
                 attrs, bytes("{\"org_slug\":\"acme\",\"options\":{\"dry_run\":true}}"), "acme");
     assertThat(sync.envelope().command())
-        .isEqualTo(new Command.Sync(OrgSlug.parse("acme"), List.of(), true, true, true));
+        .isEqualTo(
+            new Command.Sync(OrgSlug.parse("acme"), List.of(), true, ViewOption.UPDATE, true));
 
     attrs.put("ce-type", "drift.check.requested");
     Accepted drift =
