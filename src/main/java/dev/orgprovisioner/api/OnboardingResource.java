@@ -12,6 +12,7 @@ import dev.orgprovisioner.execution.JobFailedException;
 import dev.orgprovisioner.execution.Submission;
 import dev.orgprovisioner.provisioning.OnboardingPlanner;
 import dev.orgprovisioner.provisioning.ProvisioningService;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -24,6 +25,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -32,7 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * only through the {@link OnboardingPlanner}, which cannot write.
  */
 @Tag(name = "Datasets and jobs")
-@Path("/api/v1/orgs")
+@Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class OnboardingResource {
 
@@ -40,6 +42,10 @@ public class OnboardingResource {
   static final String SOURCE = "//org-provisioner/api";
 
   private static final String KEY_HEADER = "Idempotency-Key";
+
+  private static final String BODY =
+      "The data of an org.onboard.requested command, as"
+          + " schemas/messages/org.onboard.requested.schema.json describes it";
 
   private final CommandDecoder decoder;
   private final Submission submission;
@@ -65,7 +71,11 @@ public class OnboardingResource {
           "Onboard an org: the body is org.onboard.requested's data; 202 with the job id, 409 on"
               + " an Idempotency-Key reused with another payload, 400 with code and field")
   @POST
-  public Response onboard(byte[] body, @HeaderParam(KEY_HEADER) String idempotencyKey) {
+  @Path("/orgs")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response onboard(
+      @RequestBody(description = BODY) byte[] body,
+      @HeaderParam(KEY_HEADER) String idempotencyKey) {
     DecodeResult decoded = decode(body, idempotencyKey);
     if (decoded instanceof DecodeResult.Rejected r) {
       return invalid(r.rejection());
@@ -84,9 +94,10 @@ public class OnboardingResource {
               + " conflict (ORG_EXISTS, DATASET_LOCATION_CONFLICT, DATASET_SETTINGS_CONFLICT), 400"
               + " with code and field; nothing is written")
   @POST
-  @Path("/onboard")
+  @Path("/orgs/onboard")
+  @Consumes(MediaType.APPLICATION_JSON)
   public Response onboardOrDryRun(
-      byte[] body,
+      @RequestBody(description = BODY) byte[] body,
       @QueryParam("dry_run") @DefaultValue("false") boolean dryRun,
       @HeaderParam(KEY_HEADER) String idempotencyKey) {
     if (!dryRun) {

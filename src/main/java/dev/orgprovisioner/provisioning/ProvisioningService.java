@@ -174,11 +174,16 @@ public final class ProvisioningService {
    * onboarded (a sync of it fails), else the plan at its recorded location.
    */
   public SyncResult previewSync(OrgSlug org) {
+    return previewSync(org, false);
+  }
+
+  /** As {@link #previewSync(OrgSlug)}; with {@code recreateViews} the plan replaces every view. */
+  public SyncResult previewSync(OrgSlug org, boolean recreateViews) {
     Optional<Map<String, Object>> profile = profile(org);
     if (profile.isEmpty()) {
       return new SyncResult(PlanReport.notFound(settings.orgDataset(org)), true, List.of());
     }
-    return apply(planOrg(org, RecordedDataset.of(profile.get())), true);
+    return apply(planOrg(org, RecordedDataset.of(profile.get()), recreateViews), true);
   }
 
   private static boolean isBlank(String s) {
