@@ -6,6 +6,7 @@ import dev.orgprovisioner.catalog.CatalogSource;
 import dev.orgprovisioner.execution.DaemonThreads;
 import dev.orgprovisioner.execution.JobFence;
 import dev.orgprovisioner.provisioning.FencedWarehouse;
+import dev.orgprovisioner.provisioning.OffboardingSettings;
 import dev.orgprovisioner.provisioning.PlanApplier;
 import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.ProvisioningSettings;
@@ -186,7 +187,12 @@ public class CoreProducers {
             core.env(),
             wh.location(),
             DatasetSettingsConfigs.defaults(core),
-            DatasetSettingsConfigs.perOrg(core)),
+            DatasetSettingsConfigs.perOrg(core),
+            new OffboardingSettings(
+                core.offboarding().gracePeriod().orElse(OffboardingSettings.DEFAULTS.gracePeriod()),
+                core.offboarding()
+                    .restoreWindow()
+                    .orElse(OffboardingSettings.DEFAULTS.restoreWindow()))),
         new PlanApplier(warehouse, tablePool, execution.tableParallelism()));
   }
 }

@@ -213,7 +213,8 @@ public class ExecutionProducers {
             ledger,
             events,
             clock,
-            new DriftChecker.Settings(config.driftMaxRepairs(), config.driftChunkSize())));
+            new DriftChecker.Settings(config.driftMaxRepairs(), config.driftChunkSize())),
+        ledger);
   }
 
   void stopWorkers(@Disposes WorkerPool pool) {

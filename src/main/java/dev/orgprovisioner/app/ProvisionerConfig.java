@@ -36,6 +36,21 @@ public interface ProvisionerConfig {
    */
   Map<String, DatasetSettingsOverride> orgDatasetSettings();
 
+  /** Offboarding's times; each unset keeps its default (OffboardingSettings.DEFAULTS). */
+  Offboarding offboarding();
+
+  /** Offboarding's times. */
+  interface Offboarding {
+    /** Offboarding to deletion when the command names no grace_days (default 30 days). */
+    Optional<Duration> gracePeriod();
+
+    /**
+     * How long after the deletion a restore can undelete the dataset (default 7 days, BigQuery's
+     * time travel window; never set it longer than the datasets' max_time_travel).
+     */
+    Optional<Duration> restoreWindow();
+  }
+
   /** Options of an org's dataset; each one unset leaves the level below in force. */
   interface DatasetSettingsOverride {
     /** Lifetime of new tables (at least 1h). */

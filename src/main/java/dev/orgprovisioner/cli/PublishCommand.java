@@ -33,7 +33,9 @@ import picocli.CommandLine.Spec;
       PublishCommand.Bootstrap.class,
       PublishCommand.Drift.class,
       PublishCommand.RotateKey.class,
-      PublishCommand.ChangePlan.class
+      PublishCommand.ChangePlan.class,
+      PublishLifecycle.Offboard.class,
+      PublishLifecycle.Restore.class
     })
 final class PublishCommand {
 

@@ -1,6 +1,7 @@
 package dev.orgprovisioner.command;
 
 import dev.orgprovisioner.catalog.DatasetSettings;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -98,6 +99,54 @@ public sealed interface Command {
     @Override
     public CommandType type() {
       return CommandType.CHANGE_PLAN;
+    }
+
+    @Override
+    public Optional<OrgSlug> org() {
+      return Optional.of(orgSlug);
+    }
+  }
+
+  /**
+   * Start offboarding an org: access off at once, its dataset deleted when the grace period ends.
+   *
+   * @param graceDays days until deletion; null: the configured default
+   */
+  record Offboard(OrgSlug orgSlug, String reason, Integer graceDays) implements Command {
+    @Override
+    public CommandType type() {
+      return CommandType.OFFBOARD;
+    }
+
+    @Override
+    public Optional<OrgSlug> org() {
+      return Optional.of(orgSlug);
+    }
+  }
+
+  /** Undo an offboarding: before the deletion, or after it within the restore window. */
+  record Restore(OrgSlug orgSlug) implements Command {
+    @Override
+    public CommandType type() {
+      return CommandType.RESTORE;
+    }
+
+    @Override
+    public Optional<OrgSlug> org() {
+      return Optional.of(orgSlug);
+    }
+  }
+
+  /**
+   * The end of an offboarding's grace period (issued by the worker, due at {@code deletionAt}).
+   *
+   * @param deletionAt the deletion time the offboarding scheduled; a later offboarding or a restore
+   *     in between makes this timer void
+   */
+  record OffboardDeadline(OrgSlug orgSlug, Instant deletionAt) implements Command {
+    @Override
+    public CommandType type() {
+      return CommandType.OFFBOARD_DEADLINE;
     }
 
     @Override

@@ -40,12 +40,15 @@ final class CommandAttributes {
           SPECVERSION,
           "only CloudEvents specversion 1.0 is supported");
     }
-    if (CommandType.fromCeType(attrs.get(TYPE)).isEmpty()) {
+    if (CommandType.acceptedFrom(attrs.get(TYPE)).isEmpty()) {
       return new Rejection(
           RejectionCode.UNKNOWN_TYPE,
           TYPE,
           "unknown command type; expected one of "
-              + java.util.Arrays.stream(CommandType.values()).map(CommandType::ceType).toList());
+              + java.util.Arrays.stream(CommandType.values())
+                  .filter(CommandType::external)
+                  .map(CommandType::ceType)
+                  .toList());
     }
     for (String name : List.of(ID, IDEMPOTENCY_KEY)) {
       String value = attrs.get(name);

@@ -364,6 +364,16 @@ public final class CommandDecoder {
           new Command.ChangePlan(
               OrgSlug.parse(json.path("org_slug").asText()),
               SubscriptionPlan.valueOf(json.path("subscription_plan").asText()));
+      case OFFBOARD ->
+          new Command.Offboard(
+              OrgSlug.parse(json.path("org_slug").asText()),
+              json.path("reason").asText(),
+              json.hasNonNull("grace_days") ? json.path("grace_days").asInt() : null);
+      case RESTORE -> new Command.Restore(OrgSlug.parse(json.path("org_slug").asText()));
+      case OFFBOARD_DEADLINE ->
+          new Command.OffboardDeadline(
+              OrgSlug.parse(json.path("org_slug").asText()),
+              Instant.parse(json.path("deletion_scheduled_at").asText()));
       case BOOTSTRAP ->
           new Command.Bootstrap(json.path("options").path("dry_run").asBoolean(false));
       case DRIFT_CHECK -> {

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param data the original JSON data, canonicalised
  * @param attributes the original message attributes (kept for replay)
  * @param priority queue priority of its job, 1 first: onboarding 1, customer sync 2, drift repair 3
+ * @param dueAt when its job may run first (a durable timer); null: at once
  */
 public record CommandEnvelope(
     String id,
@@ -23,10 +24,25 @@ public record CommandEnvelope(
     Command command,
     String data,
     Map<String, String> attributes,
-    int priority) {
+    int priority,
+    Instant dueAt) {
 
   public CommandEnvelope {
     attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+  }
+
+  /** A command due at once. */
+  public CommandEnvelope(
+      String id,
+      String source,
+      Instant time,
+      String idempotencyKey,
+      String fingerprint,
+      Command command,
+      String data,
+      Map<String, String> attributes,
+      int priority) {
+    this(id, source, time, idempotencyKey, fingerprint, command, data, attributes, priority, null);
   }
 
   /** A command at its type's priority. */

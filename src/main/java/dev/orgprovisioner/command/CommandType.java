@@ -10,16 +10,31 @@ public enum CommandType {
   BOOTSTRAP("central.bootstrap.requested", 1, false),
   DRIFT_CHECK("drift.check.requested", 3, false),
   ROTATE_API_KEY("org.api_key.rotate.requested", 2, true),
-  CHANGE_PLAN("org.plan.change.requested", 2, true);
+  CHANGE_PLAN("org.plan.change.requested", 2, true),
+  OFFBOARD("org.offboard.requested", 2, true),
+  RESTORE("org.restore.requested", 1, true),
+  // The durable timer an offboarding leaves behind; only the worker issues it.
+  OFFBOARD_DEADLINE("org.offboard.deadline.reached", 2, true, false);
 
   private final String ceType;
   private final int priority;
   private final boolean perOrg;
+  private final boolean external;
 
   CommandType(String ceType, int priority, boolean perOrg) {
+    this(ceType, priority, perOrg, true);
+  }
+
+  CommandType(String ceType, int priority, boolean perOrg, boolean external) {
     this.ceType = ceType;
     this.priority = priority;
     this.perOrg = perOrg;
+    this.external = external;
+  }
+
+  /** Whether publishers may send it; the others are issued by the worker itself. */
+  public boolean external() {
+    return external;
   }
 
   /** The {@code ce-type} attribute value. */
@@ -35,6 +50,11 @@ public enum CommandType {
   /** Whether the command concerns one org (and must be ordered by its slug). */
   public boolean perOrg() {
     return perOrg;
+  }
+
+  /** The type a publisher may send under {@code ceType}. */
+  public static Optional<CommandType> acceptedFrom(String ceType) {
+    return fromCeType(ceType).filter(CommandType::external);
   }
 
   public static Optional<CommandType> fromCeType(String ceType) {

@@ -53,9 +53,11 @@ public record Job(
     return new Lease(id, leaseOwner, epoch);
   }
 
-  /** The job a newly accepted command creates: QUEUED, due now, never claimed. */
+  /** The job a newly accepted command creates: QUEUED, due now (or at its due time), unclaimed. */
   public static Job accepted(String id, CommandEnvelope envelope, String keyId, Instant now) {
     String org = envelope.command().org().map(OrgSlug::value).orElse(null);
+    Instant due =
+        envelope.dueAt() != null && envelope.dueAt().isAfter(now) ? envelope.dueAt() : now;
     return new Job(
         id,
         envelope.type(),
@@ -65,7 +67,7 @@ public record Job(
         JobState.QUEUED,
         0,
         0,
-        now,
+        due,
         null,
         null,
         envelope.id(),

@@ -88,14 +88,22 @@ public final class DriftChecker {
     String suffix = "_" + service.settings().environment().id();
     // Slug -> what its profile records (dataset location and settings).
     Map<String, RecordedDataset> profiles = new TreeMap<>();
+    // Orgs being offboarded: their datasets are neither repaired nor orphans.
+    Set<String> leaving = new TreeSet<>();
     Optional<ObservedDataset> centralSnapshot = service.warehouse().freshSnapshot(central);
     if (centralSnapshot.isPresent()) {
       service
           .warehouse()
-          .selectRows(
-              central, ProvisioningService.PROFILES_TABLE, Map.of("status", "ACTIVE"), 10_000_000)
+          .selectRows(central, ProvisioningService.PROFILES_TABLE, Map.of(), 10_000_000)
           .forEach(
-              row -> profiles.put(String.valueOf(row.get("org_slug")), RecordedDataset.of(row)));
+              row -> {
+                String slug = String.valueOf(row.get("org_slug"));
+                if (Offboarding.leaving(row.get("status"))) {
+                  leaving.add(slug);
+                } else {
+                  profiles.put(slug, RecordedDataset.of(row));
+                }
+              });
     }
     Set<String> datasets = new TreeSet<>();
     for (String dataset : service.warehouse().managedDatasets()) {
@@ -113,6 +121,7 @@ public final class DriftChecker {
     } else {
       command.orgs().forEach(o -> orgs.add(o.value()));
     }
+    orgs.removeAll(leaving);
     boolean autoRepair = command.autoRepair();
     Map<OrgDrift, Integer> counts = new EnumMap<>(OrgDrift.class);
     for (OrgDrift d : OrgDrift.values()) {
@@ -202,6 +211,7 @@ public final class DriftChecker {
     counts.forEach((k, v) -> byStatus.put(k.name(), v));
     summary.put("counts", byStatus);
     summary.put("orgs_checked", all.size());
+    summary.put("offboarding_skipped", leaving.size());
     summary.put(
         "central_status",
         centralSnapshot

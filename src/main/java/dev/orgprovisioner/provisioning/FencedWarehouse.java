@@ -58,6 +58,18 @@ public final class FencedWarehouse implements Warehouse {
   }
 
   @Override
+  public void deleteDataset(String dataset) {
+    JobFence.check(clock);
+    delegate.deleteDataset(dataset);
+  }
+
+  @Override
+  public void undeleteDataset(String dataset) {
+    JobFence.check(clock);
+    delegate.undeleteDataset(dataset);
+  }
+
+  @Override
   public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
     JobFence.check(clock);
     delegate.insertRows(dataset, table, rows);

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Commands the worker issues itself (a drift repair, a sync asked for over REST), shaped exactly
- * like those from Pub/Sub so they go through the same idempotency claim and queue.
+ * Commands the worker issues itself (a drift repair, a sync asked for over REST, an offboarding's
+ * deadline), shaped exactly like those from Pub/Sub so they go through the same idempotency claim
+ * and queue.
  */
 public final class InternalCommands {
 
@@ -62,5 +63,29 @@ public final class InternalCommands {
         data,
         Map.of("ce-id", id, "ce-type", CommandType.SYNC.ceType(), "ce-source", source),
         priority);
+  }
+
+  /**
+   * The durable timer of an offboarding: queued now, due at {@code deletionAt}, keyed by the
+   * offboarding job so a resumed offboarding queues it once.
+   */
+  public static CommandEnvelope offboardDeadline(
+      OrgSlug org, Instant deletionAt, String offboardJobId, Instant now) {
+    String id = EventFactory.digest("offboard-deadline|" + offboardJobId);
+    String source = "//org-provisioner/offboarding";
+    CommandType type = CommandType.OFFBOARD_DEADLINE;
+    String data =
+        "{\"deletion_scheduled_at\":\"" + deletionAt + "\",\"org_slug\":\"" + org.value() + "\"}";
+    return new CommandEnvelope(
+        id,
+        source,
+        now,
+        "offboard-deadline-" + offboardJobId,
+        EventFactory.digest(type.ceType() + "\n" + data),
+        new Command.OffboardDeadline(org, deletionAt),
+        data,
+        Map.of("ce-id", id, "ce-type", type.ceType(), "ce-source", source),
+        type.priority(),
+        deletionAt);
   }
 }

@@ -47,16 +47,21 @@ public final class OnboardingPlanner {
 
   /** The field of the command an onboarding failure with {@code code} is about, or null. */
   public static String conflictField(String code) {
-    return CONFLICT_FIELDS.get(code);
+    // ORG_OFFBOARDING, ORG_OFFBOARDED: the slug names an org that is leaving.
+    return CONFLICT_FIELDS.getOrDefault(code, code.startsWith("ORG_") ? "data.org_slug" : null);
   }
 
   /**
    * The org's profile when it was onboarded; one with another company name or admin e-mail fails
-   * permanently ({@code ORG_EXISTS}).
+   * permanently ({@code ORG_EXISTS}), as does an org being offboarded.
    */
   Optional<Map<String, Object>> existingProfile(Command.Onboard cmd) {
     Optional<Map<String, Object>> profile = service.profile(cmd.orgSlug());
-    profile.ifPresent(p -> requireSameProfile(cmd, p));
+    profile.ifPresent(
+        p -> {
+          requireSameProfile(cmd, p);
+          ProvisioningJobs.requireStaying(cmd.orgSlug(), p, "nothing was changed");
+        });
     return profile;
   }
 

@@ -10,6 +10,7 @@ import dev.orgprovisioner.execution.ErrorInfo;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.JobFailedException;
 import dev.orgprovisioner.execution.JobResult;
+import dev.orgprovisioner.execution.port.IdempotencyKeys;
 import dev.orgprovisioner.execution.port.JobRunner;
 import dev.orgprovisioner.execution.port.StepLog;
 import dev.orgprovisioner.plan.Plan;
@@ -40,13 +41,23 @@ public final class ProvisioningJobs implements JobRunner {
   private final OnboardingJob onboarding;
   private final OnboardingPlanner onboardingPlanner;
   private final PlanChange plans;
+  private final Offboarding offboarding;
 
-  /** Job runner without drift checks (those jobs fail as not supported). */
+  /** Job runner without drift checks and offboarding (those jobs fail as not supported). */
   public ProvisioningJobs(ProvisioningService service, Clock clock) {
     this(service, clock, null);
   }
 
+  /** Job runner without offboarding (it needs the ledger for its timer). */
   public ProvisioningJobs(ProvisioningService service, Clock clock, DriftChecker drift) {
+    this(service, clock, drift, null);
+  }
+
+  /**
+   * @param timers where offboarding queues the job due at the end of its grace period
+   */
+  public ProvisioningJobs(
+      ProvisioningService service, Clock clock, DriftChecker drift, IdempotencyKeys timers) {
     this.service = service;
     this.clock = clock;
     this.drift = drift;
@@ -60,6 +71,8 @@ public final class ProvisioningJobs implements JobRunner {
     this.onboardingPlanner = new OnboardingPlanner(service, clock);
     this.onboarding = new OnboardingJob(service, clock, centralRows, keys, onboardingPlanner);
     this.plans = new PlanChange(service.warehouse(), service.centralDataset(), centralRows);
+    this.offboarding =
+        new Offboarding(service, centralRows, timers, service.settings().offboarding(), clock);
   }
 
   @Override
@@ -71,6 +84,8 @@ public final class ProvisioningJobs implements JobRunner {
       case DRIFT_CHECK -> "drift.check.failed";
       case ROTATE_API_KEY -> "org.api_key.rotation.failed";
       case CHANGE_PLAN -> "org.plan.change.failed";
+      case OFFBOARD, OFFBOARD_DEADLINE -> "org.offboard.failed";
+      case RESTORE -> "org.restore.failed";
     };
   }
 
@@ -93,6 +108,25 @@ public final class ProvisioningJobs implements JobRunner {
       }
       if (command instanceof Command.ChangePlan change) {
         return changePlan(job, change, steps);
+      }
+      if (command instanceof Command.Offboard offboard) {
+        Map<String, Object> profile = requireProfile(offboard.orgSlug(), "nothing was changed");
+        JobResult result = offboarding.offboard(job, offboard, profile, steps);
+        writeAudit(job, offboard.orgSlug(), "ORG_OFFBOARDING_STARTED", steps);
+        return result;
+      }
+      if (command instanceof Command.OffboardDeadline deadline) {
+        JobResult result = offboarding.deadline(deadline, steps);
+        if (result.eventType().equals("org.offboarded")) {
+          writeAudit(job, deadline.orgSlug(), "ORG_OFFBOARDED", steps);
+        }
+        return result;
+      }
+      if (command instanceof Command.Restore restore) {
+        Map<String, Object> profile = requireProfile(restore.orgSlug(), "nothing was restored");
+        JobResult result = offboarding.restore(restore, profile, steps);
+        writeAudit(job, restore.orgSlug(), "ORG_RESTORED", steps);
+        return result;
       }
       if (command instanceof Command.DriftCheck check && drift != null) {
         return new JobResult("drift.check.completed", drift.run(job, check));
@@ -153,6 +187,7 @@ public final class ProvisioningJobs implements JobRunner {
           null,
           null);
     }
+    requireStaying(org, profile.get(), "nothing was synced");
     Plan plan =
         service.planOrg(org, RecordedDataset.of(profile.get()), cmd.views() == ViewOption.RECREATE);
     Set<String> tables = cmd.tables().stream().map(String::toLowerCase).collect(Collectors.toSet());
@@ -197,6 +232,7 @@ public final class ProvisioningJobs implements JobRunner {
   private JobResult changePlan(Job job, Command.ChangePlan cmd, StepLog steps) {
     OrgSlug org = cmd.orgSlug();
     Map<String, Object> profile = requireProfile(org, "no plan was changed");
+    requireStaying(org, profile, "no plan was changed");
     // Fixed at the first attempt: a resumed one finds the new plan already in the profile.
     SubscriptionPlan before =
         SubscriptionPlan.valueOf(
@@ -220,6 +256,25 @@ public final class ProvisioningJobs implements JobRunner {
                     null));
   }
 
+  /** Refuses to change an org that is being offboarded: a restore must come first. */
+  static void requireStaying(OrgSlug org, Map<String, Object> profile, String nothingDone) {
+    Object status = profile.get("status");
+    if (Offboarding.leaving(status)) {
+      throw new JobFailedException(
+          ErrorInfo.permanent(
+              "ORG_" + status,
+              "org '"
+                  + org
+                  + "' is "
+                  + status
+                  + "; "
+                  + nothingDone
+                  + " (org.restore.requested brings it back first)"),
+          null,
+          null);
+    }
+  }
+
   /** The job's audit entry, at its time fixed by the first attempt that writes it. */
   private void writeAudit(Job job, OrgSlug org, String action, StepLog steps) {
     centralRows.write(
@@ -232,7 +287,7 @@ public final class ProvisioningJobs implements JobRunner {
   /** Rotates an onboarded org's API key; an org without a profile fails and nothing is written. */
   private JobResult rotateApiKey(Job job, Command.RotateApiKey cmd, StepLog steps) {
     OrgSlug org = cmd.orgSlug();
-    requireProfile(org, "no key was written");
+    requireStaying(org, requireProfile(org, "no key was written"), "no key was written");
     ApiKeyRotation.Outcome outcome =
         keys.rotate(
             org, cmd.apiKeySha256(), cmd.revokePrevious(), JobTimes.changedAt(steps, clock), steps);

@@ -11,21 +11,33 @@ import java.util.Map;
  * @param defaultLocation dataset location when a command names none
  * @param datasetDefaults dataset settings of every org dataset, over the catalog's
  * @param orgDatasetSettings dataset settings of one org (by slug), over everything else
+ * @param offboarding grace period and restore window of offboarding
  */
 public record ProvisioningSettings(
     Environment environment,
     String defaultLocation,
     DatasetSettings datasetDefaults,
-    Map<String, DatasetSettings> orgDatasetSettings) {
+    Map<String, DatasetSettings> orgDatasetSettings,
+    OffboardingSettings offboarding) {
 
   public ProvisioningSettings {
     datasetDefaults = datasetDefaults == null ? DatasetSettings.NONE : datasetDefaults;
     orgDatasetSettings = orgDatasetSettings == null ? Map.of() : Map.copyOf(orgDatasetSettings);
+    offboarding = offboarding == null ? OffboardingSettings.DEFAULTS : offboarding;
+  }
+
+  /** Settings with offboarding's default times. */
+  public ProvisioningSettings(
+      Environment environment,
+      String defaultLocation,
+      DatasetSettings datasetDefaults,
+      Map<String, DatasetSettings> orgDatasetSettings) {
+    this(environment, defaultLocation, datasetDefaults, orgDatasetSettings, null);
   }
 
   /** Settings without dataset overrides: the catalog's apply. */
   public ProvisioningSettings(Environment environment, String defaultLocation) {
-    this(environment, defaultLocation, DatasetSettings.NONE, Map.of());
+    this(environment, defaultLocation, DatasetSettings.NONE, Map.of(), null);
   }
 
   /** The dataset of an org, e.g. {@code acme_prod}. One rule, used by every code path. */

@@ -52,6 +52,16 @@ final class ReadOnlyWarehouse implements Warehouse {
   }
 
   @Override
+  public void deleteDataset(String dataset) {
+    throw refused("delete dataset " + dataset);
+  }
+
+  @Override
+  public void undeleteDataset(String dataset) {
+    throw refused("undelete dataset " + dataset);
+  }
+
+  @Override
   public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
     throw refused("insert into " + dataset + "." + table);
   }

@@ -123,6 +123,24 @@ public final class RetryingWarehouse implements Warehouse {
   }
 
   @Override
+  public void deleteDataset(String dataset) {
+    run("delete_dataset", () -> delegate.deleteDataset(dataset));
+  }
+
+  @Override
+  public void undeleteDataset(String dataset) {
+    // Not retried: a retry after a timeout that did undelete would meet the dataset (CONFLICT);
+    // the caller reads the dataset back instead.
+    observer.call("undelete_dataset");
+    try {
+      delegate.undeleteDataset(dataset);
+    } catch (WarehouseException e) {
+      observer.error("undelete_dataset", e.kind());
+      throw e;
+    }
+  }
+
+  @Override
   public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
     // Appends are not idempotent: a retry after a timeout that did write would duplicate rows.
     observer.call("insert_rows");

@@ -47,6 +47,20 @@ public interface Warehouse {
   /** Applies one plan step. Every step is idempotent: applying it again changes nothing. */
   void apply(PlanStep step);
 
+  /**
+   * Deletes a dataset with everything in it; nothing happens when it does not exist. Only
+   * offboarding calls it, after checking the dataset's label: plan steps never delete.
+   */
+  void deleteDataset(String dataset);
+
+  /**
+   * Brings back the most recently deleted dataset of this name with its tables, views and rows
+   * (BigQuery: {@code datasets.undelete} within the dataset's time travel window). Throws NOT_FOUND
+   * when nothing deleted under that name can be brought back, CONFLICT when a dataset of that name
+   * exists.
+   */
+  void undeleteDataset(String dataset);
+
   /** Appends rows (audit trails). Values: String, Number, Boolean, java.time types. */
   void insertRows(String dataset, String table, List<Map<String, Object>> rows);
 

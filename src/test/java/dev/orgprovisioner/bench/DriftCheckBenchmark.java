@@ -151,6 +151,16 @@ class DriftCheckBenchmark {
     public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {}
 
     @Override
+    public void deleteDataset(String dataset) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void undeleteDataset(String dataset) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void upsertRows(
         String dataset, String table, List<String> keyColumns, List<Map<String, Object>> rows) {}
 

@@ -94,6 +94,24 @@ public final class LatencyWarehouse implements Warehouse {
   }
 
   @Override
+  public void deleteDataset(String dataset) {
+    metadata(
+        () -> {
+          delegate.deleteDataset(dataset);
+          return null;
+        });
+  }
+
+  @Override
+  public void undeleteDataset(String dataset) {
+    metadata(
+        () -> {
+          delegate.undeleteDataset(dataset);
+          return null;
+        });
+  }
+
+  @Override
   public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
     delegate.insertRows(dataset, table, rows);
   }

@@ -1,6 +1,7 @@
 package dev.orgprovisioner.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,12 +10,14 @@ import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.command.CommandType;
 import dev.orgprovisioner.command.DecodeResult;
 import dev.orgprovisioner.command.MalformedCommands;
+import dev.orgprovisioner.command.OrgSlug;
 import dev.orgprovisioner.execution.ClaimResult;
 import dev.orgprovisioner.execution.ErrorInfo;
 import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.JobState;
 import dev.orgprovisioner.execution.port.Ledger;
+import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.testing.DeadLetterFixtures;
 import dev.orgprovisioner.testing.EmulatorsResource;
 import dev.orgprovisioner.testing.FaultInjectingLedger;
@@ -59,6 +62,7 @@ class OpsCliEndToEndTest {
 
   @Inject Ledger ledger;
   @Inject Warehouse warehouse;
+  @Inject ProvisioningService provisioning;
   @Inject CommandDecoder decoder;
   @Inject EventFactory eventFactory;
 
@@ -452,6 +456,47 @@ class OpsCliEndToEndTest {
         .filteredOn(j -> j.type() == CommandType.SYNC)
         .singleElement()
         .satisfies(j -> assertThat(j.data()).contains("\"views\":\"recreate\""));
+  }
+
+  @Test
+  void offboardAndRestore_fromTheCli_deleteTheDatasetWhenDue_andBringItBack() {
+    String org = unique("leave");
+    String dataset = provisioning.settings().orgDataset(OrgSlug.parse(org));
+    Run onboard = ops("publish", "onboard", "--org", org, "--admin-email", "ops@acme.example");
+    assertThat(onboard.exit()).as(onboard.err()).isZero();
+    Run offboard =
+        ops("publish", "offboard", "--org", org, "--reason", "contract ended", "--grace-days", "0");
+    assertThat(offboard.exit()).as(offboard.err()).isZero();
+
+    // Onboarding, offboarding and the deadline it queued, due at once with no grace period.
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () ->
+                assertThat(ledger.jobs(null, org, 10))
+                    .extracting(Job::type, Job::state)
+                    .containsExactlyInAnyOrder(
+                        tuple(CommandType.ONBOARD, JobState.SUCCEEDED),
+                        tuple(CommandType.OFFBOARD, JobState.SUCCEEDED),
+                        tuple(CommandType.OFFBOARD_DEADLINE, JobState.SUCCEEDED)));
+    assertThat(warehouse.freshSnapshot(dataset)).isEmpty();
+
+    Run restore = ops("publish", "restore", "--org", org);
+    assertThat(restore.exit()).as(restore.err()).isZero();
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () ->
+                assertThat(ledger.jobs(null, org, 10))
+                    .filteredOn(j -> j.type() == CommandType.RESTORE)
+                    .singleElement()
+                    .extracting(Job::state)
+                    .isEqualTo(JobState.SUCCEEDED));
+    assertThat(warehouse.freshSnapshot(dataset)).isPresent();
+
+    Run bad = ops("publish", "offboard", "--org", org, "--reason", "");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("data.reason");
   }
 
   @Test

@@ -118,6 +118,15 @@ public final class MalformedCommands {
         });
     add.accept(
         new Object[] {
+          "type only the worker issues (an offboarding's deadline)",
+          (Consumer<Map<String, String>>)
+              a -> a.put("ce-type", CommandType.OFFBOARD_DEADLINE.ceType()),
+          sameData,
+          RejectionCode.UNKNOWN_TYPE,
+          "ce-type"
+        });
+    add.accept(
+        new Object[] {
           "unsupported specversion",
           (Consumer<Map<String, String>>) a -> a.put("ce-specversion", "0.3"),
           sameData,

@@ -235,6 +235,33 @@ class DriftCheckerTest {
   }
 
   @Test
+  void orgsBeingOffboarded_areNeitherRepairedNorOrphans() {
+    for (String[] leaving :
+        List.of(
+            new String[] {"missing_col", "OFFBOARDING"}, new String[] {"deleted", "OFFBOARDED"})) {
+      duck.upsertRows(
+          "organizations",
+          "org_profiles",
+          List.of("org_slug"),
+          List.of(Map.of("org_slug", leaving[0], "status", leaving[1])));
+    }
+
+    Map<String, Object> summary =
+        checker(50).run(checkJob("check-leaving"), new Command.DriftCheck(List.of(), true));
+
+    assertThat(counts(summary))
+        .containsEntry("OUT_OF_SYNC", 2)
+        .containsEntry("PROFILE_ONLY", 0)
+        .containsEntry("ORPHAN", 1);
+    assertThat(summary)
+        .containsEntry("offboarding_skipped", 2)
+        .containsEntry("orphans", List.of("orphan"))
+        .containsEntry("repairs_queued", 1);
+    assertThat(ledger.jobs(null, "missing_col", 10)).isEmpty();
+    assertThat(ledger.jobs(null, "deleted", 10)).isEmpty();
+  }
+
+  @Test
   void repairOfADeletedDataset_recreatesItInItsRecordedLocation() {
     recordLocation("deleted", "US");
     checker(50).run(checkJob("check-recreate"), new Command.DriftCheck(List.of(), true));

@@ -7,12 +7,15 @@ import dev.orgprovisioner.execution.JobFailedException;
 import dev.orgprovisioner.execution.JobResult;
 import dev.orgprovisioner.execution.JobState;
 import dev.orgprovisioner.execution.port.StepLog;
+import dev.orgprovisioner.ledger.memory.InMemoryLedger;
 import dev.orgprovisioner.testing.AttemptsStepLog;
 import dev.orgprovisioner.testing.CatalogFixtures;
 import dev.orgprovisioner.testing.FaultyWarehouse;
+import dev.orgprovisioner.testing.LedgerFixtures;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -31,14 +34,22 @@ public final class JobHarness implements AutoCloseable {
   final ProvisioningService service;
   final ProvisioningJobs jobs;
 
+  /** Where jobs queue the jobs they issue (offboarding's deadline). */
+  final InMemoryLedger ledger = LedgerFixtures.inMemory(Duration.ofMinutes(1));
+
   JobHarness() {
     this(new ProvisioningSettings(Environment.LOCAL, "EU"));
   }
 
   /** A harness whose use cases run with {@code settings} (e.g. configured dataset settings). */
   JobHarness(ProvisioningSettings settings) {
+    this(settings, Clock.systemUTC());
+  }
+
+  /** A harness whose jobs read the time from {@code clock}. */
+  JobHarness(ProvisioningSettings settings, Clock clock) {
     service = new ProvisioningService(CatalogFixtures.project(), warehouse, settings);
-    jobs = new ProvisioningJobs(service, Clock.systemUTC());
+    jobs = new ProvisioningJobs(service, clock, null, ledger);
     service.bootstrap(false);
   }
 
@@ -97,13 +108,41 @@ public final class JobHarness implements AutoCloseable {
     return job(CommandType.CHANGE_PLAN, org, Map.of("org_slug", org, "subscription_plan", plan));
   }
 
+  /** An offboarding of {@code org} (graceDays null: the configured default). */
+  public static Job offboard(String org, String reason, Integer graceDays) {
+    Map<String, Object> data = new java.util.LinkedHashMap<>();
+    data.put("org_slug", org);
+    data.put("reason", reason);
+    if (graceDays != null) {
+      data.put("grace_days", graceDays);
+    }
+    return job(CommandType.OFFBOARD, org, data);
+  }
+
+  /** A restore of {@code org}. */
+  public static Job restore(String org) {
+    return job(CommandType.RESTORE, org, Map.of("org_slug", org));
+  }
+
+  /** The queued job a command of the worker's own became (e.g. an offboarding's deadline). */
+  static Job running(Job queued) {
+    return job(queued.type(), queued.orgSlug(), queued.id(), queued.data());
+  }
+
   /** A drift check of every org with auto-repair (run it with {@link DriftChecker#run}). */
   public static Job driftCheck() {
     return job(CommandType.DRIFT_CHECK, null, Map.of("scope", "all", "auto_repair", true));
   }
 
   static Job job(CommandType type, String org, Map<String, Object> data) {
-    String id = UUID.randomUUID().toString();
+    return job(
+        type,
+        org,
+        UUID.randomUUID().toString(),
+        new String(MalformedCommands.json(data), StandardCharsets.UTF_8));
+  }
+
+  private static Job job(CommandType type, String org, String id, String data) {
     Instant now = Instant.now();
     return new Job(
         id,
@@ -121,7 +160,7 @@ public final class JobHarness implements AutoCloseable {
         "key-" + id,
         "key-id-" + id,
         "fingerprint",
-        new String(MalformedCommands.json(data), StandardCharsets.UTF_8),
+        data,
         Map.of(),
         List.of(),
         Map.of(),

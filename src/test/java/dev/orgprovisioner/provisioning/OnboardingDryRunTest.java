@@ -164,6 +164,8 @@ class OnboardingDryRunTest {
                     .warehouse()
                     .upsertRows("organizations", "org_profiles", List.of("org_slug"), List.of()))
         .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> readOnly.warehouse().deleteDataset(org + "_local"))
+        .isInstanceOf(IllegalStateException.class);
     assertThat(harness.duck.freshSnapshot(org + "_local")).isEmpty();
   }
 }

@@ -32,6 +32,22 @@ public final class Envelopes {
     throw new AssertionError("fixture command was not accepted: " + result);
   }
 
+  /** An offboarding of {@code org} with a grace period of {@code graceDays}, as published. */
+  public static CommandEnvelope offboard(String org, String id, int graceDays) {
+    Map<String, String> attrs =
+        new java.util.LinkedHashMap<>(MalformedCommands.onboardAttributes(id));
+    attrs.put("ce-type", "org.offboard.requested");
+    Map<String, Object> data = new java.util.LinkedHashMap<>();
+    data.put("org_slug", org);
+    data.put("reason", "contract ended");
+    data.put("grace_days", graceDays);
+    DecodeResult result = DECODER.decode(attrs, MalformedCommands.json(data), org);
+    if (result instanceof DecodeResult.Accepted accepted) {
+      return accepted.envelope();
+    }
+    throw new AssertionError("fixture command was not accepted: " + result);
+  }
+
   /** The same command with its job at another queue priority. */
   public static CommandEnvelope withPriority(CommandEnvelope e, int priority) {
     return new CommandEnvelope(

@@ -37,7 +37,7 @@ public final class FaultyWarehouse implements Warehouse {
   public final AtomicInteger injected = new AtomicInteger();
   public final AtomicInteger metadataCalls = new AtomicInteger();
 
-  /** Calls that change something: plan steps applied, rows inserted or upserted. */
+  /** Calls that change something: plan steps, dataset deletions and undeletions, row writes. */
   public final AtomicInteger writes = new AtomicInteger();
 
   /** Each selectRows call: table and the columns it looked up by, e.g. {@code t [a, b]}. */
@@ -167,6 +167,20 @@ public final class FaultyWarehouse implements Warehouse {
           WarehouseException.Kind.PERMANENT, "injected permanent failure in " + step.describe());
     }
     delegate.apply(step);
+  }
+
+  @Override
+  public void deleteDataset(String dataset) {
+    writes.incrementAndGet();
+    before("delete dataset " + dataset, true);
+    delegate.deleteDataset(dataset);
+  }
+
+  @Override
+  public void undeleteDataset(String dataset) {
+    writes.incrementAndGet();
+    before("undelete dataset " + dataset, true);
+    delegate.undeleteDataset(dataset);
   }
 
   @Override

@@ -88,6 +88,16 @@ public final class GatedWarehouse implements Warehouse {
   }
 
   @Override
+  public void deleteDataset(String dataset) {
+    delegate.deleteDataset(dataset);
+  }
+
+  @Override
+  public void undeleteDataset(String dataset) {
+    delegate.undeleteDataset(dataset);
+  }
+
+  @Override
   public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
     delegate.insertRows(dataset, table, rows);
   }

@@ -318,6 +318,100 @@ public abstract class WarehouseContractTest {
   }
 
   @Test
+  void upsertedNull_clearsTheColumn() {
+    String central = uniqueDataset("central");
+    applyAll(planOf(centralFor(central)));
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("org_slug", "acme");
+    row.put("status", "ACTIVE");
+    row.put("updated_at", Instant.parse("2026-01-02T00:00:00Z"));
+    row.put("created_at", Instant.parse("2026-01-01T00:00:00Z"));
+    warehouse().upsertRows(central, "org_profiles", List.of("org_slug"), List.of(row));
+
+    Map<String, Object> cleared = new LinkedHashMap<>();
+    cleared.put("org_slug", "acme");
+    cleared.put("updated_at", null);
+    warehouse().upsertRows(central, "org_profiles", List.of("org_slug"), List.of(cleared));
+
+    assertThat(warehouse().selectRows(central, "org_profiles", Map.of("org_slug", "acme"), 10))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.get("updated_at")).isNull();
+              assertThat(r.get("status")).isEqualTo("ACTIVE");
+            });
+  }
+
+  @Test
+  void deletedDataset_isGoneEverywhere_andUndeleteBringsItBackWithItsRows() {
+    String central = uniqueDataset("central");
+    applyAll(planOf(centralFor(central)));
+    Map<String, Object> row =
+        Map.of(
+            "org_slug", "acme", "kind", "x", "created_at", Instant.parse("2026-01-01T00:00:00Z"));
+    warehouse().insertRows(central, "org_events", List.of(row));
+    ObservedDataset before = warehouse().freshSnapshot(central).orElseThrow();
+
+    warehouse().deleteDataset(central);
+
+    assertThat(warehouse().freshSnapshot(central)).isEmpty();
+    assertThat(warehouse().bulkSnapshot(List.of(central))).isEmpty();
+    assertThat(warehouse().managedDatasets()).doesNotContain(central);
+    warehouse().deleteDataset(central); // deleting what is gone is done
+
+    warehouse().undeleteDataset(central);
+
+    assertThat(warehouse().freshSnapshot(central)).contains(before);
+    assertThat(warehouse().selectRows(central, "org_events", Map.of("org_slug", "acme"), 10))
+        .hasSize(1);
+    assertThat(planOf(centralFor(central)).steps()).isEmpty();
+  }
+
+  @Test
+  void undelete_withNothingDeleted_isNotFound_andOfAnExistingDataset_aConflict() {
+    String never = uniqueDataset("never");
+    assertThatKind(() -> warehouse().undeleteDataset(never))
+        .isEqualTo(WarehouseException.Kind.NOT_FOUND);
+    String central = uniqueDataset("central");
+    applyAll(planOf(centralFor(central)));
+    assertThatKind(() -> warehouse().undeleteDataset(central))
+        .isEqualTo(WarehouseException.Kind.CONFLICT);
+  }
+
+  @Test
+  void datasetCreatedAgainAfterDeletion_startsEmpty() {
+    String central = uniqueDataset("central");
+    applyAll(planOf(centralFor(central)));
+    warehouse()
+        .insertRows(
+            central,
+            "org_events",
+            List.of(
+                Map.of(
+                    "org_slug",
+                    "acme",
+                    "kind",
+                    "x",
+                    "created_at",
+                    Instant.parse("2026-01-01T00:00:00Z"))));
+    warehouse().deleteDataset(central);
+
+    applyAll(planOf(centralFor(central)));
+
+    assertThat(warehouse().selectRows(central, "org_events", Map.of(), 10)).isEmpty();
+  }
+
+  private static org.assertj.core.api.AbstractComparableAssert<?, WarehouseException.Kind>
+      assertThatKind(Runnable call) {
+    try {
+      call.run();
+    } catch (WarehouseException e) {
+      return assertThat(e.kind());
+    }
+    throw new AssertionError("expected a WarehouseException");
+  }
+
+  @Test
   void insertedRows_areAppended() {
     String central = uniqueDataset("central");
     applyAll(planOf(centralFor(central)));

@@ -26,6 +26,7 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
   private final BigQuerySnapshot snapshots;
   private final BigQueryPlanSteps steps;
   private final BigQueryTableRows rows;
+  private final BigQueryDeletions deletions;
 
   BigQueryWarehouse(BigQuery bigquery, BigQuerySettings settings, TableUpdatePacer pacer) {
     // One thread counter: the metadata and query pools' threads are numbered in one sequence.
@@ -35,6 +36,7 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
     this.snapshots = new BigQuerySnapshot(calls, threads);
     this.steps = new BigQueryPlanSteps(calls, pacer);
     this.rows = new BigQueryTableRows(calls);
+    this.deletions = new BigQueryDeletions(calls);
   }
 
   /**
@@ -89,6 +91,16 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
   @Override
   public void apply(PlanStep step) {
     steps.apply(step);
+  }
+
+  @Override
+  public void deleteDataset(String dataset) {
+    deletions.delete(dataset);
+  }
+
+  @Override
+  public void undeleteDataset(String dataset) {
+    deletions.undelete(dataset);
   }
 
   @Override

@@ -12,6 +12,7 @@ import dev.orgprovisioner.warehouse.duckdb.DuckDbMetadata.MetaRow;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
   private final DuckDbSnapshot snapshots;
   private final DuckDbPlanSteps steps;
   private final DuckDbTableRows rows;
+  private final DuckDbTrash trash;
 
   /** Opens (or creates) a database; {@code path} empty or {@code :memory:} means in memory. */
   public DuckDbWarehouse(String path) {
@@ -48,6 +50,7 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
     this.snapshots = new DuckDbSnapshot(this::connection);
     this.steps = new DuckDbPlanSteps(this::connection);
     this.rows = new DuckDbTableRows(this::connection);
+    this.trash = new DuckDbTrash(this::connection);
   }
 
   @Override
@@ -63,39 +66,75 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
 
   @Override
   public Optional<ObservedDataset> freshSnapshot(String dataset) {
+    if (trash.isDeleted(dataset)) {
+      return Optional.empty();
+    }
     return Optional.ofNullable(snapshots.snapshot(List.of(dataset)).get(dataset));
   }
 
   @Override
   public Map<String, ObservedDataset> bulkSnapshot(Collection<String> datasets) {
-    return snapshots.snapshot(datasets);
+    return snapshots.snapshot(datasets.stream().filter(d -> !trash.isDeleted(d)).toList());
   }
 
   @Override
   public List<String> managedDatasets() {
-    return snapshots.managedDatasets();
+    return snapshots.managedDatasets().stream().filter(d -> !trash.isDeleted(d)).toList();
   }
 
   @Override
   public void apply(PlanStep step) {
+    if (step instanceof PlanStep.CreateDataset) {
+      // A new dataset of a deleted one's name ends the deleted one's time travel, as in BigQuery.
+      trash.purge(step.dataset());
+    } else {
+      requireNotDeleted(step.dataset());
+    }
     steps.apply(step);
   }
 
   @Override
+  public void deleteDataset(String dataset) {
+    trash.delete(dataset, snapshots.snapshot(List.of(dataset)).containsKey(dataset), Instant.now());
+  }
+
+  @Override
+  public void undeleteDataset(String dataset) {
+    if (trash.undelete(dataset)) {
+      return;
+    }
+    if (freshSnapshot(dataset).isPresent()) {
+      throw new WarehouseException(
+          Kind.CONFLICT, "dataset " + dataset + " exists: there is nothing to undelete");
+    }
+    throw new WarehouseException(
+        Kind.NOT_FOUND, "no deleted dataset " + dataset + " is kept: it cannot be undeleted");
+  }
+
+  @Override
   public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
+    requireNotDeleted(dataset);
     this.rows.insertRows(dataset, table, rows);
   }
 
   @Override
   public void upsertRows(
       String dataset, String table, List<String> keyColumns, List<Map<String, Object>> rows) {
+    requireNotDeleted(dataset);
     this.rows.upsertRows(dataset, table, keyColumns, rows);
   }
 
   @Override
   public List<Map<String, Object>> selectRows(
       String dataset, String table, Map<String, Object> equalTo, int limit) {
+    requireNotDeleted(dataset);
     return rows.selectRows(dataset, table, equalTo, limit);
+  }
+
+  private void requireNotDeleted(String dataset) {
+    if (trash.isDeleted(dataset)) {
+      throw new WarehouseException(Kind.NOT_FOUND, "dataset " + dataset + " was deleted");
+    }
   }
 
   /** Runs raw SQL; for tests and the drift simulator, never for message content. */

@@ -73,6 +73,16 @@ final class InstanceWarehouse implements Warehouse {
   }
 
   @Override
+  public void deleteDataset(String dataset) {
+    throw new UnsupportedOperationException("the simulation never offboards");
+  }
+
+  @Override
+  public void undeleteDataset(String dataset) {
+    throw new UnsupportedOperationException("the simulation never offboards");
+  }
+
+  @Override
   public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
     throw new UnsupportedOperationException("central rows are written keyed");
   }

@@ -78,6 +78,8 @@ final class SimJobRunner implements JobRunner {
       case BOOTSTRAP -> "central.bootstrap.failed";
       case ROTATE_API_KEY -> "org.api_key.rotation.failed";
       case CHANGE_PLAN -> "org.plan.change.failed";
+      case OFFBOARD, OFFBOARD_DEADLINE -> "org.offboard.failed";
+      case RESTORE -> "org.restore.failed";
       case DRIFT_CHECK -> "drift.check.failed";
     };
   }

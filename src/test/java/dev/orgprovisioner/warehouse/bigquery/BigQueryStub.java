@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -132,6 +133,7 @@ public final class BigQueryStub implements AutoCloseable {
   private final Object lock = new Object();
   private final Map<String, ObjectNode> datasets = new TreeMap<>();
   private final TreeMap<String, ObjectNode> tables = new TreeMap<>();
+  private final Map<String, Deleted> deleted = new TreeMap<>();
   private final Map<String, List<Map<String, Object>>> data = new HashMap<>();
   // What INFORMATION_SCHEMA answers from while it lags (null: the live state, no lag).
   private Map<String, ObjectNode> laggedDatasets;
@@ -488,7 +490,9 @@ public final class BigQueryStub implements AutoCloseable {
   }
 
   private static final Pattern DATASETS = Pattern.compile("/projects/([^/]+)/datasets");
-  private static final Pattern DATASET = Pattern.compile("/projects/([^/]+)/datasets/([^/]+)");
+  private static final Pattern DATASET = Pattern.compile("/projects/([^/]+)/datasets/([^/:]+)");
+  private static final Pattern UNDELETE =
+      Pattern.compile("/projects/([^/]+)/datasets/([^/:]+):undelete");
   private static final Pattern TABLES =
       Pattern.compile("/projects/([^/]+)/datasets/([^/]+)/tables");
   private static final Pattern TABLE =
@@ -513,11 +517,16 @@ public final class BigQueryStub implements AutoCloseable {
             ? insertDataset(x.group(1), req.body())
             : listDatasets(x.group(1), req);
       }
+      if ((x = UNDELETE.matcher(p)).matches() && m.equals("POST")) {
+        return undeleteDataset(x.group(1), x.group(2));
+      }
       if ((x = DATASET.matcher(p)).matches()) {
         return switch (m) {
           case "GET" -> requireDataset(x.group(1), x.group(2));
           case "PATCH", "PUT" -> patchDataset(x.group(1), x.group(2), req.body());
-          case "DELETE" -> deleteDataset(x.group(1), x.group(2));
+          case "DELETE" ->
+              deleteDataset(
+                  x.group(1), x.group(2), "true".equals(req.query().get("deleteContents")));
           default -> throw new ApiError(400, "invalid", "unsupported " + m);
         };
       }
@@ -651,11 +660,43 @@ public final class BigQueryStub implements AutoCloseable {
     return d;
   }
 
-  private Object deleteDataset(String project, String id) {
+  private Object deleteDataset(String project, String id, boolean withContents) {
     requireDataset(project, id);
-    datasets.remove(project + ":" + id);
-    tables.keySet().removeIf(k -> k.startsWith(project + ":" + id + "."));
+    String key = project + ":" + id;
+    SortedMap<String, ObjectNode> contents = new TreeMap<>(tables.subMap(key + ".", key + "/"));
+    if (!contents.isEmpty() && !withContents) {
+      throw new ApiError(
+          400, "resourceInUse", "Dataset " + key + " is still in use (deleteContents not set)");
+    }
+    // Kept for datasets.undelete, as BigQuery's time travel keeps it.
+    Map<String, List<Map<String, Object>>> rows = new HashMap<>();
+    data.entrySet()
+        .removeIf(
+            e -> e.getKey().startsWith(key + ".") && rows.put(e.getKey(), e.getValue()) == null);
+    deleted.put(key, new Deleted(datasets.remove(key), contents, rows));
+    tables.keySet().removeAll(contents.keySet());
     return null;
+  }
+
+  /** A deleted dataset with its tables, as datasets.undelete brings it back. */
+  private record Deleted(
+      ObjectNode dataset,
+      SortedMap<String, ObjectNode> tables,
+      Map<String, List<Map<String, Object>>> rows) {}
+
+  private Object undeleteDataset(String project, String id) {
+    String key = project + ":" + id;
+    if (datasets.containsKey(key)) {
+      throw new ApiError(409, "duplicate", "Already Exists: Dataset " + key);
+    }
+    Deleted gone = deleted.remove(key);
+    if (gone == null) {
+      throw new ApiError(404, "notFound", "Not found: deleted dataset " + key);
+    }
+    datasets.put(key, gone.dataset());
+    tables.putAll(gone.tables());
+    data.putAll(gone.rows());
+    return gone.dataset();
   }
 
   private static void mergeLabels(ObjectNode target, JsonNode labels) {
