@@ -2,6 +2,7 @@ package dev.orgprovisioner.api;
 
 import dev.orgprovisioner.command.OrgSlug;
 import dev.orgprovisioner.command.RejectionCode;
+import dev.orgprovisioner.command.ViewOption;
 import dev.orgprovisioner.execution.IntakeDecision;
 import dev.orgprovisioner.execution.Submission;
 import dev.orgprovisioner.execution.port.Ledger;
@@ -93,16 +94,31 @@ public class StatusResource {
    * answers with the same job.
    */
   @Operation(
-      summary = "Queue a sync of an org (202 with the job id), or answer a dry run with the plan")
+      summary =
+          "Queue a sync of an org (202 with the job id), or answer a dry run with the plan;"
+              + " views=recreate replaces every view, views=false none")
   @POST
   @Path("/orgs/{org}/sync")
   public Response orgSync(
       @PathParam("org") String org,
       @QueryParam("dry_run") @DefaultValue("false") boolean dryRun,
+      @QueryParam("views") @DefaultValue("true") String views,
       @HeaderParam("Idempotency-Key") String idempotencyKey) {
     OrgSlug slug = OrgSlug.parse(org);
+    ViewOption viewOption =
+        switch (views) {
+          case "true" -> ViewOption.UPDATE;
+          case "false" -> ViewOption.SKIP;
+          case "recreate" -> ViewOption.RECREATE;
+          default -> null;
+        };
+    if (viewOption == null) {
+      return Response.status(400)
+          .entity(new ApiError("INVALID_VALUE", "views", "views must be true, false or recreate"))
+          .build();
+    }
     if (dryRun) {
-      return Response.ok(provisioning.previewSync(slug)).build();
+      return Response.ok(provisioning.previewSync(slug, viewOption == ViewOption.RECREATE)).build();
     }
     String key = idempotencyKey == null ? UUID.randomUUID().toString() : idempotencyKey;
     if (!KEY.matcher(key).matches()) {
@@ -118,7 +134,13 @@ public class StatusResource {
     IntakeDecision decision =
         submission.submit(
             InternalCommands.sync(
-                slug, UUID.randomUUID().toString(), "//org-provisioner/api", key, now));
+                slug,
+                UUID.randomUUID().toString(),
+                "//org-provisioner/api",
+                key,
+                now,
+                InternalCommands.CUSTOMER_SYNC,
+                viewOption));
     if (decision instanceof IntakeDecision.Enqueued e) {
       return Response.accepted(Map.of("job_id", e.job().id(), "state", e.job().state())).build();
     }

@@ -168,6 +168,12 @@ final class PublishCommand {
             "If the org exists with the same profile, make --api-key-sha256 its only active key.")
     boolean regenerateApiKey;
 
+    @Option(
+        names = "--dry-run",
+        description =
+            "Only validate against the org's state; the event says what would be created.")
+    boolean dryRun;
+
     @Override
     CommandType type() {
       return CommandType.ONBOARD;
@@ -191,6 +197,9 @@ final class PublishCommand {
       if (regenerateApiKey) {
         data.put("regenerate_api_key_if_exists", true);
       }
+      if (dryRun) {
+        data.put("dry_run", true);
+      }
       return data;
     }
   }
@@ -206,6 +215,11 @@ final class PublishCommand {
     @Option(names = "--dry-run", description = "Only compute the plan; the event carries it.")
     boolean dryRun;
 
+    @Option(
+        names = "--recreate-views",
+        description = "Replace every view of the catalog, even up-to-date ones (views: recreate).")
+    boolean recreateViews;
+
     @Override
     CommandType type() {
       return CommandType.SYNC;
@@ -216,6 +230,9 @@ final class PublishCommand {
       Map<String, Object> options = new LinkedHashMap<>();
       if (tables != null && !tables.isEmpty()) {
         options.put("tables", tables);
+      }
+      if (recreateViews) {
+        options.put("views", "recreate");
       }
       options.put("dry_run", dryRun);
       Map<String, Object> data = new LinkedHashMap<>();

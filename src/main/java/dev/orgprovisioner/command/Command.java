@@ -20,6 +20,8 @@ public sealed interface Command {
    *     configured defaults; {@link DatasetSettings#NONE} when none
    * @param regenerateApiKey when the org already exists with the same profile: make {@code
    *     apiKeySha256} its only active key (a rotation), instead of adding it beside the others
+   * @param dryRun only validate against the org's state and report what would be created; nothing
+   *     is written
    */
   record Onboard(
       OrgSlug orgSlug,
@@ -31,7 +33,8 @@ public sealed interface Command {
       String datasetLocation,
       String apiKeySha256,
       DatasetSettings datasetSettings,
-      boolean regenerateApiKey)
+      boolean regenerateApiKey,
+      boolean dryRun)
       implements Command {
 
     public Onboard {
@@ -54,10 +57,12 @@ public sealed interface Command {
    *
    * @param tables restrict to these tables; empty means all
    */
-  record Sync(OrgSlug orgSlug, List<String> tables, boolean columns, boolean views, boolean dryRun)
+  record Sync(
+      OrgSlug orgSlug, List<String> tables, boolean columns, ViewOption views, boolean dryRun)
       implements Command {
     public Sync {
       tables = tables == null ? List.of() : List.copyOf(tables);
+      views = views == null ? ViewOption.UPDATE : views;
     }
 
     @Override

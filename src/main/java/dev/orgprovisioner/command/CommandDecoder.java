@@ -121,8 +121,33 @@ public final class CommandDecoder {
    * @param orderingKey the Pub/Sub ordering key; null or empty when none was set
    */
   public DecodeResult decode(Map<String, String> attributes, byte[] data, String orderingKey) {
+    return guarded(() -> decodeOrThrow(attributes, data, orderingKey, true));
+  }
+
+  /**
+   * Decodes a command that did not come through Pub/Sub (an HTTP request's body): the same checks,
+   * codes and fields as {@link #decode}, with the CloudEvents attributes made here and no ordering
+   * key to check (the submission orders by org itself).
+   *
+   * @param idempotencyKey the caller's key; null: the command id
+   */
+  public DecodeResult decodeRequest(
+      CommandType type, byte[] data, String id, String source, String idempotencyKey) {
+    Map<String, String> attributes = new java.util.HashMap<>();
+    attributes.put(SPECVERSION, "1.0");
+    attributes.put(TYPE, type.ceType());
+    attributes.put(ID, id);
+    attributes.put(SOURCE, source);
+    if (idempotencyKey != null) {
+      attributes.put(IDEMPOTENCY_KEY, idempotencyKey);
+    }
+    return guarded(() -> decodeOrThrow(Map.copyOf(attributes), data, null, false));
+  }
+
+  /** Whatever goes wrong with one message is its rejection, never an exception. */
+  private static DecodeResult guarded(java.util.function.Supplier<DecodeResult> decoding) {
     try {
-      return decodeOrThrow(attributes, data, orderingKey);
+      return decoding.get();
     } catch (OrgSlug.InvalidSlugException e) {
       return reject(RejectionCode.INVALID_SLUG, "data.org_slug", e.getMessage());
     } catch (RuntimeException | StackOverflowError e) {
@@ -135,7 +160,7 @@ public final class CommandDecoder {
   }
 
   private DecodeResult decodeOrThrow(
-      Map<String, String> attributes, byte[] data, String orderingKey) {
+      Map<String, String> attributes, byte[] data, String orderingKey, boolean ordered) {
     Map<String, String> attrs = attributes == null ? Map.of() : attributes;
     Rejection attributeProblem = CommandAttributes.check(attrs);
     if (attributeProblem != null) {
@@ -172,7 +197,7 @@ public final class CommandDecoder {
       return new Rejected(semantic);
     }
     Command command = toCommand(type, json);
-    Rejection ordering = checkOrderingKey(command, orderingKey);
+    Rejection ordering = ordered ? checkOrderingKey(command, orderingKey) : null;
     if (ordering != null) {
       return new Rejected(ordering);
     }
@@ -317,7 +342,8 @@ public final class CommandDecoder {
               textOrNull(json, "dataset_location"),
               textOrNull(json, "api_key_sha256"),
               DatasetSettingsJson.read(json.path(DATASET_SETTINGS), (field, message) -> {}),
-              json.path("regenerate_api_key_if_exists").asBoolean(false));
+              json.path("regenerate_api_key_if_exists").asBoolean(false),
+              json.path("dry_run").asBoolean(false));
       case SYNC -> {
         JsonNode options = json.path("options");
         List<String> tables = new ArrayList<>();
@@ -326,7 +352,7 @@ public final class CommandDecoder {
             OrgSlug.parse(json.path("org_slug").asText()),
             tables,
             options.path("columns").asBoolean(true),
-            options.path("views").asBoolean(true),
+            viewOption(options.path("views")),
             options.path("dry_run").asBoolean(false));
       }
       case ROTATE_API_KEY ->
@@ -359,6 +385,14 @@ public final class CommandDecoder {
         yield new Command.DriftCheck(orgs, json.path("auto_repair").asBoolean(true));
       }
     };
+  }
+
+  /** {@code options.views}: absent or true updates, false skips, "recreate" replaces every view. */
+  private static ViewOption viewOption(JsonNode views) {
+    if (views.isTextual() && "recreate".equals(views.asText())) {
+      return ViewOption.RECREATE;
+    }
+    return views.asBoolean(true) ? ViewOption.UPDATE : ViewOption.SKIP;
   }
 
   private static String textOrNull(JsonNode json, String field) {

@@ -190,6 +190,18 @@ public final class CentralRows {
    * Candidates identified by a key of their own (API keys) are looked up by that key.
    */
   public List<Row> completeMissing(String org, List<Row> candidates, StepLog steps) {
+    List<Row> missing = missing(org, candidates, steps::checkLease);
+    if (!missing.isEmpty()) {
+      write(missing, steps);
+    }
+    return missing;
+  }
+
+  /**
+   * Those of {@code candidates} whose table holds no row of the org yet (API keys: no row with
+   * their key), read only; {@code beforeRead} runs before each lookup.
+   */
+  List<Row> missing(String org, List<Row> candidates, Runnable beforeRead) {
     List<Row> missing = new ArrayList<>();
     for (List<Row> batch : byTable(candidates)) {
       Row first = batch.get(0);
@@ -198,13 +210,10 @@ public final class CentralRows {
       }
       Map<String, Object> lookup =
           first.table().equals(API_KEYS) ? first.keyValues() : Map.of("org_slug", org);
-      steps.checkLease();
+      beforeRead.run();
       if (warehouse.selectRows(central, first.table(), lookup, 1).isEmpty()) {
         missing.addAll(batch);
       }
-    }
-    if (!missing.isEmpty()) {
-      write(missing, steps);
     }
     return missing;
   }

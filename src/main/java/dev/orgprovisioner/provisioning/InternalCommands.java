@@ -4,6 +4,7 @@ import dev.orgprovisioner.command.Command;
 import dev.orgprovisioner.command.CommandEnvelope;
 import dev.orgprovisioner.command.CommandType;
 import dev.orgprovisioner.command.OrgSlug;
+import dev.orgprovisioner.command.ViewOption;
 import dev.orgprovisioner.execution.EventFactory;
 import java.time.Instant;
 import java.util.List;
@@ -33,14 +34,32 @@ public final class InternalCommands {
   /** A full additive sync of one org, queued at {@code priority} (1 first). */
   public static CommandEnvelope sync(
       OrgSlug org, String id, String source, String idempotencyKey, Instant now, int priority) {
-    String data = "{\"options\":{},\"org_slug\":\"" + org.value() + "\"}";
+    return sync(org, id, source, idempotencyKey, now, priority, ViewOption.UPDATE);
+  }
+
+  /** A sync of one org doing {@code views} with its views, queued at {@code priority}. */
+  public static CommandEnvelope sync(
+      OrgSlug org,
+      String id,
+      String source,
+      String idempotencyKey,
+      Instant now,
+      int priority,
+      ViewOption views) {
+    String options =
+        switch (views) {
+          case UPDATE -> "{}";
+          case SKIP -> "{\"views\":false}";
+          case RECREATE -> "{\"views\":\"recreate\"}";
+        };
+    String data = "{\"options\":" + options + ",\"org_slug\":\"" + org.value() + "\"}";
     return new CommandEnvelope(
         id,
         source,
         now,
         idempotencyKey,
         EventFactory.digest(CommandType.SYNC.ceType() + "\n" + data),
-        new Command.Sync(org, List.of(), true, true, false),
+        new Command.Sync(org, List.of(), true, views, false),
         data,
         Map.of("ce-id", id, "ce-type", CommandType.SYNC.ceType(), "ce-source", source),
         priority);

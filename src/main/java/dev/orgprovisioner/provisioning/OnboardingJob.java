@@ -3,9 +3,7 @@ package dev.orgprovisioner.provisioning;
 import dev.orgprovisioner.catalog.DatasetSettings;
 import dev.orgprovisioner.command.Command;
 import dev.orgprovisioner.command.OrgSlug;
-import dev.orgprovisioner.execution.ErrorInfo;
 import dev.orgprovisioner.execution.Job;
-import dev.orgprovisioner.execution.JobFailedException;
 import dev.orgprovisioner.execution.JobResult;
 import dev.orgprovisioner.execution.port.StepLog;
 import dev.orgprovisioner.plan.ObservedDataset;
@@ -17,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -31,18 +28,25 @@ final class OnboardingJob {
   static final String FACT_EXISTED = "already_existed";
   static final String FACT_LOCATION = "dataset_location";
   static final String FACT_AT = "onboarded_at";
+  static final String ORG_EXISTS = "ORG_EXISTS";
 
   private final ProvisioningService service;
   private final Clock clock;
   private final CentralRows centralRows;
   private final ApiKeyRotation keys;
+  private final OnboardingPlanner planner;
 
   OnboardingJob(
-      ProvisioningService service, Clock clock, CentralRows centralRows, ApiKeyRotation keys) {
+      ProvisioningService service,
+      Clock clock,
+      CentralRows centralRows,
+      ApiKeyRotation keys,
+      OnboardingPlanner planner) {
     this.service = service;
     this.clock = clock;
     this.centralRows = centralRows;
     this.keys = keys;
+    this.planner = planner;
   }
 
   JobResult run(Job job, Command.Onboard cmd, StepLog steps) {
@@ -52,31 +56,17 @@ final class OnboardingJob {
       steps.checkLease();
       service.bootstrap(false);
     }
-    Optional<Map<String, Object>> profile = service.profile(org);
+    Optional<Map<String, Object>> profile = planner.existingProfile(cmd);
     // Decided once, at the first attempt: a retry sees the profile its predecessor wrote.
     boolean alreadyExisted =
         Boolean.parseBoolean(steps.remember(FACT_EXISTED, String.valueOf(profile.isPresent())));
-    if (profile.isPresent()) {
-      requireSameProfile(cmd, profile.get());
-      ProvisioningJobs.requireStaying(org, profile.get(), "nothing was changed");
-    }
-    DatasetSettings chosen =
-        OnboardingSettings.chosen(org, cmd.datasetSettings(), profile.map(RecordedDataset::of));
+    DatasetSettings chosen = planner.settings(cmd, profile);
     Map<String, Object> created = new LinkedHashMap<>();
     String location;
     if (!steps.isDone(STEP_DATASET)) {
-      Optional<ObservedDataset> observed =
-          service.warehouse().freshSnapshot(service.settings().orgDataset(org));
-      location =
-          steps.remember(
-              FACT_LOCATION,
-              Residency.locationFor(
-                  org,
-                  cmd.datasetLocation(),
-                  profile.map(ProvisioningService::recordedLocation).orElse(null),
-                  observed.map(ObservedDataset::location).orElse(null),
-                  service.settings().defaultLocation()));
-      Plan plan = service.planOrg(org, new RecordedDataset(location, chosen), observed);
+      Optional<ObservedDataset> observed = planner.observe(org);
+      location = steps.remember(FACT_LOCATION, planner.location(cmd, profile, observed));
+      Plan plan = planner.datasetPlan(org, location, chosen, observed);
       steps.checkLease();
       SyncResult result = service.apply(plan, false);
       created.put(
@@ -170,26 +160,11 @@ final class OnboardingJob {
     return written;
   }
 
-  private static void requireSameProfile(Command.Onboard cmd, Map<String, Object> profile) {
-    if (!Objects.equals(profile.get("company_name"), cmd.companyName())
-        || !Objects.equals(profile.get("admin_email"), cmd.adminEmail())) {
-      throw new JobFailedException(
-          ErrorInfo.permanent(
-              "ORG_EXISTS",
-              "org '"
-                  + cmd.orgSlug()
-                  + "' already exists with a different company name or admin e-mail; nothing"
-                  + " was changed"),
-          null,
-          null);
-    }
-  }
-
   private String central() {
     return service.centralDataset();
   }
 
-  private static List<String> names(Plan plan, Class<? extends PlanStep> kind) {
+  static List<String> names(Plan plan, Class<? extends PlanStep> kind) {
     return plan.steps().stream()
         .filter(kind::isInstance)
         .map(

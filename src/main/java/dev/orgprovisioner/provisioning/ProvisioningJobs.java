@@ -5,6 +5,7 @@ import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.command.CommandType;
 import dev.orgprovisioner.command.OrgSlug;
 import dev.orgprovisioner.command.SubscriptionPlan;
+import dev.orgprovisioner.command.ViewOption;
 import dev.orgprovisioner.execution.ErrorInfo;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.JobFailedException;
@@ -38,6 +39,7 @@ public final class ProvisioningJobs implements JobRunner {
   private final CentralRows centralRows;
   private final ApiKeyRotation keys;
   private final OnboardingJob onboarding;
+  private final OnboardingPlanner onboardingPlanner;
   private final PlanChange plans;
   private final Offboarding offboarding;
 
@@ -66,7 +68,8 @@ public final class ProvisioningJobs implements JobRunner {
             service.catalog().central().tables(),
             service.settings());
     this.keys = new ApiKeyRotation(service.warehouse(), service.centralDataset(), centralRows);
-    this.onboarding = new OnboardingJob(service, clock, centralRows, keys);
+    this.onboardingPlanner = new OnboardingPlanner(service, clock);
+    this.onboarding = new OnboardingJob(service, clock, centralRows, keys, onboardingPlanner);
     this.plans = new PlanChange(service.warehouse(), service.centralDataset(), centralRows);
     this.offboarding =
         new Offboarding(service, centralRows, timers, service.settings().offboarding(), clock);
@@ -90,6 +93,10 @@ public final class ProvisioningJobs implements JobRunner {
   public JobResult run(Job job, StepLog steps) {
     Command command = CommandDecoder.commandOf(job.type(), job.data());
     try {
+      if (command instanceof Command.Onboard onboard && onboard.dryRun()) {
+        // Only the planner, which cannot write: a dry run has no side effect to forget.
+        return new JobResult("org.onboarded", onboardingPlanner.preview(onboard, job.id()));
+      }
       if (command instanceof Command.Onboard onboard) {
         return onboarding.run(job, onboard, steps);
       }
@@ -181,7 +188,8 @@ public final class ProvisioningJobs implements JobRunner {
           null);
     }
     requireStaying(org, profile.get(), "nothing was synced");
-    Plan plan = service.planOrg(org, RecordedDataset.of(profile.get()));
+    Plan plan =
+        service.planOrg(org, RecordedDataset.of(profile.get()), cmd.views() == ViewOption.RECREATE);
     Set<String> tables = cmd.tables().stream().map(String::toLowerCase).collect(Collectors.toSet());
     List<PlanStep> chosen =
         plan.steps().stream()
@@ -190,7 +198,8 @@ public final class ProvisioningJobs implements JobRunner {
                     cmd.columns()
                         || !(s instanceof PlanStep.AddColumns
                             || s instanceof PlanStep.RelaxColumns))
-            .filter(s -> cmd.views() || !(s instanceof PlanStep.CreateOrReplaceView))
+            .filter(
+                s -> cmd.views() != ViewOption.SKIP || !(s instanceof PlanStep.CreateOrReplaceView))
             .filter(s -> tables.isEmpty() || concernsTables(s, tables))
             .toList();
     if (!cmd.dryRun()) {
@@ -198,6 +207,15 @@ public final class ProvisioningJobs implements JobRunner {
     }
     SyncResult result = service.apply(plan, chosen, cmd.dryRun());
     Map<String, Object> data = syncData(org, result);
+    if (cmd.views() == ViewOption.RECREATE) {
+      // Forced: each view is replaced whether or not the drift report names it.
+      data.put(
+          "views_recreated",
+          chosen.stream()
+              .filter(s -> s instanceof PlanStep.CreateOrReplaceView)
+              .map(s -> ((PlanStep.CreateOrReplaceView) s).view().name())
+              .toList());
+    }
     if (!cmd.dryRun()) {
       List<CentralRows.Row> completed =
           centralRows.completeMissing(org.value(), centralRows.derivedFrom(profile.get()), steps);

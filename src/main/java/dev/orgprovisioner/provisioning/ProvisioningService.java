@@ -3,6 +3,7 @@ package dev.orgprovisioner.provisioning;
 import dev.orgprovisioner.catalog.Catalog;
 import dev.orgprovisioner.command.OrgSlug;
 import dev.orgprovisioner.plan.DesiredDataset;
+import dev.orgprovisioner.plan.ForcedViews;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.Plan;
 import dev.orgprovisioner.plan.PlanStep;
@@ -42,6 +43,16 @@ public final class ProvisioningService {
     this.warehouse = warehouse;
     this.settings = settings;
     this.applier = applier;
+  }
+
+  /**
+   * This service over a warehouse that refuses every write: plans, statuses and dry runs, with no
+   * way to change anything.
+   */
+  public ProvisioningService readOnly() {
+    return warehouse instanceof ReadOnlyWarehouse
+        ? this
+        : new ProvisioningService(catalog, new ReadOnlyWarehouse(warehouse), settings);
   }
 
   public Catalog catalog() {
@@ -105,11 +116,29 @@ public final class ProvisioningService {
 
   /** As {@link #planOrg(OrgSlug, RecordedDataset)}, against a snapshot the caller already took. */
   public Plan planOrg(OrgSlug org, RecordedDataset recorded, Optional<ObservedDataset> observed) {
+    return planOrg(org, recorded, observed, false);
+  }
+
+  /**
+   * As {@link #planOrg(OrgSlug, RecordedDataset)}; with {@code recreateViews} every view of the
+   * catalog is replaced, even one that is up to date ({@link ForcedViews}).
+   */
+  public Plan planOrg(OrgSlug org, RecordedDataset recorded, boolean recreateViews) {
+    return planOrg(org, recorded, warehouse.freshSnapshot(settings.orgDataset(org)), recreateViews);
+  }
+
+  private Plan planOrg(
+      OrgSlug org,
+      RecordedDataset recorded,
+      Optional<ObservedDataset> observed,
+      boolean recreateViews) {
     String where =
         isBlank(recorded.location())
             ? observed.map(ObservedDataset::location).orElse(null)
             : recorded.location();
-    return plan(desiredOrg(org, recorded.withLocation(where)), observed);
+    DesiredDataset desired = desiredOrg(org, recorded.withLocation(where));
+    Plan plan = plan(desired, observed);
+    return recreateViews ? ForcedViews.of(plan, desired, observed) : plan;
   }
 
   /** The org's profile row in the central dataset, if it was onboarded. */
@@ -145,11 +174,16 @@ public final class ProvisioningService {
    * onboarded (a sync of it fails), else the plan at its recorded location.
    */
   public SyncResult previewSync(OrgSlug org) {
+    return previewSync(org, false);
+  }
+
+  /** As {@link #previewSync(OrgSlug)}; with {@code recreateViews} the plan replaces every view. */
+  public SyncResult previewSync(OrgSlug org, boolean recreateViews) {
     Optional<Map<String, Object>> profile = profile(org);
     if (profile.isEmpty()) {
       return new SyncResult(PlanReport.notFound(settings.orgDataset(org)), true, List.of());
     }
-    return apply(planOrg(org, RecordedDataset.of(profile.get())), true);
+    return apply(planOrg(org, RecordedDataset.of(profile.get()), recreateViews), true);
   }
 
   private static boolean isBlank(String s) {

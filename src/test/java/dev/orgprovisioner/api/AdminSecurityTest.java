@@ -81,6 +81,12 @@ class AdminSecurityTest {
         .body("components.securitySchemes.admin-key.name", equalTo("X-Admin-Key"))
         .body("components.securitySchemes.admin-key.in", equalTo("header"))
         .body("paths.'/api/v1/orgs/{org}/sync'.post.summary", containsString("Queue a sync"))
+        .body("paths.'/api/v1/orgs/{org}/sync'.post.parameters.name", hasItems("dry_run", "views"))
+        .body("paths.'/api/v1/orgs'.post.summary", containsString("Onboard an org"))
+        .body("paths.'/api/v1/orgs/onboard'.post.summary", containsString("Validate an onboarding"))
+        .body(
+            "paths.'/api/v1/orgs/onboard'.post.parameters.name",
+            hasItems("dry_run", "Idempotency-Key"))
         .body("paths.keySet()", hasItems("/api/v1/central/status", "/api/v1/jobs/{id}"));
   }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
 
 import dev.orgprovisioner.testing.EmulatorsResource;
 import dev.orgprovisioner.warehouse.Warehouse;
@@ -101,6 +103,49 @@ class StatusResourceTest {
         .body("plan.steps", empty())
         .body("applied", empty());
     admin().get("/api/v1/jobs/no-such-job").then().statusCode(404);
+  }
+
+  private void syncedBy(String slug, String key, String views) {
+    String jobId =
+        admin()
+            .header("Idempotency-Key", key)
+            .post("/api/v1/orgs/" + slug + "/sync?views=" + views)
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("job_id");
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(60))
+        .until(() -> "SUCCEEDED".equals(admin().get("/api/v1/jobs/" + jobId).path("state")));
+  }
+
+  @Test
+  void orgSyncWithViewsRecreate_plansEveryViewOfAnUpToDateOrg_andOtherValuesAreRejected() {
+    admin().post("/api/v1/central/bootstrap").then().statusCode(200);
+    profileOnly("recreate_org");
+    syncedBy("recreate_org", "api-recreate-1", "true");
+
+    admin()
+        .post("/api/v1/orgs/recreate_org/sync?dry_run=true")
+        .then()
+        .statusCode(200)
+        .body("plan.steps", empty());
+    admin()
+        .post("/api/v1/orgs/recreate_org/sync?dry_run=true&views=recreate")
+        .then()
+        .statusCode(200)
+        .body("plan.status", equalTo("SYNCED"))
+        .body("plan.steps", hasSize(4))
+        .body("plan.steps", everyItem(containsString("create or replace view")))
+        .body("applied", empty());
+    admin()
+        .post("/api/v1/orgs/recreate_org/sync?views=sometimes")
+        .then()
+        .statusCode(400)
+        .body("code", equalTo("INVALID_VALUE"))
+        .body("field", equalTo("views"));
+    syncedBy("recreate_org", "api-recreate-2", "recreate");
+    admin().get("/api/v1/orgs/recreate_org/status").then().body("status", equalTo("SYNCED"));
   }
 
   @Test

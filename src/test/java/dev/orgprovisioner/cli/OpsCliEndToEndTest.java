@@ -437,6 +437,28 @@ class OpsCliEndToEndTest {
   }
 
   @Test
+  void publishOnboardDryRun_createsNothing_andPublishSyncRecreateViews_asksForEveryView() {
+    String org = unique("cliopts");
+    Run dry =
+        ops("publish", "onboard", "--org", org, "--admin-email", "ops@acme.example", "--dry-run");
+    assertThat(dry.exit()).as(dry.err()).isZero();
+    awaitOnlyJobSucceeded(org);
+    assertThat(ledger.jobs(null, org, 10).get(0).data()).contains("\"dry_run\":true");
+    assertThat(warehouse.freshSnapshot(org + "_local")).isEmpty();
+
+    assertThat(ops("publish", "onboard", "--org", org, "--admin-email", "ops@acme.example").exit())
+        .isZero();
+    await().atMost(DEADLINE).until(() -> ledger.jobs(JobState.SUCCEEDED, org, 10).size() == 2);
+    Run sync = ops("publish", "sync", "--org", org, "--recreate-views");
+    assertThat(sync.exit()).as(sync.err()).isZero();
+    await().atMost(DEADLINE).until(() -> ledger.jobs(JobState.SUCCEEDED, org, 10).size() == 3);
+    assertThat(ledger.jobs(null, org, 10))
+        .filteredOn(j -> j.type() == CommandType.SYNC)
+        .singleElement()
+        .satisfies(j -> assertThat(j.data()).contains("\"views\":\"recreate\""));
+  }
+
+  @Test
   void offboardAndRestore_fromTheCli_deleteTheDatasetWhenDue_andBringItBack() {
     String org = unique("leave");
     String dataset = provisioning.settings().orgDataset(OrgSlug.parse(org));

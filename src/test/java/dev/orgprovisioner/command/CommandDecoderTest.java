@@ -38,6 +38,76 @@ class CommandDecoderTest {
             });
   }
 
+  /** Malformed onboarding data, as an HTTP request's body would carry it. */
+  static List<MalformedCommands.Case> malformedOnboardingData() {
+    return malformed().stream()
+        .filter(c -> "org.onboard.requested".equals(c.attributes().get("ce-type")))
+        .filter(c -> c.field().startsWith("data"))
+        .toList();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("malformedOnboardingData")
+  void malformedRequestBody_isRejectedWithTheSameCodeAndFieldAsOverPubSub(
+      MalformedCommands.Case c) {
+    DecodeResult result =
+        decoder.decodeRequest(CommandType.ONBOARD, c.data(), "req-1", "//tests/http", null);
+
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            Rejected.class,
+            r -> {
+              assertThat(r.rejection().code()).isEqualTo(c.code());
+              assertThat(r.rejection().field()).isEqualTo(c.field());
+            });
+  }
+
+  @Test
+  void requestBody_isDecodedWithoutAnOrderingKey_andTheCallersKeyAndDryRun() {
+    Map<String, Object> data = MalformedCommands.onboardData("acme");
+    data.put("dry_run", true);
+
+    Accepted a =
+        (Accepted)
+            decoder.decodeRequest(
+                CommandType.ONBOARD, MalformedCommands.json(data), "req-1", "//tests/http", "k-1");
+
+    assertThat(a.envelope().id()).isEqualTo("req-1");
+    assertThat(a.envelope().idempotencyKey()).isEqualTo("k-1");
+    assertThat(((Command.Onboard) a.envelope().command()).dryRun()).isTrue();
+    Rejected badKey =
+        (Rejected)
+            decoder.decodeRequest(
+                CommandType.ONBOARD, MalformedCommands.json(data), "req-2", "//tests/http", "a b");
+    assertThat(badKey.rejection().code()).isEqualTo(RejectionCode.INVALID_ATTRIBUTE);
+    assertThat(badKey.rejection().field()).isEqualTo(CommandDecoder.IDEMPOTENCY_KEY);
+  }
+
+  @Test
+  void syncViews_acceptTrueFalseAndRecreate_andNothingElse() {
+    Map<String, String> attrs = MalformedCommands.onboardAttributes("v-1");
+    attrs.put("ce-type", "org.sync.requested");
+    for (var c :
+        Map.of(
+                "true", ViewOption.UPDATE,
+                "false", ViewOption.SKIP,
+                "\"recreate\"", ViewOption.RECREATE)
+            .entrySet()) {
+      Accepted a =
+          (Accepted)
+              decoder.decode(
+                  attrs,
+                  bytes("{\"org_slug\":\"acme\",\"options\":{\"views\":" + c.getKey() + "}}"),
+                  "acme");
+      assertThat(((Command.Sync) a.envelope().command()).views()).isEqualTo(c.getValue());
+    }
+    Rejected bad =
+        (Rejected)
+            decoder.decode(
+                attrs, bytes("{\"org_slug\":\"acme\",\"options\":{\"views\":\"always\"}}"), "acme");
+    assertThat(bad.rejection().field()).isEqualTo("data.options.views");
+  }
+
   @Test
   void catalogueOfMalformedCommands_hasAtLeastTwentyFiveKinds() {
     assertThat(malformed()).extracting(MalformedCommands.Case::name).doesNotHaveDuplicates();
@@ -149,7 +219,8 @@ class CommandDecoderTest {
             decoder.decode(
                 attrs, bytes("{\"org_slug\":\"acme\",\"options\":{\"dry_run\":true}}"), "acme");
     assertThat(sync.envelope().command())
-        .isEqualTo(new Command.Sync(OrgSlug.parse("acme"), List.of(), true, true, true));
+        .isEqualTo(
+            new Command.Sync(OrgSlug.parse("acme"), List.of(), true, ViewOption.UPDATE, true));
 
     attrs.put("ce-type", "drift.check.requested");
     Accepted drift =

@@ -70,6 +70,26 @@ public final class JobHarness implements AutoCloseable {
     return job(CommandType.ONBOARD, org, data);
   }
 
+  /** A dry run of {@code org}'s onboarding with an API key, its data changed by {@code changes}. */
+  public static Job onboardDryRun(String org, Map<String, Object> changes) {
+    Map<String, Object> data = MalformedCommands.onboardData(org);
+    data.put("api_key_sha256", API_KEY_SHA256);
+    data.putAll(changes);
+    data.put("dry_run", true);
+    return job(CommandType.ONBOARD, org, data);
+  }
+
+  /**
+   * A sync of {@code org} with {@code options.views} set to {@code views} (true, false,
+   * "recreate").
+   */
+  public static Job syncViews(String org, Object views, boolean dryRun) {
+    return job(
+        CommandType.SYNC,
+        org,
+        Map.of("org_slug", org, "options", Map.of("views", views, "dry_run", dryRun)));
+  }
+
   public static Job sync(String org, boolean dryRun) {
     return job(
         CommandType.SYNC, org, Map.of("org_slug", org, "options", Map.of("dry_run", dryRun)));

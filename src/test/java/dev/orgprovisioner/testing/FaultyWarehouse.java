@@ -33,9 +33,13 @@ public final class FaultyWarehouse implements Warehouse {
       new AtomicReference<>(s -> false);
   private final Map<String, Boolean> failNextUpsert = new ConcurrentHashMap<>();
   private final Set<String> losesUpserts = ConcurrentHashMap.newKeySet();
+  private volatile boolean hidesViewSql;
   public final AtomicInteger calls = new AtomicInteger();
   public final AtomicInteger injected = new AtomicInteger();
   public final AtomicInteger metadataCalls = new AtomicInteger();
+
+  /** Calls that change something: plan steps, dataset deletions and undeletions, row writes. */
+  public final AtomicInteger writes = new AtomicInteger();
 
   /** Each selectRows call: table and the columns it looked up by, e.g. {@code t [a, b]}. */
   public final List<String> lookups = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -116,7 +120,30 @@ public final class FaultyWarehouse implements Warehouse {
   @Override
   public Optional<ObservedDataset> freshSnapshot(String dataset) {
     before("freshSnapshot", true);
-    return delegate.freshSnapshot(dataset);
+    Optional<ObservedDataset> observed = delegate.freshSnapshot(dataset);
+    return hidesViewSql ? observed.map(FaultyWarehouse::withoutViewSql) : observed;
+  }
+
+  /**
+   * Fresh snapshots show views without their SQL (a metadata read that does not echo it), so only
+   * labels and descriptions say whether a view is up to date.
+   */
+  public FaultyWarehouse hideViewSql(boolean hide) {
+    this.hidesViewSql = hide;
+    return this;
+  }
+
+  private static ObservedDataset withoutViewSql(ObservedDataset d) {
+    Map<String, dev.orgprovisioner.plan.ObservedView> views = new java.util.HashMap<>();
+    d.views()
+        .forEach(
+            (k, v) ->
+                views.put(
+                    k,
+                    new dev.orgprovisioner.plan.ObservedView(
+                        v.name(), v.description(), v.labels(), null)));
+    return new ObservedDataset(
+        d.name(), d.description(), d.location(), d.labels(), d.settings(), d.tables(), views);
   }
 
   @Override
@@ -133,6 +160,7 @@ public final class FaultyWarehouse implements Warehouse {
 
   @Override
   public void apply(PlanStep step) {
+    writes.incrementAndGet();
     before(step.describe(), true);
     if (permanentOn.get().test(step)) {
       injected.incrementAndGet();
@@ -144,12 +172,14 @@ public final class FaultyWarehouse implements Warehouse {
 
   @Override
   public void deleteDataset(String dataset) {
+    writes.incrementAndGet();
     before("delete dataset " + dataset, true);
     delegate.deleteDataset(dataset);
   }
 
   @Override
   public void undeleteDataset(String dataset) {
+    writes.incrementAndGet();
     before("undelete dataset " + dataset, true);
     delegate.undeleteDataset(dataset);
   }
@@ -169,6 +199,7 @@ public final class FaultyWarehouse implements Warehouse {
 
   @Override
   public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
+    writes.incrementAndGet();
     before("insert");
     delegate.insertRows(dataset, table, rows);
   }
@@ -176,6 +207,7 @@ public final class FaultyWarehouse implements Warehouse {
   @Override
   public void upsertRows(
       String dataset, String table, List<String> keyColumns, List<Map<String, Object>> rows) {
+    writes.incrementAndGet();
     before("upsert");
     Boolean afterWrite = failNextUpsert.remove(table);
     if (Boolean.FALSE.equals(afterWrite)) {
