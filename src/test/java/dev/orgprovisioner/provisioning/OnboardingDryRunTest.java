@@ -166,6 +166,9 @@ class OnboardingDryRunTest {
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> readOnly.warehouse().deleteDataset(org + "_local"))
         .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(
+            () -> readOnly.warehouse().changeAccess(org + "_local", List.of(), List.of()))
+        .isInstanceOf(IllegalStateException.class);
     assertThat(harness.duck.freshSnapshot(org + "_local")).isEmpty();
   }
 }

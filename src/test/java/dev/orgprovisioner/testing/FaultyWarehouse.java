@@ -38,7 +38,10 @@ public final class FaultyWarehouse implements Warehouse {
   public final AtomicInteger injected = new AtomicInteger();
   public final AtomicInteger metadataCalls = new AtomicInteger();
 
-  /** Calls that change something: plan steps, dataset deletions and undeletions, row writes. */
+  /**
+   * Calls that change something: plan steps, dataset deletions and undeletions, access changes, row
+   * writes.
+   */
   public final AtomicInteger writes = new AtomicInteger();
 
   /** Each selectRows call: table and the columns it looked up by, e.g. {@code t [a, b]}. */
@@ -193,6 +196,7 @@ public final class FaultyWarehouse implements Warehouse {
   @Override
   public void changeAccess(
       String dataset, Collection<AccessEntry> grant, Collection<AccessEntry> revoke) {
+    writes.incrementAndGet();
     before("change access of " + dataset, true);
     delegate.changeAccess(dataset, grant, revoke);
   }
