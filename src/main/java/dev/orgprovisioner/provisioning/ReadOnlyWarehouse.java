@@ -1,6 +1,7 @@
 package dev.orgprovisioner.provisioning;
 
 import dev.orgprovisioner.catalog.Dialect;
+import dev.orgprovisioner.plan.AccessEntry;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.PlanStep;
 import dev.orgprovisioner.warehouse.Warehouse;
@@ -59,6 +60,17 @@ final class ReadOnlyWarehouse implements Warehouse {
   @Override
   public void undeleteDataset(String dataset) {
     throw refused("undelete dataset " + dataset);
+  }
+
+  @Override
+  public List<AccessEntry> accessEntries(String dataset) {
+    return delegate.accessEntries(dataset);
+  }
+
+  @Override
+  public void changeAccess(
+      String dataset, Collection<AccessEntry> grant, Collection<AccessEntry> revoke) {
+    throw refused("change the access list of " + dataset);
   }
 
   @Override
