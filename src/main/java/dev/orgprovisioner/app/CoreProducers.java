@@ -23,6 +23,9 @@ import jakarta.inject.Singleton;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -192,7 +195,15 @@ public class CoreProducers {
                 core.offboarding().gracePeriod().orElse(OffboardingSettings.DEFAULTS.gracePeriod()),
                 core.offboarding()
                     .restoreWindow()
-                    .orElse(OffboardingSettings.DEFAULTS.restoreWindow()))),
+                    .orElse(OffboardingSettings.DEFAULTS.restoreWindow())),
+            accessDomains(core)),
         new PlanApplier(warehouse, tablePool, execution.tableParallelism()));
+  }
+
+  /** Each org's configured access domains, as sets. */
+  private static Map<String, Set<String>> accessDomains(ProvisionerConfig core) {
+    Map<String, Set<String>> out = new HashMap<>();
+    core.orgAccessDomains().forEach((org, domains) -> out.put(org, Set.copyOf(domains)));
+    return out;
   }
 }

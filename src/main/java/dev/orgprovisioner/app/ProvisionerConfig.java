@@ -4,6 +4,7 @@ import dev.orgprovisioner.provisioning.Environment;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,6 +36,13 @@ public interface ProvisionerConfig {
    * choice and every default.
    */
   Map<String, DatasetSettingsOverride> orgDatasetSettings();
+
+  /**
+   * Per org (by slug): the domains besides its admin's that the principals it grants access to may
+   * be of, e.g. {@code
+   * provisioner.org-access-domains.acme=acme-analytics.com,acme-prj.iam.gserviceaccount.com}.
+   */
+  Map<String, List<String>> orgAccessDomains();
 
   /** Offboarding's times; each unset keeps its default (OffboardingSettings.DEFAULTS). */
   Offboarding offboarding();

@@ -1,6 +1,7 @@
 package dev.orgprovisioner.command;
 
 import dev.orgprovisioner.catalog.DatasetSettings;
+import dev.orgprovisioner.plan.AccessEntry;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +23,7 @@ public sealed interface Command {
    *     apiKeySha256} its only active key (a rotation), instead of adding it beside the others
    * @param dryRun only validate against the org's state and report what would be created; nothing
    *     is written
+   * @param access the org's principals on its dataset; null: none given
    */
   record Onboard(
       OrgSlug orgSlug,
@@ -34,11 +36,41 @@ public sealed interface Command {
       String apiKeySha256,
       DatasetSettings datasetSettings,
       boolean regenerateApiKey,
-      boolean dryRun)
+      boolean dryRun,
+      List<AccessEntry> access)
       implements Command {
 
     public Onboard {
       datasetSettings = datasetSettings == null ? DatasetSettings.NONE : datasetSettings;
+      access = access == null ? null : List.copyOf(access);
+    }
+
+    /** An onboarding that names no principals. */
+    public Onboard(
+        OrgSlug orgSlug,
+        String companyName,
+        String adminEmail,
+        SubscriptionPlan subscriptionPlan,
+        String defaultCurrency,
+        String defaultTimezone,
+        String datasetLocation,
+        String apiKeySha256,
+        DatasetSettings datasetSettings,
+        boolean regenerateApiKey,
+        boolean dryRun) {
+      this(
+          orgSlug,
+          companyName,
+          adminEmail,
+          subscriptionPlan,
+          defaultCurrency,
+          defaultTimezone,
+          datasetLocation,
+          apiKeySha256,
+          datasetSettings,
+          regenerateApiKey,
+          dryRun,
+          null);
     }
 
     @Override
@@ -56,13 +88,27 @@ public sealed interface Command {
    * Bring an org's dataset in line with the catalog.
    *
    * @param tables restrict to these tables; empty means all
+   * @param access the org's principals on its dataset, replacing those recorded; null: the recorded
+   *     ones stay (and are re-applied)
    */
   record Sync(
-      OrgSlug orgSlug, List<String> tables, boolean columns, ViewOption views, boolean dryRun)
+      OrgSlug orgSlug,
+      List<String> tables,
+      boolean columns,
+      ViewOption views,
+      boolean dryRun,
+      List<AccessEntry> access)
       implements Command {
     public Sync {
       tables = tables == null ? List.of() : List.copyOf(tables);
       views = views == null ? ViewOption.UPDATE : views;
+      access = access == null ? null : List.copyOf(access);
+    }
+
+    /** A sync that keeps the recorded principals. */
+    public Sync(
+        OrgSlug orgSlug, List<String> tables, boolean columns, ViewOption views, boolean dryRun) {
+      this(orgSlug, tables, columns, views, dryRun, null);
     }
 
     @Override

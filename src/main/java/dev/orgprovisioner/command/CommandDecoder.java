@@ -263,8 +263,15 @@ public final class CommandDecoder {
   }
 
   private static Rejection checkSemantics(CommandType type, JsonNode json) {
+    if (type == CommandType.SYNC) {
+      return AccessGrantsJson.check(json.path("access"));
+    }
     if (type != CommandType.ONBOARD) {
       return null;
+    }
+    Rejection access = AccessGrantsJson.check(json.path("access"));
+    if (access != null) {
+      return access;
     }
     String email = json.path("admin_email").asText();
     if (!EMAIL.matcher(email).matches()) {
@@ -343,7 +350,8 @@ public final class CommandDecoder {
               textOrNull(json, "api_key_sha256"),
               DatasetSettingsJson.read(json.path(DATASET_SETTINGS), (field, message) -> {}),
               json.path("regenerate_api_key_if_exists").asBoolean(false),
-              json.path("dry_run").asBoolean(false));
+              json.path("dry_run").asBoolean(false),
+              AccessGrantsJson.read(json.path("access")));
       case SYNC -> {
         JsonNode options = json.path("options");
         List<String> tables = new ArrayList<>();
@@ -353,7 +361,8 @@ public final class CommandDecoder {
             tables,
             options.path("columns").asBoolean(true),
             viewOption(options.path("views")),
-            options.path("dry_run").asBoolean(false));
+            options.path("dry_run").asBoolean(false),
+            AccessGrantsJson.read(json.path("access")));
       }
       case ROTATE_API_KEY ->
           new Command.RotateApiKey(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orgprovisioner.command.OrgSlug;
 import dev.orgprovisioner.execution.ErrorInfo;
 import dev.orgprovisioner.execution.JobFailedException;
+import dev.orgprovisioner.execution.port.StepLog;
 import dev.orgprovisioner.plan.AccessEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,12 +23,70 @@ import java.util.TreeSet;
  */
 final class AccessGrants {
 
+  /** The failure code of a principal outside the org's domains. */
+  static final String NOT_ALLOWED = "ACCESS_PRINCIPAL_NOT_ALLOWED";
+
   /** The profile column holding the managed set, as JSON. */
   static final String COLUMN = "access_grants";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private AccessGrants() {}
+  /** What a change did, for the job's event. */
+  record Outcome(List<String> granted, List<String> revoked) {
+    static final Outcome NONE = new Outcome(List.of(), List.of());
+  }
+
+  private final ProvisioningService service;
+  private final CentralRows rows;
+
+  AccessGrants(ProvisioningService service, CentralRows rows) {
+    this.service = service;
+    this.rows = rows;
+  }
+
+  /** Refuses the command's principals, before any change, when they are not the org's to grant. */
+  void requireAllowed(OrgSlug org, Object adminEmail, List<AccessEntry> wanted) {
+    if (wanted != null) {
+      requireAllowed(org, adminEmail, service.settings().accessDomains(org), wanted);
+    }
+  }
+
+  /**
+   * Makes the org's dataset carry {@code wanted} of the worker's grants (null: the recorded set,
+   * re-applied), revoking recorded ones no longer wanted and keeping every entry others manage;
+   * records a new set on {@code profile} (null: not written yet; the onboarding's rows carry it).
+   * No warehouse call at all for an org that has and wants none.
+   */
+  Outcome converge(
+      OrgSlug org, Map<String, Object> profile, List<AccessEntry> wanted, StepLog steps) {
+    List<AccessEntry> recorded = profile == null ? List.of() : recorded(profile);
+    List<AccessEntry> target = wanted == null ? recorded : wanted;
+    if (target.isEmpty() && recorded.isEmpty()) {
+      return Outcome.NONE;
+    }
+    String dataset = service.settings().orgDataset(org);
+    steps.checkLease();
+    Set<AccessEntry> before = Set.copyOf(service.warehouse().accessEntries(dataset));
+    List<AccessEntry> revoke =
+        recorded.stream().filter(e -> !target.contains(e) && before.contains(e)).toList();
+    List<AccessEntry> grant = target.stream().filter(e -> !before.contains(e)).toList();
+    if (!grant.isEmpty() || !revoke.isEmpty()) {
+      steps.checkLease();
+      service.warehouse().changeAccess(dataset, grant, revoke);
+    }
+    if (profile != null && wanted != null && !wanted.equals(recorded)) {
+      Map<String, Object> update = new LinkedHashMap<>();
+      update.put("org_slug", org.value());
+      update.put(COLUMN, json(wanted));
+      rows.write(
+          List.of(
+              new CentralRows.Row(ProvisioningService.PROFILES_TABLE, List.of("org_slug"), update)),
+          steps);
+    }
+    return new Outcome(
+        grant.stream().map(AccessEntry::principal).toList(),
+        revoke.stream().map(AccessEntry::principal).toList());
+  }
 
   /** The managed set a profile records; empty when none. */
   static List<AccessEntry> recorded(Map<String, Object> profile) {
@@ -82,7 +141,7 @@ final class AccessGrants {
       if (!allowed.contains(e.domain())) {
         throw new JobFailedException(
             ErrorInfo.permanent(
-                "ACCESS_PRINCIPAL_NOT_ALLOWED",
+                NOT_ALLOWED,
                 "data.access["
                     + i
                     + "].principal "

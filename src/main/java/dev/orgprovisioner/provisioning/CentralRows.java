@@ -112,6 +112,9 @@ public final class CentralRows {
       profile.put(
           RecordedDataset.SETTINGS_COLUMN, DatasetSettingsJson.write(cmd.datasetSettings()));
     }
+    if (cmd.access() != null && !cmd.access().isEmpty()) {
+      profile.put(AccessGrants.COLUMN, AccessGrants.json(cmd.access()));
+    }
     rows.add(new Row(PROFILES, List.of("org_slug"), profile));
     rows.add(subscription(org, cmd.subscriptionPlan(), at));
     rows.add(quota(org, cmd.subscriptionPlan(), at));

@@ -35,18 +35,21 @@ final class OnboardingJob {
   private final CentralRows centralRows;
   private final ApiKeyRotation keys;
   private final OnboardingPlanner planner;
+  private final AccessGrants grants;
 
   OnboardingJob(
       ProvisioningService service,
       Clock clock,
       CentralRows centralRows,
       ApiKeyRotation keys,
-      OnboardingPlanner planner) {
+      OnboardingPlanner planner,
+      AccessGrants grants) {
     this.service = service;
     this.clock = clock;
     this.centralRows = centralRows;
     this.keys = keys;
     this.planner = planner;
+    this.grants = grants;
   }
 
   JobResult run(Job job, Command.Onboard cmd, StepLog steps) {
@@ -85,6 +88,11 @@ final class OnboardingJob {
                       profile
                           .map(ProvisioningService::recordedLocation)
                           .orElse(service.settings().defaultLocation()));
+    }
+    // Every attempt: granting what is there changes nothing.
+    AccessGrants.Outcome access = grants.converge(org, profile.orElse(null), cmd.access(), steps);
+    if (!access.granted().isEmpty()) {
+      created.put("access_granted", access.granted());
     }
     if (!steps.isDone(STEP_ROWS)) {
       Instant at =

@@ -28,7 +28,8 @@ public final class OnboardingPlanner {
       Map.of(
           OnboardingJob.ORG_EXISTS, "data.org_slug",
           Residency.CONFLICT, "data.dataset_location",
-          OnboardingSettings.CONFLICT, "data.dataset_settings");
+          OnboardingSettings.CONFLICT, "data.dataset_settings",
+          AccessGrants.NOT_ALLOWED, "data.access");
 
   private final ProvisioningService service;
   private final CentralRows rows;
@@ -53,9 +54,17 @@ public final class OnboardingPlanner {
 
   /**
    * The org's profile when it was onboarded; one with another company name or admin e-mail fails
-   * permanently ({@code ORG_EXISTS}), as does an org being offboarded.
+   * permanently ({@code ORG_EXISTS}), as does an org being offboarded, and principals outside the
+   * org's domains ({@code ACCESS_PRINCIPAL_NOT_ALLOWED}).
    */
   Optional<Map<String, Object>> existingProfile(Command.Onboard cmd) {
+    if (cmd.access() != null) {
+      AccessGrants.requireAllowed(
+          cmd.orgSlug(),
+          cmd.adminEmail(),
+          service.settings().accessDomains(cmd.orgSlug()),
+          cmd.access());
+    }
     Optional<Map<String, Object>> profile = service.profile(cmd.orgSlug());
     profile.ifPresent(
         p -> {

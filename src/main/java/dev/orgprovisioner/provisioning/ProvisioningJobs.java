@@ -42,6 +42,7 @@ public final class ProvisioningJobs implements JobRunner {
   private final OnboardingPlanner onboardingPlanner;
   private final PlanChange plans;
   private final Offboarding offboarding;
+  private final AccessGrants grants;
 
   /** Job runner without drift checks and offboarding (those jobs fail as not supported). */
   public ProvisioningJobs(ProvisioningService service, Clock clock) {
@@ -69,7 +70,9 @@ public final class ProvisioningJobs implements JobRunner {
             service.settings());
     this.keys = new ApiKeyRotation(service.warehouse(), service.centralDataset(), centralRows);
     this.onboardingPlanner = new OnboardingPlanner(service, clock);
-    this.onboarding = new OnboardingJob(service, clock, centralRows, keys, onboardingPlanner);
+    this.grants = new AccessGrants(service, centralRows);
+    this.onboarding =
+        new OnboardingJob(service, clock, centralRows, keys, onboardingPlanner, grants);
     this.plans = new PlanChange(service.warehouse(), service.centralDataset(), centralRows);
     this.offboarding =
         new Offboarding(service, centralRows, timers, service.settings().offboarding(), clock);
@@ -188,6 +191,7 @@ public final class ProvisioningJobs implements JobRunner {
           null);
     }
     requireStaying(org, profile.get(), "nothing was synced");
+    grants.requireAllowed(org, profile.get().get("admin_email"), cmd.access());
     Plan plan =
         service.planOrg(org, RecordedDataset.of(profile.get()), cmd.views() == ViewOption.RECREATE);
     Set<String> tables = cmd.tables().stream().map(String::toLowerCase).collect(Collectors.toSet());
@@ -217,6 +221,9 @@ public final class ProvisioningJobs implements JobRunner {
               .toList());
     }
     if (!cmd.dryRun()) {
+      AccessGrants.Outcome access = grants.converge(org, profile.get(), cmd.access(), steps);
+      data.put("access_granted", access.granted());
+      data.put("access_revoked", access.revoked());
       List<CentralRows.Row> completed =
           centralRows.completeMissing(org.value(), centralRows.derivedFrom(profile.get()), steps);
       if (!completed.isEmpty()) {

@@ -3,6 +3,7 @@ package dev.orgprovisioner.provisioning;
 import dev.orgprovisioner.catalog.DatasetSettings;
 import dev.orgprovisioner.command.OrgSlug;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the use cases need from configuration.
@@ -12,18 +13,26 @@ import java.util.Map;
  * @param datasetDefaults dataset settings of every org dataset, over the catalog's
  * @param orgDatasetSettings dataset settings of one org (by slug), over everything else
  * @param offboarding grace period and restore window of offboarding
+ * @param orgAccessDomains per org (by slug): domains besides its admin's its principals may be of
  */
 public record ProvisioningSettings(
     Environment environment,
     String defaultLocation,
     DatasetSettings datasetDefaults,
     Map<String, DatasetSettings> orgDatasetSettings,
-    OffboardingSettings offboarding) {
+    OffboardingSettings offboarding,
+    Map<String, Set<String>> orgAccessDomains) {
 
   public ProvisioningSettings {
     datasetDefaults = datasetDefaults == null ? DatasetSettings.NONE : datasetDefaults;
     orgDatasetSettings = orgDatasetSettings == null ? Map.of() : Map.copyOf(orgDatasetSettings);
     offboarding = offboarding == null ? OffboardingSettings.DEFAULTS : offboarding;
+    orgAccessDomains = orgAccessDomains == null ? Map.of() : Map.copyOf(orgAccessDomains);
+  }
+
+  /** The domains besides its admin's an org's principals may be of (platform configuration). */
+  public Set<String> accessDomains(OrgSlug org) {
+    return orgAccessDomains.getOrDefault(org.value(), Set.of());
   }
 
   /** Settings with offboarding's default times. */
@@ -32,12 +41,12 @@ public record ProvisioningSettings(
       String defaultLocation,
       DatasetSettings datasetDefaults,
       Map<String, DatasetSettings> orgDatasetSettings) {
-    this(environment, defaultLocation, datasetDefaults, orgDatasetSettings, null);
+    this(environment, defaultLocation, datasetDefaults, orgDatasetSettings, null, null);
   }
 
   /** Settings without dataset overrides: the catalog's apply. */
   public ProvisioningSettings(Environment environment, String defaultLocation) {
-    this(environment, defaultLocation, DatasetSettings.NONE, Map.of(), null);
+    this(environment, defaultLocation, DatasetSettings.NONE, Map.of(), null, null);
   }
 
   /** The dataset of an org, e.g. {@code acme_prod}. One rule, used by every code path. */

@@ -127,6 +127,18 @@ public final class MalformedCommands {
         });
     add.accept(
         new Object[] {
+          "access principal without a valid e-mail",
+          sameAttrs,
+          (Consumer<Map<String, Object>>)
+              d ->
+                  d.put(
+                      "access",
+                      List.of(Map.of("principal", "group:analysts@acme", "role", "reader"))),
+          RejectionCode.INVALID_VALUE,
+          "data.access[0].principal"
+        });
+    add.accept(
+        new Object[] {
           "unsupported specversion",
           (Consumer<Map<String, String>>) a -> a.put("ce-specversion", "0.3"),
           sameData,
