@@ -5,9 +5,6 @@ import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.command.CommandEnvelope;
 import dev.orgprovisioner.command.CommandType;
 import dev.orgprovisioner.command.DecodeResult;
-import dev.orgprovisioner.command.Rejection;
-import dev.orgprovisioner.command.RejectionCode;
-import dev.orgprovisioner.execution.IntakeDecision;
 import dev.orgprovisioner.execution.JobFailedException;
 import dev.orgprovisioner.execution.Submission;
 import dev.orgprovisioner.provisioning.OnboardingPlanner;
@@ -22,8 +19,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
-import java.util.Map;
-import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -38,10 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 public class OnboardingResource {
 
-  /** The ce-source of commands made from HTTP requests. */
-  static final String SOURCE = "//org-provisioner/api";
-
-  private static final String KEY_HEADER = "Idempotency-Key";
+  private static final String KEY_HEADER = CommandRequests.KEY_HEADER;
 
   private static final String BODY =
       "The data of an org.onboard.requested command, as"
@@ -76,11 +68,7 @@ public class OnboardingResource {
   public Response onboard(
       @RequestBody(description = BODY) byte[] body,
       @HeaderParam(KEY_HEADER) String idempotencyKey) {
-    DecodeResult decoded = decode(body, idempotencyKey);
-    if (decoded instanceof DecodeResult.Rejected r) {
-      return invalid(r.rejection());
-    }
-    return submit(((DecodeResult.Accepted) decoded).envelope());
+    return CommandRequests.submitOrReject(submission, decode(body, idempotencyKey));
   }
 
   /**
@@ -105,7 +93,7 @@ public class OnboardingResource {
     }
     DecodeResult decoded = decode(body, null);
     if (decoded instanceof DecodeResult.Rejected r) {
-      return invalid(r.rejection());
+      return CommandRequests.invalid(r.rejection());
     }
     CommandEnvelope envelope = ((DecodeResult.Accepted) decoded).envelope();
     try {
@@ -123,38 +111,6 @@ public class OnboardingResource {
   }
 
   private DecodeResult decode(byte[] body, String idempotencyKey) {
-    return decoder.decodeRequest(
-        CommandType.ONBOARD, body, UUID.randomUUID().toString(), SOURCE, idempotencyKey);
-  }
-
-  private Response submit(CommandEnvelope envelope) {
-    IntakeDecision decision = submission.submit(envelope);
-    if (decision instanceof IntakeDecision.Enqueued e) {
-      return Response.accepted(Map.of("job_id", e.job().id(), "state", e.job().state())).build();
-    }
-    if (decision instanceof IntakeDecision.AlreadyInFlight f) {
-      return Response.accepted(Map.of("job_id", f.jobId())).build();
-    }
-    if (decision instanceof IntakeDecision.Republish r) {
-      return Response.ok(Map.of("job_id", r.jobId(), "event_id", r.event().id())).build();
-    }
-    Rejection rejection = ((IntakeDecision.Reject) decision).rejection();
-    if (rejection.code() == RejectionCode.IDEMPOTENCY_KEY_REUSED) {
-      return Response.status(409)
-          .entity(new ApiError(rejection.code().name(), KEY_HEADER, rejection.message()))
-          .build();
-    }
-    // The ledger refused to record the command for good (LEDGER_REJECTED).
-    return Response.status(422)
-        .entity(new ApiError(rejection.code().name(), rejection.field(), rejection.message()))
-        .build();
-  }
-
-  private static Response invalid(Rejection rejection) {
-    String field =
-        CommandDecoder.IDEMPOTENCY_KEY.equals(rejection.field()) ? KEY_HEADER : rejection.field();
-    return Response.status(400)
-        .entity(new ApiError(rejection.code().name(), field, rejection.message()))
-        .build();
+    return CommandRequests.decode(decoder, CommandType.ONBOARD, body, idempotencyKey);
   }
 }
