@@ -61,6 +61,19 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
     return DuckDbPlanSteps.viewSql(view);
   }
 
+  /**
+   * The DDL a creating plan step runs here, without the metadata this warehouse keeps beside it:
+   * what the raw-DDL baseline of the onboarding benchmark executes.
+   */
+  public static List<String> ddl(PlanStep step) {
+    return DuckDbPlanSteps.ddl(step);
+  }
+
+  /** The SQL of a view step, as {@link #viewSql} renders it, for a planner without a warehouse. */
+  public static String renderView(PlanStep.CreateOrReplaceView view) {
+    return DuckDbPlanSteps.viewSql(view);
+  }
+
   @Override
   public Optional<ObservedDataset> freshSnapshot(String dataset) {
     return Optional.ofNullable(snapshots.snapshot(List.of(dataset)).get(dataset));
