@@ -199,7 +199,7 @@ final class DuckDbSnapshot {
         Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT m.dataset, m.labels FROM "
+                "SELECT DISTINCT m.dataset, m.labels FROM "
                     + DuckDbMetadata.META
                     + " m JOIN information_schema.schemata s ON s.schema_name = m.dataset AND"
                     + " s.catalog_name = current_database() WHERE m.name = '' ORDER BY"

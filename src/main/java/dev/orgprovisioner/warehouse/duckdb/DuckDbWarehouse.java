@@ -38,9 +38,7 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
       // The driver directly, not DriverManager: under Quarkus' test class loaders DriverManager
       // may not see a driver registered by another loader.
       root = (DuckDBConnection) new DuckDBDriver().connect(url, new Properties());
-      try (Statement st = root.createStatement()) {
-        DuckDbMetadata.createIfAbsent(st);
-      }
+      DuckDbMetadata.createIfAbsent(root);
       DuckDbMetadata.refreshViewEchoes(root);
     } catch (SQLException e) {
       throw new WarehouseException(Kind.PERMANENT, "cannot open DuckDB at " + url, e);
