@@ -187,7 +187,11 @@ class DuckDbOnboardingBenchmark {
     Files.deleteIfExists(file);
     Files.deleteIfExists(Path.of(file + ".wal"));
     Catalog catalog = CatalogFixtures.project();
-    int parallelism = ConfigDefaults.of(ExecutionConfig.class).tableParallelism();
+    // -Dbench.duckdb.table-parallelism=1 shows each call's own time (diagnosis only).
+    int parallelism =
+        Integer.getInteger(
+            "bench.duckdb.table-parallelism",
+            ConfigDefaults.of(ExecutionConfig.class).tableParallelism());
     AuditConfig auditConfig = ConfigDefaults.of(AuditConfig.class);
     ExecutorService pool = CoreProducers.newTablePool(parallelism);
     Clock clock = Clock.systemUTC();
