@@ -68,6 +68,11 @@ final class TimedWarehouse implements Warehouse {
   }
 
   @Override
+  public boolean datasetExists(String dataset) {
+    return timed("datasetExists", () -> delegate.datasetExists(dataset));
+  }
+
+  @Override
   public Map<String, ObservedDataset> bulkSnapshot(Collection<String> datasets) {
     return timed("bulkSnapshot", () -> delegate.bulkSnapshot(datasets));
   }

@@ -191,6 +191,21 @@ final class DuckDbSnapshot {
     return (dataset + "\u0000" + view).toLowerCase(Locale.ROOT);
   }
 
+  boolean exists(String dataset) {
+    try (Connection c = connections.open();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT 1 FROM duckdb_schemas() WHERE database_name = current_database() AND"
+                    + " schema_name = ?")) {
+      ps.setString(1, Identifiers.dataset(dataset));
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    } catch (SQLException e) {
+      throw classify("existence of " + dataset, e);
+    }
+  }
+
   List<String> managedDatasets() {
     try (Connection c = connections.open();
         Statement st = c.createStatement();

@@ -77,6 +77,12 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
     return Optional.ofNullable(snapshots.snapshot(List.of(dataset)).get(dataset));
   }
 
+  /** The schema alone: a snapshot reads every table of the database (cost grows with the fleet). */
+  @Override
+  public boolean datasetExists(String dataset) {
+    return snapshots.exists(dataset);
+  }
+
   @Override
   public Map<String, ObservedDataset> bulkSnapshot(Collection<String> datasets) {
     return snapshots.snapshot(datasets);
