@@ -229,6 +229,9 @@ class DuckDbOnboardingBenchmark {
           if (i + 1 == WINDOW) {
             first = timed.totals();
           }
+          if ((i + 1) % 100 == 0) {
+            System.out.printf("onboarded %d of %d, %d ms CPU so far%n", i + 1, ORGS, cpuAt[i + 1]);
+          }
         }
         audit.flush();
         long millis = (System.nanoTime() - t0) / 1_000_000;
