@@ -43,6 +43,11 @@ public final class FencedWarehouse implements Warehouse {
   }
 
   @Override
+  public boolean datasetExists(String dataset) {
+    return delegate.datasetExists(dataset);
+  }
+
+  @Override
   public Map<String, ObservedDataset> bulkSnapshot(Collection<String> datasets) {
     return delegate.bulkSnapshot(datasets);
   }

@@ -54,7 +54,7 @@ final class OnboardingJob {
 
   JobResult run(Job job, Command.Onboard cmd, StepLog steps) {
     OrgSlug org = cmd.orgSlug();
-    if (!steps.isDone(STEP_DATASET) && service.warehouse().freshSnapshot(central()).isEmpty()) {
+    if (!steps.isDone(STEP_DATASET) && !service.warehouse().datasetExists(central())) {
       // The central dataset is part of the platform, not of this org: create it on first use.
       steps.checkLease();
       service.bootstrap(false);

@@ -104,6 +104,11 @@ public final class RetryingWarehouse implements Warehouse {
   }
 
   @Override
+  public boolean datasetExists(String dataset) {
+    return call("dataset_exists", () -> delegate.datasetExists(dataset));
+  }
+
+  @Override
   public Optional<ObservedDataset> freshSnapshot(String dataset) {
     return call("fresh_snapshot", () -> delegate.freshSnapshot(dataset));
   }

@@ -37,6 +37,14 @@ public interface Warehouse {
   Optional<ObservedDataset> freshSnapshot(String dataset);
 
   /**
+   * Whether the dataset exists now, as {@link #freshSnapshot} would tell; an engine answers it
+   * without reading the dataset's objects where it can.
+   */
+  default boolean datasetExists(String dataset) {
+    return freshSnapshot(dataset).isPresent();
+  }
+
+  /**
    * The metadata of many datasets in one pass, which may not yet show changes made a moment ago;
    * absent datasets are missing from the map.
    */

@@ -35,6 +35,7 @@ public final class BenchReport {
       List.of(
           "intake-throughput",
           "onboarding-e2e",
+          "onboarding-duckdb",
           "bigquery-cpu",
           "onboarding-latency",
           "warehouse-calls",

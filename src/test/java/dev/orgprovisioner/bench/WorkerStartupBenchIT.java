@@ -125,13 +125,11 @@ class WorkerStartupBenchIT {
 
   /**
    * Goal 17.1's baseline, measured in this run after the worker stopped: the raw-DDL loop's orgs
-   * per second for {@code orgs} orgs on a file-backed DuckDB. Empty until RawDdlBaseline is wired.
+   * per second for {@code orgs} orgs on a file-backed DuckDB.
    */
   static OptionalDouble rawDdlOrgsPerSecond(int orgs) {
-    // WIRE HERE, one line, once RawDdlBaseline (perf-duck) is merged:
-    // var r = RawDdlBaseline.run(DIR.resolve("raw-ddl.duckdb"), orgs); return
-    // OptionalDouble.of(r.orgs() * 1000.0 / r.millis());
-    return OptionalDouble.empty();
+    return OptionalDouble.of(
+        RawDdlBaseline.run(DIR.resolve("raw-ddl.duckdb"), orgs).orgsPerSecond());
   }
 
   /** VmRSS once it has settled: sampled every 250 ms, at least 5 s, until 2 s vary ≤ 2 MiB. */

@@ -59,7 +59,7 @@ class DatasetSettingsProvisioningTest {
   /** Someone shortens the org's time travel back to a week, by hand. */
   private void widenTimeTravelByHand(String org) {
     harness.duck.execute(
-        "UPDATE _provisioner.objects SET settings = '{\"maxTimeTravelHours\":168}'"
+        "UPDATE _provisioner.object_meta SET settings = '{\"maxTimeTravelHours\":168}'"
             + " WHERE dataset = '"
             + org
             + "_local' AND name = ''");
@@ -132,7 +132,8 @@ class DatasetSettingsProvisioningTest {
     String org = JobHarness.unique("again");
     harness.runToSuccess(JobHarness.onboardChoosing(org, CHOSEN), new AttemptsStepLog());
     harness.duck.execute("DROP SCHEMA " + org + "_local CASCADE");
-    harness.duck.execute("DELETE FROM _provisioner.objects WHERE dataset = '" + org + "_local'");
+    harness.duck.execute(
+        "DELETE FROM _provisioner.object_meta WHERE dataset = '" + org + "_local'");
 
     harness.runToSuccess(JobHarness.sync(org, false), new AttemptsStepLog());
 

@@ -83,6 +83,17 @@ public abstract class WarehouseContractTest {
   }
 
   @Test
+  void datasetExists_onlyOnceCreated() {
+    String central = uniqueDataset("exists");
+    assertThat(warehouse().datasetExists(central)).isFalse();
+
+    applyAll(planOf(centralFor(central)));
+
+    assertThat(warehouse().datasetExists(central)).isTrue();
+    assertThat(warehouse().datasetExists(uniqueDataset("absent"))).isFalse();
+  }
+
+  @Test
   void appliedPlan_roundTripsToNoopPlan() {
     String central = uniqueDataset("central");
     applyAll(planOf(centralFor(central)));

@@ -24,7 +24,16 @@ import java.util.Map;
 final class DuckDbMetadata {
 
   static final String META_SCHEMA = "_provisioner";
-  static final String META = META_SCHEMA + ".objects";
+
+  /**
+   * The rows, keyed by dataset and name without a PRIMARY KEY: DuckDB's index made every commit
+   * that wrote a row several times dearer (measured in docs/performance.md); each write deletes its
+   * key's rows and inserts one, in the caller's transaction.
+   */
+  static final String META = META_SCHEMA + ".object_meta";
+
+  /** The indexed table of earlier versions: its rows are copied once, then it is left as is. */
+  static final String LEGACY_META = META_SCHEMA + ".objects";
 
   /** The name of a dataset's own row. */
   static final String DATASET_ROW = "";
@@ -128,18 +137,54 @@ final class DuckDbMetadata {
     }
   }
 
-  /** Creates the metadata schema and table unless they exist. */
-  static void createIfAbsent(Statement st) throws SQLException {
+  /** Creates the metadata schema and table unless they exist, with the rows of an earlier one. */
+  static void createIfAbsent(Connection c) throws SQLException {
+    // One transaction: a crash never leaves the new table without the earlier table's rows.
+    c.setAutoCommit(false);
+    try (Statement st = c.createStatement()) {
+      createIfAbsent(st);
+      c.commit();
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
+  }
+
+  private static void createIfAbsent(Statement st) throws SQLException {
     st.execute("CREATE SCHEMA IF NOT EXISTS " + META_SCHEMA);
+    boolean created = !tableExists(st, "object_meta");
     st.execute(
         "CREATE TABLE IF NOT EXISTS "
             + META
             + " (dataset VARCHAR NOT NULL, name VARCHAR NOT NULL, kind VARCHAR NOT NULL,"
             + " description VARCHAR, location VARCHAR, labels VARCHAR, partitioning VARCHAR,"
-            + " clustering VARCHAR, columns VARCHAR, PRIMARY KEY (dataset, name))");
-    // Columns added later: a database file created by an earlier version gains them.
-    st.execute("ALTER TABLE " + META + " ADD COLUMN IF NOT EXISTS view_sql VARCHAR");
-    st.execute("ALTER TABLE " + META + " ADD COLUMN IF NOT EXISTS settings VARCHAR");
+            + " clustering VARCHAR, columns VARCHAR, view_sql VARCHAR, settings VARCHAR)");
+    if (created && tableExists(st, "objects")) {
+      // Columns added later: a database file created by an earlier version gains them.
+      st.execute("ALTER TABLE " + LEGACY_META + " ADD COLUMN IF NOT EXISTS view_sql VARCHAR");
+      st.execute("ALTER TABLE " + LEGACY_META + " ADD COLUMN IF NOT EXISTS settings VARCHAR");
+      st.execute(
+          "INSERT INTO "
+              + META
+              + " SELECT dataset, name, kind, description, location, labels, partitioning,"
+              + " clustering, columns, view_sql, settings FROM "
+              + LEGACY_META);
+    }
+  }
+
+  private static boolean tableExists(Statement st, String table) throws SQLException {
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND"
+                + " schema_name = '"
+                + META_SCHEMA
+                + "' AND table_name = '"
+                + table
+                + "'")) {
+      return rs.next();
+    }
   }
 
   /**
@@ -262,10 +307,17 @@ final class DuckDbMetadata {
     }
   }
 
+  /** Replaces the row of {@code dataset}, {@code name}: call it inside a transaction. */
   static void write(Connection c, String dataset, String name, MetaRow m) throws SQLException {
+    try (PreparedStatement del =
+        c.prepareStatement("DELETE FROM " + META + " WHERE dataset = ? AND name = ?")) {
+      del.setString(1, dataset);
+      del.setString(2, name.toLowerCase(Locale.ROOT));
+      del.executeUpdate();
+    }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT OR REPLACE INTO "
+            "INSERT INTO "
                 + META
                 + " (dataset, name, kind, description, location, labels, partitioning,"
                 + " clustering, columns, view_sql, settings)"

@@ -55,7 +55,7 @@ final class DuckDbPlanSteps {
         // Java 17: no pattern switch; the sealed hierarchy keeps this list complete.
         if (step instanceof CreateDataset s) {
           boolean existed = schemaExists(c, s.dataset());
-          st.execute("CREATE SCHEMA IF NOT EXISTS " + quote(Identifiers.dataset(s.dataset())));
+          st.execute(createSchemaSql(s));
           // A dataset dropped by hand leaves its metadata behind: a new one starts afresh.
           if (!existed || DuckDbMetadata.read(c, s.dataset(), DuckDbMetadata.DATASET_ROW) == null) {
             DuckDbMetadata.write(
@@ -106,7 +106,26 @@ final class DuckDbPlanSteps {
     }
   }
 
-  private static void createTable(Connection c, Statement st, CreateTable s) throws SQLException {
+  /**
+   * The DDL a creating step runs, without its metadata row (the raw-DDL baseline runs exactly
+   * this); empty for the steps that change existing objects.
+   */
+  static List<String> ddl(PlanStep step) {
+    if (step instanceof CreateDataset s) {
+      return List.of(createSchemaSql(s));
+    } else if (step instanceof CreateTable s) {
+      return List.of(createTableSql(s));
+    } else if (step instanceof CreateOrReplaceView s) {
+      return List.of(createViewSql(s));
+    }
+    return List.of();
+  }
+
+  private static String createSchemaSql(CreateDataset s) {
+    return "CREATE SCHEMA IF NOT EXISTS " + quote(Identifiers.dataset(s.dataset()));
+  }
+
+  private static String createTableSql(CreateTable s) {
     TableDef t = s.table();
     String cols =
         t.columns().stream()
@@ -117,8 +136,19 @@ final class DuckDbPlanSteps {
                         + DuckDbTypes.ddlType(col)
                         + (col.mode() == FieldMode.REQUIRED ? " NOT NULL" : ""))
             .collect(Collectors.joining(", "));
-    st.execute(
-        "CREATE TABLE IF NOT EXISTS " + qualified(s.dataset(), t.name()) + " (" + cols + ")");
+    return "CREATE TABLE IF NOT EXISTS " + qualified(s.dataset(), t.name()) + " (" + cols + ")";
+  }
+
+  private static String createViewSql(CreateOrReplaceView s) {
+    return "CREATE OR REPLACE VIEW "
+        + qualified(s.dataset(), s.view().name())
+        + " AS "
+        + viewSql(s);
+  }
+
+  private static void createTable(Connection c, Statement st, CreateTable s) throws SQLException {
+    TableDef t = s.table();
+    st.execute(createTableSql(s));
     DuckDbMetadata.write(
         c,
         s.dataset(),
@@ -219,7 +249,7 @@ final class DuckDbPlanSteps {
   private static void createView(Connection c, Statement st, CreateOrReplaceView s)
       throws SQLException {
     String sql = viewSql(s);
-    st.execute("CREATE OR REPLACE VIEW " + qualified(s.dataset(), s.view().name()) + " AS " + sql);
+    st.execute(createViewSql(s));
     ViewText text = new ViewText(sql, DuckDbSnapshot.viewEcho(c, s.dataset(), s.view().name()));
     DuckDbMetadata.write(
         c,

@@ -28,7 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Reads datasets as the planner sees them: DuckDB's information_schema plus the metadata table. */
+/** Reads datasets as the planner sees them: DuckDB's catalog functions plus the metadata table. */
 final class DuckDbSnapshot {
 
   private final Connections connections;
@@ -65,19 +65,9 @@ final class DuckDbSnapshot {
         return Map.of();
       }
       Map<String, Map<String, MetaRow>> meta = DuckDbMetadata.read(st, in);
+      // duckdb_views() and duckdb_columns(), not information_schema: each information_schema view
+      // is a further pass over every table of the database (measured in docs/performance.md).
       Map<String, Map<String, String>> kinds = new HashMap<>();
-      try (ResultSet rs =
-          st.executeQuery(
-              "SELECT table_schema, table_name, table_type FROM information_schema.tables WHERE"
-                  + " table_catalog = current_database() AND table_schema IN ("
-                  + in
-                  + ")")) {
-        while (rs.next()) {
-          kinds
-              .computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
-              .put(rs.getString(2), rs.getString(3));
-        }
-      }
       Map<String, String> echoes = new HashMap<>();
       try (ResultSet rs =
           st.executeQuery(
@@ -87,19 +77,26 @@ final class DuckDbSnapshot {
                   + ")")) {
         while (rs.next()) {
           echoes.put(viewKey(rs.getString(1), rs.getString(2)), rs.getString(3));
+          kinds
+              .computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
+              .put(rs.getString(2), "VIEW");
         }
       }
       Map<String, Map<String, List<Column>>> columns = new HashMap<>();
       try (ResultSet rs =
           st.executeQuery(
-              "SELECT table_schema, table_name, column_name, data_type, is_nullable FROM"
-                  + " information_schema.columns WHERE table_catalog = current_database() AND"
-                  + " table_schema IN ("
+              "SELECT schema_name, table_name, column_name, data_type, is_nullable FROM"
+                  + " duckdb_columns() WHERE database_name = current_database() AND"
+                  + " schema_name IN ("
                   + in
-                  + ") ORDER BY table_schema, table_name, ordinal_position")) {
+                  + ") ORDER BY schema_name, table_name, column_index")) {
         while (rs.next()) {
           String ds = rs.getString(1);
           String table = rs.getString(2);
+          Map<String, String> dsKinds = kinds.computeIfAbsent(ds, k -> new LinkedHashMap<>());
+          if ("VIEW".equals(dsKinds.putIfAbsent(table, "BASE TABLE"))) {
+            continue;
+          }
           MetaRow tableMeta = meta.getOrDefault(ds, Map.of()).get(table.toLowerCase(Locale.ROOT));
           Map<String, ColumnMeta> colMeta = tableMeta == null ? Map.of() : tableMeta.columns();
           Column col =
@@ -107,7 +104,7 @@ final class DuckDbSnapshot {
                   rs.getString(3),
                   rs.getString(3),
                   DuckDbTypes.parse(rs.getString(4)),
-                  "NO".equals(rs.getString(5)),
+                  !rs.getBoolean(5),
                   true,
                   colMeta);
           columns
@@ -194,12 +191,27 @@ final class DuckDbSnapshot {
     return (dataset + "\u0000" + view).toLowerCase(Locale.ROOT);
   }
 
+  boolean exists(String dataset) {
+    try (Connection c = connections.open();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT 1 FROM duckdb_schemas() WHERE database_name = current_database() AND"
+                    + " schema_name = ?")) {
+      ps.setString(1, Identifiers.dataset(dataset));
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    } catch (SQLException e) {
+      throw classify("existence of " + dataset, e);
+    }
+  }
+
   List<String> managedDatasets() {
     try (Connection c = connections.open();
         Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT m.dataset, m.labels FROM "
+                "SELECT DISTINCT m.dataset, m.labels FROM "
                     + DuckDbMetadata.META
                     + " m JOIN information_schema.schemata s ON s.schema_name = m.dataset AND"
                     + " s.catalog_name = current_database() WHERE m.name = '' ORDER BY"

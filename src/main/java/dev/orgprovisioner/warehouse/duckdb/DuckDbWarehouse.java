@@ -42,9 +42,7 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
       // The driver directly, not DriverManager: under Quarkus' test class loaders DriverManager
       // may not see a driver registered by another loader.
       root = (DuckDBConnection) new DuckDBDriver().connect(url, new Properties());
-      try (Statement st = root.createStatement()) {
-        DuckDbMetadata.createIfAbsent(st);
-      }
+      DuckDbMetadata.createIfAbsent(root);
       DuckDbMetadata.refreshViewEchoes(root);
     } catch (SQLException e) {
       throw new WarehouseException(Kind.PERMANENT, "cannot open DuckDB at " + url, e);
@@ -67,12 +65,31 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
     return DuckDbPlanSteps.viewSql(view);
   }
 
+  /**
+   * The DDL a creating plan step runs here, without the metadata this warehouse keeps beside it:
+   * what the raw-DDL baseline of the onboarding benchmark executes.
+   */
+  public static List<String> ddl(PlanStep step) {
+    return DuckDbPlanSteps.ddl(step);
+  }
+
+  /** The SQL of a view step, as {@link #viewSql} renders it, for a planner without a warehouse. */
+  public static String renderView(PlanStep.CreateOrReplaceView view) {
+    return DuckDbPlanSteps.viewSql(view);
+  }
+
   @Override
   public Optional<ObservedDataset> freshSnapshot(String dataset) {
     if (trash.isDeleted(dataset)) {
       return Optional.empty();
     }
     return Optional.ofNullable(snapshots.snapshot(List.of(dataset)).get(dataset));
+  }
+
+  /** The schema alone: a snapshot reads every table of the database (cost grows with the fleet). */
+  @Override
+  public boolean datasetExists(String dataset) {
+    return snapshots.exists(dataset);
   }
 
   @Override
