@@ -216,7 +216,7 @@ final class Offboarding {
   /** Brings the deleted dataset back and re-syncs it; false when it was there already. */
   private boolean undelete(OrgSlug org, Map<String, Object> profile, StepLog steps) {
     String dataset = service.settings().orgDataset(org);
-    if (service.warehouse().freshSnapshot(dataset).isEmpty()) {
+    if (!service.warehouse().datasetExists(dataset)) {
       Instant deleted = profileInstant(profile, "dataset_deleted_at");
       if (deleted != null && clock.instant().isAfter(deleted.plus(settings.restoreWindow()))) {
         throw failure(
@@ -248,7 +248,7 @@ final class Offboarding {
       OrgSlug org, Map<String, Object> profile, boolean on, StepLog steps) {
     List<AccessEntry> grants = AccessGrants.recorded(profile);
     String dataset = service.settings().orgDataset(org);
-    if (grants.isEmpty() || service.warehouse().freshSnapshot(dataset).isEmpty()) {
+    if (grants.isEmpty() || !service.warehouse().datasetExists(dataset)) {
       return List.of();
     }
     steps.checkLease();

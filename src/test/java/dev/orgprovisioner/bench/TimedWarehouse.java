@@ -1,6 +1,7 @@
 package dev.orgprovisioner.bench;
 
 import dev.orgprovisioner.catalog.Dialect;
+import dev.orgprovisioner.plan.AccessEntry;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.PlanStep;
 import dev.orgprovisioner.warehouse.Warehouse;
@@ -90,6 +91,32 @@ final class TimedWarehouse implements Warehouse {
           delegate.apply(step);
           return null;
         });
+  }
+
+  @Override
+  public List<AccessEntry> accessEntries(String dataset) {
+    return timed("access entries", () -> delegate.accessEntries(dataset));
+  }
+
+  @Override
+  public void changeAccess(
+      String dataset, Collection<AccessEntry> grant, Collection<AccessEntry> revoke) {
+    timed(
+        "change access",
+        () -> {
+          delegate.changeAccess(dataset, grant, revoke);
+          return null;
+        });
+  }
+
+  @Override
+  public void deleteDataset(String dataset) {
+    delegate.deleteDataset(dataset);
+  }
+
+  @Override
+  public void undeleteDataset(String dataset) {
+    delegate.undeleteDataset(dataset);
   }
 
   @Override

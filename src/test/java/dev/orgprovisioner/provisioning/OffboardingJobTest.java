@@ -364,7 +364,7 @@ class OffboardingJobTest {
     String org = onboarded();
     run(JobHarness.offboard(org, "contract ended", 0));
     harness.duck.execute(
-        "UPDATE _provisioner.objects SET labels = '{}' WHERE dataset = '"
+        "UPDATE _provisioner.object_meta SET labels = '{}' WHERE dataset = '"
             + org
             + "_local' AND name = ''");
 

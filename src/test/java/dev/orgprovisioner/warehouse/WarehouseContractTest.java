@@ -367,6 +367,7 @@ public abstract class WarehouseContractTest {
     warehouse().deleteDataset(central);
 
     assertThat(warehouse().freshSnapshot(central)).isEmpty();
+    assertThat(warehouse().datasetExists(central)).isFalse();
     assertThat(warehouse().bulkSnapshot(List.of(central))).isEmpty();
     assertThat(warehouse().managedDatasets()).doesNotContain(central);
     warehouse().deleteDataset(central); // deleting what is gone is done

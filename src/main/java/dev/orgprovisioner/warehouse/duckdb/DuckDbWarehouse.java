@@ -89,7 +89,7 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
   /** The schema alone: a snapshot reads every table of the database (cost grows with the fleet). */
   @Override
   public boolean datasetExists(String dataset) {
-    return snapshots.exists(dataset);
+    return !trash.isDeleted(dataset) && snapshots.exists(dataset);
   }
 
   @Override
@@ -126,7 +126,7 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
     if (trash.undelete(dataset)) {
       return;
     }
-    if (freshSnapshot(dataset).isPresent()) {
+    if (datasetExists(dataset)) {
       throw new WarehouseException(
           Kind.CONFLICT, "dataset " + dataset + " exists: there is nothing to undelete");
     }
@@ -148,7 +148,7 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
   }
 
   private void requireExists(String dataset) {
-    if (freshSnapshot(dataset).isEmpty()) {
+    if (!datasetExists(dataset)) {
       throw new WarehouseException(Kind.NOT_FOUND, "dataset " + dataset + " does not exist");
     }
   }
