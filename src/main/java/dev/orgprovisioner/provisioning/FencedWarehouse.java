@@ -1,60 +1,27 @@
 package dev.orgprovisioner.provisioning;
 
-import dev.orgprovisioner.catalog.Dialect;
 import dev.orgprovisioner.execution.JobFence;
 import dev.orgprovisioner.plan.AccessEntry;
-import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.PlanStep;
+import dev.orgprovisioner.warehouse.ForwardingWarehouse;
 import dev.orgprovisioner.warehouse.Warehouse;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Checks the lease of the job the calling thread works for before every warehouse call that changes
  * something, so a job that lost its lease (or ran out of time) stops before its next side effect.
  * Calls outside jobs (status, dry runs) pass unchecked.
  */
-public final class FencedWarehouse implements Warehouse {
+public final class FencedWarehouse extends ForwardingWarehouse {
 
-  private final Warehouse delegate;
   private final Clock clock;
 
   public FencedWarehouse(Warehouse delegate, Clock clock) {
-    this.delegate = delegate;
+    super(delegate);
     this.clock = clock;
-  }
-
-  @Override
-  public Dialect dialect() {
-    return delegate.dialect();
-  }
-
-  @Override
-  public String viewSql(PlanStep.CreateOrReplaceView view) {
-    return delegate.viewSql(view);
-  }
-
-  @Override
-  public Optional<ObservedDataset> freshSnapshot(String dataset) {
-    return delegate.freshSnapshot(dataset);
-  }
-
-  @Override
-  public boolean datasetExists(String dataset) {
-    return delegate.datasetExists(dataset);
-  }
-
-  @Override
-  public Map<String, ObservedDataset> bulkSnapshot(Collection<String> datasets) {
-    return delegate.bulkSnapshot(datasets);
-  }
-
-  @Override
-  public List<String> managedDatasets() {
-    return delegate.managedDatasets();
   }
 
   @Override
@@ -76,11 +43,6 @@ public final class FencedWarehouse implements Warehouse {
   }
 
   @Override
-  public List<AccessEntry> accessEntries(String dataset) {
-    return delegate.accessEntries(dataset);
-  }
-
-  @Override
   public void changeAccess(
       String dataset, Collection<AccessEntry> grant, Collection<AccessEntry> revoke) {
     JobFence.check(clock);
@@ -98,11 +60,5 @@ public final class FencedWarehouse implements Warehouse {
       String dataset, String table, List<String> keyColumns, List<Map<String, Object>> rows) {
     JobFence.check(clock);
     delegate.upsertRows(dataset, table, keyColumns, rows);
-  }
-
-  @Override
-  public List<Map<String, Object>> selectRows(
-      String dataset, String table, Map<String, Object> equalTo, int limit) {
-    return delegate.selectRows(dataset, table, equalTo, limit);
   }
 }
