@@ -196,7 +196,8 @@ public class CoreProducers {
                 core.offboarding()
                     .restoreWindow()
                     .orElse(OffboardingSettings.DEFAULTS.restoreWindow())),
-            accessDomains(core)),
+            accessDomains(core),
+            core.allowedLocations().map(Set::copyOf).orElse(null)),
         new PlanApplier(warehouse, tablePool, execution.tableParallelism()));
   }
 

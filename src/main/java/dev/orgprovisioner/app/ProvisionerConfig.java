@@ -44,6 +44,12 @@ public interface ProvisionerConfig {
    */
   Map<String, List<String>> orgAccessDomains();
 
+  /**
+   * Where new org datasets may be created (an onboarding asking elsewhere fails with
+   * DATASET_LOCATION_NOT_ALLOWED); unset: BigQuery's locations.
+   */
+  Optional<List<String>> allowedLocations();
+
   /** Offboarding's times; each unset keeps its default (OffboardingSettings.DEFAULTS). */
   Offboarding offboarding();
 

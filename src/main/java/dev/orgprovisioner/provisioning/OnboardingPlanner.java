@@ -29,7 +29,8 @@ public final class OnboardingPlanner {
           OnboardingJob.ORG_EXISTS, "data.org_slug",
           Residency.CONFLICT, "data.dataset_location",
           OnboardingSettings.CONFLICT, "data.dataset_settings",
-          AccessGrants.NOT_ALLOWED, "data.access");
+          AccessGrants.NOT_ALLOWED, "data.access",
+          Residency.NOT_ALLOWED, "data.dataset_location");
 
   private final ProvisioningService service;
   private final CentralRows rows;
@@ -90,6 +91,8 @@ public final class OnboardingPlanner {
       Command.Onboard cmd,
       Optional<Map<String, Object>> profile,
       Optional<ObservedDataset> observed) {
+    Residency.requireAllowed(
+        cmd.orgSlug(), cmd.datasetLocation(), service.settings().allowedLocations());
     return Residency.locationFor(
         cmd.orgSlug(),
         cmd.datasetLocation(),

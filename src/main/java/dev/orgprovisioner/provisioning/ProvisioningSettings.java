@@ -14,6 +14,7 @@ import java.util.Set;
  * @param orgDatasetSettings dataset settings of one org (by slug), over everything else
  * @param offboarding grace period and restore window of offboarding
  * @param orgAccessDomains per org (by slug): domains besides its admin's its principals may be of
+ * @param allowedLocations where new org datasets may be created; null: BigQuery's locations
  */
 public record ProvisioningSettings(
     Environment environment,
@@ -21,13 +22,16 @@ public record ProvisioningSettings(
     DatasetSettings datasetDefaults,
     Map<String, DatasetSettings> orgDatasetSettings,
     OffboardingSettings offboarding,
-    Map<String, Set<String>> orgAccessDomains) {
+    Map<String, Set<String>> orgAccessDomains,
+    Set<String> allowedLocations) {
 
   public ProvisioningSettings {
     datasetDefaults = datasetDefaults == null ? DatasetSettings.NONE : datasetDefaults;
     orgDatasetSettings = orgDatasetSettings == null ? Map.of() : Map.copyOf(orgDatasetSettings);
     offboarding = offboarding == null ? OffboardingSettings.DEFAULTS : offboarding;
     orgAccessDomains = orgAccessDomains == null ? Map.of() : Map.copyOf(orgAccessDomains);
+    allowedLocations =
+        allowedLocations == null ? Residency.BIGQUERY_LOCATIONS : Set.copyOf(allowedLocations);
   }
 
   /** The domains besides its admin's an org's principals may be of (platform configuration). */
@@ -41,12 +45,12 @@ public record ProvisioningSettings(
       String defaultLocation,
       DatasetSettings datasetDefaults,
       Map<String, DatasetSettings> orgDatasetSettings) {
-    this(environment, defaultLocation, datasetDefaults, orgDatasetSettings, null, null);
+    this(environment, defaultLocation, datasetDefaults, orgDatasetSettings, null, null, null);
   }
 
   /** Settings without dataset overrides: the catalog's apply. */
   public ProvisioningSettings(Environment environment, String defaultLocation) {
-    this(environment, defaultLocation, DatasetSettings.NONE, Map.of(), null, null);
+    this(environment, defaultLocation, DatasetSettings.NONE, Map.of(), null, null, null);
   }
 
   /** The dataset of an org, e.g. {@code acme_prod}. One rule, used by every code path. */

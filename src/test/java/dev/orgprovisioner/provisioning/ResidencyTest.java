@@ -85,6 +85,32 @@ class ResidencyTest {
   }
 
   @Test
+  void locationOutsideTheAllowedOnes_failsBeforeAnythingIsCreated_dryRunToo() {
+    String org = JobHarness.unique("nowhere");
+    for (boolean dryRun : new boolean[] {true, false}) {
+      java.util.Map<String, Object> data =
+          dev.orgprovisioner.command.MalformedCommands.onboardData(org);
+      data.put("dataset_location", "mars-west1");
+      data.put("dry_run", dryRun);
+      assertThatThrownBy(
+              () ->
+                  harness.runToSuccess(
+                      JobHarness.job(dev.orgprovisioner.command.CommandType.ONBOARD, org, data),
+                      new AttemptsStepLog()))
+          .isInstanceOfSatisfying(
+              JobFailedException.class,
+              e -> {
+                assertThat(e.error().code()).isEqualTo("DATASET_LOCATION_NOT_ALLOWED");
+                assertThat(e.error().message()).contains("mars-west1");
+                assertThat(OnboardingPlanner.conflictField(e.error().code()))
+                    .isEqualTo("data.dataset_location");
+              });
+    }
+    assertThat(harness.duck.freshSnapshot(org + "_local")).isEmpty();
+    assertThat(CentralRowCounts.of(harness.duck, org)).allSatisfy((t, n) -> assertThat(n).isZero());
+  }
+
+  @Test
   void onboardingAgainNamingTheSameLocation_converges() {
     String org = JobHarness.unique("same");
     harness.runToSuccess(JobHarness.onboard(org, "US"), new AttemptsStepLog());
