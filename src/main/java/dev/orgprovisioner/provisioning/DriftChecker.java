@@ -8,6 +8,7 @@ import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.OutboxEvent;
 import dev.orgprovisioner.execution.port.Ledger;
+import dev.orgprovisioner.plan.AccessEntry;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.Plan;
 import dev.orgprovisioner.plan.SyncStatus;
@@ -56,9 +57,13 @@ public final class DriftChecker {
   }
 
   /** An org's classification and, for an existing dataset of a known org, its plan. */
-  private record Verdict(OrgDrift drift, Plan plan) {
+  /**
+   * @param missingGrants recorded grants the dataset's access list lacks (a sync puts them back)
+   */
+  private record Verdict(OrgDrift drift, Plan plan, List<String> missingGrants) {
     boolean repairable() {
-      return drift == OrgDrift.PROFILE_ONLY || (drift == OrgDrift.OUT_OF_SYNC && !plan.isNoop());
+      return drift == OrgDrift.PROFILE_ONLY
+          || (drift == OrgDrift.OUT_OF_SYNC && (!plan.isNoop() || !missingGrants.isEmpty()));
     }
   }
 
@@ -90,6 +95,8 @@ public final class DriftChecker {
     Map<String, RecordedDataset> profiles = new TreeMap<>();
     // Orgs being offboarded: their datasets are neither repaired nor orphans.
     Set<String> leaving = new TreeSet<>();
+    // Orgs with recorded access grants: their datasets' access lists are compared too.
+    Map<String, List<AccessEntry>> grants = new java.util.HashMap<>();
     Optional<ObservedDataset> centralSnapshot = service.warehouse().freshSnapshot(central);
     if (centralSnapshot.isPresent()) {
       service
@@ -102,6 +109,10 @@ public final class DriftChecker {
                   leaving.add(slug);
                 } else {
                   profiles.put(slug, RecordedDataset.of(row));
+                  List<AccessEntry> recorded = AccessGrants.recorded(row);
+                  if (!recorded.isEmpty()) {
+                    grants.put(slug, recorded);
+                  }
                 }
               });
     }
@@ -148,7 +159,7 @@ public final class DriftChecker {
           }
           continue;
         }
-        Verdict verdict = verdict(org, profiles.get(org), observed);
+        Verdict verdict = verdict(org, profiles.get(org), grants.get(org), observed);
         Boolean confirmed = null; // null: no fresh read was needed
         boolean queued = false;
         if (autoRepair && verdict.repairable()) {
@@ -157,6 +168,7 @@ public final class DriftChecker {
                 verdict(
                     org,
                     profiles.get(org),
+                    grants.get(org),
                     service.warehouse().freshSnapshot(org + suffix).orElse(null));
             confirmed = fresh.drift() != OrgDrift.SYNCED;
             if (confirmed) {
@@ -184,6 +196,9 @@ public final class DriftChecker {
             report.put("additive", r.additive());
             report.put("non_additive", r.nonAdditive());
             report.put("informational", r.informational());
+          }
+          if (!verdict.missingGrants().isEmpty()) {
+            report.put("missing_grants", verdict.missingGrants());
           }
           if (confirmed != null) {
             report.put("confirmed", confirmed);
@@ -230,14 +245,30 @@ public final class DriftChecker {
     return summary;
   }
 
-  /** Classifies an org that has a profile from a snapshot of its dataset (null: none). */
-  private Verdict verdict(String org, RecordedDataset recorded, ObservedDataset observed) {
+  /**
+   * Classifies an org that has a profile from a snapshot of its dataset (null: none) and, when it
+   * records grants ({@code recordedGrants}, null: none), its access list.
+   */
+  private Verdict verdict(
+      String org,
+      RecordedDataset recorded,
+      List<AccessEntry> recordedGrants,
+      ObservedDataset observed) {
     if (observed == null) {
-      return new Verdict(OrgDrift.PROFILE_ONLY, null);
+      return new Verdict(OrgDrift.PROFILE_ONLY, null, List.of());
     }
     Plan plan = service.planOrg(OrgSlug.parse(org), recorded, Optional.of(observed));
-    return new Verdict(
-        plan.status() == SyncStatus.SYNCED ? OrgDrift.SYNCED : OrgDrift.OUT_OF_SYNC, plan);
+    List<String> missing = List.of();
+    if (recordedGrants != null) {
+      Set<AccessEntry> present = Set.copyOf(service.warehouse().accessEntries(observed.name()));
+      missing =
+          recordedGrants.stream()
+              .filter(e -> !present.contains(e))
+              .map(AccessEntry::principal)
+              .toList();
+    }
+    boolean synced = plan.status() == SyncStatus.SYNCED && missing.isEmpty();
+    return new Verdict(synced ? OrgDrift.SYNCED : OrgDrift.OUT_OF_SYNC, plan, missing);
   }
 
   /**

@@ -107,6 +107,35 @@ class AccessGrantJobTest {
   }
 
   @Test
+  void driftCheck_findsAGrantRemovedByHand_andItsRepairPutsItBack() {
+    String org = JobHarness.unique("grants");
+    onboard(org, List.of(ANALYSTS));
+    harness.duck.changeAccess(org + "_local", List.of(), List.of(ANALYSTS));
+    DriftChecker checker =
+        new DriftChecker(
+            harness.service,
+            harness.ledger,
+            new EventFactory("//test"),
+            java.time.Clock.systemUTC(),
+            new DriftChecker.Settings(50, 10));
+
+    Map<String, Object> summary =
+        checker.run(
+            JobHarness.driftCheck(),
+            new dev.orgprovisioner.command.Command.DriftCheck(List.of(), true));
+
+    assertThat(summary).containsEntry("repairs_queued", 1);
+    assertThat(harness.ledger.unpublished(100))
+        .filteredOn(e -> e.type().equals("drift.detected"))
+        .singleElement()
+        .satisfies(
+            e -> assertThat(e.data()).contains("\"missing_grants\":[\"" + ANALYSTS.principal()));
+    var repair = harness.ledger.jobs(dev.orgprovisioner.execution.JobState.QUEUED, org, 10).get(0);
+    harness.runToSuccess(JobHarness.running(repair), new AttemptsStepLog());
+    assertThat(entries(org)).containsExactly(ANALYSTS);
+  }
+
+  @Test
   void anotherOrgsPrincipal_isRefusedWithTheEntry_andNothingIsCreated() {
     String org = JobHarness.unique("grants");
 
