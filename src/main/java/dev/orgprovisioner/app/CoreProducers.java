@@ -131,8 +131,8 @@ public class CoreProducers {
         throw new IllegalStateException("cannot create the folder of " + path, e);
       }
     }
-    LOG.infof("Warehouse: DuckDB at %s", path);
-    return new DuckDbWarehouse(path);
+    LOG.infof("Warehouse: DuckDB at %s, memory limit %s", path, config.duckdb().memoryLimit());
+    return new DuckDbWarehouse(path, config.duckdb().memoryLimit());
   }
 
   void close(@Disposes Warehouse warehouse) throws Exception {

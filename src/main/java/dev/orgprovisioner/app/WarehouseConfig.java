@@ -77,5 +77,12 @@ public interface WarehouseConfig {
     /** Database file; ":memory:" keeps everything in memory and loses it on exit. */
     @WithDefault(":memory:")
     String path();
+
+    /**
+     * DuckDB's memory limit (e.g. 512MB, 2GB): its buffer pool otherwise takes up to 80 % of the
+     * machine's memory, which drove the worker's resident memory past 2 GB in a burst.
+     */
+    @WithDefault("512MB")
+    String memoryLimit();
   }
 }

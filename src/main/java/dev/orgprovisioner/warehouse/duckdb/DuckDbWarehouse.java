@@ -32,8 +32,26 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
   private final DuckDbTrash trash;
   private final DuckDbAccess access;
 
-  /** Opens (or creates) a database; {@code path} empty or {@code :memory:} means in memory. */
+  // A size as DuckDB reads it; checked because it is put into a SET statement.
+  private static final java.util.regex.Pattern MEMORY =
+      java.util.regex.Pattern.compile(
+          "^[0-9]{1,9}(\\.[0-9]{1,3})?\\s?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$");
+
+  /** Opens (or creates) a database with DuckDB's default memory limit (tests, tools). */
   public DuckDbWarehouse(String path) {
+    this(path, null);
+  }
+
+  /**
+   * Opens (or creates) a database; {@code path} empty or {@code :memory:} means in memory.
+   *
+   * @param memoryLimit DuckDB's memory_limit, e.g. 512MB; null keeps DuckDB's default
+   */
+  public DuckDbWarehouse(String path, String memoryLimit) {
+    if (memoryLimit != null && !MEMORY.matcher(memoryLimit.trim()).matches()) {
+      throw new IllegalArgumentException(
+          "warehouse.duckdb.memory-limit must be a size such as 512MB or 2GB, was " + memoryLimit);
+    }
     String url =
         path == null || path.isBlank() || path.equals(":memory:")
             ? "jdbc:duckdb:"
@@ -42,6 +60,9 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
       // The driver directly, not DriverManager: under Quarkus' test class loaders DriverManager
       // may not see a driver registered by another loader.
       root = (DuckDBConnection) new DuckDBDriver().connect(url, new Properties());
+      if (memoryLimit != null) {
+        limitMemory(root, memoryLimit.trim());
+      }
       DuckDbMetadata.createIfAbsent(root);
       DuckDbMetadata.refreshViewEchoes(root);
     } catch (SQLException e) {
@@ -52,6 +73,12 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
     this.rows = new DuckDbTableRows(this::connection);
     this.trash = new DuckDbTrash(this::connection);
     this.access = new DuckDbAccess(this::connection);
+  }
+
+  private static void limitMemory(Connection c, String limit) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("SET memory_limit = '" + limit + "'");
+    }
   }
 
   @Override
