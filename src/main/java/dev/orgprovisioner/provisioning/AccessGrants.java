@@ -88,6 +88,22 @@ final class AccessGrants {
         revoke.stream().map(AccessEntry::principal).toList());
   }
 
+  /**
+   * Removes ({@code on} false) or gives back the org's recorded grants on its dataset, keeping the
+   * entries others manage and the recorded set on the profile (offboarding, restore); the
+   * principals switched. Nothing when the org records none or its dataset is gone.
+   */
+  List<String> switchRecorded(OrgSlug org, Map<String, Object> profile, boolean on, StepLog steps) {
+    List<AccessEntry> grants = recorded(profile);
+    String dataset = service.settings().orgDataset(org);
+    if (grants.isEmpty() || !service.warehouse().datasetExists(dataset)) {
+      return List.of();
+    }
+    steps.checkLease();
+    service.warehouse().changeAccess(dataset, on ? grants : List.of(), on ? List.of() : grants);
+    return grants.stream().map(AccessEntry::principal).toList();
+  }
+
   /** The managed set a profile records; empty when none. */
   static List<AccessEntry> recorded(Map<String, Object> profile) {
     Object value = profile.get(COLUMN);

@@ -9,7 +9,6 @@ import dev.orgprovisioner.execution.JobFailedException;
 import dev.orgprovisioner.execution.JobResult;
 import dev.orgprovisioner.execution.port.IdempotencyKeys;
 import dev.orgprovisioner.execution.port.StepLog;
-import dev.orgprovisioner.plan.AccessEntry;
 import dev.orgprovisioner.plan.DesiredDataset;
 import dev.orgprovisioner.plan.ObservedDataset;
 import java.time.Clock;
@@ -41,6 +40,7 @@ final class Offboarding {
   private final ProvisioningService service;
   private final CentralRows rows;
   private final OrgAccess access;
+  private final AccessGrants grants;
   private final IdempotencyKeys timers;
   private final OffboardingSettings settings;
   private final Clock clock;
@@ -48,12 +48,14 @@ final class Offboarding {
   Offboarding(
       ProvisioningService service,
       CentralRows rows,
+      AccessGrants grants,
       IdempotencyKeys timers,
       OffboardingSettings settings,
       Clock clock) {
     this.service = service;
     this.rows = rows;
     this.access = new OrgAccess(service.warehouse(), service.centralDataset(), rows);
+    this.grants = grants;
     this.timers = timers;
     this.settings = settings;
     this.clock = clock;
@@ -73,7 +75,7 @@ final class Offboarding {
     }
     if (OFFBOARDING.equals(status) && !ours) {
       // Another command started it: its schedule stands (a repeat never extends or shortens it).
-      return scheduled(org, profile, started, true, List.of(), List.of());
+      return scheduled(org, profile, started, true, List.of(), List.of(), null);
     }
     Duration grace =
         cmd.graceDays() == null ? settings.gracePeriod() : Duration.ofDays(cmd.graceDays());
@@ -91,11 +93,9 @@ final class Offboarding {
     }
     List<String> keys = access.deactivateKeys(org, at, steps);
     List<String> channels = access.disableChannels(org, at, steps);
-    List<String> grants = switchGrants(org, profile, false, steps);
+    List<String> grants = this.grants.switchRecorded(org, profile, false, steps);
     queueDeadline(job, org, deletion);
-    JobResult result = scheduled(org, profile, at, false, keys, channels);
-    data(result).put("removed_grants", grants);
-    return result;
+    return scheduled(org, profile, at, false, keys, channels, grants);
   }
 
   /** The end of the grace period: deletes the dataset if the offboarding still stands. */
@@ -181,7 +181,7 @@ final class Offboarding {
     undeleted |= Boolean.parseBoolean(steps.remember(FACT_UNDELETED, String.valueOf(undeleted)));
     List<String> keys = access.reactivateKeys(org, started, at, steps);
     List<String> channels = access.enableChannels(org, started, at, steps);
-    List<String> grants = switchGrants(org, profile, true, steps);
+    List<String> grants = this.grants.switchRecorded(org, profile, true, steps);
     String before =
         leaving(status)
             ? Optional.ofNullable(profile.get("status_before_offboarding"))
@@ -240,27 +240,6 @@ final class Offboarding {
     return true;
   }
 
-  /**
-   * Removes (or gives back) the org's recorded grants on its dataset, merging with the entries
-   * others manage; the recorded set stays on the profile. Nothing when the dataset is gone.
-   */
-  private List<String> switchGrants(
-      OrgSlug org, Map<String, Object> profile, boolean on, StepLog steps) {
-    List<AccessEntry> grants = AccessGrants.recorded(profile);
-    String dataset = service.settings().orgDataset(org);
-    if (grants.isEmpty() || !service.warehouse().datasetExists(dataset)) {
-      return List.of();
-    }
-    steps.checkLease();
-    service.warehouse().changeAccess(dataset, on ? grants : List.of(), on ? List.of() : grants);
-    return grants.stream().map(AccessEntry::principal).toList();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> data(JobResult result) {
-    return (Map<String, Object>) result.data();
-  }
-
   private void queueDeadline(Job job, OrgSlug org, Instant deletion) {
     if (timers == null) {
       throw failure("NOT_SUPPORTED", "this runner has no ledger to queue the deletion's timer in");
@@ -280,7 +259,8 @@ final class Offboarding {
       Instant started,
       boolean repeat,
       List<String> keys,
-      List<String> channels) {
+      List<String> channels,
+      List<String> removedGrants) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("org_slug", org.value());
     data.put("reason", String.valueOf(profile.get("offboarding_reason")));
@@ -289,6 +269,9 @@ final class Offboarding {
     data.put("already_offboarding", repeat);
     data.put("deactivated_key_ids", keys);
     data.put("disabled_channel_ids", channels);
+    if (removedGrants != null) {
+      data.put("removed_grants", removedGrants);
+    }
     return new JobResult("org.offboarding.scheduled", data);
   }
 

@@ -75,7 +75,8 @@ public final class ProvisioningJobs implements JobRunner {
         new OnboardingJob(service, clock, centralRows, keys, onboardingPlanner, grants);
     this.plans = new PlanChange(service.warehouse(), service.centralDataset(), centralRows);
     this.offboarding =
-        new Offboarding(service, centralRows, timers, service.settings().offboarding(), clock);
+        new Offboarding(
+            service, centralRows, grants, timers, service.settings().offboarding(), clock);
   }
 
   @Override
