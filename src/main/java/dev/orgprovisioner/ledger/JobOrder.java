@@ -1,6 +1,7 @@
 package dev.orgprovisioner.ledger;
 
 import dev.orgprovisioner.execution.Job;
+import dev.orgprovisioner.execution.NextInLine;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -14,8 +15,7 @@ public final class JobOrder {
       Comparator.comparing(Job::createdAt).thenComparing(Job::id).reversed();
 
   /** Claims: best priority (1) first, then oldest, then id. */
-  public static final Comparator<Job> BEST_FIRST =
-      Comparator.comparingInt(Job::priority).thenComparing(Job::createdAt).thenComparing(Job::id);
+  public static final Comparator<Job> BEST_FIRST = NextInLine.CLAIM_ORDER;
 
   private JobOrder() {}
 

@@ -412,9 +412,6 @@ class OpsCliEndToEndTest {
             "--api-key-sha256",
             "ab".repeat(32));
     assertThat(onboard.exit()).as(onboard.err()).isZero();
-    // Known gap: two commands of one org published back to back can be claimed out of order by
-    // two workers (see the closing note of session 6); this test is about the CLI, so it waits.
-    awaitOnboarded(org);
     Run rotate =
         ops("publish", "rotate-key", "--org", org, "--api-key-sha256", "cd".repeat(32), "--json");
     assertThat(rotate.exit()).as(rotate.err()).isZero();
@@ -467,9 +464,6 @@ class OpsCliEndToEndTest {
     String dataset = provisioning.settings().orgDataset(OrgSlug.parse(org));
     Run onboard = ops("publish", "onboard", "--org", org, "--admin-email", "ops@acme.example");
     assertThat(onboard.exit()).as(onboard.err()).isZero();
-    // Known gap: two commands of one org published back to back can be claimed out of order by
-    // two workers (see the closing note of session 6); this test is about the CLI, so it waits.
-    awaitOnboarded(org);
     Run offboard =
         ops("publish", "offboard", "--org", org, "--reason", "contract ended", "--grace-days", "0");
     assertThat(offboard.exit()).as(offboard.err()).isZero();
@@ -503,18 +497,6 @@ class OpsCliEndToEndTest {
     Run bad = ops("publish", "offboard", "--org", org, "--reason", "");
     assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.err()).contains("data.reason");
-  }
-
-  private void awaitOnboarded(String org) {
-    await()
-        .atMost(DEADLINE)
-        .untilAsserted(
-            () ->
-                assertThat(ledger.jobs(null, org, 10))
-                    .filteredOn(j -> j.type() == CommandType.ONBOARD)
-                    .singleElement()
-                    .extracting(Job::state)
-                    .isEqualTo(JobState.SUCCEEDED));
   }
 
   @Test

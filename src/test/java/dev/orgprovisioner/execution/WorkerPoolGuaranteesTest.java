@@ -182,6 +182,36 @@ class WorkerPoolGuaranteesTest {
   }
 
   @Test
+  void anOrgsLaterJobHintedFirst_runsAfterTheJobAheadOfIt() throws Exception {
+    InMemoryLedger ledger = ledger(LEASE);
+    ManualClock clock = new ManualClock(Instant.parse("2026-12-01T10:00:00Z"));
+    List<String> ran = new CopyOnWriteArrayList<>();
+    ScriptedRunner runner = new ScriptedRunner();
+    runner.body = job -> ran.add(job.commandId());
+    WorkerPool pool =
+        pool(ledger, runner, settings(2, 3, Duration.ofSeconds(15)), "w1", clock, clock::advance);
+    OrgSlug org = OrgSlug.parse("ordered_org");
+    Job first =
+        LedgerFixtures.accept(
+            ledger,
+            InternalCommands.sync(org, "first", "//test", "k1", clock.instant()),
+            clock.instant());
+    clock.advance(Duration.ofMillis(1));
+    Job second =
+        LedgerFixtures.accept(
+            ledger,
+            InternalCommands.sync(org, "second", "//test", "k2", clock.instant()),
+            clock.instant());
+
+    pool.dispatch(second);
+    assertThat(pool.workOnce(0)).isTrue();
+
+    assertThat(ran).containsExactly("first", "second");
+    assertThat(ledger.job(first.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(ledger.job(second.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+  }
+
+  @Test
   void slowSweep_neverStarvesTheHeartbeatsOfRunningJobs() throws Exception {
     CountDownLatch sweepBlocked = new CountDownLatch(1);
     CountDownLatch releaseSweep = new CountDownLatch(1);

@@ -1,5 +1,6 @@
 package dev.orgprovisioner.ledger;
 
+import static dev.orgprovisioner.testing.Envelopes.dueAt;
 import static dev.orgprovisioner.testing.Envelopes.onboard;
 import static dev.orgprovisioner.testing.Envelopes.withPriority;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -102,25 +103,73 @@ public interface JobQueueContract extends LedgerContract {
   @ParameterizedTest(name = "{0}")
   @EnumSource(
       value = LeaseFencingContract.LeasedWrite.class,
-      names = {"FINISH", "RETRY_LATER", "RELEASE"})
+      names = {"FINISH", "RELEASE"})
   default void endingTheLease_freesTheLockForTheNextJobOfTheOrg(
       LeaseFencingContract.LeasedWrite end) {
     Job first = leased(onboard("acme", "c1"), "w", T0);
-    Job second = accept(onboard("acme", "c2"), T0);
+    Job second = accept(onboard("acme", "c2"), at(1));
 
-    assertThat(end.apply(ledger(), first.lease(), at(1))).isTrue();
+    assertThat(end.apply(ledger(), first.lease(), at(2))).isTrue();
 
-    assertThat(ledger().claim(second.id(), "w2", at(2))).isPresent();
+    Job expected = end == LeaseFencingContract.LeasedWrite.FINISH ? second : first;
+    assertThat(ledger().claim(second.id(), "w2", at(3)))
+        .as("the org's first open job runs first")
+        .hasValueSatisfying(j -> assertThat(j.id()).isEqualTo(expected.id()));
   }
 
   @Test
-  default void lapsedLock_letsTheNextJobOfTheOrgBeClaimed() {
-    leased(onboard("acme", "c1"), "crashed", T0);
-    Job second = accept(onboard("acme", "c2"), T0);
+  default void lapsedLease_isResumedBeforeTheNextJobOfTheOrg() {
+    Job first = leased(onboard("acme", "c1"), "crashed", T0);
+    Job second = accept(onboard("acme", "c2"), at(1));
 
     assertThat(ledger().claim(second.id(), "w2", T0.plus(LEASE).minusSeconds(1))).isEmpty();
     assertThat(ledger().claim(second.id(), "w2", T0.plus(LEASE)))
-        .hasValueSatisfying(j -> assertThat(j.leaseOwner()).isEqualTo("w2"));
+        .hasValueSatisfying(
+            j -> {
+              assertThat(j.id()).isEqualTo(first.id());
+              assertThat(j.leaseOwner()).isEqualTo("w2");
+              assertThat(j.epoch()).isEqualTo(2);
+            });
+    assertThat(stored(second.id()).state()).isEqualTo(JobState.QUEUED);
+  }
+
+  @Test
+  default void claimOfALaterJobOfAnOrg_claimsTheOneAheadOfItInstead() {
+    Job first = accept(onboard("acme", "c1"), T0);
+    Job second = accept(onboard("acme", "c2"), at(1));
+
+    Optional<Job> claimed = ledger().claim(second.id(), "w", at(2));
+
+    assertThat(claimed).hasValueSatisfying(j -> assertThat(j.id()).isEqualTo(first.id()));
+    assertThat(stored(second.id()).state()).isEqualTo(JobState.QUEUED);
+    finish(claimed.get(), JobState.SUCCEEDED, at(3));
+    assertThat(ledger().claim(second.id(), "w", at(4)))
+        .hasValueSatisfying(j -> assertThat(j.id()).isEqualTo(second.id()));
+  }
+
+  @Test
+  default void aJobWaitingForItsRetry_holdsBackTheLaterJobsOfItsOrg() {
+    Job first = leased(onboard("acme", "c1"), "w", T0);
+    ledger().retryLater(first.lease(), at(100), ErrorInfo.transientError("X", "busy"), at(1));
+    Job second = accept(onboard("acme", "c2"), at(2));
+    Job otherOrg = accept(onboard("beta", "c3"), at(2));
+
+    assertThat(ledger().claim(second.id(), "w2", at(50))).isEmpty();
+    assertThat(ledger().claimNext("acme", "w2", at(50))).isEmpty();
+    assertThat(ledger().claim(otherOrg.id(), "w2", at(50))).as("other orgs are free").isPresent();
+    assertThat(ledger().claim(second.id(), "w2", at(100)))
+        .as("the retry, when due, runs first")
+        .hasValueSatisfying(j -> assertThat(j.id()).isEqualTo(first.id()));
+  }
+
+  @Test
+  default void aTimerNotYetDue_holdsBackNoJobOfItsOrg() {
+    Job timer = accept(dueAt(onboard("acme", "t1"), at(1000)), T0);
+    Job later = accept(onboard("acme", "c2"), at(1));
+
+    assertThat(ledger().claim(later.id(), "w", at(2)))
+        .hasValueSatisfying(j -> assertThat(j.id()).isEqualTo(later.id()));
+    assertThat(stored(timer.id()).state()).isEqualTo(JobState.QUEUED);
   }
 
   @Test

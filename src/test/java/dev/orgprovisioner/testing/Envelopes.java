@@ -61,4 +61,19 @@ public final class Envelopes {
         e.attributes(),
         priority);
   }
+
+  /** The same command as a durable timer: its job first due at {@code dueAt}. */
+  public static CommandEnvelope dueAt(CommandEnvelope e, java.time.Instant dueAt) {
+    return new CommandEnvelope(
+        e.id(),
+        e.source(),
+        e.time(),
+        e.idempotencyKey(),
+        e.fingerprint(),
+        e.command(),
+        e.data(),
+        e.attributes(),
+        e.priority(),
+        dueAt);
+  }
 }

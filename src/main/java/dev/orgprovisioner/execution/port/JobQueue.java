@@ -38,13 +38,15 @@ public interface JobQueue {
   List<Job> claimable(Instant now, int limit);
 
   /**
-   * Claims one job for {@code owner}: only when it is claimable and its lock key is free (no lock,
-   * a lapsed one, or one left by this job). Increments its epoch and attempts, leases it until
-   * {@code now + lease duration} and takes its lock, in one transaction.
+   * Claims a job for {@code owner} when {@code jobId} is claimable: the job next in line for its
+   * lock key ({@link dev.orgprovisioner.execution.NextInLine}) — itself, or one of its org ahead of
+   * it — and only if the key is free (no lock, a lapsed one, or one left by that job). Increments
+   * its epoch and attempts, leases it until {@code now + lease duration} and takes its lock, in one
+   * transaction. Empty when nothing of that org may run now.
    */
   Optional<Job> claim(String jobId, String owner, Instant now);
 
-  /** Claims the best claimable job waiting for one lock key (an org), if the key is free. */
+  /** Claims the job next in line for one lock key (an org), if the key is free. */
   Optional<Job> claimNext(String lockKey, String owner, Instant now);
 
   /** Extends the lease and the lock; the new expiry, or empty when the lease was lost. */

@@ -6,6 +6,7 @@ import dev.orgprovisioner.execution.ErrorInfo;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.JobState;
 import dev.orgprovisioner.execution.Lease;
+import dev.orgprovisioner.execution.NextInLine;
 import dev.orgprovisioner.execution.OutboxEvent;
 import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.ledger.JobOrder;
@@ -123,10 +124,25 @@ public final class InMemoryLedger implements Ledger {
 
   @Override
   public synchronized Optional<Job> claim(String jobId, String owner, Instant now) {
-    Job job = jobs.get(jobId);
-    if (job == null || !job.isClaimable(now) || !lockFree(job, now)) {
+    Job asked = jobs.get(jobId);
+    if (asked == null || !asked.isClaimable(now)) {
       return Optional.empty();
     }
+    return claimNext(asked.lockKey(), owner, now);
+  }
+
+  @Override
+  public synchronized Optional<Job> claimNext(String lockKey, String owner, Instant now) {
+    List<Job> open =
+        jobs.values().stream()
+            .filter(j -> j.lockKey().equals(lockKey))
+            .filter(j -> j.state() == JobState.QUEUED || j.state() == JobState.RUNNING)
+            .toList();
+    Optional<Job> next = NextInLine.of(open, now);
+    if (next.isEmpty() || !lockFree(next.get(), now)) {
+      return Optional.empty();
+    }
+    Job job = next.get();
     Instant until = now.plus(settings.leaseDuration());
     Job leased =
         job.inState(
@@ -137,19 +153,9 @@ public final class InMemoryLedger implements Ledger {
             owner,
             until,
             now);
-    jobs.put(jobId, leased);
-    locks.put(job.lockKey(), new Lock(jobId, leased.epoch(), owner, until));
+    jobs.put(job.id(), leased);
+    locks.put(job.lockKey(), new Lock(job.id(), leased.epoch(), owner, until));
     return Optional.of(leased);
-  }
-
-  @Override
-  public synchronized Optional<Job> claimNext(String lockKey, String owner, Instant now) {
-    return jobs.values().stream()
-        .filter(j -> j.lockKey().equals(lockKey) && j.state() == JobState.QUEUED)
-        .filter(j -> j.isClaimable(now))
-        .sorted(JobOrder.BEST_FIRST)
-        .findFirst()
-        .flatMap(j -> claim(j.id(), owner, now));
   }
 
   private boolean lockFree(Job job, Instant now) {

@@ -20,6 +20,7 @@ final class FinishLog extends ForwardingLedger {
 
   private final Map<String, List<String>> eventsByJob = new LinkedHashMap<>();
   private final Map<String, String> jobByEvent = new LinkedHashMap<>();
+  private final Map<String, Integer> firstFinishIndex = new LinkedHashMap<>();
 
   FinishLog(Ledger shared) {
     super(shared);
@@ -32,6 +33,7 @@ final class FinishLog extends ForwardingLedger {
     if (applied) {
       eventsByJob.computeIfAbsent(lease.jobId(), j -> new ArrayList<>()).add(event.id());
       jobByEvent.put(event.id(), lease.jobId());
+      firstFinishIndex.putIfAbsent(lease.jobId(), firstFinishIndex.size());
     }
     return applied;
   }
@@ -39,6 +41,11 @@ final class FinishLog extends ForwardingLedger {
   /** Terminal event ids of the finishes applied for a job (one, if all is well). */
   List<String> terminalEvents(String jobId) {
     return eventsByJob.getOrDefault(jobId, List.of());
+  }
+
+  /** The position of the job's first applied finish among all jobs' first finishes; -1 if none. */
+  int firstFinishIndex(String jobId) {
+    return firstFinishIndex.getOrDefault(jobId, -1);
   }
 
   /** The job an applied finish stored this event for, or null. */

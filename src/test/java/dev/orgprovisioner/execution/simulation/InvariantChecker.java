@@ -6,6 +6,7 @@ import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.IntakeDecision;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.JobState;
+import dev.orgprovisioner.execution.NextInLine;
 import dev.orgprovisioner.execution.OutboxEvent;
 import dev.orgprovisioner.execution.port.JobQueue.JobPage;
 import dev.orgprovisioner.execution.port.JobQueue.JobQuery;
@@ -23,8 +24,9 @@ import java.util.TreeSet;
 /**
  * The invariants (docs/execution-simulation.md): safety online at every warehouse call's start —
  * (a) one job per org inside the warehouse, (b) no call under a superseded or lapsed lease — and,
- * after the schedule, (c) one terminal event per accepted command and (e) every succeeded org's
- * rows exactly once. (d) is the drain's bound. A violation is thrown as {@link Violation.Found}.
+ * after the schedule, (c) one terminal event per accepted command, (e) every succeeded org's rows
+ * exactly once and (f) one org's jobs of one priority finishing in the order they came. (d) is the
+ * drain's bound. A violation is thrown as {@link Violation.Found}.
  */
 final class InvariantChecker {
 
@@ -207,6 +209,33 @@ final class InvariantChecker {
           || !job.commandId().equals(event.attributes().get(EventFactory.CORRELATION_ID))
           || !event.type().equals(expectedType(job))) {
         fail('c', "job " + job.id() + " (" + job.state() + ") has terminal event " + event);
+      }
+    }
+  }
+
+  void checkOrgOrder(List<Job> jobs) {
+    Map<String, List<Job>> byOrgAndPriority = new LinkedHashMap<>();
+    for (Job job : jobs) {
+      byOrgAndPriority
+          .computeIfAbsent(job.lockKey() + "|" + job.priority(), k -> new ArrayList<>())
+          .add(job);
+    }
+    for (List<Job> line : byOrgAndPriority.values()) {
+      List<Job> inOrder = line.stream().sorted(NextInLine.CLAIM_ORDER).toList();
+      for (int i = 1; i < inOrder.size(); i++) {
+        Job before = inOrder.get(i - 1);
+        Job after = inOrder.get(i);
+        if (finishes.firstFinishIndex(after.id()) < finishes.firstFinishIndex(before.id())) {
+          fail(
+              'f',
+              "org "
+                  + after.lockKey()
+                  + ": job "
+                  + after.id()
+                  + " finished before "
+                  + before.id()
+                  + ", which came first");
+        }
       }
     }
   }

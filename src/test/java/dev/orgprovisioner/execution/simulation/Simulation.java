@@ -97,6 +97,7 @@ final class Simulation implements RecordingWarehouse.Interleaver {
       stats.jobs = jobs.size();
       world.checker().checkTerminalEvents(jobs);
       world.checker().checkRows(jobs, world.warehouse());
+      world.checker().checkOrgOrder(jobs);
       return finish(null);
     } catch (Violation.Found found) {
       trace.add(0, "VIOLATION " + found.violation());
