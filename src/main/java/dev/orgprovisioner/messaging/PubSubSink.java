@@ -96,8 +96,26 @@ final class PubSubSink {
     synchronized (this) {
       closed = true;
     }
-    publishers.values().forEach(publisher -> publisher.client().shutdown());
     long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
+    // The client's shutdown waits for every publish it counted; a publish whose batch it lost
+    // (it logs "Attempted to publish batch with zero messages") would block it forever, so it
+    // runs on a thread of its own and the shutdown timeout bounds the wait.
+    Thread stopper =
+        new Thread(
+            () -> publishers.values().forEach(publisher -> publisher.client().shutdown()),
+            "pubsub-sink-shutdown-" + settings.channel());
+    stopper.setDaemon(true);
+    stopper.start();
+    try {
+      stopper.join(settings.shutdownTimeout().toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (stopper.isAlive()) {
+      LOG.warnf(
+          "Pub/Sub channel '%s': a publish never completed; stopped waiting after %s",
+          settings.channel(), settings.shutdownTimeout());
+    }
     for (Map.Entry<TopicName, TopicPublisher> entry : publishers.entrySet()) {
       try {
         long left = Math.max(0, deadline - System.nanoTime());
