@@ -27,13 +27,20 @@ class NextInLineTest {
   }
 
   @Test
-  void theBestPriorityRunsFirst_thenTheOldest() {
+  void theOldestRunsFirst_whateverItsPriority() {
     Job oldSync = queued("a", 2, 0);
     Job newOnboarding = queued("b", 1, 5);
-    Job newerOnboarding = queued("c", 1, 6);
 
-    assertThat(NextInLine.of(List.of(oldSync, newerOnboarding, newOnboarding), T0.plusSeconds(10)))
-        .contains(newOnboarding);
+    assertThat(NextInLine.of(List.of(newOnboarding, oldSync), T0.plusSeconds(10)))
+        .contains(oldSync);
+  }
+
+  @Test
+  void jobsAcceptedAtTheSameInstant_goByTheirId() {
+    Job b = queued("b", 1, 0);
+    Job a = queued("a", 2, 0);
+
+    assertThat(NextInLine.of(List.of(b, a), T0)).contains(a);
   }
 
   @Test
@@ -46,10 +53,10 @@ class NextInLineTest {
   }
 
   @Test
-  void aRetryNotYetDue_holdsBackTheJobsBehindIt_butNotTheOnesAhead() {
-    Job retry = waitingForRetry(queued("a", 2, 0), T0.plusSeconds(100));
-    Job behind = queued("b", 2, 1);
-    Job ahead = queued("c", 1, 2);
+  void aRetryNotYetDue_holdsBackTheJobsBehindIt_evenUrgentOnes_butNotTheOnesAhead() {
+    Job ahead = queued("a", 2, 0);
+    Job retry = waitingForRetry(queued("b", 2, 1), T0.plusSeconds(100));
+    Job behind = queued("c", 1, 2);
 
     assertThat(NextInLine.of(List.of(retry, behind), T0.plusSeconds(50))).isEmpty();
     assertThat(NextInLine.of(List.of(retry, behind, ahead), T0.plusSeconds(50))).contains(ahead);

@@ -173,17 +173,17 @@ public interface JobQueueContract extends LedgerContract {
   }
 
   @Test
-  default void claimNext_takesTheBestWaitingJobOfItsLockKeyOnly() {
+  default void claimNext_takesTheOldestWaitingJobOfItsLockKeyOnly_whateverItsPriority() {
     Job first = leased(onboard("acme", "c1"), "w", T0);
-    accept(withPriority(onboard("acme", "c2"), 2), at(1));
-    Job urgent = accept(onboard("acme", "c3"), at(2));
+    Job older = accept(withPriority(onboard("acme", "c2"), 2), at(1));
+    accept(onboard("acme", "c3"), at(2));
     accept(onboard("beta", "c4"), T0);
     finish(first, JobState.SUCCEEDED, at(3));
 
     assertThat(ledger().claimNext("acme", "w2", at(4)))
         .hasValueSatisfying(
             j -> {
-              assertThat(j.id()).isEqualTo(urgent.id());
+              assertThat(j.id()).isEqualTo(older.id());
               assertThat(j.leaseOwner()).isEqualTo("w2");
             });
     assertThat(ledger().claimNext("acme", "w3", at(5))).as("the lock is held again").isEmpty();

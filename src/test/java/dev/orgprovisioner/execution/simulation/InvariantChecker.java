@@ -25,8 +25,8 @@ import java.util.TreeSet;
  * The invariants (docs/execution-simulation.md): safety online at every warehouse call's start —
  * (a) one job per org inside the warehouse, (b) no call under a superseded or lapsed lease — and,
  * after the schedule, (c) one terminal event per accepted command, (e) every succeeded org's rows
- * exactly once and (f) one org's jobs of one priority finishing in the order they came. (d) is the
- * drain's bound. A violation is thrown as {@link Violation.Found}.
+ * exactly once and (f) one org's jobs finishing in the order they came. (d) is the drain's bound. A
+ * violation is thrown as {@link Violation.Found}.
  */
 final class InvariantChecker {
 
@@ -214,14 +214,12 @@ final class InvariantChecker {
   }
 
   void checkOrgOrder(List<Job> jobs) {
-    Map<String, List<Job>> byOrgAndPriority = new LinkedHashMap<>();
+    Map<String, List<Job>> byOrg = new LinkedHashMap<>();
     for (Job job : jobs) {
-      byOrgAndPriority
-          .computeIfAbsent(job.lockKey() + "|" + job.priority(), k -> new ArrayList<>())
-          .add(job);
+      byOrg.computeIfAbsent(job.lockKey(), k -> new ArrayList<>()).add(job);
     }
-    for (List<Job> line : byOrgAndPriority.values()) {
-      List<Job> inOrder = line.stream().sorted(NextInLine.CLAIM_ORDER).toList();
+    for (List<Job> line : byOrg.values()) {
+      List<Job> inOrder = line.stream().sorted(NextInLine.ARRIVAL_ORDER).toList();
       for (int i = 1; i < inOrder.size(); i++) {
         Job before = inOrder.get(i - 1);
         Job after = inOrder.get(i);
