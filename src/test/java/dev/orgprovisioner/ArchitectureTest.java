@@ -17,6 +17,7 @@ class ArchitectureTest {
     "dev.orgprovisioner.command..",
     "dev.orgprovisioner.provisioning..",
     "dev.orgprovisioner.execution..",
+    "dev.orgprovisioner.rollout..",
   };
 
   private static final String[] ADAPTERS_AND_INFRASTRUCTURE = {

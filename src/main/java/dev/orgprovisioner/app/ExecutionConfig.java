@@ -54,6 +54,10 @@ public interface ExecutionConfig {
   @WithDefault("6s")
   Duration shutdownGrace();
 
+  /** How often a roll-out's driver looks at its wave again while it waits (syncs, bake time). */
+  @WithDefault("10s")
+  Duration rolloutPollInterval();
+
   /** Warehouse calls one job makes in parallel (e.g. creating tables). */
   @WithDefault("10")
   int tableParallelism();

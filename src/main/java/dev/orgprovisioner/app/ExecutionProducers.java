@@ -15,10 +15,14 @@ import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.execution.port.Metrics;
 import dev.orgprovisioner.execution.port.RowSpool;
 import dev.orgprovisioner.ledger.FirestoreLedger;
+import dev.orgprovisioner.ledger.FirestoreRollouts;
+import dev.orgprovisioner.ledger.LedgerStore;
 import dev.orgprovisioner.provisioning.DriftChecker;
 import dev.orgprovisioner.provisioning.ProvisioningJobs;
 import dev.orgprovisioner.provisioning.ProvisioningService;
+import dev.orgprovisioner.provisioning.RolloutDriver;
 import dev.orgprovisioner.provisioning.WarehouseAuditTrail;
+import dev.orgprovisioner.rollout.port.RolloutRecords;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
@@ -150,6 +154,7 @@ public class ExecutionProducers {
   @Singleton
   WorkerPool workers(
       Ledger ledger,
+      RolloutRecords rollouts,
       ProvisioningService provisioning,
       EventFactory events,
       OutboxRelay relay,
@@ -161,7 +166,17 @@ public class ExecutionProducers {
       JobLogContext logContext) {
     WorkerPool pool =
         newWorkerPool(
-            ledger, provisioning, events, relay, audit, config, owner, clock, metrics, logContext);
+            ledger,
+            rollouts,
+            provisioning,
+            events,
+            relay,
+            audit,
+            config,
+            owner,
+            clock,
+            metrics,
+            logContext);
     pool.start();
     LOG.infof("Worker pool %s started with %d workers", owner, config.workers());
     return pool;
@@ -170,6 +185,7 @@ public class ExecutionProducers {
   /** The worker pool, not started: its workers run each job as {@link #jobRunner} builds it. */
   public static WorkerPool newWorkerPool(
       Ledger ledger,
+      RolloutRecords rollouts,
       ProvisioningService provisioning,
       EventFactory events,
       OutboxRelay relay,
@@ -180,7 +196,7 @@ public class ExecutionProducers {
       Metrics metrics,
       JobLogContext logContext) {
     ExecutionSettings settings = executionSettings(config);
-    ProvisioningJobs runner = jobRunner(provisioning, ledger, events, clock, config);
+    ProvisioningJobs runner = jobRunner(provisioning, ledger, rollouts, events, clock, config);
     JobExecution execution =
         new JobExecution(
             new JobExecution.Parts(
@@ -202,6 +218,7 @@ public class ExecutionProducers {
   private static ProvisioningJobs jobRunner(
       ProvisioningService provisioning,
       Ledger ledger,
+      RolloutRecords rollouts,
       EventFactory events,
       Clock clock,
       ExecutionConfig config) {
@@ -214,7 +231,21 @@ public class ExecutionProducers {
             events,
             clock,
             new DriftChecker.Settings(config.driftMaxRepairs(), config.driftChunkSize())),
-        ledger);
+        ledger,
+        new RolloutDriver(
+            rollouts,
+            ledger,
+            ledger,
+            provisioning::activeOrgs,
+            provisioning.catalog().org().version(),
+            config.rolloutPollInterval(),
+            clock));
+  }
+
+  @Produces
+  @Singleton
+  RolloutRecords rollouts(Firestore firestore, LedgerConfig config) {
+    return new FirestoreRollouts(new LedgerStore(firestore, ledgerSettings(config)));
   }
 
   void stopWorkers(@Disposes WorkerPool pool) {

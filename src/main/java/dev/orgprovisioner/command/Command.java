@@ -97,7 +97,8 @@ public sealed interface Command {
       boolean columns,
       ViewOption views,
       boolean dryRun,
-      List<AccessEntry> access)
+      List<AccessEntry> access,
+      boolean failOnNonAdditiveDrift)
       implements Command {
     public Sync {
       tables = tables == null ? List.of() : List.copyOf(tables);
@@ -108,7 +109,18 @@ public sealed interface Command {
     /** A sync that keeps the recorded principals. */
     public Sync(
         OrgSlug orgSlug, List<String> tables, boolean columns, ViewOption views, boolean dryRun) {
-      this(orgSlug, tables, columns, views, dryRun, null);
+      this(orgSlug, tables, columns, views, dryRun, null, false);
+    }
+
+    /** A sync that succeeds whatever non-additive drift it finds (reported in its event). */
+    public Sync(
+        OrgSlug orgSlug,
+        List<String> tables,
+        boolean columns,
+        ViewOption views,
+        boolean dryRun,
+        List<AccessEntry> access) {
+      this(orgSlug, tables, columns, views, dryRun, access, false);
     }
 
     @Override
@@ -227,6 +239,53 @@ public sealed interface Command {
     @Override
     public CommandType type() {
       return CommandType.DRIFT_CHECK;
+    }
+
+    @Override
+    public Optional<OrgSlug> org() {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Start rolling the catalog this worker runs out to the fleet, wave by wave.
+   *
+   * @param spec the waves, bake time, failure threshold and concurrency
+   */
+  record RolloutStart(dev.orgprovisioner.rollout.RolloutSpec spec) implements Command {
+    @Override
+    public CommandType type() {
+      return CommandType.ROLLOUT_START;
+    }
+
+    @Override
+    public Optional<OrgSlug> org() {
+      return Optional.empty();
+    }
+  }
+
+  /** Resume a halted roll-out: its current wave's failed orgs are synced again. */
+  record RolloutResume(String rolloutId) implements Command {
+    @Override
+    public CommandType type() {
+      return CommandType.ROLLOUT_RESUME;
+    }
+
+    @Override
+    public Optional<OrgSlug> org() {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Halt (resumable) or abort (for good) a roll-out.
+   *
+   * @param abort true for an abort, false for a halt
+   */
+  record RolloutStop(String rolloutId, boolean abort, String reason) implements Command {
+    @Override
+    public CommandType type() {
+      return abort ? CommandType.ROLLOUT_ABORT : CommandType.ROLLOUT_HALT;
     }
 
     @Override

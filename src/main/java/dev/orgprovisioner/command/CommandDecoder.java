@@ -297,7 +297,8 @@ public final class CommandDecoder {
             options.path("columns").asBoolean(true),
             viewOption(options.path("views")),
             options.path("dry_run").asBoolean(false),
-            AccessGrantsJson.read(json.path("access")));
+            AccessGrantsJson.read(json.path("access")),
+            options.path("fail_on_non_additive_drift").asBoolean(false));
       }
       case ROTATE_API_KEY ->
           new Command.RotateApiKey(
@@ -320,6 +321,13 @@ public final class CommandDecoder {
               Instant.parse(json.path("deletion_scheduled_at").asText()));
       case BOOTSTRAP ->
           new Command.Bootstrap(json.path("options").path("dry_run").asBoolean(false));
+      case ROLLOUT_START -> new Command.RolloutStart(RolloutJson.spec(json));
+      case ROLLOUT_RESUME -> new Command.RolloutResume(json.path("rollout_id").asText());
+      case ROLLOUT_HALT, ROLLOUT_ABORT ->
+          new Command.RolloutStop(
+              json.path("rollout_id").asText(),
+              type == CommandType.ROLLOUT_ABORT,
+              json.path("reason").asText("requested by an operator"));
       case DRIFT_CHECK -> {
         JsonNode scope = json.path("scope");
         List<OrgSlug> orgs = new ArrayList<>();

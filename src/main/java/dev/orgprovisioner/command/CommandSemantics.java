@@ -31,6 +31,9 @@ final class CommandSemantics {
     if (type == CommandType.SYNC) {
       return AccessGrantsJson.check(json.path("access"));
     }
+    if (type == CommandType.ROLLOUT_START) {
+      return RolloutJson.check(json);
+    }
     if (type != CommandType.ONBOARD) {
       return null;
     }

@@ -14,7 +14,11 @@ public enum CommandType {
   OFFBOARD("org.offboard.requested", 2, true),
   RESTORE("org.restore.requested", 1, true),
   // The durable timer an offboarding leaves behind; only the worker issues it.
-  OFFBOARD_DEADLINE("org.offboard.deadline.reached", 2, true, false);
+  OFFBOARD_DEADLINE("org.offboard.deadline.reached", 2, true, false),
+  ROLLOUT_START("rollout.start.requested", 2, false),
+  ROLLOUT_RESUME("rollout.resume.requested", 2, false),
+  ROLLOUT_HALT("rollout.halt.requested", 1, false),
+  ROLLOUT_ABORT("rollout.abort.requested", 1, false);
 
   private final String ceType;
   private final int priority;
@@ -30,6 +34,11 @@ public enum CommandType {
     this.priority = priority;
     this.perOrg = perOrg;
     this.external = external;
+  }
+
+  /** Whether it steers a roll-out (one lock for all of them: one roll-out moves at a time). */
+  public boolean rollout() {
+    return ceType.startsWith("rollout.");
   }
 
   /** Whether publishers may send it; the others are issued by the worker itself. */

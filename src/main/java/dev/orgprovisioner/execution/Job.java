@@ -150,6 +150,9 @@ public record Job(
     if (orgSlug != null) {
       return orgSlug;
     }
+    if (type.rollout()) {
+      return "~rollout";
+    }
     return type == CommandType.BOOTSTRAP ? "~central" : "~drift";
   }
 

@@ -110,6 +110,8 @@ public final class JobExecution {
       succeed(job, lease, result, started);
     } catch (JobFailedException e) {
       fail(job, lease, e.error(), e.details(), started);
+    } catch (JobPostponedException e) {
+      postpone(job, lease, e, started);
     } catch (LeaseLostException e) {
       LOG.warning("Job " + job.id() + " stopped: " + e.getMessage());
     } catch (LedgerUnavailableException e) {
@@ -178,6 +180,17 @@ public final class JobExecution {
                 error.message() + " (gave up after " + job.attempts() + " attempts)")
             : error;
     failForGood(job, lease, finalError, details, started);
+  }
+
+  private void postpone(Job job, JobLease lease, JobPostponedException e, Instant started) {
+    LOG.fine("Job " + job.id() + " waits until " + e.until() + ": " + e.getMessage());
+    if (persist(
+        job,
+        lease,
+        "postpone",
+        () -> parts.queue().postpone(lease.lease(), e.until(), parts.clock().instant()))) {
+      ended(job, JobState.QUEUED, started, parts.clock().instant());
+    }
   }
 
   private void exhausted(Job job, JobLease lease, Instant started) {

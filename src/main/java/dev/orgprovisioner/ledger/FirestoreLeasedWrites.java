@@ -157,13 +157,13 @@ final class FirestoreLeasedWrites {
         .isPresent();
   }
 
-  boolean release(Lease lease, Instant now) {
+  boolean postpone(Lease lease, Instant dueAt, Instant now) {
     return fenced(
             "release job",
             lease,
             now,
             (tx, job, lock) -> {
-              Map<String, Object> update = queuedAgain(now, now);
+              Map<String, Object> update = queuedAgain(dueAt, now);
               // The interrupted run was not a failure of the job: give its attempt back.
               update.put(ATTEMPTS, Math.max(0, job.attempts() - 1));
               tx.update(store.jobs.document(job.id()), update);

@@ -110,8 +110,8 @@ public final class FirestoreLedger implements Ledger {
   }
 
   @Override
-  public boolean release(Lease lease, Instant now) {
-    return leased.release(lease, now);
+  public boolean postpone(Lease lease, Instant dueAt, Instant now) {
+    return leased.postpone(lease, dueAt, now);
   }
 
   @Override

@@ -40,6 +40,7 @@ public final class LedgerStore {
   final CollectionReference locks;
   final CollectionReference outbox;
   final CollectionReference reports;
+  final CollectionReference rollouts;
 
   public LedgerStore(Firestore db, LedgerSettings settings) {
     this.db = db;
@@ -50,6 +51,7 @@ public final class LedgerStore {
     this.locks = db.collection(prefix + "locks");
     this.outbox = db.collection(prefix + "outbox");
     this.reports = db.collection(prefix + "reports");
+    this.rollouts = db.collection(prefix + "rollouts");
   }
 
   /** Runs {@code body} as one transaction, retried on contention, within the call timeout. */

@@ -66,6 +66,28 @@ public final class InternalCommands {
   }
 
   /**
+   * A roll-out's sync of one org: a full additive sync that fails on non-additive drift, keyed by
+   * roll-out, generation (bumped by each resume) and org so a resumed driver queues it once.
+   */
+  public static CommandEnvelope rolloutSync(
+      OrgSlug org, String rolloutId, int generation, Instant now) {
+    String id = EventFactory.digest("rollout|" + rolloutId + "|" + generation + "|" + org.value());
+    String source = "//org-provisioner/rollout/" + rolloutId;
+    String data =
+        "{\"options\":{\"fail_on_non_additive_drift\":true},\"org_slug\":\"" + org.value() + "\"}";
+    return new CommandEnvelope(
+        id,
+        source,
+        now,
+        id,
+        EventFactory.digest(CommandType.SYNC.ceType() + "\n" + data),
+        new Command.Sync(org, List.of(), true, ViewOption.UPDATE, false, null, true),
+        data,
+        Map.of("ce-id", id, "ce-type", CommandType.SYNC.ceType(), "ce-source", source),
+        DRIFT_REPAIR);
+  }
+
+  /**
    * The durable timer of an offboarding: queued now, due at {@code deletionAt}, keyed by the
    * offboarding job so a resumed offboarding queues it once.
    */

@@ -13,6 +13,8 @@ import dev.orgprovisioner.execution.JobResult;
 import dev.orgprovisioner.execution.port.IdempotencyKeys;
 import dev.orgprovisioner.execution.port.JobRunner;
 import dev.orgprovisioner.execution.port.StepLog;
+import dev.orgprovisioner.plan.Classification;
+import dev.orgprovisioner.plan.Difference;
 import dev.orgprovisioner.plan.Plan;
 import dev.orgprovisioner.plan.PlanStep;
 import dev.orgprovisioner.warehouse.WarehouseException;
@@ -43,6 +45,7 @@ public final class ProvisioningJobs implements JobRunner {
   private final PlanChange plans;
   private final Offboarding offboarding;
   private final AccessGrants grants;
+  private final RolloutDriver rollouts;
 
   /** Job runner without drift checks and offboarding (those jobs fail as not supported). */
   public ProvisioningJobs(ProvisioningService service, Clock clock) {
@@ -59,7 +62,21 @@ public final class ProvisioningJobs implements JobRunner {
    */
   public ProvisioningJobs(
       ProvisioningService service, Clock clock, DriftChecker drift, IdempotencyKeys timers) {
+    this(service, clock, drift, timers, null);
+  }
+
+  /**
+   * @param timers where offboarding queues the job due at the end of its grace period
+   * @param rollouts drives roll-outs; null: roll-out commands fail as not supported
+   */
+  public ProvisioningJobs(
+      ProvisioningService service,
+      Clock clock,
+      DriftChecker drift,
+      IdempotencyKeys timers,
+      RolloutDriver rollouts) {
     this.service = service;
+    this.rollouts = rollouts;
     this.clock = clock;
     this.drift = drift;
     this.centralRows =
@@ -90,6 +107,7 @@ public final class ProvisioningJobs implements JobRunner {
       case CHANGE_PLAN -> "org.plan.change.failed";
       case OFFBOARD, OFFBOARD_DEADLINE -> "org.offboard.failed";
       case RESTORE -> "org.restore.failed";
+      case ROLLOUT_START, ROLLOUT_RESUME, ROLLOUT_HALT, ROLLOUT_ABORT -> "rollout.failed";
     };
   }
 
@@ -131,6 +149,15 @@ public final class ProvisioningJobs implements JobRunner {
         JobResult result = offboarding.restore(restore, profile, steps);
         writeAudit(job, restore.orgSlug(), "ORG_RESTORED", steps);
         return result;
+      }
+      if (command instanceof Command.RolloutStart start && rollouts != null) {
+        return rollouts.start(job, start, steps);
+      }
+      if (command instanceof Command.RolloutResume resume && rollouts != null) {
+        return rollouts.resume(job, resume, steps);
+      }
+      if (command instanceof Command.RolloutStop stop && rollouts != null) {
+        return rollouts.stop(stop, steps);
       }
       if (command instanceof Command.DriftCheck check && drift != null) {
         return new JobResult("drift.check.completed", drift.run(job, check));
@@ -207,6 +234,19 @@ public final class ProvisioningJobs implements JobRunner {
                 s -> cmd.views() != ViewOption.SKIP || !(s instanceof PlanStep.CreateOrReplaceView))
             .filter(s -> tables.isEmpty() || concernsTables(s, tables))
             .toList();
+    List<Difference> nonAdditive = plan.differences(Classification.NON_ADDITIVE);
+    if (cmd.failOnNonAdditiveDrift() && !nonAdditive.isEmpty()) {
+      throw new JobFailedException(
+          ErrorInfo.permanent(
+              "NON_ADDITIVE_DRIFT",
+              "org '"
+                  + org
+                  + "' has "
+                  + nonAdditive.size()
+                  + " difference(s) an additive sync cannot repair; nothing was applied"),
+          PlanReport.of(plan).nonAdditive(),
+          null);
+    }
     if (!cmd.dryRun()) {
       steps.checkLease();
     }

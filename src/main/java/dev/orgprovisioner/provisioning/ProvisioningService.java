@@ -141,6 +141,18 @@ public final class ProvisioningService {
     return recreateViews ? ForcedViews.of(plan, desired, observed) : plan;
   }
 
+  /** The slugs of the orgs with a profile that are not being offboarded (a roll-out's fleet). */
+  public java.util.List<String> activeOrgs() {
+    if (warehouse.freshSnapshot(centralDataset()).isEmpty()) {
+      return java.util.List.of();
+    }
+    return warehouse.selectRows(centralDataset(), PROFILES_TABLE, Map.of(), 10_000_000).stream()
+        .filter(row -> !Offboarding.leaving(row.get("status")))
+        .map(row -> String.valueOf(row.get("org_slug")))
+        .sorted()
+        .toList();
+  }
+
   /** The org's profile row in the central dataset, if it was onboarded. */
   public Optional<Map<String, Object>> profile(OrgSlug org) {
     return profileLookup(org).flatMap(rows -> rows.stream().findFirst());

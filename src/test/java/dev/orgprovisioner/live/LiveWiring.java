@@ -111,6 +111,7 @@ final class LiveWiring implements AutoCloseable {
     WorkerPool pool =
         ExecutionProducers.newWorkerPool(
             ledger,
+            new dev.orgprovisioner.ledger.memory.InMemoryRollouts(),
             service,
             eventFactory,
             relay,

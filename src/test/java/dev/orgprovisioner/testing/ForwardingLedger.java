@@ -85,8 +85,8 @@ public abstract class ForwardingLedger implements Ledger {
   }
 
   @Override
-  public boolean release(Lease lease, Instant now) {
-    return delegate.release(lease, now);
+  public boolean postpone(Lease lease, Instant dueAt, Instant now) {
+    return delegate.postpone(lease, dueAt, now);
   }
 
   @Override

@@ -75,7 +75,15 @@ public interface JobQueue {
    * Hands back a lease without counting the run as an attempt: QUEUED, due now, lock released
    * (graceful shutdown, or a job claimed that cannot start). False when already lost.
    */
-  boolean release(Lease lease, Instant now);
+  default boolean release(Lease lease, Instant now) {
+    return postpone(lease, now, now);
+  }
+
+  /**
+   * As {@link #release} but due at {@code dueAt}: a long-lived job (a roll-out) that has nothing to
+   * do until then gives its org's lock and its attempt back. False when the lease was lost.
+   */
+  boolean postpone(Lease lease, Instant dueAt, Instant now);
 
   /**
    * Puts a FAILED job back in the queue, due now, for an operator: attempts start again from zero,

@@ -262,9 +262,9 @@ public final class InMemoryLedger implements Ledger {
   }
 
   @Override
-  public synchronized boolean release(Lease lease, Instant now) {
+  public synchronized boolean postpone(Lease lease, Instant dueAt, Instant now) {
     Job job = held(lease, now);
-    return job != null && requeue(lease, now, job.lastError(), -1, now);
+    return job != null && requeue(lease, dueAt, job.lastError(), -1, now);
   }
 
   private boolean requeue(
