@@ -166,6 +166,40 @@ class MixedCatalogVersionsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"duckdb", "bigquery"})
+  void olderWorkersKeyedWrite_keepsTheValueOfAColumnOnlyTheNewerCatalogHas(String kind) {
+    start(kind);
+    v2.bootstrap(false);
+    warehouse.upsertRows(
+        "organizations",
+        "org_profiles",
+        List.of("org_slug"),
+        List.of(
+            Map.of(
+                "org_slug",
+                "acme",
+                "status",
+                "ACTIVE",
+                "tier",
+                "gold",
+                "created_at",
+                Instant.now())));
+
+    warehouse.upsertRows(
+        "organizations",
+        "org_profiles",
+        List.of("org_slug"),
+        List.of(Map.of("org_slug", "acme", "status", "SUSPENDED", "created_at", Instant.now())));
+
+    Map<String, Object> row =
+        warehouse.selectRows("organizations", "org_profiles", Map.of("org_slug", "acme"), 1).get(0);
+    assertThat(row).containsEntry("status", "SUSPENDED").containsEntry("tier", "gold");
+    assertThat(kinds(v1.planCentral().differences(Classification.INFORMATIONAL)))
+        .contains(DifferenceKind.EXTRA_COLUMN, DifferenceKind.NEWER_VERSION);
+    assertThat(v1.planCentral().isNoop()).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"duckdb", "bigquery"})
   void status_showsTheDatasetsVersionAndTheWorkers(String kind) {
     start(kind);
     v2.syncOrg(ACME, false);
