@@ -234,6 +234,21 @@ class MixedCatalogVersionsTest {
         .contains("\"catalog_versions\":{\"1\":1,\"2\":1}");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"duckdb", "bigquery"})
+  void newerWorkersDriftCheck_queuesARepairOfTheOrgStillOnTheOlderVersion(String kind) {
+    start(kind);
+    v2.bootstrap(false);
+    v2.syncOrg(ACME, false);
+    Ledger ledger = LedgerFixtures.inMemory(Duration.ofSeconds(60));
+
+    Map<String, Object> summary = checker(v2, ledger).run(checkJob(ledger), everything());
+
+    assertThat(summary.get("catalog_version")).isEqualTo("2");
+    assertThat(summary.get("catalog_versions")).isEqualTo(Map.of("1", 1, "2", 1));
+    assertThat(summary.get("repairs_queued")).as("beta, still on version 1").isEqualTo(1);
+  }
+
   private static DriftChecker checker(ProvisioningService service, Ledger ledger) {
     return new DriftChecker(
         service,
