@@ -1,6 +1,7 @@
 package dev.orgprovisioner.warehouse.bigquery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -210,6 +211,22 @@ class StubQuotasTest {
 
     assertThat(quotas.queuedDml("p.ds.t")).isZero();
     assertThat(quotas.rejections()).doesNotContainKey(Quota.MUTATING_DML_QUEUE);
+  }
+
+  @Test
+  void onTheRealClock_aScaledWindowOpensAgainByItself() throws Exception {
+    createTable("t", false);
+    // A tenth of BigQuery's time: the table's 10 s window lasts one real second.
+    stub.enforceQuotas(0.1);
+    for (int i = 0; i < 5; i++) {
+      assertThat(patchTable("t", i).statusCode()).isEqualTo(200);
+    }
+    assertThat(patchTable("t", 5).statusCode()).isEqualTo(403);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> patchTable("t", 6).statusCode() == 200);
   }
 
   @Test
