@@ -73,7 +73,10 @@ public class StatusResource {
     return provisioning.bootstrap(dryRun);
   }
 
-  @Operation(summary = "Status of an org's dataset")
+  @Operation(
+      summary =
+          "Status of an org's dataset, with the catalog version it was last synced to and this"
+              + " worker's")
   @GET
   @Path("/orgs/{org}/status")
   public StatusReport orgStatus(@PathParam("org") String org) {

@@ -5,17 +5,18 @@ import picocli.CommandLine.Command;
 
 /**
  * The ops command line ({@code quarkus-run.jar ops …} or {@code ./ops …}): dead-letter queue,
- * publishing commands, plans and jobs. It never starts the worker. Exit codes: 0 ok, 1 failure, 2
- * usage error.
+ * publishing commands, plans, status and jobs. It never starts the worker. Exit codes: 0 ok, 1
+ * failure, 2 usage error.
  */
 @Command(
     name = "ops",
     mixinStandardHelpOptions = true,
-    description = "Operations on the org-provisioner: DLQ, commands, plans, jobs.",
+    description = "Operations on the org-provisioner: DLQ, commands, plans, status, jobs.",
     subcommands = {
       DlqCommand.class,
       PublishCommand.class,
       PlanCommand.class,
+      StatusCommand.class,
       JobsCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -3,13 +3,10 @@ package dev.orgprovisioner.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orgprovisioner.command.OrgSlug;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,17 +27,7 @@ final class PlanCommand implements Callable<Integer> {
   @Parameters(paramLabel = "<org>")
   String org;
 
-  @Option(
-      names = "--api-url",
-      defaultValue = "${env:OPS_API_URL:-http://localhost:8080}",
-      description = "Base URL of the worker (env OPS_API_URL; default ${DEFAULT-VALUE}).")
-  String apiUrl;
-
-  @Option(
-      names = "--admin-key",
-      defaultValue = "${env:OPS_ADMIN_KEY:-}",
-      description = "Admin API key sent as X-Admin-Key (env OPS_ADMIN_KEY).")
-  String adminKey;
+  @Mixin WorkerApi api;
 
   @Option(names = "--json", description = "Machine-readable output (the API's answer).")
   boolean json;
@@ -55,23 +42,7 @@ final class PlanCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(stripSlash(apiUrl) + "/api/v1/orgs/" + slug + "/plan"))
-            .timeout(Duration.ofSeconds(120))
-            .POST(HttpRequest.BodyPublishers.noBody());
-    if (adminKey != null && !adminKey.isBlank()) {
-      request.header("X-Admin-Key", adminKey);
-    }
-    HttpResponse<String> response;
-    try {
-      response =
-          HttpClient.newBuilder()
-              .connectTimeout(Duration.ofSeconds(10))
-              .build()
-              .send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("the worker's API at " + apiUrl + " did not answer: " + e, e);
-    }
+    HttpResponse<String> response = api.post("/api/v1/orgs/" + slug + "/plan");
     PrintWriter out = spec.commandLine().getOut();
     if (response.statusCode() != 200) {
       spec.commandLine()
@@ -97,9 +68,5 @@ final class PlanCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
-  }
-
-  private static String stripSlash(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 }

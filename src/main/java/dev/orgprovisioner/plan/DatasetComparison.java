@@ -11,7 +11,10 @@ final class DatasetComparison {
 
   private DatasetComparison() {}
 
-  /** Adds the differences found and, when any can be fixed, the one update step that fixes all. */
+  /**
+   * Adds the differences found and, when any can be fixed, the one update step that fixes all; a
+   * dataset a newer catalog version synced keeps its labels, description and options.
+   */
   static void compare(
       DesiredDataset desired,
       ObservedDataset obs,
@@ -27,6 +30,10 @@ final class DatasetComparison {
               null,
               desired.location(),
               obs.location()));
+    }
+    if (CatalogVersions.newerThan(obs.labels(), desired.catalog().version())) {
+      diffs.add(Planner.newerVersion(null, desired.catalog().version(), obs.labels()));
+      return;
     }
     boolean changed = false;
     if (!Planner.sameText(desired.catalog().description(), obs.description())

@@ -23,7 +23,13 @@ public enum DifferenceKind {
   DATASET_LOCATION_CHANGED(Classification.NON_ADDITIVE),
   EXTRA_COLUMN(Classification.INFORMATIONAL),
   EXTRA_TABLE(Classification.INFORMATIONAL),
-  EXTRA_VIEW(Classification.INFORMATIONAL);
+  EXTRA_VIEW(Classification.INFORMATIONAL),
+  /**
+   * The dataset, table or view was last synced by a newer catalog version than this worker runs (a
+   * deploy in progress): its labels, options, descriptions and view definition are left as the
+   * newer version set them, never downgraded.
+   */
+  NEWER_VERSION(Classification.INFORMATIONAL);
 
   private final Classification classification;
 

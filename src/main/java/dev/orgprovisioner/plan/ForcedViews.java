@@ -16,14 +16,19 @@ public final class ForcedViews {
 
   /**
    * {@code plan} with one create-or-replace step per catalog view, in catalog order after every
-   * other step; a view whose name a table holds is still never replaced (that would drop data). The
-   * drift report stays as the comparison found it.
+   * other step; a view whose name a table holds is still never replaced (that would drop data), nor
+   * one a newer catalog version wrote. The drift report stays as the comparison found it.
    */
   public static Plan of(Plan plan, DesiredDataset desired, Optional<ObservedDataset> observed) {
     List<PlanStep> steps = new ArrayList<>();
     plan.steps().stream().filter(s -> !(s instanceof CreateOrReplaceView)).forEach(steps::add);
     for (ViewDef view : desired.catalog().views()) {
-      if (observed.flatMap(o -> o.table(view.name())).isEmpty()) {
+      boolean newer =
+          observed
+              .flatMap(o -> o.view(view.name()))
+              .filter(v -> CatalogVersions.newerThan(v.labels(), desired.catalog().version()))
+              .isPresent();
+      if (observed.flatMap(o -> o.table(view.name())).isEmpty() && !newer) {
         steps.add(
             new CreateOrReplaceView(
                 desired.name(),

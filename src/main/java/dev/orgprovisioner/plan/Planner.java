@@ -139,6 +139,11 @@ public final class Planner {
       List<Difference> diffs,
       List<PlanStep> viewSteps) {
     ViewDef view = step.view();
+    String ours = step.labels().get(DesiredDataset.SCHEMA_VERSION);
+    if (CatalogVersions.newerThan(obs.labels(), ours)) {
+      diffs.add(newerVersion(view.name(), ours, obs.labels()));
+      return;
+    }
     if (!containsAll(obs.labels(), step.labels())
         || !sameText(view.description(), obs.description())) {
       diffs.add(
@@ -218,6 +223,17 @@ public final class Planner {
       diffs.add(tableOption(name, "description", table.description(), obs.description()));
     }
 
+    String ours = desired.catalog().version();
+    if (CatalogVersions.newerThan(obs.labels(), ours)) {
+      // A newer catalog set this table's options and descriptions: ours would downgrade them.
+      diffs.removeIf(
+          d ->
+              name.equals(d.object())
+                  && (d.kind() == DifferenceKind.TABLE_OPTIONS_CHANGED
+                      || d.kind() == DifferenceKind.COLUMN_DESCRIPTION_CHANGED));
+      options.clear();
+      diffs.add(newerVersion(name, ours, obs.labels()));
+    }
     if (!toAdd.isEmpty()) {
       additions.add(new AddColumns(desired.name(), name, toAdd));
     }
@@ -308,6 +324,16 @@ public final class Planner {
       diffs.add(
           new Difference(DifferenceKind.COLUMN_MODE_TIGHTENED, table, path, w.name(), g.name()));
     }
+  }
+
+  /** The object (null: the dataset) carries a newer catalog version than {@code ours}. */
+  static Difference newerVersion(String object, String ours, Map<String, String> labels) {
+    return new Difference(
+        DifferenceKind.NEWER_VERSION,
+        object,
+        DesiredDataset.SCHEMA_VERSION,
+        ours,
+        CatalogVersions.of(labels).orElse(null));
   }
 
   private static Difference tableOption(String table, String what, Object want, Object have) {

@@ -9,6 +9,7 @@ import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.OutboxEvent;
 import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.plan.AccessEntry;
+import dev.orgprovisioner.plan.CatalogVersions;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.Plan;
 import dev.orgprovisioner.plan.SyncStatus;
@@ -32,12 +33,15 @@ import java.util.TreeSet;
  * and deleted datasets, up to a cap. Before queuing a repair it re-plans the org from a fresh read:
  * drift the bulk read alone shows (it may lag a change just made) is reported as unconfirmed and
  * never repaired. Non-additive drift, a dataset outside its recorded location included, is reported
- * and never touched.
+ * and never touched. The summary counts orgs per catalog version their dataset was last synced to.
  */
 public final class DriftChecker {
 
   /** Name under which the last check's summary is stored in the ledger. */
   public static final String LATEST_REPORT = "drift-latest";
+
+  /** The key under which orgs whose dataset carries no catalog version are counted. */
+  public static final String NO_VERSION = "none";
 
   /**
    * Tunables of the drift check.
@@ -138,6 +142,8 @@ public final class DriftChecker {
     for (OrgDrift d : OrgDrift.values()) {
       counts.put(d, 0);
     }
+    // Orgs per catalog version their dataset was last synced to ("none": no version label).
+    Map<String, Integer> versions = new TreeMap<>(CatalogVersions.ORDER);
     List<String> orphans = new ArrayList<>();
     List<String> unconfirmed = new ArrayList<>();
     List<String> repaired = new ArrayList<>();
@@ -160,6 +166,9 @@ public final class DriftChecker {
           continue;
         }
         Verdict verdict = verdict(org, profiles.get(org), grants.get(org), observed);
+        if (observed != null) {
+          versions.merge(versionOf(observed), 1, Integer::sum);
+        }
         Boolean confirmed = null; // null: no fresh read was needed
         boolean queued = false;
         if (autoRepair && verdict.repairable()) {
@@ -191,6 +200,9 @@ public final class DriftChecker {
           report.put("org_slug", org);
           report.put("dataset", org + suffix);
           report.put("status", drift.name());
+          if (observed != null) {
+            report.put("catalog_version", versionOf(observed));
+          }
           if (verdict.plan() != null) {
             PlanReport r = PlanReport.of(verdict.plan());
             report.put("additive", r.additive());
@@ -226,6 +238,8 @@ public final class DriftChecker {
     counts.forEach((k, v) -> byStatus.put(k.name(), v));
     summary.put("counts", byStatus);
     summary.put("orgs_checked", all.size());
+    summary.put("catalog_version", service.catalog().org().version());
+    summary.put("catalog_versions", versions);
     summary.put("offboarding_skipped", leaving.size());
     summary.put(
         "central_status",
@@ -243,6 +257,10 @@ public final class DriftChecker {
     summary.put("finished_at", clock.instant().toString());
     ledger.saveReport(LATEST_REPORT, EventFactory.json(summary), clock.instant());
     return summary;
+  }
+
+  private static String versionOf(ObservedDataset observed) {
+    return CatalogVersions.of(observed.labels()).orElse(NO_VERSION);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.orgprovisioner.provisioning;
 
 import dev.orgprovisioner.catalog.Catalog;
 import dev.orgprovisioner.command.OrgSlug;
+import dev.orgprovisioner.plan.CatalogVersions;
 import dev.orgprovisioner.plan.DesiredDataset;
 import dev.orgprovisioner.plan.ForcedViews;
 import dev.orgprovisioner.plan.ObservedDataset;
@@ -251,31 +252,55 @@ public final class ProvisioningService {
 
   public StatusReport centralStatus() {
     DesiredDataset desired = desiredCentral();
+    String ours = catalog.central().version();
     Optional<ObservedDataset> observed = warehouse.freshSnapshot(desired.name());
     if (observed.isEmpty()) {
-      return new StatusReport("central", desired.name(), SyncStatus.NOT_BOOTSTRAPPED, false, null);
+      return new StatusReport(
+          "central", desired.name(), SyncStatus.NOT_BOOTSTRAPPED, false, null, null, ours);
     }
     Plan plan = plan(desired, observed);
-    return new StatusReport("central", desired.name(), plan.status(), true, PlanReport.of(plan));
+    return new StatusReport(
+        "central",
+        desired.name(),
+        plan.status(),
+        true,
+        PlanReport.of(plan),
+        version(observed),
+        ours);
   }
 
   /** The status of an org from a fresh read: also what an onboarding reports once applied. */
   public StatusReport orgStatus(OrgSlug org) {
     String dataset = settings.orgDataset(org);
+    String ours = catalog.org().version();
     Optional<ObservedDataset> observed = warehouse.freshSnapshot(dataset);
+    String version = version(observed);
     Optional<List<Map<String, Object>>> profile = profileLookup(org);
     if (profile.isEmpty()) {
       return new StatusReport(
-          org.value(), dataset, SyncStatus.NOT_BOOTSTRAPPED, observed.isPresent(), null);
+          org.value(),
+          dataset,
+          SyncStatus.NOT_BOOTSTRAPPED,
+          observed.isPresent(),
+          null,
+          version,
+          ours);
     }
     if (profile.get().isEmpty()) {
       return new StatusReport(
-          org.value(), dataset, SyncStatus.NOT_FOUND, observed.isPresent(), null);
+          org.value(), dataset, SyncStatus.NOT_FOUND, observed.isPresent(), null, version, ours);
     }
     if (observed.isEmpty()) {
-      return new StatusReport(org.value(), dataset, SyncStatus.PROFILE_ONLY, false, null);
+      return new StatusReport(
+          org.value(), dataset, SyncStatus.PROFILE_ONLY, false, null, null, ours);
     }
     Plan plan = planOrg(org, RecordedDataset.of(profile.get().get(0)), observed);
-    return new StatusReport(org.value(), dataset, plan.status(), true, PlanReport.of(plan));
+    return new StatusReport(
+        org.value(), dataset, plan.status(), true, PlanReport.of(plan), version, ours);
+  }
+
+  /** The catalog version a dataset was last synced to, or null. */
+  private static String version(Optional<ObservedDataset> observed) {
+    return observed.flatMap(o -> CatalogVersions.of(o.labels())).orElse(null);
   }
 }

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 
+import dev.orgprovisioner.testing.CatalogFixtures;
 import dev.orgprovisioner.testing.EmulatorsResource;
 import dev.orgprovisioner.warehouse.Warehouse;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -35,7 +36,9 @@ class StatusResourceTest {
         .statusCode(200)
         .body("status", equalTo("SYNCED"))
         .body("dataset", equalTo("organizations"))
-        .body("dataset_exists", equalTo(true));
+        .body("dataset_exists", equalTo(true))
+        .body("catalog_version", equalTo(CatalogFixtures.project().central().version()))
+        .body("worker_catalog_version", equalTo(CatalogFixtures.project().central().version()));
   }
 
   @Test
@@ -145,7 +148,11 @@ class StatusResourceTest {
         .body("code", equalTo("INVALID_VALUE"))
         .body("field", equalTo("views"));
     syncedBy("recreate_org", "api-recreate-2", "recreate");
-    admin().get("/api/v1/orgs/recreate_org/status").then().body("status", equalTo("SYNCED"));
+    admin()
+        .get("/api/v1/orgs/recreate_org/status")
+        .then()
+        .body("status", equalTo("SYNCED"))
+        .body("catalog_version", equalTo(CatalogFixtures.project().org().version()));
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.orgprovisioner.command.MalformedCommands;
+import dev.orgprovisioner.testing.CatalogFixtures;
 import dev.orgprovisioner.testing.EmulatorsResource;
 import dev.orgprovisioner.testing.PubSubTestClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -140,5 +141,12 @@ class MetricsEndToEndTest {
     await().atMost(DEADLINE).until(() -> value(scrape(), "provisioner_queue_depth") >= 0);
     // The job's audit rows went through the spool; the drainer counts what is left after a drain.
     await().atMost(DEADLINE).until(() -> value(scrape(), "provisioner_audit_backlog_rows") == 0);
+    // The catalog version this instance runs, per scope.
+    assertThat(scrape())
+        .containsEntry(
+            "provisioner_catalog_version_info{scope=\"org\",version=\""
+                + CatalogFixtures.project().org().version()
+                + "\"}",
+            1.0);
   }
 }

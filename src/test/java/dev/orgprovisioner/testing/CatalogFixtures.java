@@ -19,6 +19,12 @@ public final class CatalogFixtures {
   /** A two-table central scope and a two-table org scope with a view, nested and repeated. */
   public static final Path MINIMAL = Path.of("src/test/resources/catalog/minimal");
 
+  /**
+   * The next version of {@link #MINIMAL} (version 2 of both scopes): new columns, a new table, new
+   * descriptions and view SQL; for workers of two catalog versions side by side.
+   */
+  public static final Path MINIMAL_V2 = Path.of("src/test/resources/catalog/minimal-v2");
+
   private CatalogFixtures() {}
 
   public static Catalog project() {
@@ -27,6 +33,10 @@ public final class CatalogFixtures {
 
   public static Catalog minimal() {
     return CatalogLoader.load(CatalogSource.directory(MINIMAL));
+  }
+
+  public static Catalog minimalV2() {
+    return CatalogLoader.load(CatalogSource.directory(MINIMAL_V2));
   }
 
   /** Copies a catalog into {@code target} so a test can change it. */

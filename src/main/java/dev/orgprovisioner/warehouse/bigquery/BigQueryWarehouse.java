@@ -49,6 +49,11 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
    * is set.
    */
   public static BigQueryWarehouse create(BigQuerySettings settings) {
+    return create(settings, TableUpdatePacer.standard());
+  }
+
+  /** As {@link #create(BigQuerySettings)}, with the table updates paced by {@code pacer}. */
+  static BigQueryWarehouse create(BigQuerySettings settings, TableUpdatePacer pacer) {
     BigQueryOptions.Builder options =
         BigQueryOptions.newBuilder()
             .setProjectId(settings.projectId())
@@ -64,8 +69,7 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
     settings
         .hostOverride()
         .ifPresent(host -> options.setHost(host).setCredentials(NoCredentials.getInstance()));
-    return new BigQueryWarehouse(
-        options.build().getService(), settings, TableUpdatePacer.standard());
+    return new BigQueryWarehouse(options.build().getService(), settings, pacer);
   }
 
   @Override

@@ -163,6 +163,8 @@ public final class BigQueryStub implements AutoCloseable {
   private final AtomicLong clock = new AtomicLong(1_767_225_600_000L);
   private final StubScanCosts costs = new StubScanCosts();
   private volatile int pageRows = Integer.MAX_VALUE;
+  // BigQuery's rate limits; null (the default): none enforced.
+  private volatile StubQuotas quotas;
   // Hung requests wait for this (released on close), like a server that never answers.
   private final java.util.concurrent.CountDownLatch released =
       new java.util.concurrent.CountDownLatch(1);
@@ -190,6 +192,28 @@ public final class BigQueryStub implements AutoCloseable {
       return new BigQueryStub();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Enforces BigQuery's published rate limits from now on (off by default), on the real clock with
+   * every window multiplied by {@code timeScale}; returns them, to read what they refused.
+   */
+  public StubQuotas enforceQuotas(double timeScale) {
+    return enforceQuotas(
+        new StubQuotas(StubQuotas.Limits.published(), timeScale, System::nanoTime));
+  }
+
+  /** Enforces these limits from now on (a test's own clock or limits); null: none. */
+  public StubQuotas enforceQuotas(StubQuotas limits) {
+    quotas = limits;
+    return limits;
+  }
+
+  private boolean partitioned(String table) {
+    synchronized (lock) {
+      ObjectNode t = tables.get(table);
+      return t != null && (t.has("timePartitioning") || t.has("rangePartitioning"));
     }
   }
 
@@ -389,6 +413,10 @@ public final class BigQueryStub implements AutoCloseable {
         }
         if (fault != null) {
           throw new ApiError(fault.status, fault.reason, fault.message);
+        }
+        StubQuotas limits = quotas;
+        if (limits != null) {
+          limits.admit(req, this::partitioned);
         }
         response = route(req);
         if (response == null) {

@@ -1,0 +1,303 @@
+package dev.orgprovisioner.warehouse.bigquery;
+
+import dev.orgprovisioner.warehouse.bigquery.BigQueryStub.ApiError;
+import dev.orgprovisioner.warehouse.bigquery.BigQueryStub.Request;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * BigQuery's published rate limits, enforced by {@link BigQueryStub} when switched on: a request
+ * over a limit is answered 403 {@code rateLimitExceeded} (domain usageLimits, status
+ * PERMISSION_DENIED), as BigQuery answers. Every window is multiplied by a time scale, so a test
+ * can run BigQuery's seconds in milliseconds, and the clock is replaceable, so a test can step it.
+ */
+public final class StubQuotas {
+
+  /**
+   * The limits.
+   *
+   * @param tableUpdates metadata updates per table per {@code tableWindow} (tables.insert, patch,
+   *     update)
+   * @param partitionedTableUpdates the same for a partitioned table
+   * @param datasetUpdates metadata updates per dataset per {@code datasetWindow} (datasets.insert,
+   *     patch, update)
+   * @param tableInserts tables.insert calls per user per {@code perUserWindow}
+   * @param requestsPerMethod API requests per user per method per {@code perUserWindow}
+   * @param dmlRunning mutating DML statements (UPDATE, DELETE, MERGE) running per table at once
+   * @param dmlQueued mutating DML statements waiting per table behind the running ones
+   * @param dmlDuration how long the stub counts one mutating DML statement as running (it answers
+   *     at once; this is what it accounts)
+   */
+  public record Limits(
+      int tableUpdates,
+      int partitionedTableUpdates,
+      Duration tableWindow,
+      int datasetUpdates,
+      Duration datasetWindow,
+      int tableInserts,
+      int requestsPerMethod,
+      Duration perUserWindow,
+      int dmlRunning,
+      int dmlQueued,
+      Duration dmlDuration) {
+
+    /** The limits of BigQuery's quotas page. */
+    public static Limits published() {
+      return new Limits(
+          5,
+          50,
+          Duration.ofSeconds(10),
+          5,
+          Duration.ofSeconds(10),
+          10,
+          100,
+          Duration.ofSeconds(1),
+          2,
+          20,
+          Duration.ofSeconds(2));
+    }
+  }
+
+  /** The quota classes, as counted in {@link #rejections()}. */
+  public enum Quota {
+    TABLE_METADATA_UPDATES,
+    DATASET_METADATA_UPDATES,
+    TABLES_INSERT,
+    REQUESTS_PER_METHOD,
+    MUTATING_DML_QUEUE
+  }
+
+  private static final String HELP =
+      " For more information, see https://cloud.google.com/bigquery/docs/troubleshoot-quotas";
+  private static final Pattern DATASET =
+      Pattern.compile("/bigquery/v2/projects/([^/]+)/datasets/([^/:]+)");
+  private static final Pattern TABLE =
+      Pattern.compile("/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables/([^/]+)");
+  private static final Pattern TABLES =
+      Pattern.compile("/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables");
+  private static final Pattern DATASETS = Pattern.compile("/bigquery/v2/projects/([^/]+)/datasets");
+  private static final Pattern MUTATING_DML =
+      Pattern.compile("(?is)^\\s*(?:MERGE|UPDATE|DELETE)\\s+(?:INTO\\s+|FROM\\s+)?`([^`]+)`.*");
+
+  private final Limits limits;
+  private final double timeScale;
+  private final LongSupplier nanos;
+  private final Map<String, Deque<Long>> windows = new HashMap<>();
+  // Per table: when each DML slot is next free (nanos), and the start times of admitted statements.
+  private final Map<String, long[]> dmlSlots = new HashMap<>();
+  private final Map<String, Deque<Long>> dmlStarts = new HashMap<>();
+  private final Map<Quota, Integer> rejections = new TreeMap<>();
+
+  /**
+   * @param timeScale multiplies every window and the DML duration (1: BigQuery's real time; 0.01:
+   *     ten seconds become 100 ms)
+   * @param nanos the clock, in nanoseconds
+   */
+  public StubQuotas(Limits limits, double timeScale, LongSupplier nanos) {
+    if (timeScale <= 0) {
+      throw new IllegalArgumentException("timeScale must be positive: " + timeScale);
+    }
+    this.limits = limits;
+    this.timeScale = timeScale;
+    this.nanos = nanos;
+  }
+
+  /** Requests refused so far, per quota. */
+  public synchronized Map<Quota, Integer> rejections() {
+    return Map.copyOf(rejections);
+  }
+
+  /**
+   * Admits a request or throws the error BigQuery answers; {@code partitioned} tells whether a
+   * table ({@code project:dataset.table}) is partitioned. A refused request consumes nothing.
+   */
+  synchronized void admit(Request req, Predicate<String> partitioned) {
+    long now = nanos.getAsLong();
+    String method = apiMethod(req);
+    Deque<Long> perMethod = window("method " + method, now, limits.perUserWindow());
+    if (perMethod.size() >= limits.requestsPerMethod()) {
+      throw refuse(
+          Quota.REQUESTS_PER_METHOD,
+          "Exceeded rate limits: too many api requests per user per method for this"
+              + " user_method.");
+    }
+    Runnable consume = () -> {};
+    Matcher m;
+    if (method.equals("tables.insert") && (m = TABLES.matcher(req.path())).matches()) {
+      Deque<Long> inserts = window("tables.insert", now, limits.perUserWindow());
+      if (inserts.size() >= limits.tableInserts()) {
+        throw refuse(
+            Quota.TABLES_INSERT, "Exceeded rate limits: too many tables.insert requests per user.");
+      }
+      String table =
+          m.group(1)
+              + ":"
+              + m.group(2)
+              + "."
+              + req.body().path("tableReference").path("tableId").asText();
+      Deque<Long> updates = tableUpdates(table, now, partitioned);
+      consume =
+          () -> {
+            inserts.addLast(now);
+            updates.addLast(now);
+          };
+    } else if ((method.equals("tables.patch") || method.equals("tables.update"))
+        && (m = TABLE.matcher(req.path())).matches()) {
+      Deque<Long> updates =
+          tableUpdates(m.group(1) + ":" + m.group(2) + "." + m.group(3), now, partitioned);
+      consume = () -> updates.addLast(now);
+    } else if (method.startsWith("datasets.")
+        && !method.equals("datasets.get")
+        && !method.equals("datasets.list")
+        && !method.equals("datasets.delete")
+        && !method.equals("datasets.undelete")) {
+      String dataset = datasetOf(req);
+      Deque<Long> updates = window("dataset " + dataset, now, limits.datasetWindow());
+      if (updates.size() >= limits.datasetUpdates()) {
+        throw refuse(
+            Quota.DATASET_METADATA_UPDATES,
+            "Exceeded rate limits: too many dataset metadata update operations for this dataset.");
+      }
+      consume = () -> updates.addLast(now);
+    } else if (req.isQuery() && (m = MUTATING_DML.matcher(req.sql())).matches()) {
+      consume = admitDml(m.group(1), now);
+    }
+    consume.run();
+    perMethod.addLast(now);
+  }
+
+  private Deque<Long> tableUpdates(String table, long now, Predicate<String> partitioned) {
+    Deque<Long> updates = window("table " + table, now, limits.tableWindow());
+    int limit = partitioned.test(table) ? limits.partitionedTableUpdates() : limits.tableUpdates();
+    if (updates.size() >= limit) {
+      throw refuse(
+          Quota.TABLE_METADATA_UPDATES,
+          "Exceeded rate limits: too many table update operations for this table.");
+    }
+    return updates;
+  }
+
+  /**
+   * A mutating DML statement on {@code table}: it starts when one of the table's running slots is
+   * free and runs for the DML duration; refused when the queue before it is full.
+   */
+  private Runnable admitDml(String table, long now) {
+    long[] slots = dmlSlots.computeIfAbsent(table, k -> new long[limits.dmlRunning()]);
+    Deque<Long> starts = dmlStarts.computeIfAbsent(table, k -> new ArrayDeque<>());
+    while (!starts.isEmpty() && starts.peekFirst() <= now) {
+      starts.pollFirst();
+    }
+    if (starts.size() >= limits.dmlQueued()) {
+      throw refuse(
+          Quota.MUTATING_DML_QUEUE,
+          "Exceeded rate limits: too many DML statements outstanding against table "
+              + table
+              + ", limit is "
+              + limits.dmlQueued()
+              + ".");
+    }
+    return () -> {
+      int slot = 0;
+      for (int i = 1; i < slots.length; i++) {
+        if (slots[i] < slots[slot]) {
+          slot = i;
+        }
+      }
+      long start = Math.max(now, slots[slot]);
+      slots[slot] = start + scaled(limits.dmlDuration());
+      if (start > now) {
+        starts.addLast(start);
+      }
+    };
+  }
+
+  /** Mutating DML statements of {@code table} waiting (not yet running) now. */
+  public synchronized int queuedDml(String table) {
+    long now = nanos.getAsLong();
+    Deque<Long> starts = dmlStarts.getOrDefault(table, new ArrayDeque<>());
+    return (int) starts.stream().filter(s -> s > now).count();
+  }
+
+  private Deque<Long> window(String key, long now, Duration length) {
+    long span = scaled(length);
+    Deque<Long> times = windows.computeIfAbsent(key, k -> new ArrayDeque<>());
+    while (!times.isEmpty() && now - times.peekFirst() >= span) {
+      times.pollFirst();
+    }
+    return times;
+  }
+
+  private long scaled(Duration d) {
+    return Math.max(1, (long) (d.toNanos() * timeScale));
+  }
+
+  private ApiError refuse(Quota quota, String message) {
+    rejections.merge(quota, 1, Integer::sum);
+    return new ApiError(403, "rateLimitExceeded", message + HELP);
+  }
+
+  private static String datasetOf(Request req) {
+    Matcher m = DATASET.matcher(req.path());
+    if (m.lookingAt()) {
+      return m.group(1) + ":" + m.group(2);
+    }
+    Matcher all = DATASETS.matcher(req.path());
+    String project = all.matches() ? all.group(1) : "?";
+    return project + ":" + req.body().path("datasetReference").path("datasetId").asText();
+  }
+
+  /** The REST method a request calls, e.g. {@code tables.patch}: the per-method quota's key. */
+  static String apiMethod(Request req) {
+    String p = req.path().replaceFirst("^/bigquery/v2/projects/[^/]+", "");
+    String m = req.method();
+    if (p.equals("/datasets")) {
+      return m.equals("POST") ? "datasets.insert" : "datasets.list";
+    }
+    if (p.matches("/datasets/[^/]+:undelete")) {
+      return "datasets.undelete";
+    }
+    if (p.matches("/datasets/[^/]+")) {
+      return "datasets." + verb(m);
+    }
+    if (p.matches("/datasets/[^/]+/tables")) {
+      return m.equals("POST") ? "tables.insert" : "tables.list";
+    }
+    if (p.matches("/datasets/[^/]+/tables/[^/]+/data")) {
+      return "tabledata.list";
+    }
+    if (p.matches("/datasets/[^/]+/tables/[^/]+")) {
+      return "tables." + verb(m);
+    }
+    if (p.equals("/queries")) {
+      return "jobs.query";
+    }
+    if (p.matches("/queries/[^/]+")) {
+      return "jobs.getQueryResults";
+    }
+    if (p.equals("/jobs")) {
+      return m.equals("POST") ? "jobs.insert" : "jobs.list";
+    }
+    if (p.matches("/jobs/[^/]+")) {
+      return "jobs.get";
+    }
+    return m + " " + p;
+  }
+
+  private static String verb(String method) {
+    return switch (method) {
+      case "GET" -> "get";
+      case "PATCH" -> "patch";
+      case "PUT" -> "update";
+      case "DELETE" -> "delete";
+      default -> method.toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+}
