@@ -51,6 +51,20 @@ final class TenantAccess {
     public boolean inSync() {
       return differences.isEmpty() && missingReaders.isEmpty();
     }
+
+    /** One line per finding, for the drift event: kind, object, what is expected. */
+    public List<String> describe() {
+      List<String> out = new ArrayList<>();
+      differences.forEach(
+          d ->
+              out.add(
+                  d.kind()
+                      + " "
+                      + (d.object() == null ? "" : d.object())
+                      + (d.expected() == null ? "" : " " + d.expected())));
+      missingReaders.forEach(r -> out.add("READER_MISSING " + r));
+      return out;
+    }
   }
 
   private final ProvisioningService service;
@@ -155,14 +169,22 @@ final class TenantAccess {
    * Compares without changing anything: missing datasets, views dataset views and authorizations,
    * and recorded principals missing as readers. The shard views are not compared (see {@link
    * TenantViews#plan}).
+   *
+   * @param authorizedLists the access lists of central and shard datasets read so far (dataset ->
+   *     its authorized datasets, empty when it does not exist), shared by the checks of one drift
+   *     run so that each list is read once, not once per org
    */
-  public Check check(OrgSlug org, Collection<AccessEntry> grants) {
+  public Check check(
+      OrgSlug org,
+      Collection<AccessEntry> grants,
+      Map<String, Optional<List<String>>> authorizedLists) {
     if (!enabled()) {
       return new Check(List.of(), List.of());
     }
     Warehouse warehouse = service.warehouse();
     TenantViews.Layout layout = layout(org);
-    Optional<List<String>> onShard = authorizedOn(layout.shardDataset());
+    Optional<List<String>> onShard =
+        authorizedLists.computeIfAbsent(layout.shardDataset(), this::authorizedOn);
     var views = warehouse.freshSnapshot(layout.viewsDataset());
     TenantViews.Result plan =
         TenantViews.plan(
@@ -174,7 +196,11 @@ final class TenantAccess {
             warehouse::viewSql);
     List<Difference> diffs = new ArrayList<>(plan.differences());
     Map<String, List<String>> authorized = new HashMap<>();
-    authorized.put(layout.centralDataset(), warehouse.authorizedDatasets(layout.centralDataset()));
+    authorized.put(
+        layout.centralDataset(),
+        authorizedLists
+            .computeIfAbsent(layout.centralDataset(), this::authorizedOn)
+            .orElse(List.of()));
     authorized.put(layout.shardDataset(), onShard.orElse(List.of()));
     diffs.addAll(TenantViews.differences(TenantViews.missing(layout, authorized)));
     List<String> missingReaders = new ArrayList<>();
