@@ -52,16 +52,21 @@ final class TenantAccess {
       return differences.isEmpty() && missingReaders.isEmpty();
     }
 
-    /** One line per finding, for the drift event: kind, object, what is expected. */
+    /**
+     * One line per finding, for the drift event: {@code DATASET_MISSING <dataset>}, {@code
+     * AUTHORIZATION_MISSING <dataset> <authorized>}, {@code VIEW_… <view>}, {@code READER_MISSING
+     * <principal>} (never a view's SQL).
+     */
     public List<String> describe() {
       List<String> out = new ArrayList<>();
-      differences.forEach(
-          d ->
-              out.add(
-                  d.kind()
-                      + " "
-                      + (d.object() == null ? "" : d.object())
-                      + (d.expected() == null ? "" : " " + d.expected())));
+      for (Difference d : differences) {
+        out.add(
+            switch (d.kind()) {
+              case DATASET_MISSING -> d.kind() + " " + d.expected();
+              case AUTHORIZATION_MISSING -> d.kind() + " " + d.object() + " " + d.expected();
+              default -> d.kind() + " " + d.object();
+            });
+      }
       missingReaders.forEach(r -> out.add("READER_MISSING " + r));
       return out;
     }

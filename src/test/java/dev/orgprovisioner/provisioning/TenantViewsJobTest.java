@@ -130,12 +130,13 @@ class TenantViewsJobTest {
   }
 
   @Test
-  void aMissingAuthorization_isAdditiveDrift_andTheRepairSyncPutsItBack() {
+  void aMissingAuthorizationOrReader_isAdditiveDrift_andTheRepairSyncPutsThemBack() {
     String org = JobHarness.unique("tenant");
     onboard(org, List.of(ANALYSTS));
     TenantViews.Layout layout = layout(org);
     harness.duck.changeAuthorizedDatasets(
         layout.shardDataset(), List.of(), List.of(layout.viewsDataset()));
+    harness.duck.changeAccess(layout.viewsDataset(), List.of(), List.of(ANALYSTS));
     Ledger ledger = LedgerFixtures.inMemory(Duration.ofSeconds(60));
     DriftChecker checker =
         new DriftChecker(
@@ -155,13 +156,15 @@ class TenantViewsJobTest {
             .orElseThrow();
     assertThat(EventSchemas.violations("drift.detected", detected.data())).isEmpty();
     assertThat(detected.data())
-        .contains("AUTHORIZATION_MISSING " + layout.shardDataset() + " " + layout.viewsDataset());
+        .contains("AUTHORIZATION_MISSING " + layout.shardDataset() + " " + layout.viewsDataset())
+        .contains("READER_MISSING " + ANALYSTS.principal());
     assertThat(summary.get("counts")).asString().contains("OUT_OF_SYNC=1");
 
     sync(org, null);
 
     assertThat(harness.duck.authorizedDatasets(layout.shardDataset()))
         .contains(layout.viewsDataset());
+    assertThat(harness.duck.accessEntries(layout.viewsDataset())).containsExactly(ANALYSTS);
   }
 
   @Test
