@@ -120,6 +120,11 @@ final class AccessGrants {
     return grants.stream().map(AccessEntry::principal).toList();
   }
 
+  /** The offboarding deadline: the org's tenant views dataset goes with its data (the names). */
+  List<String> retireTenantViews(OrgSlug org, StepLog steps) {
+    return tenant.retire(org, steps);
+  }
+
   /** The managed set a profile records; empty when none. */
   static List<AccessEntry> recorded(Map<String, Object> profile) {
     Object value = profile.get(COLUMN);

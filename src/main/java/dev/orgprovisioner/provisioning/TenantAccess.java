@@ -3,6 +3,7 @@ package dev.orgprovisioner.provisioning;
 import dev.orgprovisioner.command.OrgSlug;
 import dev.orgprovisioner.execution.port.StepLog;
 import dev.orgprovisioner.plan.AccessEntry;
+import dev.orgprovisioner.plan.DesiredDataset;
 import dev.orgprovisioner.plan.Difference;
 import dev.orgprovisioner.plan.PlanStep;
 import dev.orgprovisioner.plan.TenantShards;
@@ -168,6 +169,35 @@ final class TenantAccess {
       throw e;
     }
     return readers.stream().map(AccessEntry::principal).toList();
+  }
+
+  /**
+   * At the offboarding deadline: the views dataset is no longer authorized on the shard and is
+   * deleted (only when it carries our label); the org's views in the shard stay, readable through
+   * nothing. A restore converges everything again. Answers the datasets deleted (none when tenant
+   * views are off).
+   */
+  public List<String> retire(OrgSlug org, StepLog steps) {
+    if (!enabled()) {
+      return List.of();
+    }
+    Warehouse warehouse = service.warehouse();
+    TenantViews.Layout layout = layout(org);
+    List<String> done = new ArrayList<>();
+    if (authorizedOn(layout.shardDataset()).orElse(List.of()).contains(layout.viewsDataset())) {
+      steps.checkLease();
+      warehouse.changeAuthorizedDatasets(
+          layout.shardDataset(), List.of(), List.of(layout.viewsDataset()));
+    }
+    var views = warehouse.freshSnapshot(layout.viewsDataset());
+    if (views.isPresent()
+        && DesiredDataset.MANAGED_BY_VALUE.equals(
+            views.get().labels().get(DesiredDataset.MANAGED_BY))) {
+      steps.checkLease();
+      warehouse.deleteDataset(layout.viewsDataset());
+      done.add(layout.viewsDataset());
+    }
+    return done;
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.orgprovisioner.command.OrgSlug;
 import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.JobResult;
+import dev.orgprovisioner.execution.JobState;
 import dev.orgprovisioner.execution.OutboxEvent;
 import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.plan.AccessEntry;
@@ -180,6 +181,33 @@ class TenantViewsJobTest {
     harness.runToSuccess(JobHarness.restore(org), new AttemptsStepLog());
 
     assertThat(harness.duck.accessEntries(views)).containsExactly(ANALYSTS);
+  }
+
+  @Test
+  void theDeadline_deletesTheViewsDatasetAndItsAuthorization_andRestoreBuildsThemAgain() {
+    String org = JobHarness.unique("tenant");
+    onboard(org, List.of(ANALYSTS));
+    TenantViews.Layout layout = layout(org);
+    harness.runToSuccess(JobHarness.offboard(org, "contract ended", 0), new AttemptsStepLog());
+    Job deadline =
+        LedgerFixtures.allJobs(harness.ledger, JobState.QUEUED, org).stream()
+            .filter(j -> j.type() == CommandType.OFFBOARD_DEADLINE)
+            .findFirst()
+            .orElseThrow();
+
+    harness.runToSuccess(JobHarness.running(deadline), new AttemptsStepLog());
+
+    assertThat(harness.duck.datasetExists(layout.viewsDataset())).isFalse();
+    assertThat(harness.duck.authorizedDatasets(layout.shardDataset()))
+        .doesNotContain(layout.viewsDataset());
+
+    harness.runToSuccess(JobHarness.restore(org), new AttemptsStepLog());
+
+    assertThat(harness.duck.authorizedDatasets(layout.shardDataset()))
+        .contains(layout.viewsDataset());
+    assertThat(harness.duck.accessEntries(layout.viewsDataset())).containsExactly(ANALYSTS);
+    assertThat(harness.duck.freshSnapshot(layout.viewsDataset()).orElseThrow().views())
+        .hasSize(harness.service.catalog().org().views().size());
   }
 
   private static Map<String, Object> node(String org) {
