@@ -110,12 +110,27 @@ public final class RolloutDriver {
             null,
             null);
       }
+    } else if (!ours && rollout.status().active() && driverGone(rollout)) {
+      // Its driver ended without ending the roll-out (e.g. it failed for good on a ledger
+      // outage): this resume takes over where it stopped.
+      steps.checkLease();
+      if (!records.update(rollout.resumed(job.id(), clock.instant()))) {
+        throw new JobFailedException(
+            ErrorInfo.transientError("ROLLOUT_CHANGED", "the roll-out changed meanwhile"),
+            null,
+            null);
+      }
     } else if (!ours) {
       throw failure(
           rollout.status().active() ? "ROLLOUT_NOT_HALTED" : "ROLLOUT_ENDED",
           "roll-out '" + rollout.id() + "' is " + rollout.status() + "; only a halted one resumes");
     }
     return drive(job, resume.rolloutId(), steps);
+  }
+
+  private boolean driverGone(Rollout rollout) {
+    return rollout.driverJobId() == null
+        || jobs.job(rollout.driverJobId()).map(j -> j.state().isTerminal()).orElse(true);
   }
 
   /** A halt or an abort: stored at once; the driver, if one runs, ends at its next step. */

@@ -306,6 +306,29 @@ class RolloutJobTest {
     assertThat(data(resume).path("error_code").asText()).isEqualTo("ROLLOUT_ENDED");
   }
 
+  @Test
+  void aRunningRolloutWhoseDriverEndedForGood_isTakenOverByAResume() throws Exception {
+    WorkerPool pool = startPool("w1");
+    var spec =
+        ((dev.orgprovisioner.command.Command.RolloutStart)
+                ((DecodeResult.Accepted)
+                        DECODER.decode(
+                            attrs("rollout.start.requested", "orphan"),
+                            MalformedCommands.json(start("ro-orphan", 0)),
+                            null))
+                    .envelope()
+                    .command())
+            .spec();
+    rollouts.create(Rollout.started(spec, "a-driver-that-failed", java.time.Instant.now()));
+
+    OutboxEvent end =
+        awaitTerminal(
+            submit(pool, "rollout.resume.requested", "ro-10", Map.of("rollout_id", "ro-orphan")));
+
+    assertThat(end.type()).isEqualTo("rollout.completed");
+    assertThat(syncRuns.keySet()).containsExactlyInAnyOrderElementsOf(FLEET);
+  }
+
   private static Map<String, String> attrs(String type, String id) {
     Map<String, String> attrs = new LinkedHashMap<>(MalformedCommands.onboardAttributes(id));
     attrs.put("ce-type", type);
