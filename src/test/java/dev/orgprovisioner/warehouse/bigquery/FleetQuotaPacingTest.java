@@ -2,17 +2,15 @@ package dev.orgprovisioner.warehouse.bigquery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.cloud.firestore.Firestore;
 import dev.orgprovisioner.catalog.Catalog;
 import dev.orgprovisioner.catalog.TableDef;
 import dev.orgprovisioner.ledger.FirestoreQuotaBuckets;
-import dev.orgprovisioner.ledger.LedgerStore;
 import dev.orgprovisioner.plan.DesiredDataset;
 import dev.orgprovisioner.plan.PlanStep.UpdateTableOptions;
 import dev.orgprovisioner.plan.Planner;
 import dev.orgprovisioner.plan.TableOption;
 import dev.orgprovisioner.testing.CatalogFixtures;
-import dev.orgprovisioner.testing.SharedEmulators;
+import dev.orgprovisioner.testing.FirestoreClient;
 import dev.orgprovisioner.warehouse.BucketGate;
 import dev.orgprovisioner.warehouse.LocalQuotaBuckets;
 import dev.orgprovisioner.warehouse.QuotaBuckets;
@@ -30,11 +28,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three worker instances updating one table at once against the quota-enforcing stub, in real time
@@ -47,20 +44,10 @@ class FleetQuotaPacingTest {
   private static final int INSTANCES = 3;
   private static final int UPDATES_EACH = 6;
 
-  private static Firestore db;
+  @RegisterExtension static final FirestoreClient FIRESTORE = new FirestoreClient();
   private final Catalog catalog = CatalogFixtures.minimal();
   private BigQueryStub stub;
   private StubQuotas quotas;
-
-  @BeforeAll
-  static void connect() {
-    db = SharedEmulators.firestoreClient();
-  }
-
-  @AfterAll
-  static void disconnect() throws Exception {
-    db.close();
-  }
 
   @BeforeEach
   void start() {
@@ -135,10 +122,7 @@ class FleetQuotaPacingTest {
   void threeInstancesOnTheFleetsWindows_stayUnderTheTableQuotaTogether() throws Exception {
     QuotaBuckets fleet =
         new FirestoreQuotaBuckets(
-            new LedgerStore(
-                db,
-                SharedEmulators.freshLedgerSettings(
-                    "fleetquota", dev.orgprovisioner.ledger.LedgerContract.SETTINGS)));
+            FIRESTORE.freshStore("fleetquota", dev.orgprovisioner.ledger.LedgerContract.SETTINGS));
     long started = System.nanoTime();
 
     int failed = runAll(() -> scaled(fleet));
