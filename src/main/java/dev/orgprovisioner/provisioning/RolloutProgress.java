@@ -136,13 +136,9 @@ public final class RolloutProgress {
         }
       }
     }
+    WaveState state =
+        done == run.orgs().size() ? WaveState.DONE : active ? WaveState.RUNNING : WaveState.STOPPED;
     return new WaveProgress(
-        index,
-        WaveState.RUNNING,
-        run.orgs().size(),
-        run.jobs().size(),
-        done,
-        failed.size(),
-        failed);
+        index, state, run.orgs().size(), run.jobs().size(), done, failed.size(), failed);
   }
 }
