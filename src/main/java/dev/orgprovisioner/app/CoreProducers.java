@@ -5,11 +5,13 @@ import dev.orgprovisioner.catalog.CatalogLoader;
 import dev.orgprovisioner.catalog.CatalogSource;
 import dev.orgprovisioner.execution.DaemonThreads;
 import dev.orgprovisioner.execution.JobFence;
+import dev.orgprovisioner.plan.TenantShards;
 import dev.orgprovisioner.provisioning.FencedWarehouse;
 import dev.orgprovisioner.provisioning.OffboardingSettings;
 import dev.orgprovisioner.provisioning.PlanApplier;
 import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.ProvisioningSettings;
+import dev.orgprovisioner.provisioning.TenantViewSettings;
 import dev.orgprovisioner.warehouse.RetryingWarehouse;
 import dev.orgprovisioner.warehouse.Warehouse;
 import dev.orgprovisioner.warehouse.bigquery.BigQuerySettings;
@@ -197,7 +199,10 @@ public class CoreProducers {
                     .restoreWindow()
                     .orElse(OffboardingSettings.DEFAULTS.restoreWindow())),
             accessDomains(core),
-            core.allowedLocations().map(Set::copyOf).orElse(null)),
+            core.allowedLocations().map(Set::copyOf).orElse(null),
+            new TenantViewSettings(
+                core.tenantViews().enabled(),
+                core.tenantViews().shardCount().orElse(TenantShards.DEFAULT_COUNT))),
         new PlanApplier(warehouse, tablePool, execution.tableParallelism()));
   }
 

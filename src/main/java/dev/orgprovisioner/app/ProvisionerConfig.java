@@ -50,6 +50,26 @@ public interface ProvisionerConfig {
    */
   Optional<List<String>> allowedLocations();
 
+  /** The tenant views of docs/tenant-access.md: views an org's principals read, by shard. */
+  TenantViews tenantViews();
+
+  /** The tenant views: whether they are built, and over how many shard datasets. */
+  interface TenantViews {
+    /**
+     * Build each org's views dataset, its views in a shard dataset, their authorizations and the
+     * org's reader grants (default false: nothing of it is built).
+     */
+    @WithDefault("false")
+    boolean enabled();
+
+    /**
+     * How many shard datasets ({central}_shard_{n}); fixed at first deploy, since an org's shard is
+     * a hash of its slug modulo this count. Capacity: count x 2,500 orgs (unset:
+     * TenantShards.DEFAULT_COUNT, 40: 100,000 orgs).
+     */
+    Optional<Integer> shardCount();
+  }
+
   /** Offboarding's times; each unset keeps its default (OffboardingSettings.DEFAULTS). */
   Offboarding offboarding();
 

@@ -50,6 +50,7 @@ public final class RolloutCodec {
       run.orgs().forEach(w.putArray("orgs")::add);
       ObjectNode jobs = w.putObject("jobs");
       run.jobs().forEach(jobs::put);
+      run.succeeded().forEach(w.putArray("succeeded")::add);
       run.failed().forEach(w.putArray("failed")::add);
     }
     root.put("generation", r.generation());
@@ -82,7 +83,12 @@ public final class RolloutCodec {
       for (JsonNode w : root.path("runs")) {
         Map<String, String> jobs = new LinkedHashMap<>();
         w.path("jobs").fields().forEachRemaining(e -> jobs.put(e.getKey(), e.getValue().asText()));
-        runs.add(new WaveRun(strings(w.path("orgs")), jobs, strings(w.path("failed"))));
+        runs.add(
+            new WaveRun(
+                strings(w.path("orgs")),
+                jobs,
+                strings(w.path("succeeded")),
+                strings(w.path("failed"))));
       }
       JsonNode bake = root.path("bake_until");
       return new Rollout(

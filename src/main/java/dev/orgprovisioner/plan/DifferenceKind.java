@@ -13,6 +13,8 @@ public enum DifferenceKind {
   VIEW_OUTDATED(Classification.ADDITIVE),
   /** The view's SQL is not its rendered template (edited by hand), though its labels are. */
   VIEW_SQL_CHANGED(Classification.ADDITIVE),
+  /** A dataset the tenant views need is not authorized where it must be (docs/tenant-access.md). */
+  AUTHORIZATION_MISSING(Classification.ADDITIVE),
   COLUMN_TYPE_CHANGED(Classification.NON_ADDITIVE),
   COLUMN_MODE_TIGHTENED(Classification.NON_ADDITIVE),
   COLUMN_REPEATED_CHANGED(Classification.NON_ADDITIVE),

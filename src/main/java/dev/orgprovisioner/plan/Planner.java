@@ -132,7 +132,7 @@ public final class Planner {
    * An outdated view (changed template, labels or description) or one whose SQL is not the rendered
    * template (edited by hand) is replaced; the SQL is compared only when the snapshot read it.
    */
-  private static void compareView(
+  static void compareView(
       CreateOrReplaceView step,
       ObservedView obs,
       ViewRenderer views,

@@ -31,17 +31,23 @@ final class AccessGrants {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** What a change did, for the job's event. */
-  record Outcome(List<String> granted, List<String> revoked) {
-    static final Outcome NONE = new Outcome(List.of(), List.of());
+  /**
+   * What a change did, for the job's event.
+   *
+   * @param tenantViews what the tenant views' convergence did; null when they are off
+   */
+  record Outcome(List<String> granted, List<String> revoked, TenantAccess.Outcome tenantViews) {
+    static final Outcome NONE = new Outcome(List.of(), List.of(), null);
   }
 
   private final ProvisioningService service;
   private final CentralRows rows;
+  private final TenantAccess tenant;
 
   AccessGrants(ProvisioningService service, CentralRows rows) {
     this.service = service;
     this.rows = rows;
+    this.tenant = new TenantAccess(service);
   }
 
   /** Refuses the command's principals, before any change, when they are not the org's to grant. */
@@ -55,14 +61,17 @@ final class AccessGrants {
    * Makes the org's dataset carry {@code wanted} of the worker's grants (null: the recorded set,
    * re-applied), revoking recorded ones no longer wanted and keeping every entry others manage;
    * records a new set on {@code profile} (null: not written yet; the onboarding's rows carry it).
-   * No warehouse call at all for an org that has and wants none.
+   * With tenant views on, also converges them ({@link TenantAccess}), the org's principals becoming
+   * readers of its views dataset. No warehouse call at all for an org that has and wants none and
+   * has tenant views off.
    */
   Outcome converge(
       OrgSlug org, Map<String, Object> profile, List<AccessEntry> wanted, StepLog steps) {
     List<AccessEntry> recorded = profile == null ? List.of() : recorded(profile);
     List<AccessEntry> target = wanted == null ? recorded : wanted;
+    TenantAccess.Outcome views = tenant.converge(org, target, recorded, steps).orElse(null);
     if (target.isEmpty() && recorded.isEmpty()) {
-      return Outcome.NONE;
+      return new Outcome(List.of(), List.of(), views);
     }
     String dataset = service.settings().orgDataset(org);
     steps.checkLease();
@@ -85,23 +94,35 @@ final class AccessGrants {
     }
     return new Outcome(
         grant.stream().map(AccessEntry::principal).toList(),
-        revoke.stream().map(AccessEntry::principal).toList());
+        revoke.stream().map(AccessEntry::principal).toList(),
+        views);
   }
 
   /**
    * Removes ({@code on} false) or gives back the org's recorded grants on its dataset, keeping the
    * entries others manage and the recorded set on the profile (offboarding, restore); the
-   * principals switched. Nothing when the org records none or its dataset is gone.
+   * principals switched. Nothing when the org records none or its dataset is gone. With tenant
+   * views on, their readers switch too, and a restore converges the views and authorizations.
    */
   List<String> switchRecorded(OrgSlug org, Map<String, Object> profile, boolean on, StepLog steps) {
     List<AccessEntry> grants = recorded(profile);
     String dataset = service.settings().orgDataset(org);
+    if (on) {
+      tenant.converge(org, grants, List.of(), steps);
+    } else {
+      tenant.switchReaders(org, grants, false, steps);
+    }
     if (grants.isEmpty() || !service.warehouse().datasetExists(dataset)) {
       return List.of();
     }
     steps.checkLease();
     service.warehouse().changeAccess(dataset, on ? grants : List.of(), on ? List.of() : grants);
     return grants.stream().map(AccessEntry::principal).toList();
+  }
+
+  /** The offboarding deadline: the org's tenant views dataset goes with its data (the names). */
+  List<String> retireTenantViews(OrgSlug org, StepLog steps) {
+    return tenant.retire(org, steps);
   }
 
   /** The managed set a profile records; empty when none. */

@@ -69,11 +69,14 @@ public final class DriftChecker {
   /** An org's classification and, for an existing dataset of a known org, its plan. */
   /**
    * @param missingGrants recorded grants the dataset's access list lacks (a sync puts them back)
+   * @param tenantViews what the tenant views lack (all additive: a sync puts it back)
    */
-  private record Verdict(OrgDrift drift, Plan plan, List<String> missingGrants) {
+  private record Verdict(
+      OrgDrift drift, Plan plan, List<String> missingGrants, List<String> tenantViews) {
     boolean repairable() {
       return drift == OrgDrift.PROFILE_ONLY
-          || (drift == OrgDrift.OUT_OF_SYNC && (!plan.isNoop() || !missingGrants.isEmpty()));
+          || (drift == OrgDrift.OUT_OF_SYNC
+              && (!plan.isNoop() || !missingGrants.isEmpty() || !tenantViews.isEmpty()));
     }
   }
 
@@ -83,6 +86,10 @@ public final class DriftChecker {
   private final Clock clock;
   private final Settings settings;
   private final RolloutRecords rollouts;
+  private final TenantAccess tenant;
+  // The central and shard datasets' authorized lists, read once per run (see TenantAccess.check).
+  private final Map<String, Optional<List<String>>> authorizedLists =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public DriftChecker(
       ProvisioningService service,
@@ -109,11 +116,13 @@ public final class DriftChecker {
     this.events = events;
     this.clock = clock;
     this.settings = settings;
+    this.tenant = new TenantAccess(service);
   }
 
   /** Runs one check for the job and returns the summary (the drift.check.completed data). */
   public Map<String, Object> run(Job job, Command.DriftCheck command) {
     Instant start = clock.instant();
+    authorizedLists.clear();
     String central = service.centralDataset();
     String suffix = "_" + service.settings().environment().id();
     // Slug -> what its profile records (dataset location and settings).
@@ -242,6 +251,9 @@ public final class DriftChecker {
           if (!verdict.missingGrants().isEmpty()) {
             report.put("missing_grants", verdict.missingGrants());
           }
+          if (!verdict.tenantViews().isEmpty()) {
+            report.put("tenant_views", verdict.tenantViews());
+          }
           if (confirmed != null) {
             report.put("confirmed", confirmed);
           }
@@ -325,7 +337,7 @@ public final class DriftChecker {
       List<AccessEntry> recordedGrants,
       ObservedDataset observed) {
     if (observed == null) {
-      return new Verdict(OrgDrift.PROFILE_ONLY, null, List.of());
+      return new Verdict(OrgDrift.PROFILE_ONLY, null, List.of(), List.of());
     }
     Plan plan = service.planOrg(OrgSlug.parse(org), recorded, Optional.of(observed));
     List<String> missing = List.of();
@@ -337,8 +349,15 @@ public final class DriftChecker {
               .map(AccessEntry::principal)
               .toList();
     }
-    boolean synced = plan.status() == SyncStatus.SYNCED && missing.isEmpty();
-    return new Verdict(synced ? OrgDrift.SYNCED : OrgDrift.OUT_OF_SYNC, plan, missing);
+    List<String> views =
+        tenant
+            .check(
+                OrgSlug.parse(org),
+                recordedGrants == null ? List.of() : recordedGrants,
+                authorizedLists)
+            .describe();
+    boolean synced = plan.status() == SyncStatus.SYNCED && missing.isEmpty() && views.isEmpty();
+    return new Verdict(synced ? OrgDrift.SYNCED : OrgDrift.OUT_OF_SYNC, plan, missing, views);
   }
 
   /**

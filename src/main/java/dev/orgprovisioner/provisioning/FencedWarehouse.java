@@ -50,6 +50,13 @@ public final class FencedWarehouse extends ForwardingWarehouse {
   }
 
   @Override
+  public void changeAuthorizedDatasets(
+      String dataset, Collection<String> authorize, Collection<String> revoke) {
+    JobFence.check(clock);
+    delegate.changeAuthorizedDatasets(dataset, authorize, revoke);
+  }
+
+  @Override
   public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
     JobFence.check(clock);
     delegate.insertRows(dataset, table, rows);

@@ -152,6 +152,7 @@ final class Offboarding {
       steps.checkLease();
       service.warehouse().deleteDataset(dataset);
     }
+    grants.retireTenantViews(org, steps);
     Map<String, Object> update = profileUpdate(org, at);
     update.put("status", OFFBOARDED);
     update.put("dataset_deleted_at", at);

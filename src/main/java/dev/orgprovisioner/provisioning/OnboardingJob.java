@@ -94,6 +94,9 @@ final class OnboardingJob {
     if (!access.granted().isEmpty()) {
       created.put("access_granted", access.granted());
     }
+    if (access.tenantViews() != null) {
+      created.put("tenant_views", access.tenantViews().eventData());
+    }
     if (!steps.isDone(STEP_ROWS)) {
       Instant at =
           Instant.parse(

@@ -265,6 +265,9 @@ public final class ProvisioningJobs implements JobRunner {
       AccessGrants.Outcome access = grants.converge(org, profile.get(), cmd.access(), steps);
       data.put("access_granted", access.granted());
       data.put("access_revoked", access.revoked());
+      if (access.tenantViews() != null) {
+        data.put("tenant_views", access.tenantViews().eventData());
+      }
       List<CentralRows.Row> completed =
           centralRows.completeMissing(org.value(), centralRows.derivedFrom(profile.get()), steps);
       if (!completed.isEmpty()) {

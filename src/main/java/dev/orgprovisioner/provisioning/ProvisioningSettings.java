@@ -15,6 +15,7 @@ import java.util.Set;
  * @param offboarding grace period and restore window of offboarding
  * @param orgAccessDomains per org (by slug): domains besides its admin's its principals may be of
  * @param allowedLocations where new org datasets may be created; null: BigQuery's locations
+ * @param tenantViews whether tenant views are built, over how many shards; null: not built
  */
 public record ProvisioningSettings(
     Environment environment,
@@ -23,7 +24,8 @@ public record ProvisioningSettings(
     Map<String, DatasetSettings> orgDatasetSettings,
     OffboardingSettings offboarding,
     Map<String, Set<String>> orgAccessDomains,
-    Set<String> allowedLocations) {
+    Set<String> allowedLocations,
+    TenantViewSettings tenantViews) {
 
   public ProvisioningSettings {
     datasetDefaults = datasetDefaults == null ? DatasetSettings.NONE : datasetDefaults;
@@ -32,6 +34,40 @@ public record ProvisioningSettings(
     orgAccessDomains = orgAccessDomains == null ? Map.of() : Map.copyOf(orgAccessDomains);
     allowedLocations =
         allowedLocations == null ? Residency.BIGQUERY_LOCATIONS : Set.copyOf(allowedLocations);
+    tenantViews = tenantViews == null ? TenantViewSettings.DISABLED : tenantViews;
+  }
+
+  /** Settings without tenant views. */
+  public ProvisioningSettings(
+      Environment environment,
+      String defaultLocation,
+      DatasetSettings datasetDefaults,
+      Map<String, DatasetSettings> orgDatasetSettings,
+      OffboardingSettings offboarding,
+      Map<String, Set<String>> orgAccessDomains,
+      Set<String> allowedLocations) {
+    this(
+        environment,
+        defaultLocation,
+        datasetDefaults,
+        orgDatasetSettings,
+        offboarding,
+        orgAccessDomains,
+        allowedLocations,
+        null);
+  }
+
+  /** These settings with tenant views built as {@code tenantViews} says. */
+  public ProvisioningSettings withTenantViews(TenantViewSettings tenantViews) {
+    return new ProvisioningSettings(
+        environment,
+        defaultLocation,
+        datasetDefaults,
+        orgDatasetSettings,
+        offboarding,
+        orgAccessDomains,
+        allowedLocations,
+        tenantViews);
   }
 
   /** The domains besides its admin's an org's principals may be of (platform configuration). */

@@ -40,6 +40,12 @@ final class ReadOnlyWarehouse extends ForwardingWarehouse {
   }
 
   @Override
+  public void changeAuthorizedDatasets(
+      String dataset, Collection<String> authorize, Collection<String> revoke) {
+    throw refused("change the authorized datasets of " + dataset);
+  }
+
+  @Override
   public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
     throw refused("insert into " + dataset + "." + table);
   }

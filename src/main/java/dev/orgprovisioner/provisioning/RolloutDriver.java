@@ -195,14 +195,16 @@ public final class RolloutDriver {
       changed = true;
     }
     int open = 0;
+    List<String> succeeded = new ArrayList<>();
     List<String> failed = new ArrayList<>();
     List<String> drifted = new ArrayList<>();
-    for (String org : run.orgs()) {
-      String jobId = run.jobs().get(org);
-      if (jobId == null) {
+    // Only the syncs still open are read: at most max_concurrent_orgs of them.
+    for (var queuedSync : run.jobs().entrySet()) {
+      String org = queuedSync.getKey();
+      if (run.ended(org)) {
         continue;
       }
-      Job job = jobs.job(jobId).orElse(null);
+      Job job = jobs.job(queuedSync.getValue()).orElse(null);
       if (job == null || !job.state().isTerminal()) {
         open++;
       } else if (job.state() == JobState.FAILED) {
@@ -210,7 +212,13 @@ public final class RolloutDriver {
         if (job.lastError() != null && "NON_ADDITIVE_DRIFT".equals(job.lastError().code())) {
           drifted.add(org);
         }
+      } else {
+        succeeded.add(org);
       }
+    }
+    if (!succeeded.isEmpty() || !failed.isEmpty()) {
+      run = run.withEnded(succeeded, failed);
+      changed = true;
     }
     for (String org : run.orgs()) {
       if (open >= rollout.spec().maxConcurrentOrgs() || !drifted.isEmpty()) {
@@ -223,7 +231,7 @@ public final class RolloutDriver {
         changed = true;
       }
     }
-    Rollout current = rollout.withCurrentRun(run.withFailed(failed), now);
+    Rollout current = rollout.withCurrentRun(run, now);
     if (!drifted.isEmpty()) {
       String why = "non-additive drift in " + String.join(", ", drifted);
       return saveOrNull(current.ended(RolloutStatus.HALTED, List.of(why), now), steps);
@@ -231,14 +239,15 @@ public final class RolloutDriver {
     if (open > 0) {
       return changed ? saveOrNull(current, steps) : rollout;
     }
-    double rate = run.orgs().isEmpty() ? 0 : (double) failed.size() / run.orgs().size();
+    int failedInWave = run.failed().size();
+    double rate = run.orgs().isEmpty() ? 0 : (double) failedInWave / run.orgs().size();
     if (rate > rollout.spec().maxFailureRate()) {
       String why =
           String.format(
               Locale.ROOT,
               "wave %d: %d of %d orgs failed (%.3f > max_failure_rate %.3f)",
               rollout.wave(),
-              failed.size(),
+              failedInWave,
               run.orgs().size(),
               rate,
               rollout.spec().maxFailureRate());

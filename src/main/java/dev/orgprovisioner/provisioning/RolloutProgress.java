@@ -2,7 +2,6 @@ package dev.orgprovisioner.provisioning;
 
 import dev.orgprovisioner.execution.JobState;
 import dev.orgprovisioner.rollout.Rollout;
-import dev.orgprovisioner.rollout.RolloutStatus;
 import dev.orgprovisioner.rollout.Wave;
 import dev.orgprovisioner.rollout.WaveRun;
 import java.util.ArrayList;
@@ -62,21 +61,10 @@ public final class RolloutProgress {
     List<WaveProgress> waves = new ArrayList<>();
     for (int i = 0; i < rollout.spec().waves().size(); i++) {
       WaveRun run = i < rollout.waves().size() ? rollout.waves().get(i) : null;
-      if (run == null) {
-        waves.add(new WaveProgress(i, WaveState.PENDING, 0, 0, 0, 0, List.of()));
-      } else if (i < rollout.wave() || waveEnded(rollout)) {
-        waves.add(
-            new WaveProgress(
-                i,
-                WaveState.DONE,
-                run.orgs().size(),
-                run.jobs().size(),
-                run.jobs().size(),
-                run.failed().size(),
-                run.failed()));
-      } else {
-        waves.add(current(i, run, rollout.status().active(), jobState));
-      }
+      waves.add(
+          run == null
+              ? new WaveProgress(i, WaveState.PENDING, 0, 0, 0, 0, List.of())
+              : wave(i, run, rollout.status().active(), jobState));
     }
     return waves;
   }
@@ -114,18 +102,16 @@ public final class RolloutProgress {
     return data;
   }
 
-  /** Whether the current wave's syncs have all ended (it bakes, or the roll-out completed). */
-  private static boolean waveEnded(Rollout rollout) {
-    return rollout.status() == RolloutStatus.BAKING || rollout.status() == RolloutStatus.COMPLETED;
-  }
-
-  private static WaveProgress current(
+  /**
+   * A wave as its record shows it (the driver records each sync that ended), with the syncs it
+   * still shows open looked up: the driver may not have looked yet, or no longer looks (halted).
+   */
+  private static WaveProgress wave(
       int index, WaveRun run, boolean active, Function<String, Optional<JobState>> jobState) {
-    int done = 0;
+    int done = run.succeeded().size() + run.failed().size();
     List<String> failed = new ArrayList<>(run.failed());
     for (var queued : run.jobs().entrySet()) {
-      if (failed.contains(queued.getKey())) {
-        done++;
+      if (run.ended(queued.getKey())) {
         continue;
       }
       JobState state = jobState.apply(queued.getValue()).orElse(null);
@@ -137,7 +123,7 @@ public final class RolloutProgress {
       }
     }
     WaveState state =
-        done == run.orgs().size() ? WaveState.DONE : active ? WaveState.RUNNING : WaveState.STOPPED;
+        done >= run.orgs().size() ? WaveState.DONE : active ? WaveState.RUNNING : WaveState.STOPPED;
     return new WaveProgress(
         index, state, run.orgs().size(), run.jobs().size(), done, failed.size(), failed);
   }

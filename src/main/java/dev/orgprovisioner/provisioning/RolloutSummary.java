@@ -24,6 +24,7 @@ public final class RolloutSummary {
       Map<String, Object> wave = new LinkedHashMap<>();
       wave.put("orgs", run.orgs().size());
       wave.put("queued", run.jobs().size());
+      wave.put("succeeded", run.succeeded().size());
       wave.put("failed", run.failed().size());
       wave.put("failed_orgs", run.failed());
       waves.add(wave);

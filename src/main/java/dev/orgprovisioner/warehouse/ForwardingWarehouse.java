@@ -75,6 +75,17 @@ public abstract class ForwardingWarehouse implements Warehouse {
   }
 
   @Override
+  public List<String> authorizedDatasets(String dataset) {
+    return delegate.authorizedDatasets(dataset);
+  }
+
+  @Override
+  public void changeAuthorizedDatasets(
+      String dataset, Collection<String> authorize, Collection<String> revoke) {
+    delegate.changeAuthorizedDatasets(dataset, authorize, revoke);
+  }
+
+  @Override
   public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
     delegate.insertRows(dataset, table, rows);
   }

@@ -159,6 +159,20 @@ public final class RetryingWarehouse implements Warehouse {
   }
 
   @Override
+  public List<String> authorizedDatasets(String dataset) {
+    return call("authorized_datasets", () -> delegate.authorizedDatasets(dataset));
+  }
+
+  @Override
+  public void changeAuthorizedDatasets(
+      String dataset, Collection<String> authorize, Collection<String> revoke) {
+    // Like changeAccess: a retry re-reads the list.
+    run(
+        "change_authorized_datasets",
+        () -> delegate.changeAuthorizedDatasets(dataset, authorize, revoke));
+  }
+
+  @Override
   public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
     // Appends are not idempotent: a retry after a timeout that did write would duplicate rows.
     observer.call("insert_rows");

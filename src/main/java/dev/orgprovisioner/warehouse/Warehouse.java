@@ -83,6 +83,20 @@ public interface Warehouse {
    */
   void changeAccess(String dataset, Collection<AccessEntry> grant, Collection<AccessEntry> revoke);
 
+  /**
+   * The datasets authorized on a dataset's access list: every view in them may read the dataset
+   * without its readers having access to it. Throws NOT_FOUND for a dataset that does not exist.
+   */
+  List<String> authorizedDatasets(String dataset);
+
+  /**
+   * Authorizes the datasets {@code authorize} on a dataset's access list and removes {@code revoke}
+   * from it, keeping every other entry (merged like {@link #changeAccess}). A list would hold more
+   * than BigQuery's 2,500 authorized resources: PERMANENT, naming the limit.
+   */
+  void changeAuthorizedDatasets(
+      String dataset, Collection<String> authorize, Collection<String> revoke);
+
   /** Appends rows (audit trails). Values: String, Number, Boolean, java.time types. */
   void insertRows(String dataset, String table, List<Map<String, Object>> rows);
 

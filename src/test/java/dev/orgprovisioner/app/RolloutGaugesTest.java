@@ -42,7 +42,7 @@ class RolloutGaugesTest {
             WaveRun.of(List.of("a", "b"))
                 .withJob("a", "j-a")
                 .withJob("b", "j-b")
-                .withFailed(List.of("b")),
+                .withEnded(List.of("a"), List.of("b")),
             created)
         .baking(created.plusSeconds(3600), created);
   }

@@ -156,6 +156,17 @@ class DriftCheckBenchmark {
     }
 
     @Override
+    public List<String> authorizedDatasets(String dataset) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void changeAuthorizedDatasets(
+        String dataset, Collection<String> authorize, Collection<String> revoke) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void undeleteDataset(String dataset) {
       throw new UnsupportedOperationException();
     }

@@ -128,6 +128,21 @@ public final class LatencyWarehouse implements Warehouse {
   }
 
   @Override
+  public List<String> authorizedDatasets(String dataset) {
+    return metadata(() -> delegate.authorizedDatasets(dataset));
+  }
+
+  @Override
+  public void changeAuthorizedDatasets(
+      String dataset, Collection<String> authorize, Collection<String> revoke) {
+    metadata(
+        () -> {
+          delegate.changeAuthorizedDatasets(dataset, authorize, revoke);
+          return null;
+        });
+  }
+
+  @Override
   public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
     delegate.insertRows(dataset, table, rows);
   }

@@ -110,6 +110,22 @@ final class TimedWarehouse implements Warehouse {
   }
 
   @Override
+  public List<String> authorizedDatasets(String dataset) {
+    return timed("authorized datasets", () -> delegate.authorizedDatasets(dataset));
+  }
+
+  @Override
+  public void changeAuthorizedDatasets(
+      String dataset, Collection<String> authorize, Collection<String> revoke) {
+    timed(
+        "change authorized datasets",
+        () -> {
+          delegate.changeAuthorizedDatasets(dataset, authorize, revoke);
+          return null;
+        });
+  }
+
+  @Override
   public void deleteDataset(String dataset) {
     delegate.deleteDataset(dataset);
   }

@@ -65,6 +65,12 @@ public interface LeaseFencingContract extends LedgerContract {
       public boolean apply(Ledger ledger, Lease lease, Instant now) {
         return ledger.release(lease, now);
       }
+    },
+    POSTPONE {
+      @Override
+      public boolean apply(Ledger ledger, Lease lease, Instant now) {
+        return ledger.postpone(lease, now.plusSeconds(30), now);
+      }
     };
 
     public abstract boolean apply(Ledger ledger, Lease lease, Instant now);

@@ -209,6 +209,24 @@ public interface RunningJobContract extends LedgerContract {
             });
   }
 
+  @Test
+  default void postpone_givesTheAttemptBack_andQueuesTheJobDueThen_holdingNoLock() {
+    Job job = leased(onboard("acme", "c1"), "w", T0);
+    Job other = accept(onboard("acme", "c2"), at(1));
+
+    assertThat(ledger().postpone(job.lease(), at(100), at(2))).isTrue();
+
+    Job waiting = stored(job.id());
+    assertThat(waiting.state()).isEqualTo(JobState.QUEUED);
+    assertThat(waiting.attempts()).isZero();
+    assertThat(waiting.nextAttemptAt()).isEqualTo(at(100));
+    assertThat(ledger().claim(job.id(), "w2", at(99))).as("not due yet").isEmpty();
+    assertThat(ledger().claim(other.id(), "w2", at(3)))
+        .as("its org's next job runs meanwhile")
+        .hasValueSatisfying(j -> assertThat(j.id()).isEqualTo(other.id()));
+    assertThat(ledger().postpone(job.lease(), at(200), at(4))).as("the lease is gone").isFalse();
+  }
+
   private OutboxEvent event(Job job) {
     return LedgerFixtures.event("ev-" + job.id(), job.orgSlug(), T0);
   }

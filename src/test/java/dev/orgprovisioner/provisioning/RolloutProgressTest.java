@@ -48,7 +48,7 @@ class RolloutProgressTest {
                 WaveRun.of(List.of("a", "b"))
                     .withJob("a", "j-a")
                     .withJob("b", "j-b")
-                    .withFailed(List.of("b")),
+                    .withEnded(List.of("a"), List.of("b")),
                 NOW)
             .nextWave(NOW);
     return r.withCurrentRun(

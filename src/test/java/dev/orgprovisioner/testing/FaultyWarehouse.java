@@ -202,6 +202,20 @@ public final class FaultyWarehouse implements Warehouse {
   }
 
   @Override
+  public List<String> authorizedDatasets(String dataset) {
+    before("authorized datasets of " + dataset, true);
+    return delegate.authorizedDatasets(dataset);
+  }
+
+  @Override
+  public void changeAuthorizedDatasets(
+      String dataset, Collection<String> authorize, Collection<String> revoke) {
+    writes.incrementAndGet();
+    before("change authorized datasets of " + dataset, true);
+    delegate.changeAuthorizedDatasets(dataset, authorize, revoke);
+  }
+
+  @Override
   public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
     writes.incrementAndGet();
     before("insert");

@@ -56,6 +56,14 @@ public abstract class WarehouseContractTest {
     return "projects/test/locations/eu/keyRings/ring/cryptoKeys/key";
   }
 
+  /**
+   * Whether the warehouse takes authorized datasets that do not exist (DuckDB and the stub do), so
+   * that the bound of 2,500 can be shown without making 2,501 datasets (not relied on live).
+   */
+  protected boolean authorizesDatasetsThatDoNotExist() {
+    return true;
+  }
+
   /** A dataset name no other test uses. */
   protected String uniqueDataset(String prefix) {
     return prefix + "_" + COUNTER.incrementAndGet() + "_" + System.nanoTime() % 100000;
@@ -458,6 +466,56 @@ public abstract class WarehouseContractTest {
   void accessOfAMissingDataset_isNotFound() {
     String never = uniqueDataset("never");
     assertThatKind(() -> warehouse().accessEntries(never))
+        .isEqualTo(WarehouseException.Kind.NOT_FOUND);
+  }
+
+  @Test
+  void authorizedDatasets_addAndRemoveOnlyTheirs_andKeepEveryOtherEntry() {
+    String central = uniqueDataset("central");
+    applyAll(planOf(centralFor(central)));
+    String shard = uniqueDataset("shard");
+    String other = uniqueDataset("other");
+    applyAll(planOf(centralFor(shard)));
+    applyAll(planOf(centralFor(other)));
+    AccessEntry reader = AccessEntry.parse("group:analysts@acme.com", AccessEntry.Role.READER);
+    warehouse().changeAccess(central, List.of(reader), List.of());
+    List<AccessEntry> entries = warehouse().accessEntries(central);
+
+    warehouse().changeAuthorizedDatasets(central, List.of(other), List.of()); // someone else's
+    warehouse().changeAuthorizedDatasets(central, List.of(shard), List.of());
+    warehouse().changeAuthorizedDatasets(central, List.of(shard), List.of()); // twice: no change
+
+    assertThat(warehouse().authorizedDatasets(central)).containsExactlyInAnyOrder(shard, other);
+    assertThat(warehouse().accessEntries(central)).isEqualTo(entries);
+
+    warehouse().changeAuthorizedDatasets(central, List.of(), List.of(shard));
+    warehouse().changeAuthorizedDatasets(central, List.of(), List.of(shard)); // gone: no change
+
+    assertThat(warehouse().authorizedDatasets(central)).containsExactly(other);
+    assertThat(warehouse().accessEntries(central)).isEqualTo(entries);
+  }
+
+  @Test
+  void authorizedDatasets_pastTheLimitOfTheList_areRefusedWhole() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(authorizesDatasetsThatDoNotExist());
+    String central = uniqueDataset("central");
+    applyAll(planOf(centralFor(central)));
+    List<String> many = new java.util.ArrayList<>();
+    for (int i = 0; i <= dev.orgprovisioner.plan.TenantShards.MAX_AUTHORIZED_PER_LIST; i++) {
+      many.add("tenant_" + i + "_views");
+    }
+
+    assertThatKind(() -> warehouse().changeAuthorizedDatasets(central, many, List.of()))
+        .isEqualTo(WarehouseException.Kind.PERMANENT);
+    assertThat(warehouse().authorizedDatasets(central)).isEmpty();
+    warehouse().changeAuthorizedDatasets(central, many.subList(0, 2_500), List.of());
+    assertThat(warehouse().authorizedDatasets(central)).hasSize(2_500);
+  }
+
+  @Test
+  void authorizedDatasetsOfAMissingDataset_areNotFound() {
+    String never = uniqueDataset("never");
+    assertThatKind(() -> warehouse().authorizedDatasets(never))
         .isEqualTo(WarehouseException.Kind.NOT_FOUND);
   }
 

@@ -3,6 +3,8 @@ package dev.orgprovisioner.warehouse.bigquery;
 import com.google.api.client.http.HttpHeaders;
 import com.google.api.services.bigquery.Bigquery;
 import com.google.api.services.bigquery.model.Dataset;
+import com.google.api.services.bigquery.model.DatasetAccessEntry;
+import com.google.api.services.bigquery.model.DatasetReference;
 import com.google.cloud.bigquery.BigQueryException;
 import dev.orgprovisioner.plan.AccessEntry;
 import dev.orgprovisioner.warehouse.Identifiers;
@@ -19,7 +21,8 @@ import java.util.stream.Collectors;
  * A dataset's access list: read with {@code datasets.get}, changed with a {@code datasets.patch} of
  * the whole list conditional on the etag read ({@code If-Match}), so an entry someone else adds
  * meanwhile is never overwritten: the patch fails (412) and the change is made again on the new
- * list.
+ * list. Authorized datasets ({@code {"dataset": {"dataset": {...}, "targetTypes": ["VIEWS"]}}}) are
+ * entries of the same list, changed the same way.
  */
 final class BigQueryAccess {
 
@@ -48,22 +51,69 @@ final class BigQueryAccess {
   }
 
   void change(String dataset, Collection<AccessEntry> grant, Collection<AccessEntry> revoke) {
+    update(
+        dataset,
+        current -> {
+          Set<AccessEntry> have = Set.copyOf(current.entries());
+          if (have.containsAll(grant) && revoke.stream().noneMatch(have::contains)) {
+            return null;
+          }
+          List<Dataset.Access> list = new ArrayList<>();
+          for (Dataset.Access a : current.list()) {
+            AccessEntry e = entry(a);
+            if (e == null || !revoke.contains(e)) {
+              list.add(a);
+            }
+          }
+          grant.stream()
+              .filter(e -> !have.contains(e))
+              .map(BigQueryAccess::access)
+              .forEach(list::add);
+          return list;
+        });
+  }
+
+  /** The datasets of this project authorized on the dataset's access list (their views read it). */
+  List<String> authorizedDatasets(String dataset) {
+    return authorized(read(dataset).list());
+  }
+
+  void changeAuthorized(String dataset, Collection<String> authorize, Collection<String> revoke) {
+    Set<String> add = ids(authorize);
+    Set<String> remove = ids(revoke);
+    update(
+        dataset,
+        current -> {
+          Set<String> have = Set.copyOf(authorized(current.list()));
+          if (have.containsAll(add) && remove.stream().noneMatch(have::contains)) {
+            return null;
+          }
+          List<Dataset.Access> list = new ArrayList<>();
+          for (Dataset.Access a : current.list()) {
+            String other = authorizedId(a);
+            if (other == null || !remove.contains(other)) {
+              list.add(a);
+            }
+          }
+          add.stream()
+              .filter(d -> !have.contains(d))
+              .sorted()
+              .map(this::authorization)
+              .forEach(list::add);
+          return list;
+        });
+  }
+
+  /**
+   * Read-modify-write of the whole list under the etag; {@code change} answers the new list, or
+   * null when the current one needs no change.
+   */
+  private void update(
+      String dataset, java.util.function.Function<Read, List<Dataset.Access>> change) {
     for (int attempt = 1; ; attempt++) {
       Read current = read(dataset);
-      Set<AccessEntry> have = Set.copyOf(current.entries());
-      boolean nothingToDo = have.containsAll(grant) && revoke.stream().noneMatch(have::contains);
-      if (nothingToDo) {
-        return;
-      }
-      List<Dataset.Access> list = new ArrayList<>();
-      for (Dataset.Access a : current.list()) {
-        AccessEntry e = entry(a);
-        if (e == null || !revoke.contains(e)) {
-          list.add(a);
-        }
-      }
-      grant.stream().filter(e -> !have.contains(e)).map(BigQueryAccess::access).forEach(list::add);
-      if (patched(dataset, list, current.etag())) {
+      List<Dataset.Access> list = change.apply(current);
+      if (list == null || patched(dataset, list, current.etag())) {
         return;
       }
       if (attempt == ATTEMPTS) {
@@ -72,6 +122,35 @@ final class BigQueryAccess {
             "the access list of " + dataset + " changed under each of " + ATTEMPTS + " updates");
       }
     }
+  }
+
+  private List<String> authorized(List<Dataset.Access> list) {
+    return list.stream().map(this::authorizedId).filter(java.util.Objects::nonNull).toList();
+  }
+
+  /**
+   * The dataset an entry authorizes when it is an authorized dataset of this project, else null.
+   */
+  private String authorizedId(Dataset.Access a) {
+    DatasetAccessEntry entry = a.getDataset();
+    if (entry == null || entry.getDataset() == null) {
+      return null;
+    }
+    DatasetReference ref = entry.getDataset();
+    return calls.project().equals(ref.getProjectId()) ? ref.getDatasetId() : null;
+  }
+
+  private Dataset.Access authorization(String datasetId) {
+    return new Dataset.Access()
+        .setDataset(
+            new DatasetAccessEntry()
+                .setDataset(
+                    new DatasetReference().setProjectId(calls.project()).setDatasetId(datasetId))
+                .setTargetTypes(List.of("VIEWS")));
+  }
+
+  private static Set<String> ids(Collection<String> datasets) {
+    return datasets.stream().map(BigQueryAccess::id).collect(Collectors.toSet());
   }
 
   private record Read(List<Dataset.Access> list, List<AccessEntry> entries, String etag) {}

@@ -124,6 +124,17 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
   }
 
   @Override
+  public List<String> authorizedDatasets(String dataset) {
+    return access.authorizedDatasets(dataset);
+  }
+
+  @Override
+  public void changeAuthorizedDatasets(
+      String dataset, Collection<String> authorize, Collection<String> revoke) {
+    access.changeAuthorized(dataset, authorize, revoke);
+  }
+
+  @Override
   public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
     this.rows.insertRows(dataset, table, rows);
   }

@@ -3,6 +3,7 @@ package dev.orgprovisioner.warehouse.duckdb;
 import static dev.orgprovisioner.warehouse.duckdb.DuckDbSql.classify;
 
 import dev.orgprovisioner.plan.AccessEntry;
+import dev.orgprovisioner.warehouse.WarehouseException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,11 +15,19 @@ import java.util.List;
 
 /**
  * Dataset access lists, kept as metadata: DuckDB has no per-user access control, so locally the
- * model is recorded and compared (by the same callers as BigQuery's), not enforced.
+ * model is recorded and compared (by the same callers as BigQuery's), not enforced. Authorized
+ * datasets are rows of the same table (kind DATASET), bounded like BigQuery's.
  */
 final class DuckDbAccess {
 
   private static final String TABLE = DuckDbMetadata.META_SCHEMA + ".access";
+
+  // An authorized dataset is a row of the same list: kind DATASET, its name in email, role VIEWS.
+  private static final String AUTHORIZED_DATASET = "DATASET";
+  private static final String VIEWS = "VIEWS";
+
+  /** BigQuery's bound on authorized resources per access list, kept here too so both agree. */
+  static final int MAX_AUTHORIZED = 2_500;
 
   private final DuckDbTrash.ConnectionSource connections;
 
@@ -41,7 +50,11 @@ final class DuckDbAccess {
     try (Connection c = connections.get();
         PreparedStatement ps =
             c.prepareStatement(
-                "SELECT kind, email, role FROM " + TABLE + " WHERE dataset = ? ORDER BY 1, 2, 3")) {
+                "SELECT kind, email, role FROM "
+                    + TABLE
+                    + " WHERE dataset = ? AND kind <> '"
+                    + AUTHORIZED_DATASET
+                    + "' ORDER BY 1, 2, 3")) {
       ps.setString(1, dataset);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -88,9 +101,85 @@ final class DuckDbAccess {
     }
   }
 
-  /** Forgets a dataset's list (the dataset was purged). */
+  /** The datasets authorized on a dataset's list. */
+  List<String> authorized(String dataset) {
+    List<String> out = new ArrayList<>();
+    try (Connection c = connections.get();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT email FROM " + TABLE + " WHERE dataset = ? AND kind = ? ORDER BY 1")) {
+      ps.setString(1, dataset);
+      ps.setString(2, AUTHORIZED_DATASET);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw classify("read the authorized datasets of " + dataset, e);
+    }
+    return out;
+  }
+
+  /** One transaction, refused whole when the list would exceed {@link #MAX_AUTHORIZED}. */
+  synchronized void changeAuthorized(
+      String dataset, Collection<String> authorize, Collection<String> revoke) {
+    java.util.Set<String> after = new java.util.TreeSet<>(authorized(dataset));
+    after.removeAll(revoke);
+    after.addAll(authorize);
+    if (after.size() > MAX_AUTHORIZED) {
+      throw new WarehouseException(
+          WarehouseException.Kind.PERMANENT,
+          "the access list of "
+              + dataset
+              + " would hold "
+              + after.size()
+              + " authorized resources: at most "
+              + MAX_AUTHORIZED
+              + " (views, datasets and routines) are allowed");
+    }
+    try (Connection c = connections.get()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement delete =
+              c.prepareStatement(
+                  "DELETE FROM " + TABLE + " WHERE dataset = ? AND kind = ? AND email = ?");
+          PreparedStatement insert =
+              c.prepareStatement("INSERT INTO " + TABLE + " VALUES (?, ?, ?, ?)")) {
+        for (String other : revoke) {
+          bindAuthorized(delete, dataset, other).executeUpdate();
+        }
+        for (String other : authorize) {
+          bindAuthorized(delete, dataset, other).executeUpdate();
+          bindAuthorized(insert, dataset, other).setString(4, VIEWS);
+          insert.executeUpdate();
+        }
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw classify("change the authorized datasets of " + dataset, e);
+    }
+  }
+
+  /** Forgets a dataset's list, authorizations included (the dataset was purged). */
   void forget(String dataset) {
-    change(dataset, List.of(), entries(dataset));
+    try (Connection c = connections.get();
+        PreparedStatement ps = c.prepareStatement("DELETE FROM " + TABLE + " WHERE dataset = ?")) {
+      ps.setString(1, dataset);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw classify("forget the access list of " + dataset, e);
+    }
+  }
+
+  private static PreparedStatement bindAuthorized(
+      PreparedStatement ps, String dataset, String other) throws SQLException {
+    ps.setString(1, dataset);
+    ps.setString(2, AUTHORIZED_DATASET);
+    ps.setString(3, other);
+    return ps;
   }
 
   private static PreparedStatement bind(PreparedStatement ps, String dataset, AccessEntry e)

@@ -174,6 +174,19 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
     access.change(dataset, grant, revoke);
   }
 
+  @Override
+  public List<String> authorizedDatasets(String dataset) {
+    requireExists(dataset);
+    return access.authorized(dataset);
+  }
+
+  @Override
+  public void changeAuthorizedDatasets(
+      String dataset, Collection<String> authorize, Collection<String> revoke) {
+    requireExists(dataset);
+    access.changeAuthorized(dataset, authorize, revoke);
+  }
+
   private void requireExists(String dataset) {
     if (!datasetExists(dataset)) {
       throw new WarehouseException(Kind.NOT_FOUND, "dataset " + dataset + " does not exist");

@@ -95,6 +95,17 @@ final class InstanceWarehouse implements Warehouse {
   }
 
   @Override
+  public List<String> authorizedDatasets(String dataset) {
+    throw new UnsupportedOperationException("the simulation authorizes no dataset");
+  }
+
+  @Override
+  public void changeAuthorizedDatasets(
+      String dataset, Collection<String> authorize, Collection<String> revoke) {
+    throw new UnsupportedOperationException("the simulation authorizes no dataset");
+  }
+
+  @Override
   public void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
     throw new UnsupportedOperationException("central rows are written keyed");
   }

@@ -95,4 +95,41 @@ class BigQueryAccessTest {
                 "worker@stub.iam.gserviceaccount.com",
                 AccessEntry.Role.OWNER));
   }
+
+  @Test
+  void authorizedDataset_isAnAccessEntryOfTheDatasetTargetingItsViews() {
+    stub.clearRequests();
+
+    warehouse.changeAuthorizedDatasets("acme_local", List.of("acme_local_views"), List.of());
+
+    List<BigQueryStub.Request> patches =
+        stub.requests().stream().filter(BigQueryAccessTest::isPatch).toList();
+    assertThat(patches).singleElement();
+    com.fasterxml.jackson.databind.JsonNode sent = patches.get(0).body().path("access");
+    assertThat(sent).hasSize(5);
+    com.fasterxml.jackson.databind.JsonNode entry = sent.get(4).path("dataset");
+    assertThat(entry.path("dataset").path("projectId").asText()).isEqualTo(PROJECT);
+    assertThat(entry.path("dataset").path("datasetId").asText()).isEqualTo("acme_local_views");
+    assertThat(entry.path("targetTypes").get(0).asText()).isEqualTo("VIEWS");
+    assertThat(sent.get(4).has("role")).isFalse();
+  }
+
+  @Test
+  void aListPastTwoThousandFiveHundredAuthorizedResources_isRefused_namingTheLimit() {
+    List<String> many =
+        java.util.stream.IntStream.rangeClosed(0, 2_500)
+            .mapToObj(i -> "t_" + i + "_views")
+            .toList();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> warehouse.changeAuthorizedDatasets("acme_local", many, List.of()))
+        .isInstanceOf(dev.orgprovisioner.warehouse.WarehouseException.class)
+        .hasMessageContaining("2501 authorized resources")
+        .hasMessageContaining("2500")
+        .satisfies(
+            e ->
+                assertThat(((dev.orgprovisioner.warehouse.WarehouseException) e).kind())
+                    .isEqualTo(dev.orgprovisioner.warehouse.WarehouseException.Kind.PERMANENT));
+    assertThat(stub.dataset(PROJECT, "acme_local").path("access")).hasSize(4);
+  }
 }

@@ -15,6 +15,7 @@ import com.google.zetasql.ZetaSQLType.TypeKind;
 import com.google.zetasql.io.grpc.StatusRuntimeException;
 import com.google.zetasql.resolvedast.ResolvedCreateStatementEnums.CreateMode;
 import com.google.zetasql.resolvedast.ResolvedCreateStatementEnums.CreateScope;
+import com.google.zetasql.resolvedast.ResolvedNodes;
 import com.google.zetasql.toolkit.catalog.bigquery.BigQueryCatalog;
 import com.google.zetasql.toolkit.catalog.bigquery.LocalBigQueryResourceProvider;
 import com.google.zetasql.toolkit.catalog.io.CatalogResources;
@@ -137,6 +138,24 @@ final class BigQueryAnalyzer {
     String name = project + "." + dataset + "." + table.name();
     for (Column c : table.columns()) {
       columns.add(new SimpleColumn(name, c.name(), type(c)));
+    }
+    register(name, columns);
+  }
+
+  /**
+   * Registers a view as a table of the columns its query yields (analyzed against what is
+   * registered so far), so views over it analyze too; only before the first analysis.
+   */
+  void addView(String dataset, String view, String sql) {
+    AnalyzerOptions options = new AnalyzerOptions();
+    options.setLanguageOptions(language);
+    ResolvedNodes.ResolvedQueryStmt stmt =
+        (ResolvedNodes.ResolvedQueryStmt)
+            Analyzer.analyzeStatement(sql, options, catalog.getZetaSQLCatalog());
+    String name = project + "." + dataset + "." + view;
+    List<SimpleColumn> columns = new ArrayList<>();
+    for (ResolvedNodes.ResolvedOutputColumn c : stmt.getOutputColumnList()) {
+      columns.add(new SimpleColumn(name, c.getName(), c.getColumn().getType()));
     }
     register(name, columns);
   }

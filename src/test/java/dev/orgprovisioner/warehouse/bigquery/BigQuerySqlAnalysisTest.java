@@ -2,6 +2,7 @@ package dev.orgprovisioner.warehouse.bigquery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orgprovisioner.catalog.Catalog;
 import dev.orgprovisioner.catalog.FieldMode;
@@ -12,6 +13,7 @@ import dev.orgprovisioner.provisioning.JobHarness;
 import dev.orgprovisioner.provisioning.ProvisioningJobs;
 import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.ProvisioningSettings;
+import dev.orgprovisioner.provisioning.TenantViewSettings;
 import dev.orgprovisioner.testing.AttemptsStepLog;
 import dev.orgprovisioner.testing.CatalogFixtures;
 import dev.orgprovisioner.warehouse.bigquery.SentStatements.Kind;
@@ -50,7 +52,10 @@ class BigQuerySqlAnalysisTest {
 
   @BeforeAll
   static void runTheAdapterAndBuildTheAnalyzer() {
-    ProvisioningSettings settings = new ProvisioningSettings(Environment.LOCAL, "EU");
+    // Tenant views on: the shard views and the views dataset's views are sent too.
+    ProvisioningSettings settings =
+        new ProvisioningSettings(Environment.LOCAL, "EU")
+            .withTenantViews(new TenantViewSettings(true, 4));
     String orgDataset = settings.orgDataset(OrgSlug.parse(ORG));
     try (BigQueryStub stub = BigQueryStub.start();
         BigQueryWarehouse warehouse =
@@ -76,6 +81,24 @@ class BigQuerySqlAnalysisTest {
       CATALOG.central().tables().forEach(t -> analyzer.addTable(service.centralDataset(), t));
       CATALOG.org().tables().forEach(t -> analyzer.addTable(orgDataset, t));
       analyzer.addInformationSchema(InformationSchema.region("EU"));
+      // The views dataset's views read the org's views in its shard: register those first
+      // (each once: every onboarding and sync re-applies them).
+      java.util.Set<String> registered = new java.util.HashSet<>();
+      for (BigQueryStub.Request r : stub.requests()) {
+        if (r.method().equals("POST")
+            && r.path().contains("_shard_")
+            && r.path().endsWith("/tables")
+            && r.body().path("view").has("query")) {
+          JsonNode ref = r.body().path("tableReference");
+          if (!registered.add(ref.path("tableId").asText())) {
+            continue;
+          }
+          analyzer.addView(
+              ref.path("datasetId").asText(),
+              ref.path("tableId").asText(),
+              r.body().path("view").path("query").asText());
+        }
+      }
     }
   }
 
@@ -121,6 +144,25 @@ class BigQuerySqlAnalysisTest {
 
     assertThat(sent).hasSizeGreaterThan(CATALOG.org().views().size());
     assertThat(problems).as("statements ZetaSQL rejects").isEmpty();
+  }
+
+  @Test
+  void tenantViews_readOnlyTheOrgsRows_throughItsShard() {
+    List<Sent> shardViews = sent.stream().filter(s -> s.where().contains("_shard_")).toList();
+    List<Sent> overThem =
+        sent.stream().filter(s -> s.where().contains("/datasets/acme_local_views/")).toList();
+
+    // Re-applied by the sync: the same texts again.
+    assertThat(shardViews.stream().map(Sent::sql).distinct()).hasSize(CATALOG.org().views().size());
+    // Every shard view filters by the org (catalog rule 4.11, rendered for acme).
+    assertThat(shardViews).allSatisfy(v -> assertThat(v.sql()).contains("org_slug = 'acme'"));
+    assertThat(overThem)
+        .hasSize(CATALOG.org().views().size())
+        .allSatisfy(
+            v ->
+                assertThat(v.sql())
+                    .matches(
+                        "SELECT \\* FROM `test-project\\.organizations_shard_\\d\\.acme__x_[a-z_]+`"));
   }
 
   @Test

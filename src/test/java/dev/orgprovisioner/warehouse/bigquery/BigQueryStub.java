@@ -631,6 +631,8 @@ public final class BigQueryStub implements AutoCloseable {
 
   private ObjectNode storeDataset(String project, ObjectNode body) {
     validateDatasetOptions(body);
+    StubAccessLimits.check(
+        project + ":" + body.path("datasetReference").path("datasetId").asText(), body);
     ObjectNode d = body.deepCopy();
     String id = d.path("datasetReference").path("datasetId").asText();
     ((ObjectNode) d.get("datasetReference")).put("projectId", project);
@@ -698,6 +700,7 @@ public final class BigQueryStub implements AutoCloseable {
 
   private ObjectNode patchDataset(String project, String id, JsonNode body) {
     validateDatasetOptions(body);
+    StubAccessLimits.check(project + ":" + id, body);
     ObjectNode d = requireDataset(project, id);
     body.fields()
         .forEachRemaining(
