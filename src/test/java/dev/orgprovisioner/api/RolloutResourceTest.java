@@ -3,6 +3,7 @@ package dev.orgprovisioner.api;
 import static dev.orgprovisioner.testing.AdminRequests.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
@@ -13,6 +14,7 @@ import dev.orgprovisioner.command.MalformedCommands;
 import dev.orgprovisioner.testing.EmulatorsResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
@@ -88,6 +90,22 @@ class RolloutResourceTest {
         .body("code", equalTo("ROLLOUT_NOT_FOUND"))
         .body("field", equalTo("id"));
     admin().get("/api/v1/rollouts?limit=0").then().statusCode(400).body("field", equalTo("limit"));
+  }
+
+  @Test
+  void rollouts_needTheAdminCredential_andAreDescribedInTheOpenApiDocument() {
+    RestAssured.given()
+        .get("/api/v1/rollouts")
+        .then()
+        .statusCode(401)
+        .body("code", equalTo("UNAUTHENTICATED"));
+    RestAssured.given()
+        .get("/q/openapi?format=json")
+        .then()
+        .statusCode(200)
+        .body("paths.'/api/v1/rollouts/{id}'.get.summary", containsString("every wave's progress"))
+        .body("paths.'/api/v1/rollouts'.post.summary", containsString("dry_run=true"))
+        .body("paths.'/api/v1/rollouts/{id}/abort'.post.summary", containsString("Abort"));
   }
 
   @Test
