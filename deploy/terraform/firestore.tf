@@ -203,3 +203,16 @@ resource "google_firestore_field" "notify_handled_ttl" {
 
   index_config {}
 }
+
+# The fleet's quota windows (warehouse.bigquery.fleet-quotas): one small document per BigQuery
+# table, dataset or per-user quota the workers paced, carrying `expires_at` (the end of its last
+# window plus a day); the TTL policy deletes those of tables no longer touched.
+resource "google_firestore_field" "quota_window_ttl" {
+  database   = google_firestore_database.ledger.name
+  collection = "${var.collection_prefix}quota_windows"
+  field      = "expires_at"
+
+  ttl_config {}
+
+  index_config {}
+}

@@ -12,6 +12,9 @@ import dev.orgprovisioner.provisioning.PlanApplier;
 import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.ProvisioningSettings;
 import dev.orgprovisioner.provisioning.TenantViewSettings;
+import dev.orgprovisioner.warehouse.BucketGate;
+import dev.orgprovisioner.warehouse.QuotaBuckets;
+import dev.orgprovisioner.warehouse.QuotaGate;
 import dev.orgprovisioner.warehouse.RetryingWarehouse;
 import dev.orgprovisioner.warehouse.Warehouse;
 import dev.orgprovisioner.warehouse.bigquery.BigQuerySettings;
@@ -79,10 +82,16 @@ public class CoreProducers {
 
   @Produces
   @Singleton
-  Warehouse warehouse(WarehouseConfig config, RetryingWarehouse.Observer observer) {
+  Warehouse warehouse(
+      WarehouseConfig config, RetryingWarehouse.Observer observer, QuotaBuckets fleetQuotas) {
     WarehouseConfig.Kind kind =
         WarehouseKindGuard.resolve(config.kind(), ConfigUtils.getProfiles());
-    Warehouse engine = kind == WarehouseConfig.Kind.BIGQUERY ? bigQuery(config) : duckDb(config);
+    Warehouse engine =
+        kind == WarehouseConfig.Kind.BIGQUERY
+            ? bigQuery(
+                config,
+                config.bigquery().fleetQuotas() ? BucketGate.of(fleetQuotas) : BucketGate.local())
+            : duckDb(config);
     closeable = (AutoCloseable) engine;
     return guarded(engine, config, observer);
   }
@@ -98,8 +107,16 @@ public class CoreProducers {
         observer);
   }
 
-  /** The BigQuery engine as configured: Application Default Credentials unless a host is set. */
+  /** The BigQuery engine as configured, pacing itself alone (tools and checks, not the worker). */
   public static BigQueryWarehouse bigQuery(WarehouseConfig config) {
+    return bigQuery(config, BucketGate.local());
+  }
+
+  /**
+   * The BigQuery engine as configured: Application Default Credentials unless a host is set; its
+   * metadata calls paced by {@code gate}.
+   */
+  public static BigQueryWarehouse bigQuery(WarehouseConfig config, QuotaGate gate) {
     WarehouseConfig.BigQuery bq = config.bigquery();
     String project =
         bq.projectId()
@@ -118,7 +135,8 @@ public class CoreProducers {
             bq.maximumBytesBilled(),
             bq.parallelism(),
             bq.callTimeout(),
-            bq.queryTimeout()));
+            bq.queryTimeout()),
+        gate);
   }
 
   private static Warehouse duckDb(WarehouseConfig config) {

@@ -15,6 +15,7 @@ import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.execution.port.Metrics;
 import dev.orgprovisioner.execution.port.RowSpool;
 import dev.orgprovisioner.ledger.FirestoreLedger;
+import dev.orgprovisioner.ledger.FirestoreQuotaBuckets;
 import dev.orgprovisioner.ledger.FirestoreRollouts;
 import dev.orgprovisioner.ledger.LedgerStore;
 import dev.orgprovisioner.provisioning.DriftChecker;
@@ -23,6 +24,7 @@ import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.RolloutDriver;
 import dev.orgprovisioner.provisioning.WarehouseAuditTrail;
 import dev.orgprovisioner.rollout.port.RolloutRecords;
+import dev.orgprovisioner.warehouse.QuotaBuckets;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
@@ -241,6 +243,13 @@ public class ExecutionProducers {
             provisioning.catalog().org().version(),
             config.rolloutPollInterval(),
             clock));
+  }
+
+  /** The fleet's shared quota windows, in the ledger (see warehouse.bigquery.fleet-quotas). */
+  @Produces
+  @Singleton
+  QuotaBuckets fleetQuotas(Firestore firestore, LedgerConfig config) {
+    return new FirestoreQuotaBuckets(new LedgerStore(firestore, ledgerSettings(config)));
   }
 
   @Produces

@@ -45,6 +45,14 @@ public interface WarehouseConfig {
     /** Root URL of a stand-in (tests, a local stub); when set, no credentials are sent. */
     java.util.Optional<String> host();
 
+    /**
+     * Pace BigQuery metadata calls fleet-wide: every instance counts its calls in the ledger's
+     * shared quota windows (table and dataset metadata updates, tables.insert), so all replicas
+     * together stay under BigQuery's limits. Off: each instance paces only itself.
+     */
+    @WithDefault("true")
+    boolean fleetQuotas();
+
     /** Cap on the bytes billed by every query. */
     @WithDefault("1073741824")
     long maximumBytesBilled();

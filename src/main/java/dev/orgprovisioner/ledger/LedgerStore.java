@@ -41,6 +41,7 @@ public final class LedgerStore {
   final CollectionReference outbox;
   final CollectionReference reports;
   final CollectionReference rollouts;
+  final CollectionReference quotas;
 
   public LedgerStore(Firestore db, LedgerSettings settings) {
     this.db = db;
@@ -52,6 +53,7 @@ public final class LedgerStore {
     this.outbox = db.collection(prefix + "outbox");
     this.reports = db.collection(prefix + "reports");
     this.rollouts = db.collection(prefix + "rollouts");
+    this.quotas = db.collection(prefix + "quota_windows");
   }
 
   /** Runs {@code body} as one transaction, retried on contention, within the call timeout. */

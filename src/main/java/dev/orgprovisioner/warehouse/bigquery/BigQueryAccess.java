@@ -8,6 +8,8 @@ import com.google.api.services.bigquery.model.DatasetReference;
 import com.google.cloud.bigquery.BigQueryException;
 import dev.orgprovisioner.plan.AccessEntry;
 import dev.orgprovisioner.warehouse.Identifiers;
+import dev.orgprovisioner.warehouse.Quota;
+import dev.orgprovisioner.warehouse.QuotaGate;
 import dev.orgprovisioner.warehouse.WarehouseException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -40,10 +42,12 @@ final class BigQueryAccess {
 
   private final BigQueryCalls calls;
   private final Bigquery rest;
+  private final QuotaGate gate;
 
-  BigQueryAccess(BigQueryCalls calls, Bigquery rest) {
+  BigQueryAccess(BigQueryCalls calls, Bigquery rest, QuotaGate gate) {
     this.calls = calls;
     this.rest = rest;
+    this.gate = gate;
   }
 
   List<AccessEntry> entries(String dataset) {
@@ -172,6 +176,14 @@ final class BigQueryAccess {
   /** False when the list changed since it was read (412): read it again. */
   private boolean patched(String dataset, List<Dataset.Access> list, String etag) {
     try {
+      // A shard's list takes every org of the shard: its updates are what the per-dataset
+      // metadata quota (5 per 10 s) limits first.
+      gate.acquire(Quota.DATASET_METADATA, dataset);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw BigQueryErrors.interrupted("change the access list of " + dataset, e);
+    }
+    try {
       execute(
           () -> {
             Bigquery.Datasets.Patch patch =
@@ -185,6 +197,9 @@ final class BigQueryAccess {
     } catch (BigQueryException e) {
       if (e.getCode() == 412) {
         return false;
+      }
+      if (BigQueryErrors.isRateLimited(e)) {
+        gate.rateLimited(Quota.DATASET_METADATA, dataset);
       }
       throw BigQueryErrors.map("change the access list of " + dataset, e);
     }

@@ -83,6 +83,11 @@ final class BigQueryErrors {
     return kindOf(e.getCode(), e.getReason(), io);
   }
 
+  /** BigQuery refused the call for a rate quota (403 rateLimitExceeded). */
+  static boolean isRateLimited(BigQueryException e) {
+    return "rateLimitExceeded".equalsIgnoreCase(e.getReason());
+  }
+
   static boolean isDuplicate(BigQueryException e) {
     return e.getCode() == 409 || "duplicate".equalsIgnoreCase(e.getReason());
   }

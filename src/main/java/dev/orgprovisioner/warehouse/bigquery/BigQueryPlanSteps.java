@@ -32,6 +32,8 @@ import dev.orgprovisioner.plan.PlanStep.UpdateDataset;
 import dev.orgprovisioner.plan.PlanStep.UpdateTableOptions;
 import dev.orgprovisioner.plan.TableOption;
 import dev.orgprovisioner.warehouse.Identifiers;
+import dev.orgprovisioner.warehouse.Quota;
+import dev.orgprovisioner.warehouse.QuotaGate;
 import dev.orgprovisioner.warehouse.WarehouseException;
 import dev.orgprovisioner.warehouse.WarehouseException.Kind;
 import java.util.List;
@@ -46,12 +48,34 @@ final class BigQueryPlanSteps {
 
   private final BigQueryCalls calls;
   private final BigQuery bigquery;
-  private final TableUpdatePacer pacer;
+  private final QuotaGate gate;
 
-  BigQueryPlanSteps(BigQueryCalls calls, TableUpdatePacer pacer) {
+  BigQueryPlanSteps(BigQueryCalls calls, QuotaGate gate) {
     this.calls = calls;
     this.bigquery = calls.client();
-    this.pacer = pacer;
+    this.gate = gate;
+  }
+
+  /**
+   * One metadata call through the quota gate: it waits for a token of the quota for {@code key},
+   * and a 403 rateLimitExceeded slows that bucket down before the failure goes on (to the retry).
+   */
+  private <T> T gated(Quota quota, String key, Supplier<T> call) throws InterruptedException {
+    gate.acquire(quota, key);
+    try {
+      return call.get();
+    } catch (BigQueryException e) {
+      if (BigQueryErrors.isRateLimited(e)) {
+        gate.rateLimited(quota, key);
+      }
+      throw e;
+    }
+  }
+
+  /** A create: the per-user tables.insert quota first, then the table's own. */
+  private <T> T created(String table, Supplier<T> call) throws InterruptedException {
+    gate.acquire(Quota.TABLES_INSERT, "user");
+    return gated(Quota.TABLE_METADATA, table, call);
   }
 
   void apply(PlanStep step) {
@@ -84,7 +108,7 @@ final class BigQueryPlanSteps {
     }
   }
 
-  private void createDataset(CreateDataset s) {
+  private void createDataset(CreateDataset s) throws InterruptedException {
     DatasetId id = DatasetId.of(calls.project(), Identifiers.dataset(s.dataset()));
     DatasetInfo info =
         withSettings(
@@ -95,24 +119,25 @@ final class BigQueryPlanSteps {
                 s.settings())
             .build();
     try {
-      bigquery.create(info);
+      gated(Quota.DATASET_METADATA, s.dataset(), () -> bigquery.create(info));
     } catch (BigQueryException e) {
       String what = "dataset " + s.dataset();
       requireOursIfDuplicate(e, () -> bigquery.getDataset(id), Dataset::getLabels, what, what);
     }
   }
 
-  private void updateDataset(UpdateDataset s) {
+  private void updateDataset(UpdateDataset s) throws InterruptedException {
     DatasetId id = DatasetId.of(calls.project(), Identifiers.dataset(s.dataset()));
     // datasets.patch merges labels key by key, so labels added by others survive; options not
     // managed (null) are not sent and stay as they are.
-    bigquery.update(
+    DatasetInfo patch =
         withSettings(
                 DatasetInfo.newBuilder(id)
                     .setDescription(s.description() == null ? "" : s.description())
                     .setLabels(s.labels()),
                 s.settings())
-            .build());
+            .build();
+    gated(Quota.DATASET_METADATA, s.dataset(), () -> bigquery.update(patch));
   }
 
   /** The managed options of a dataset create or patch (labels are set by the caller). */
@@ -151,9 +176,8 @@ final class BigQueryPlanSteps {
     if (t.partitioning() != null) {
       info.setRequirePartitionFilter(t.partitioning().requirePartitionFilter());
     }
-    pacer.acquire(s.dataset() + "." + t.name());
     try {
-      bigquery.create(info.build());
+      created(s.dataset() + "." + t.name(), () -> bigquery.create(info.build()));
     } catch (BigQueryException e) {
       requireOursIfDuplicate(
           e,
@@ -183,11 +207,11 @@ final class BigQueryPlanSteps {
     if (!e.changed()) {
       return;
     }
-    pacer.acquire(dataset + "." + table);
-    bigquery.update(
+    TableInfo patched =
         TableInfo.newBuilder(
                 current.getTableId(), StandardTableDefinition.of(Schema.of(e.fields())))
-            .build());
+            .build();
+    gated(Quota.TABLE_METADATA, dataset + "." + table, () -> bigquery.update(patched));
   }
 
   private void updateTableOptions(UpdateTableOptions s) throws InterruptedException {
@@ -224,8 +248,8 @@ final class BigQueryPlanSteps {
       }
     }
     patch.setDefinition(def.build());
-    pacer.acquire(s.dataset() + "." + t.name());
-    bigquery.update(patch.build());
+    TableInfo update = patch.build();
+    gated(Quota.TABLE_METADATA, s.dataset() + "." + t.name(), () -> bigquery.update(update));
   }
 
   /** The view's template rendered with fully qualified {@code `project.dataset.table`} names. */
@@ -249,15 +273,14 @@ final class BigQueryPlanSteps {
             .setDescription(s.view().description())
             .setLabels(s.labels())
             .build();
-    pacer.acquire(ds + "." + s.view().name());
+    String key = ds + "." + s.view().name();
     try {
-      bigquery.create(info);
+      created(key, () -> bigquery.create(info));
     } catch (BigQueryException e) {
       if (!BigQueryErrors.isDuplicate(e)) {
         throw e;
       }
-      pacer.acquire(ds + "." + s.view().name());
-      bigquery.update(info);
+      gated(Quota.TABLE_METADATA, key, () -> bigquery.update(info));
     }
   }
 

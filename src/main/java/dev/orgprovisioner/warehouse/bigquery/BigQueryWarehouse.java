@@ -10,6 +10,7 @@ import dev.orgprovisioner.catalog.Dialect;
 import dev.orgprovisioner.plan.AccessEntry;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.PlanStep;
+import dev.orgprovisioner.warehouse.QuotaGate;
 import dev.orgprovisioner.warehouse.Warehouse;
 import java.util.Collection;
 import java.util.List;
@@ -31,29 +32,32 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
   private final BigQueryDeletions deletions;
   private final BigQueryAccess access;
 
-  BigQueryWarehouse(BigQuery bigquery, BigQuerySettings settings, TableUpdatePacer pacer) {
+  BigQueryWarehouse(BigQuery bigquery, BigQuerySettings settings, QuotaGate gate) {
     // One thread counter: the metadata and query pools' threads are numbered in one sequence.
     AtomicInteger threads = new AtomicInteger();
     this.calls = new BigQueryCalls(bigquery, settings, threads);
     this.fresh = new BigQueryFreshSnapshot(calls, threads);
     this.snapshots = new BigQuerySnapshot(calls, threads);
-    this.steps = new BigQueryPlanSteps(calls, pacer);
+    this.steps = new BigQueryPlanSteps(calls, gate);
     this.rows = new BigQueryTableRows(calls);
     Bigquery rest = GeneratedRestClient.of(bigquery.getOptions());
     this.deletions = new BigQueryDeletions(calls, rest);
-    this.access = new BigQueryAccess(calls, rest);
+    this.access = new BigQueryAccess(calls, rest, gate);
   }
 
   /**
    * Builds the client: Application Default Credentials, or none when a host override (a local stub)
-   * is set.
+   * is set. Its calls are not paced: for tests and tools; the worker passes its quota gate.
    */
   public static BigQueryWarehouse create(BigQuerySettings settings) {
-    return create(settings, TableUpdatePacer.standard());
+    return create(settings, QuotaGate.NONE);
   }
 
-  /** As {@link #create(BigQuerySettings)}, with the table updates paced by {@code pacer}. */
-  static BigQueryWarehouse create(BigQuerySettings settings, TableUpdatePacer pacer) {
+  /**
+   * As {@link #create(BigQuerySettings)}, its metadata calls paced by {@code gate} (the fleet-wide
+   * one over the ledger's quota windows in the worker; this instance's own otherwise).
+   */
+  public static BigQueryWarehouse create(BigQuerySettings settings, QuotaGate gate) {
     BigQueryOptions.Builder options =
         BigQueryOptions.newBuilder()
             .setProjectId(settings.projectId())
@@ -69,7 +73,7 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
     settings
         .hostOverride()
         .ifPresent(host -> options.setHost(host).setCredentials(NoCredentials.getInstance()));
-    return new BigQueryWarehouse(options.build().getService(), settings, pacer);
+    return new BigQueryWarehouse(options.build().getService(), settings, gate);
   }
 
   @Override

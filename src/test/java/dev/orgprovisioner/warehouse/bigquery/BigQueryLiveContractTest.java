@@ -34,7 +34,11 @@ class BigQueryLiveContractTest extends WarehouseContractTest {
   static void connect() {
     project = System.getenv("GOOGLE_CLOUD_PROJECT");
     if (Boolean.getBoolean("bigquery.live") && project != null && !project.isBlank()) {
-      warehouse = BigQueryWarehouse.create(BigQuerySettings.of(project, LOCATION));
+      // Real BigQuery: paced like one worker instance.
+      warehouse =
+          BigQueryWarehouse.create(
+              BigQuerySettings.of(project, LOCATION),
+              dev.orgprovisioner.warehouse.BucketGate.local());
     } else {
       System.err.println(skipReason());
     }

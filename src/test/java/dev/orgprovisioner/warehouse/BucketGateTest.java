@@ -1,0 +1,99 @@
+package dev.orgprovisioner.warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class BucketGateTest {
+
+  private Instant now = Instant.parse("2026-12-03T10:00:00Z");
+  private final List<Duration> waits = new ArrayList<>();
+  private final AtomicInteger takes = new AtomicInteger();
+
+  private BucketGate gate(QuotaBuckets buckets) {
+    QuotaBuckets counting =
+        new QuotaBuckets() {
+          @Override
+          public Grant take(
+              String id,
+              Quota quota,
+              double timeScale,
+              int want,
+              java.util.function.Supplier<Instant> at) {
+            takes.incrementAndGet();
+            return buckets.take(id, quota, timeScale, want, at);
+          }
+
+          @Override
+          public void slowDown(String id, Quota quota, double timeScale, Instant at) {
+            buckets.slowDown(id, quota, timeScale, at);
+          }
+        };
+    return new BucketGate(
+        counting,
+        1.0,
+        () -> now,
+        d -> {
+          waits.add(d);
+          now = now.plus(d);
+        });
+  }
+
+  @Test
+  void fiveUpdatesOfATablePass_theSixthWaitsForTheWindow_otherTablesDoNot() throws Exception {
+    BucketGate gate = gate(new LocalQuotaBuckets());
+    for (int i = 0; i < 5; i++) {
+      gate.acquire(Quota.TABLE_METADATA, "ds.invoices");
+    }
+    gate.acquire(Quota.TABLE_METADATA, "ds.credits");
+    assertThat(waits).isEmpty();
+
+    gate.acquire(Quota.TABLE_METADATA, "ds.invoices");
+
+    assertThat(waits).containsExactly(QuotaWindow.window(Quota.TABLE_METADATA, 1.0));
+  }
+
+  @Test
+  void twoGatesOverOneSharedStore_stayTogetherUnderTheQuota() throws Exception {
+    QuotaBuckets shared = new LocalQuotaBuckets();
+    BucketGate first = gate(shared);
+    BucketGate second = gate(shared);
+    for (int i = 0; i < 3; i++) {
+      first.acquire(Quota.TABLE_METADATA, "ds.invoices");
+    }
+    second.acquire(Quota.TABLE_METADATA, "ds.invoices");
+    second.acquire(Quota.TABLE_METADATA, "ds.invoices");
+    assertThat(waits).isEmpty();
+
+    second.acquire(Quota.TABLE_METADATA, "ds.invoices");
+
+    assertThat(waits).hasSize(1);
+  }
+
+  @Test
+  void perUserCalls_areLeasedAFewAtATime_soMostCostNoTransaction() throws Exception {
+    BucketGate gate = gate(new LocalQuotaBuckets());
+
+    for (int i = 0; i < 3; i++) {
+      gate.acquire(Quota.TABLES_INSERT, "user");
+    }
+
+    assertThat(takes.get()).as("one lease of three").isEqualTo(1);
+  }
+
+  @Test
+  void aRefusal_slowsTheWindowDown_untilItPasses() throws Exception {
+    BucketGate gate = gate(new LocalQuotaBuckets());
+    gate.acquire(Quota.TABLE_METADATA, "ds.invoices");
+
+    gate.rateLimited(Quota.TABLE_METADATA, "ds.invoices");
+    gate.acquire(Quota.TABLE_METADATA, "ds.invoices");
+
+    assertThat(waits).hasSize(1);
+  }
+}
