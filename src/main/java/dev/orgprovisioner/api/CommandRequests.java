@@ -44,6 +44,28 @@ final class CommandRequests {
    */
   static DecodeResult decodeForOrg(
       CommandDecoder decoder, CommandType type, String org, byte[] body, String idempotencyKey) {
+    return decodeNaming(
+        decoder, type, "org_slug", org, RejectionCode.ORDERING_KEY_MISMATCH, body, idempotencyKey);
+  }
+
+  /**
+   * Decodes a body about the roll-out named in the path: the data gets its {@code rollout_id} from
+   * the path; a body naming another roll-out is refused (400, field {@code rollout_id}).
+   */
+  static DecodeResult decodeForRollout(
+      CommandDecoder decoder, CommandType type, String id, byte[] body, String idempotencyKey) {
+    return decodeNaming(
+        decoder, type, "rollout_id", id, RejectionCode.INVALID_VALUE, body, idempotencyKey);
+  }
+
+  private static DecodeResult decodeNaming(
+      CommandDecoder decoder,
+      CommandType type,
+      String field,
+      String value,
+      RejectionCode mismatch,
+      byte[] body,
+      String idempotencyKey) {
     JsonNode data;
     try {
       data = body == null || body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
@@ -55,15 +77,15 @@ final class CommandRequests {
       return new DecodeResult.Rejected(
           new Rejection(RejectionCode.INVALID_VALUE, "data", "the request body must be an object"));
     }
-    JsonNode named = object.get("org_slug");
-    if (named != null && !named.asText().equals(org)) {
+    JsonNode named = object.get(field);
+    if (named != null && !named.asText().equals(value)) {
       return new DecodeResult.Rejected(
           new Rejection(
-              RejectionCode.ORDERING_KEY_MISMATCH,
-              "org_slug",
-              "the body's org_slug must be the org of the path, '" + org + "'"));
+              mismatch,
+              field,
+              "the body's " + field + " must be the one of the path, '" + value + "'"));
     }
-    object.put("org_slug", org);
+    object.put(field, value);
     try {
       return decode(decoder, type, JSON.writeValueAsBytes(object), idempotencyKey);
     } catch (IOException e) {

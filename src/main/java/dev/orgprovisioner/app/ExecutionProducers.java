@@ -232,7 +232,8 @@ public class ExecutionProducers {
             ledger,
             events,
             clock,
-            new DriftChecker.Settings(config.driftMaxRepairs(), config.driftChunkSize())),
+            new DriftChecker.Settings(config.driftMaxRepairs(), config.driftChunkSize()),
+            rollouts),
         ledger,
         new RolloutDriver(
             rollouts,

@@ -5,19 +5,21 @@ import picocli.CommandLine.Command;
 
 /**
  * The ops command line ({@code quarkus-run.jar ops …} or {@code ./ops …}): dead-letter queue,
- * publishing commands, plans, status and jobs. It never starts the worker. Exit codes: 0 ok, 1
- * failure, 2 usage error.
+ * publishing commands, plans, status, jobs and roll-outs. It never starts the worker. Exit codes: 0
+ * ok, 1 failure, 2 usage error.
  */
 @Command(
     name = "ops",
     mixinStandardHelpOptions = true,
-    description = "Operations on the org-provisioner: DLQ, commands, plans, status, jobs.",
+    description =
+        "Operations on the org-provisioner: DLQ, commands, plans, status, jobs, roll-outs.",
     subcommands = {
       DlqCommand.class,
       PublishCommand.class,
       PlanCommand.class,
       StatusCommand.class,
       JobsCommand.class,
+      RolloutCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class OpsCli {

@@ -36,6 +36,14 @@ final class WorkerApi {
     return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
   }
 
+  /** POST of a JSON body. */
+  HttpResponse<String> post(String path, byte[] json) {
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(json)));
+  }
+
   private URI uri(String path) {
     String base = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
     return URI.create(base + path);

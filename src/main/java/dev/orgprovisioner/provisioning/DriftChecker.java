@@ -13,6 +13,9 @@ import dev.orgprovisioner.plan.CatalogVersions;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.Plan;
 import dev.orgprovisioner.plan.SyncStatus;
+import dev.orgprovisioner.rollout.Rollout;
+import dev.orgprovisioner.rollout.WaveRun;
+import dev.orgprovisioner.rollout.port.RolloutRecords;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +37,9 @@ import java.util.TreeSet;
  * drift the bulk read alone shows (it may lag a change just made) is reported as unconfirmed and
  * never repaired. Non-additive drift, a dataset outside its recorded location included, is reported
  * and never touched. The summary counts orgs per catalog version their dataset was last synced to.
+ * The orgs of the current wave of an active roll-out are the roll-out's: classified, reported
+ * {@code rollout_owned}, never re-read or repaired, so the check does not race the roll-out's
+ * syncs.
  */
 public final class DriftChecker {
 
@@ -79,6 +85,7 @@ public final class DriftChecker {
   private final EventFactory events;
   private final Clock clock;
   private final Settings settings;
+  private final RolloutRecords rollouts;
   private final TenantAccess tenant;
   // The central and shard datasets' authorized lists, read once per run (see TenantAccess.check).
   private final Map<String, Optional<List<String>>> authorizedLists =
@@ -90,6 +97,20 @@ public final class DriftChecker {
       EventFactory events,
       Clock clock,
       Settings settings) {
+    this(service, ledger, events, clock, settings, null);
+  }
+
+  /**
+   * @param rollouts the roll-outs whose current wave's orgs the check leaves alone; null: none
+   */
+  public DriftChecker(
+      ProvisioningService service,
+      Ledger ledger,
+      EventFactory events,
+      Clock clock,
+      Settings settings,
+      RolloutRecords rollouts) {
+    this.rollouts = rollouts;
     this.service = service;
     this.ledger = ledger;
     this.events = events;
@@ -157,6 +178,8 @@ public final class DriftChecker {
     List<String> unconfirmed = new ArrayList<>();
     List<String> repaired = new ArrayList<>();
     int skippedByCap = 0;
+    List<String> owned = new ArrayList<>();
+    String owner = null;
     List<String> chunk = new ArrayList<>();
     List<String> all = new ArrayList<>(orgs);
     for (int i = 0; i < all.size(); i += settings.chunkSize()) {
@@ -165,6 +188,9 @@ public final class DriftChecker {
       Map<String, ObservedDataset> snapshots =
           service.warehouse().bulkSnapshot(chunk.stream().map(o -> o + suffix).toList());
       List<OutboxEvent> detected = new ArrayList<>();
+      // Read again per chunk: a wave may start while a long check runs.
+      Optional<Rollout> active = activeRollout();
+      Set<String> wave = active.map(DriftChecker::waveOrgs).orElse(Set.of());
       for (String org : chunk) {
         ObservedDataset observed = snapshots.get(org + suffix);
         if (!profiles.containsKey(org)) {
@@ -180,7 +206,11 @@ public final class DriftChecker {
         }
         Boolean confirmed = null; // null: no fresh read was needed
         boolean queued = false;
-        if (autoRepair && verdict.repairable()) {
+        boolean ownedByRollout = wave.contains(org);
+        if (ownedByRollout) {
+          owned.add(org);
+          owner = active.get().id();
+        } else if (autoRepair && verdict.repairable()) {
           if (repaired.size() < settings.maxRepairs()) {
             Verdict fresh =
                 verdict(
@@ -228,6 +258,9 @@ public final class DriftChecker {
             report.put("confirmed", confirmed);
           }
           report.put("repair_queued", queued);
+          if (ownedByRollout) {
+            report.put("rollout_owned", true);
+          }
           report.put("check_id", job.id());
           detected.add(
               events.event(
@@ -265,10 +298,29 @@ public final class DriftChecker {
     summary.put("auto_repair", autoRepair);
     summary.put("repairs_queued", repaired.size());
     summary.put("repairs_skipped_by_cap", skippedByCap);
+    summary.put("rollout_owned", owned.size());
+    summary.put("rollout_owned_orgs", owned.size() > 100 ? owned.subList(0, 100) : owned);
+    if (owner != null) {
+      summary.put("rollout_id", owner);
+    }
     summary.put("duration_ms", Duration.between(start, clock.instant()).toMillis());
     summary.put("finished_at", clock.instant().toString());
     ledger.saveReport(LATEST_REPORT, EventFactory.json(summary), clock.instant());
     return summary;
+  }
+
+  /** The running or baking roll-out, if any (one runs at a time). */
+  private Optional<Rollout> activeRollout() {
+    if (rollouts == null) {
+      return Optional.empty();
+    }
+    return rollouts.list(20).stream().filter(r -> r.status().active()).findFirst();
+  }
+
+  /** The orgs of a roll-out's current wave (none before they are chosen). */
+  private static Set<String> waveOrgs(Rollout rollout) {
+    WaveRun run = rollout.currentRun();
+    return run == null ? Set.of() : Set.copyOf(run.orgs());
   }
 
   private static String versionOf(ObservedDataset observed) {

@@ -11,6 +11,12 @@ import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.JobState;
 import dev.orgprovisioner.execution.OutboxEvent;
 import dev.orgprovisioner.execution.port.Ledger;
+import dev.orgprovisioner.ledger.memory.InMemoryRollouts;
+import dev.orgprovisioner.rollout.Rollout;
+import dev.orgprovisioner.rollout.RolloutSpec;
+import dev.orgprovisioner.rollout.RolloutStatus;
+import dev.orgprovisioner.rollout.Wave;
+import dev.orgprovisioner.rollout.WaveRun;
 import dev.orgprovisioner.testing.CatalogFixtures;
 import dev.orgprovisioner.testing.EventSchemas;
 import dev.orgprovisioner.testing.LedgerFixtures;
@@ -169,6 +175,79 @@ class DriftCheckerTest {
         .filteredOn(c -> c.name().equals("amount"))
         .singleElement()
         .satisfies(c -> assertThat(c.type().name()).isEqualTo("STRING"));
+  }
+
+  /** A roll-out whose current wave (the first) holds these orgs, stored with this status. */
+  private InMemoryRollouts rolloutOwning(RolloutStatus status, String... orgs) {
+    InMemoryRollouts rollouts = new InMemoryRollouts();
+    RolloutSpec spec =
+        new RolloutSpec(
+            "add-amount",
+            "1",
+            List.of(new Wave.Canary(List.of(orgs)), new Wave.Share(1)),
+            Duration.ZERO,
+            0,
+            10);
+    Instant now = clock.instant();
+    Rollout rollout =
+        Rollout.started(spec, "driver-1", now).withCurrentRun(WaveRun.of(List.of(orgs)), now);
+    rollouts.create(status.active() ? rollout : rollout.ended(status, List.of("halted"), now));
+    return rollouts;
+  }
+
+  @Test
+  void orgsOfARunningRolloutsCurrentWave_areReportedRolloutOwned_andLeftToTheRollout() {
+    DriftChecker checker =
+        new DriftChecker(
+            service,
+            ledger,
+            new EventFactory("//test"),
+            clock,
+            new DriftChecker.Settings(50, 3),
+            rolloutOwning(RolloutStatus.RUNNING, "missing_col", "in_sync"));
+
+    Map<String, Object> summary =
+        checker.run(checkJob("check-owned"), new Command.DriftCheck(List.of(), true));
+
+    assertThat(summary)
+        .containsEntry("rollout_owned", 2)
+        .containsEntry("rollout_id", "add-amount")
+        .containsEntry("repairs_queued", 2);
+    assertThat(summary.get("rollout_owned_orgs")).isEqualTo(List.of("in_sync", "missing_col"));
+    assertThat(counts(summary)).containsEntry("OUT_OF_SYNC", 3).containsEntry("SYNCED", 2);
+    assertThat(ledger.jobs(null, "missing_col", 10)).isEmpty();
+    assertThat(ledger.jobs(JobState.QUEUED, "missing_tab", 10)).hasSize(1);
+    assertThat(ledger.unpublished(100))
+        .filteredOn(e -> e.orderingKey().equals("missing_col"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.data())
+                  .contains("\"rollout_owned\":true")
+                  .contains("\"repair_queued\":false");
+              assertThat(EventSchemas.violations("drift.detected", e.data())).isEmpty();
+            });
+    assertThat(EventSchemas.violations("drift.check.completed", EventFactory.json(summary)))
+        .isEmpty();
+  }
+
+  @Test
+  void aHaltedRollout_ownsNoOrg_theCheckRepairsItsWaveAsUsual() {
+    DriftChecker checker =
+        new DriftChecker(
+            service,
+            ledger,
+            new EventFactory("//test"),
+            clock,
+            new DriftChecker.Settings(50, 3),
+            rolloutOwning(RolloutStatus.HALTED, "missing_col"));
+
+    Map<String, Object> summary =
+        checker.run(checkJob("check-halted"), new Command.DriftCheck(List.of(), true));
+
+    assertThat(summary).containsEntry("rollout_owned", 0).containsEntry("repairs_queued", 3);
+    assertThat(summary).doesNotContainKey("rollout_id");
+    assertThat(ledger.jobs(JobState.QUEUED, "missing_col", 10)).hasSize(1);
   }
 
   @Test
