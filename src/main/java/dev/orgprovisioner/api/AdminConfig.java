@@ -16,6 +16,17 @@ public interface AdminConfig {
   /** Identity-Aware Proxy: accept the signed X-Goog-IAP-JWT-Assertion header. */
   Iap iap();
 
+  /** The operator console at /console (same credentials; a browser session after login). */
+  Console console();
+
+  /** Settings of the console's browser session. */
+  interface Console {
+
+    /** How long a console session lasts after the admin key was given at /console/login. */
+    @WithDefault("8h")
+    Duration sessionTtl();
+  }
+
   /** Settings of IAP's signed header. */
   interface Iap {
 

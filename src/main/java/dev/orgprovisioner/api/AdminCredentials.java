@@ -100,13 +100,8 @@ public class AdminCredentials {
     }
     if (assertion != null && iap != null) {
       try {
-        String email = iap.verify(assertion);
-        String plain = email.toLowerCase(Locale.ROOT);
-        if (plain.startsWith(IAP_ACCOUNT_PREFIX)) {
-          plain = plain.substring(IAP_ACCOUNT_PREFIX.length());
-        }
-        String user = plain;
-        if (allowedEmails.isPresent() && !allowedEmails.get().contains(user)) {
+        String user = iapEmail(assertion);
+        if (!allowed(user)) {
           return refuse(403, IapVerifier.HEADER, "user not allowed");
         }
         LOG.debugf("Admin call by %s", user);
@@ -116,6 +111,30 @@ public class AdminCredentials {
       }
     }
     return refuse(401, API_KEY_HEADER, "admin credential required: send " + API_KEY_HEADER);
+  }
+
+  /** The IAP user the assertion names when IAP is on, verifies it and lets that user in. */
+  public Optional<String> iapUser(String assertion) {
+    if (assertion == null || iap == null) {
+      return Optional.empty();
+    }
+    try {
+      String user = iapEmail(assertion);
+      return allowed(user) ? Optional.of(user) : Optional.empty();
+    } catch (IapVerifier.InvalidTokenException e) {
+      return Optional.empty();
+    }
+  }
+
+  private String iapEmail(String assertion) throws IapVerifier.InvalidTokenException {
+    String plain = iap.verify(assertion).toLowerCase(Locale.ROOT);
+    return plain.startsWith(IAP_ACCOUNT_PREFIX)
+        ? plain.substring(IAP_ACCOUNT_PREFIX.length())
+        : plain;
+  }
+
+  private boolean allowed(String user) {
+    return allowedEmails.isEmpty() || allowedEmails.get().contains(user);
   }
 
   private boolean keyAccepted(String key) {

@@ -65,6 +65,11 @@ class AdminCredentialsTest {
           }
         };
       }
+
+      @Override
+      public Console console() {
+        return () -> Duration.ofHours(8);
+      }
     };
   }
 

@@ -1,0 +1,184 @@
+package dev.orgprovisioner.api.console;
+
+import static dev.orgprovisioner.testing.AdminRequests.TEST_ADMIN_KEY;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.orgprovisioner.command.CommandDecoder;
+import dev.orgprovisioner.command.DecodeResult;
+import dev.orgprovisioner.command.MalformedCommands;
+import dev.orgprovisioner.execution.ErrorInfo;
+import dev.orgprovisioner.execution.EventFactory;
+import dev.orgprovisioner.execution.Job;
+import dev.orgprovisioner.execution.JobState;
+import dev.orgprovisioner.execution.port.Ledger;
+import dev.orgprovisioner.testing.EmulatorsResource;
+import dev.orgprovisioner.testing.HeadlessChromium;
+import dev.orgprovisioner.testing.LedgerFixtures;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * The operator console in a real browser (Debian's chromium) against the running worker on the
+ * emulators: sign-in, the fleet page, a failed job retried to success; and refusals over HTTP.
+ */
+@QuarkusTest
+@Tag("app")
+@QuarkusTestResource(EmulatorsResource.class)
+class ConsoleBrowserTest {
+
+  private static final Duration DEADLINE = Duration.ofSeconds(90);
+
+  /** Where the fleet page's screenshot is written (copied to docs/console-fleet.png by hand). */
+  static final Path SCREENSHOT = Path.of("target", "console-fleet.png");
+
+  @Inject Ledger ledger;
+  @Inject CommandDecoder decoder;
+  @Inject EventFactory eventFactory;
+
+  @TestHTTPResource("/console")
+  URL console;
+
+  @Test
+  void withoutSession_pagesAre401_andFormsWithoutTheirTokenAre403() {
+    given()
+        .redirects()
+        .follow(false)
+        .get("/console")
+        .then()
+        .statusCode(401)
+        .body(containsString("/console/login"));
+    given().get("/console/jobs").then().statusCode(401);
+    given().formParam("csrf", "x").post("/console/jobs/any/retry").then().statusCode(401);
+    // An IAP header is no credential while IAP is off.
+    given().header("X-Goog-IAP-JWT-Assertion", "a.b.c").get("/console").then().statusCode(401);
+
+    given()
+        .formParam("key", "not-the-key")
+        .post("/console/login")
+        .then()
+        .statusCode(403)
+        .body(containsString("not accepted"))
+        .body(not(containsString("not-the-key")));
+
+    String session =
+        given()
+            .redirects()
+            .follow(false)
+            .formParam("key", TEST_ADMIN_KEY)
+            .post("/console/login")
+            .then()
+            .statusCode(303)
+            .header("Set-Cookie", containsString("HttpOnly"))
+            .header("Set-Cookie", containsString("SameSite=Strict"))
+            .header("Set-Cookie", not(containsString(TEST_ADMIN_KEY)))
+            .extract()
+            .cookie(ConsoleSession.COOKIE);
+    given().cookie(ConsoleSession.COOKIE, session).get("/console/jobs").then().statusCode(200);
+    given()
+        .cookie(ConsoleSession.COOKIE, session)
+        .formParam("csrf", "forged")
+        .post("/console/jobs/any/retry")
+        .then()
+        .statusCode(403);
+    given()
+        .cookie(ConsoleSession.COOKIE, session + "x")
+        .get("/console/jobs")
+        .then()
+        .statusCode(401);
+  }
+
+  @Test
+  void inChromium_signIn_seeTheFleet_andRetryAFailedJobToSuccess() throws Exception {
+    assumeTrue(
+        HeadlessChromium.installed(),
+        "chromium and chromium-driver are not installed (apt-get install -y chromium"
+            + " chromium-driver); the console's browser test is skipped");
+    String org = "console_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    Job job = failedOnboarding(org);
+
+    ChromeDriver browser = HeadlessChromium.start();
+    try {
+      browser.get(console.toString());
+      assertThat(heading(browser)).isEqualTo("Sign in required");
+
+      browser.findElement(By.linkText("Sign in")).click();
+      browser.findElement(By.id("key")).sendKeys(TEST_ADMIN_KEY);
+      browser.findElement(By.cssSelector("form button[type=submit]")).click();
+      assertThat(heading(browser)).isEqualTo("Fleet");
+      assertThat(Long.parseLong(browser.findElement(By.id("queue-FAILED")).getText()))
+          .isGreaterThanOrEqualTo(1);
+      Files.createDirectories(SCREENSHOT.getParent());
+      Files.copy(
+          browser.getScreenshotAs(OutputType.FILE).toPath(),
+          SCREENSHOT,
+          StandardCopyOption.REPLACE_EXISTING);
+
+      browser.findElement(By.id("org-slug")).sendKeys(org);
+      browser.findElement(By.id("org-slug")).submit();
+      assertThat(heading(browser)).isEqualTo("Org " + org);
+      assertThat(browser.findElement(By.linkText(job.id())).isDisplayed()).isTrue();
+
+      browser.get(console + "/jobs?state=FAILED&org=" + org);
+      browser.findElement(By.linkText(job.id())).click();
+      assertThat(browser.findElement(By.id("job-state")).getText()).isEqualTo("FAILED");
+      assertThat(browser.findElement(By.id("job-error")).getText()).contains("WAREHOUSE_PERMANENT");
+
+      browser.findElement(By.id("retry-link")).click();
+      assertThat(heading(browser)).startsWith("Retry job");
+      // Nothing happens before the confirmation.
+      assertThat(ledger.job(job.id()).orElseThrow().state()).isEqualTo(JobState.FAILED);
+      browser.findElement(By.id("confirm-retry")).click();
+      assertThat(browser.getPageSource()).contains("Queued again.");
+
+      await()
+          .atMost(DEADLINE)
+          .untilAsserted(
+              () ->
+                  assertThat(ledger.job(job.id()).orElseThrow().state())
+                      .isEqualTo(JobState.SUCCEEDED));
+      browser.navigate().refresh();
+      assertThat(browser.findElement(By.id("job-state")).getText()).isEqualTo("SUCCEEDED");
+      assertThat(browser.findElements(By.id("retry-link"))).isEmpty();
+    } finally {
+      browser.quit();
+    }
+  }
+
+  private static String heading(WebDriver browser) {
+    return browser.findElement(By.tagName("h1")).getText();
+  }
+
+  private Job failedOnboarding(String org) {
+    String ceId = "j_" + UUID.randomUUID();
+    DecodeResult decoded =
+        decoder.decode(
+            MalformedCommands.onboardAttributes(ceId),
+            MalformedCommands.json(MalformedCommands.onboardData(org)),
+            org);
+    return LedgerFixtures.failedAheadOfWorkers(
+        ledger,
+        ((DecodeResult.Accepted) decoded).envelope(),
+        ErrorInfo.permanent("WAREHOUSE_PERMANENT", "injected"),
+        at -> eventFactory.event("org.onboarding.failed", org, ceId, ceId, Map.of(), at));
+  }
+}
