@@ -20,7 +20,7 @@ import java.util.UUID;
  * Commands made from HTTP requests: decoded by the same decoder as Pub/Sub's, submitted through the
  * one {@link Submission}, and the decision answered as REST (202, 200, 409, 400, 422).
  */
-final class CommandRequests {
+public final class CommandRequests {
 
   /** The ce-source of commands made from HTTP requests. */
   static final String SOURCE = "//org-provisioner/api";
@@ -52,7 +52,7 @@ final class CommandRequests {
    * Decodes a body about the roll-out named in the path: the data gets its {@code rollout_id} from
    * the path; a body naming another roll-out is refused (400, field {@code rollout_id}).
    */
-  static DecodeResult decodeForRollout(
+  public static DecodeResult decodeForRollout(
       CommandDecoder decoder, CommandType type, String id, byte[] body, String idempotencyKey) {
     return decodeNaming(
         decoder, type, "rollout_id", id, RejectionCode.INVALID_VALUE, body, idempotencyKey);
@@ -94,7 +94,7 @@ final class CommandRequests {
   }
 
   /** Submits a decoded command, or answers its rejection. */
-  static Response submitOrReject(Submission submission, DecodeResult decoded) {
+  public static Response submitOrReject(Submission submission, DecodeResult decoded) {
     if (decoded instanceof DecodeResult.Rejected r) {
       return invalid(r.rejection());
     }

@@ -1,6 +1,7 @@
 package dev.orgprovisioner.api.console;
 
 import static dev.orgprovisioner.testing.AdminRequests.TEST_ADMIN_KEY;
+import static dev.orgprovisioner.testing.AdminRequests.admin;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -16,9 +17,11 @@ import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.JobState;
 import dev.orgprovisioner.execution.port.Ledger;
+import dev.orgprovisioner.testing.DeadLetterFixtures;
 import dev.orgprovisioner.testing.EmulatorsResource;
 import dev.orgprovisioner.testing.HeadlessChromium;
 import dev.orgprovisioner.testing.LedgerFixtures;
+import dev.orgprovisioner.testing.PubSubTestClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,6 +33,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -57,6 +61,9 @@ class ConsoleBrowserTest {
 
   @TestHTTPResource("/console")
   URL console;
+
+  @ConfigProperty(name = "messaging.dlq-topic")
+  String dlqTopic;
 
   @Test
   void withoutSession_pagesAre401_andFormsWithoutTheirTokenAre403() {
@@ -162,6 +169,64 @@ class ConsoleBrowserTest {
     } finally {
       browser.quit();
     }
+  }
+
+  @Test
+  void inChromium_aDeadLetter_isPreviewedThenReplayed_andItsCommandRuns() throws Exception {
+    assumeTrue(HeadlessChromium.installed(), "chromium and chromium-driver are not installed");
+    String org = "consoledlq_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    String messageId;
+    try (PubSubTestClient pubsub = PubSubTestClient.forSharedEmulator()) {
+      messageId =
+          DeadLetterFixtures.exhaustedOnboard(pubsub, dlqTopic, org, "d_" + UUID.randomUUID());
+    }
+    ChromeDriver browser = HeadlessChromium.start();
+    try {
+      signIn(browser);
+      browser.get(console + "/dlq?org=" + org);
+      assertThat(browser.findElement(By.tagName("table")).getText())
+          .contains(messageId)
+          .contains("DELIVERY_ATTEMPTS_EXHAUSTED");
+
+      browser.findElement(By.id("preview-replay")).click();
+      assertThat(heading(browser)).isEqualTo("Replay preview");
+      assertThat(browser.findElement(By.id("replay-summary")).getText())
+          .startsWith("1 examined; 1 would be republished");
+      // The preview published nothing: the command has no job yet.
+      assertThat(ledger.jobs(null, org, 10)).isEmpty();
+
+      browser.findElement(By.id("confirm-replay")).click();
+      assertThat(heading(browser)).isEqualTo("Replayed");
+      assertThat(browser.findElement(By.id("replay-summary")).getText())
+          .contains("1 were republished");
+      await()
+          .atMost(DEADLINE)
+          .untilAsserted(
+              () ->
+                  assertThat(ledger.jobs(null, org, 10))
+                      .extracting(Job::state)
+                      .containsExactly(JobState.SUCCEEDED));
+      browser.get(console + "/dlq?org=" + org);
+      assertThat(browser.getPageSource()).contains("No dead letters match.");
+    } finally {
+      browser.quit();
+    }
+  }
+
+  @Test
+  void driftAndRolloutPages_renderForTheAdminKey_andUnknownOnesAre404() {
+    admin().get("/console/drift").then().statusCode(200).body(containsString("Drift report"));
+    admin().get("/console/rollouts").then().statusCode(200).body(containsString("Roll-outs"));
+    admin().get("/console/rollouts/no_such_rollout").then().statusCode(404);
+    admin().get("/console/jobs/no-such-job").then().statusCode(404);
+    admin().get("/console/jobs?state=DONE").then().statusCode(400);
+  }
+
+  private void signIn(WebDriver browser) {
+    browser.get(console + "/login");
+    browser.findElement(By.id("key")).sendKeys(TEST_ADMIN_KEY);
+    browser.findElement(By.cssSelector("form button[type=submit]")).click();
+    assertThat(heading(browser)).isEqualTo("Fleet");
   }
 
   private static String heading(WebDriver browser) {
