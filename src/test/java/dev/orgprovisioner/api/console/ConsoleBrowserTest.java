@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.orgprovisioner.command.CommandDecoder;
+import dev.orgprovisioner.command.CommandType;
 import dev.orgprovisioner.command.DecodeResult;
 import dev.orgprovisioner.command.MalformedCommands;
 import dev.orgprovisioner.execution.ErrorInfo;
@@ -17,6 +18,7 @@ import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.JobState;
 import dev.orgprovisioner.execution.port.Ledger;
+import dev.orgprovisioner.messaging.DriftScheduler;
 import dev.orgprovisioner.testing.DeadLetterFixtures;
 import dev.orgprovisioner.testing.EmulatorsResource;
 import dev.orgprovisioner.testing.HeadlessChromium;
@@ -31,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -58,6 +61,7 @@ class ConsoleBrowserTest {
   @Inject Ledger ledger;
   @Inject CommandDecoder decoder;
   @Inject EventFactory eventFactory;
+  @Inject DriftScheduler driftScheduler;
 
   @TestHTTPResource("/console")
   URL console;
@@ -122,6 +126,8 @@ class ConsoleBrowserTest {
             + " chromium-driver); the console's browser test is skipped");
     String org = "console_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     Job job = failedOnboarding(org);
+    onboarded(org + "_ok");
+    completedDriftCheck();
 
     ChromeDriver browser = HeadlessChromium.start();
     try {
@@ -134,6 +140,12 @@ class ConsoleBrowserTest {
       assertThat(heading(browser)).isEqualTo("Fleet");
       assertThat(Long.parseLong(browser.findElement(By.id("queue-FAILED")).getText()))
           .isGreaterThanOrEqualTo(1);
+      assertThat(
+              browser.findElement(By.cssSelector("table[aria-label='Orgs per status']")).getText())
+          .contains("SYNCED");
+      assertThat(
+              browser.findElement(By.cssSelector("table[aria-label='Orgs per catalog version']")))
+          .isNotNull();
       Files.createDirectories(SCREENSHOT.getParent());
       Files.copy(
           browser.getScreenshotAs(OutputType.FILE).toPath(),
@@ -231,6 +243,37 @@ class ConsoleBrowserTest {
 
   private static String heading(WebDriver browser) {
     return browser.findElement(By.tagName("h1")).getText();
+  }
+
+  /** Onboards an org through the admin API and waits for its job to succeed. */
+  private void onboarded(String org) {
+    String jobId =
+        admin()
+            .contentType("application/json")
+            .body(MalformedCommands.json(MalformedCommands.onboardData(org)))
+            .post("/api/v1/orgs")
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("job_id");
+    await()
+        .atMost(DEADLINE)
+        .until(() -> ledger.job(jobId).orElseThrow().state() == JobState.SUCCEEDED);
+  }
+
+  /** Runs a real drift check (as the nightly scheduler does) and waits for its job to finish. */
+  private void completedDriftCheck() {
+    Instant slot =
+        Instant.parse("2032-02-01T03:00:00Z").plusSeconds(60L * (System.nanoTime() % 100_000));
+    String key = driftScheduler.publish(slot);
+    await()
+        .atMost(DEADLINE)
+        .until(
+            () ->
+                ledger.jobs(JobState.SUCCEEDED, null, 1000).stream()
+                    .anyMatch(
+                        j ->
+                            j.type() == CommandType.DRIFT_CHECK && key.equals(j.idempotencyKey())));
   }
 
   private Job failedOnboarding(String org) {
