@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * The console's fleet overview, an org's page and the drift report: read from the same ledger,
@@ -101,6 +102,12 @@ public class ConsoleFleetResource {
   @Path("/drift")
   public Response drift(@Context HttpHeaders headers) {
     return pages.render("drift.html", headers, Map.of("drift", driftReport()));
+  }
+
+  /** A slug that is not one: 400 with the rule it breaks, as a page (not the API's JSON). */
+  @ServerExceptionMapper
+  public Response invalidSlug(OrgSlug.InvalidSlugException e, HttpHeaders headers) {
+    return pages.render(400, "bad-input.html", headers, Map.of("message", e.getMessage()));
   }
 
   /** The last drift check's summary, or an empty map before the first. */

@@ -178,6 +178,11 @@ class ConsoleBrowserTest {
       browser.navigate().refresh();
       assertThat(browser.findElement(By.id("job-state")).getText()).isEqualTo("SUCCEEDED");
       assertThat(browser.findElements(By.id("retry-link"))).isEmpty();
+
+      browser.findElement(By.xpath("//button[text()='Sign out']")).click();
+      assertThat(heading(browser)).isEqualTo("Sign in");
+      browser.get(console + "/jobs");
+      assertThat(heading(browser)).isEqualTo("Sign in required");
     } finally {
       browser.quit();
     }
@@ -232,6 +237,12 @@ class ConsoleBrowserTest {
     admin().get("/console/rollouts/no_such_rollout").then().statusCode(404);
     admin().get("/console/jobs/no-such-job").then().statusCode(404);
     admin().get("/console/jobs?state=DONE").then().statusCode(400);
+    admin()
+        .get("/console/orgs/Not-A-Slug")
+        .then()
+        .statusCode(400)
+        .contentType(containsString("text/html"))
+        .body(containsString("Not understood"));
   }
 
   private void signIn(WebDriver browser) {
