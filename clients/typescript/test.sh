@@ -3,7 +3,7 @@
 # type-checks, then runs `node --test` (validator, generated-sources staleness, publish helpers
 # against a Pub/Sub emulator it starts, and an onboarding through the worker when the Maven build
 # left its jar: the worker runs in the local profile with its own emulators and is stopped after).
-# Called by .ci/run after the Maven build.
+# Run by ./mvnw verify at its end (exec-maven-plugin), after the jar and the Java tests.
 set -euo pipefail
 cd "$(dirname "$0")"
 

@@ -1137,6 +1137,70 @@ export interface RolloutStopRecorded {
   previous_status: "RUNNING" | "BAKING" | "HALTED" | "COMPLETED" | "ABORTED";
 }
 
+/**
+ * A roll-out's wave ended: every org of it has a terminal sync. Terminal success of the worker's own rollout.wave.ended command. Published to provisioning-events as a CloudEvent in binary mode: ce-id unique per event, ce-type, ce-source, ce-time; attribute correlation-id = the command's ce-id and idempotency-key = the command's key, so consumers can de-duplicate. No ordering key.
+ */
+export interface RolloutWaveCompleted {
+  /**
+   * The roll-out.
+   */
+  rollout_id: string;
+  /**
+   * Index of the wave that ended, from 0.
+   */
+  wave: number;
+  wave_count: number;
+  /**
+   * Orgs in the wave.
+   */
+  orgs: number;
+  succeeded: number;
+  failed: number;
+  failed_orgs: string[];
+  failure_rate: number;
+  max_failure_rate: number;
+  /**
+   * What the roll-out does now.
+   */
+  next: "bake_then_next_wave" | "halted" | "completed";
+  /**
+   * When the next wave starts (bake_then_next_wave).
+   */
+  bake_until?: string;
+}
+
+/**
+ * Internal: a roll-out's driver announces a wave that ended; its job publishes the data as rollout.wave.completed. Only the worker issues it; the intake refuses this type from publishers (UNKNOWN_TYPE).
+ */
+export interface RolloutWaveEnded {
+  /**
+   * The roll-out.
+   */
+  rollout_id: string;
+  /**
+   * Index of the wave that ended, from 0.
+   */
+  wave: number;
+  wave_count: number;
+  /**
+   * Orgs in the wave.
+   */
+  orgs: number;
+  succeeded: number;
+  failed: number;
+  failed_orgs: string[];
+  failure_rate: number;
+  max_failure_rate: number;
+  /**
+   * What the roll-out does now.
+   */
+  next: "bake_then_next_wave" | "halted" | "completed";
+  /**
+   * When the next wave starts (bake_then_next_wave).
+   */
+  bake_until?: string;
+}
+
 /** Data of each command a publisher may send, by ce-type. */
 export interface CommandDataByType {
   "central.bootstrap.requested": CentralBootstrapRequested;
@@ -1180,11 +1244,13 @@ export interface EventDataByType {
   "rollout.failed": RolloutFailed;
   "rollout.halted": RolloutHalted;
   "rollout.stop.recorded": RolloutStopRecorded;
+  "rollout.wave.completed": RolloutWaveCompleted;
 }
 
 /** Data of the commands only the worker issues, by ce-type. */
 export interface InternalDataByType {
   "org.offboard.deadline.reached": OrgOffboardDeadlineReached;
+  "rollout.wave.ended": RolloutWaveEnded;
 }
 
 /** Every message's data, by ce-type. */
