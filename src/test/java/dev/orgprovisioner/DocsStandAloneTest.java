@@ -26,7 +26,8 @@ class DocsStandAloneTest {
   private static final Path ROOT = Path.of("").toAbsolutePath();
 
   /** Build output, VCS and IDE folders: not part of what a clone holds. */
-  private static final Set<String> SKIPPED_DIRS = Set.of("target", ".git", ".idea", ".vscode");
+  private static final Set<String> SKIPPED_DIRS =
+      Set.of("target", ".git", ".idea", ".vscode", "node_modules");
 
   /**
    * Files the workspace outside the repository held; built from parts so this file does not match.

@@ -293,4 +293,26 @@ public sealed interface Command {
       return Optional.empty();
     }
   }
+
+  /**
+   * A roll-out's wave ended (issued by its driver); the job publishes it as an event.
+   *
+   * @param summary the event's data: the wave's counts and what the roll-out does next
+   */
+  record RolloutWaveEnded(String rolloutId, java.util.Map<String, Object> summary)
+      implements Command {
+    public RolloutWaveEnded {
+      summary = java.util.Map.copyOf(summary);
+    }
+
+    @Override
+    public CommandType type() {
+      return CommandType.ROLLOUT_WAVE_ENDED;
+    }
+
+    @Override
+    public Optional<OrgSlug> org() {
+      return Optional.empty();
+    }
+  }
 }

@@ -328,6 +328,12 @@ public final class CommandDecoder {
               json.path("rollout_id").asText(),
               type == CommandType.ROLLOUT_ABORT,
               json.path("reason").asText("requested by an operator"));
+      case ROLLOUT_WAVE_ENDED ->
+          new Command.RolloutWaveEnded(
+              json.path("rollout_id").asText(),
+              JSON.convertValue(
+                  json,
+                  new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
       case DRIFT_CHECK -> {
         JsonNode scope = json.path("scope");
         List<OrgSlug> orgs = new ArrayList<>();

@@ -18,7 +18,9 @@ public enum CommandType {
   ROLLOUT_START("rollout.start.requested", 2, false),
   ROLLOUT_RESUME("rollout.resume.requested", 2, false),
   ROLLOUT_HALT("rollout.halt.requested", 1, false),
-  ROLLOUT_ABORT("rollout.abort.requested", 1, false);
+  ROLLOUT_ABORT("rollout.abort.requested", 1, false),
+  // A roll-out's wave ended: its job publishes rollout.wave.completed. Only the worker issues it.
+  ROLLOUT_WAVE_ENDED("rollout.wave.ended", 2, false, false);
 
   private final String ceType;
   private final int priority;

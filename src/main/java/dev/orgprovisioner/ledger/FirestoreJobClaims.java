@@ -6,13 +6,13 @@ import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.FieldValue;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
-import com.google.cloud.firestore.Transaction;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.JobState;
 import dev.orgprovisioner.execution.NextInLine;
 import dev.orgprovisioner.execution.port.JobQueue.RetryOutcome;
 import dev.orgprovisioner.execution.port.JobQueue.RetryResult;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,66 +86,74 @@ final class FirestoreJobClaims {
 
   /** Claims the job next in line for {@code jobId}'s lock key, when that job is claimable. */
   Optional<Job> claim(String jobId, String owner, Instant now) {
+    DocumentSnapshot doc = store.call("read job", store.jobs.document(jobId).get());
+    if (!doc.exists() || !toJob(doc).isClaimable(now)) {
+      return Optional.empty();
+    }
+    return claimNext(toJob(doc).lockKey(), owner, now);
+  }
+
+  /**
+   * Finds the key's job next in line with a query outside any transaction (the emulator locks a
+   * transaction's query results, and competing claims then serialise behind its lock timeout), and
+   * claims it in a transaction that reads the job and the lock again. A stale read only errs
+   * towards claiming nothing: a job of the key created after the query is later in line than any it
+   * saw.
+   */
+  Optional<Job> claimNext(String lockKey, String owner, Instant now) {
+    List<Job> open = new ArrayList<>();
+    for (QueryDocumentSnapshot doc :
+        store
+            .call(
+                "find the org's open jobs",
+                store
+                    .jobs
+                    .whereEqualTo(LOCK_KEY, lockKey)
+                    .whereIn(STATE, List.of(JobState.QUEUED.name(), JobState.RUNNING.name()))
+                    .get())
+            .getDocuments()) {
+      open.add(toJob(doc));
+    }
+    return NextInLine.of(open, now).flatMap(next -> claimExactly(next.id(), owner, now));
+  }
+
+  /** Claims this very job when it is claimable and its lock key free, in one transaction. */
+  private Optional<Job> claimExactly(String jobId, String owner, Instant now) {
     DocumentReference jobRef = store.jobs.document(jobId);
     return store.transaction(
         "claim job",
         tx -> {
           DocumentSnapshot doc = tx.get(jobRef).get();
-          if (!doc.exists() || !toJob(doc).isClaimable(now)) {
+          if (!doc.exists()) {
             return Optional.<Job>empty();
           }
-          return claimNextIn(tx, toJob(doc).lockKey(), owner, now);
+          Job job = toJob(doc);
+          if (!job.isClaimable(now)) {
+            return Optional.<Job>empty();
+          }
+          DocumentReference lockRef = store.locks.document(lockDocId(job.lockKey()));
+          DocumentSnapshot lock = tx.get(lockRef).get();
+          // Free: no lock, a lapsed one, or one this job left in an earlier epoch.
+          boolean free =
+              !lock.exists()
+                  || expired(lock.getTimestamp(LEASE_EXPIRES_AT), now)
+                  || jobId.equals(lock.getString(JOB_ID));
+          if (!free) {
+            return Optional.<Job>empty();
+          }
+          Instant until = now.plus(store.settings.leaseDuration());
+          long epoch = job.epoch() + 1;
+          Map<String, Object> update = new HashMap<>();
+          update.put(STATE, JobState.RUNNING.name());
+          update.put(LEASE_OWNER, owner);
+          update.put(LEASE_EXPIRES_AT, ts(until));
+          update.put(EPOCH, epoch);
+          update.put(ATTEMPTS, job.attempts() + 1);
+          update.put(UPDATED_AT, ts(now));
+          tx.update(jobRef, update);
+          tx.set(lockRef, lockDoc(jobId, epoch, owner, until));
+          return Optional.of(merged(doc, update));
         });
-  }
-
-  Optional<Job> claimNext(String lockKey, String owner, Instant now) {
-    return store.transaction("claim next job", tx -> claimNextIn(tx, lockKey, owner, now));
-  }
-
-  /**
-   * Reads the key's open jobs and its lock in the transaction, so no job of the key can be claimed
-   * out of line by a concurrent claim, and leases the one next in line if the lock is free.
-   */
-  private Optional<Job> claimNextIn(Transaction tx, String lockKey, String owner, Instant now)
-      throws Exception {
-    Map<String, DocumentSnapshot> open = new HashMap<>();
-    for (QueryDocumentSnapshot doc :
-        tx.get(
-                store
-                    .jobs
-                    .whereEqualTo(LOCK_KEY, lockKey)
-                    .whereIn(STATE, List.of(JobState.QUEUED.name(), JobState.RUNNING.name())))
-            .get()
-            .getDocuments()) {
-      open.put(doc.getId(), doc);
-    }
-    Optional<Job> next = NextInLine.of(open.values().stream().map(LedgerDocs::toJob).toList(), now);
-    if (next.isEmpty()) {
-      return Optional.empty();
-    }
-    Job job = next.get();
-    DocumentReference lockRef = store.locks.document(lockDocId(lockKey));
-    DocumentSnapshot lock = tx.get(lockRef).get();
-    // Free: no lock, a lapsed one, or one this job left in an earlier epoch.
-    boolean free =
-        !lock.exists()
-            || expired(lock.getTimestamp(LEASE_EXPIRES_AT), now)
-            || job.id().equals(lock.getString(JOB_ID));
-    if (!free) {
-      return Optional.empty();
-    }
-    Instant until = now.plus(store.settings.leaseDuration());
-    long epoch = job.epoch() + 1;
-    Map<String, Object> update = new HashMap<>();
-    update.put(STATE, JobState.RUNNING.name());
-    update.put(LEASE_OWNER, owner);
-    update.put(LEASE_EXPIRES_AT, ts(until));
-    update.put(EPOCH, epoch);
-    update.put(ATTEMPTS, job.attempts() + 1);
-    update.put(UPDATED_AT, ts(now));
-    tx.update(store.jobs.document(job.id()), update);
-    tx.set(lockRef, lockDoc(job.id(), epoch, owner, until));
-    return Optional.of(merged(open.get(job.id()), update));
   }
 
   RetryResult retryFailed(String jobId, Instant now) {

@@ -110,4 +110,37 @@ public final class InternalCommands {
         type.priority(),
         deletionAt);
   }
+
+  /**
+   * A roll-out's wave ended: the command whose job publishes {@code rollout.wave.completed} with
+   * {@code summary}, keyed by roll-out, generation and wave so a driver re-running its step
+   * announces it once.
+   */
+  public static CommandEnvelope rolloutWaveEnded(
+      String rolloutId, int generation, int wave, Map<String, Object> summary, Instant now) {
+    String id = EventFactory.digest("rollout-wave|" + rolloutId + "|" + generation + "|" + wave);
+    String source = "//org-provisioner/rollout/" + rolloutId;
+    CommandType type = CommandType.ROLLOUT_WAVE_ENDED;
+    String data;
+    try {
+      data = SORTED.writeValueAsString(new java.util.TreeMap<>(summary));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    return new CommandEnvelope(
+        id,
+        source,
+        now,
+        id,
+        EventFactory.digest(type.ceType() + "\n" + data),
+        new Command.RolloutWaveEnded(rolloutId, summary),
+        data,
+        Map.of("ce-id", id, "ce-type", type.ceType(), "ce-source", source),
+        type.priority());
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper SORTED =
+      new com.fasterxml.jackson.databind.ObjectMapper()
+          .configure(
+              com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 }

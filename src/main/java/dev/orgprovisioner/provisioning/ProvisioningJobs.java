@@ -107,7 +107,8 @@ public final class ProvisioningJobs implements JobRunner {
       case CHANGE_PLAN -> "org.plan.change.failed";
       case OFFBOARD, OFFBOARD_DEADLINE -> "org.offboard.failed";
       case RESTORE -> "org.restore.failed";
-      case ROLLOUT_START, ROLLOUT_RESUME, ROLLOUT_HALT, ROLLOUT_ABORT -> "rollout.failed";
+      case ROLLOUT_START, ROLLOUT_RESUME, ROLLOUT_HALT, ROLLOUT_ABORT, ROLLOUT_WAVE_ENDED ->
+          "rollout.failed";
     };
   }
 
@@ -155,6 +156,9 @@ public final class ProvisioningJobs implements JobRunner {
       }
       if (command instanceof Command.RolloutResume resume && rollouts != null) {
         return rollouts.resume(job, resume, steps);
+      }
+      if (command instanceof Command.RolloutWaveEnded ended) {
+        return new JobResult("rollout.wave.completed", new java.util.TreeMap<>(ended.summary()));
       }
       if (command instanceof Command.RolloutStop stop && rollouts != null) {
         return rollouts.stop(stop, steps);

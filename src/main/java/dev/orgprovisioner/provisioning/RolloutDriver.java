@@ -22,8 +22,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -256,6 +258,8 @@ public final class RolloutDriver {
     }
     int failedInWave = run.failed().size();
     double rate = run.orgs().isEmpty() ? 0 : (double) failedInWave / run.orgs().size();
+    boolean last = rollout.wave() + 1 >= rollout.spec().waves().size();
+    Rollout next;
     if (rate > rollout.spec().maxFailureRate()) {
       String why =
           String.format(
@@ -266,12 +270,42 @@ public final class RolloutDriver {
               run.orgs().size(),
               rate,
               rollout.spec().maxFailureRate());
-      return saveOrNull(current.ended(RolloutStatus.HALTED, List.of(why), now), steps);
+      next = current.ended(RolloutStatus.HALTED, List.of(why), now);
+    } else if (last) {
+      next = current.ended(RolloutStatus.COMPLETED, List.of(), now);
+    } else {
+      next = current.baking(now.plus(rollout.spec().bakeTime()), now);
     }
-    if (rollout.wave() + 1 >= rollout.spec().waves().size()) {
-      return saveOrNull(current.ended(RolloutStatus.COMPLETED, List.of(), now), steps);
+    steps.checkLease();
+    announce(next, run, rate, now);
+    return saveOrNull(next, steps);
+  }
+
+  /** Queues the wave's {@code rollout.wave.completed} (once per roll-out, generation and wave). */
+  private void announce(Rollout next, WaveRun run, double rate, Instant now) {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("rollout_id", next.id());
+    summary.put("wave", next.wave());
+    summary.put("wave_count", next.spec().waves().size());
+    summary.put("orgs", run.orgs().size());
+    summary.put("succeeded", run.succeeded().size());
+    summary.put("failed", run.failed().size());
+    summary.put("failed_orgs", run.failed());
+    summary.put("failure_rate", rate);
+    summary.put("max_failure_rate", next.spec().maxFailureRate());
+    summary.put(
+        "next",
+        switch (next.status()) {
+          case HALTED -> "halted";
+          case COMPLETED -> "completed";
+          default -> "bake_then_next_wave";
+        });
+    if (next.bakeUntil() != null) {
+      summary.put("bake_until", next.bakeUntil().toString());
     }
-    return saveOrNull(current.baking(now.plus(rollout.spec().bakeTime()), now), steps);
+    keys.claim(
+        InternalCommands.rolloutWaveEnded(next.id(), next.generation(), next.wave(), summary, now),
+        now);
   }
 
   private String queue(OrgSlug org, String rolloutId, int generation, Instant now) {

@@ -27,6 +27,7 @@ import dev.orgprovisioner.rollout.RolloutStatus;
 import dev.orgprovisioner.rollout.WavePlanner;
 import dev.orgprovisioner.testing.AttemptsStepLog;
 import dev.orgprovisioner.testing.CatalogFixtures;
+import dev.orgprovisioner.testing.EventSchemas;
 import dev.orgprovisioner.testing.LedgerFixtures;
 import dev.orgprovisioner.testing.PoolFixtures;
 import dev.orgprovisioner.testing.RecordingEventPublisher;
@@ -197,6 +198,35 @@ class RolloutJobTest {
     assertThat(syncRuns.keySet()).containsExactlyInAnyOrderElementsOf(FLEET);
     assertThat(syncRuns.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
     assertThat(data(end).path("waves").get(2).path("orgs").asInt()).isEqualTo(5);
+    List<JsonNode> waves = waveEvents("ro-one", 3);
+    assertThat(waves).extracting(w -> w.path("wave").asInt()).containsExactly(0, 1, 2);
+    assertThat(waves).extracting(w -> w.path("orgs").asInt()).containsExactly(1, 4, 5);
+    assertThat(waves)
+        .extracting(w -> w.path("next").asText())
+        .containsExactly("bake_then_next_wave", "bake_then_next_wave", "completed");
+    for (OutboxEvent e : publisher.events()) {
+      if (e.type().startsWith("rollout.")) {
+        assertThat(EventSchemas.violations(e.type(), e.data())).as(e.type()).isEmpty();
+      }
+    }
+  }
+
+  /** The {@code rollout.wave.completed} events of a roll-out, by wave, once there are {@code n}. */
+  private List<JsonNode> waveEvents(String rolloutId, int n) throws Exception {
+    await().atMost(DEADLINE).until(() -> waveEventsNow(rolloutId).size() >= n);
+    return waveEventsNow(rolloutId);
+  }
+
+  private List<JsonNode> waveEventsNow(String rolloutId) throws Exception {
+    List<JsonNode> out = new ArrayList<>();
+    for (OutboxEvent e : publisher.events("rollout.wave.completed")) {
+      JsonNode d = data(e);
+      if (d.path("rollout_id").asText().equals(rolloutId)) {
+        out.add(d);
+      }
+    }
+    out.sort(java.util.Comparator.comparingInt(d -> d.path("wave").asInt()));
+    return out;
   }
 
   @Test
@@ -227,6 +257,9 @@ class RolloutJobTest {
     assertThat(stopped.status()).isEqualTo(RolloutStatus.HALTED);
     assertThat(stopped.waves()).hasSize(2);
     assertThat(stopped.waves().get(1).failed()).containsExactlyInAnyOrderElementsOf(broken);
+    JsonNode secondWave0 = waveEvents("ro-halt", 2).get(1);
+    assertThat(secondWave0.path("next").asText()).isEqualTo("halted");
+    assertThat(secondWave0.path("failed").asInt()).isEqualTo(2);
     Set<String> fixed = Set.copyOf(broken);
     broken.clear();
 

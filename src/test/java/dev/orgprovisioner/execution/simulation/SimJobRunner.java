@@ -81,7 +81,8 @@ final class SimJobRunner implements JobRunner {
       case OFFBOARD, OFFBOARD_DEADLINE -> "org.offboard.failed";
       case RESTORE -> "org.restore.failed";
       case DRIFT_CHECK -> "drift.check.failed";
-      case ROLLOUT_START, ROLLOUT_RESUME, ROLLOUT_HALT, ROLLOUT_ABORT -> "rollout.failed";
+      case ROLLOUT_START, ROLLOUT_RESUME, ROLLOUT_HALT, ROLLOUT_ABORT, ROLLOUT_WAVE_ENDED ->
+          "rollout.failed";
     };
   }
 
