@@ -58,9 +58,22 @@ public final class BucketGate implements QuotaGate {
     return quota == Quota.TABLES_INSERT ? 3 : 1;
   }
 
+  /**
+   * Grants that took longer to commit than the window's margin, left unused in a row, before one is
+   * used anyway: a store slow for good must not hold every warehouse call forever (a refusal that
+   * may follow is retried and slows the window down).
+   */
+  static final int MAX_AGED_GRANTS = 10;
+
   @Override
   public void acquire(Quota quota, String key) throws InterruptedException {
     String id = bucketId(quota, key);
+    // The window is counted this much longer than BigQuery's: a grant used within it cannot
+    // overrun.
+    Duration margin =
+        QuotaWindow.window(quota, timeScale)
+            .minus(Duration.ofNanos((long) (quota.window().toNanos() * timeScale)));
+    int aged = 0;
     while (true) {
       Instant now = clock.get();
       if (takeSpare(id, now)) {
@@ -68,16 +81,15 @@ public final class BucketGate implements QuotaGate {
       }
       QuotaBuckets.Grant grant = buckets.take(id, quota, timeScale, leaseSize(quota), clock);
       if (grant.granted() > 0) {
-        Instant committed = clock.get();
-        if (Duration.between(grant.at(), committed).compareTo(QuotaWindow.SLACK.dividedBy(2)) > 0) {
-          // The grant took long to commit (a contended store): a call made now would land later
-          // in the window than counted and could overrun it. Leave the places unused; ask again.
+        Duration commit = Duration.between(grant.at(), clock.get());
+        if (commit.compareTo(margin) > 0 && ++aged < MAX_AGED_GRANTS) {
+          // The grant took longer to commit than the margin (a contended store): a call made now
+          // would land later in the window than counted and could overrun it. Leave it; ask again.
           continue;
         }
         if (grant.granted() > 1) {
           // Spares count as made at the grant: used much later, they would overrun the window.
-          long slack = (long) (quota.window().toNanos() * timeScale * (QuotaWindow.MARGIN - 1));
-          keepSpare(id, grant.granted() - 1, grant.at().plusNanos(slack));
+          keepSpare(id, grant.granted() - 1, grant.at().plus(margin));
         }
         return;
       }

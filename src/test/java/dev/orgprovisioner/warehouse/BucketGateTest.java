@@ -96,4 +96,31 @@ class BucketGateTest {
 
     assertThat(waits).hasSize(1);
   }
+
+  @Test
+  void aGrantThatTookLongerThanTheMarginToCommit_isLeftUnused_butASlowStoreNeverHoldsForever()
+      throws Exception {
+    AtomicInteger aged = new AtomicInteger();
+    QuotaBuckets slow =
+        new QuotaBuckets() {
+          @Override
+          public Grant take(
+              String id,
+              Quota quota,
+              double timeScale,
+              int want,
+              java.util.function.Supplier<Instant> at) {
+            aged.incrementAndGet();
+            // Counted a second before it reached the caller: older than the margin.
+            return new Grant(1, Duration.ZERO, at.get().minusSeconds(1));
+          }
+
+          @Override
+          public void slowDown(String id, Quota quota, double timeScale, Instant at) {}
+        };
+
+    gate(slow).acquire(Quota.TABLE_METADATA, "ds.invoices");
+
+    assertThat(aged.get()).isEqualTo(BucketGate.MAX_AGED_GRANTS);
+  }
 }
