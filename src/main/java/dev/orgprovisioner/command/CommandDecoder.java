@@ -321,19 +321,8 @@ public final class CommandDecoder {
               Instant.parse(json.path("deletion_scheduled_at").asText()));
       case BOOTSTRAP ->
           new Command.Bootstrap(json.path("options").path("dry_run").asBoolean(false));
-      case ROLLOUT_START -> new Command.RolloutStart(RolloutJson.spec(json));
-      case ROLLOUT_RESUME -> new Command.RolloutResume(json.path("rollout_id").asText());
-      case ROLLOUT_HALT, ROLLOUT_ABORT ->
-          new Command.RolloutStop(
-              json.path("rollout_id").asText(),
-              type == CommandType.ROLLOUT_ABORT,
-              json.path("reason").asText("requested by an operator"));
-      case ROLLOUT_WAVE_ENDED ->
-          new Command.RolloutWaveEnded(
-              json.path("rollout_id").asText(),
-              JSON.convertValue(
-                  json,
-                  new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
+      case ROLLOUT_START, ROLLOUT_RESUME, ROLLOUT_HALT, ROLLOUT_ABORT, ROLLOUT_WAVE_ENDED ->
+          RolloutJson.command(type, json);
       case DRIFT_CHECK -> {
         JsonNode scope = json.path("scope");
         List<OrgSlug> orgs = new ArrayList<>();

@@ -1,16 +1,38 @@
 package dev.orgprovisioner.command;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orgprovisioner.rollout.RolloutSpec;
 import dev.orgprovisioner.rollout.Wave;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** The data of {@code rollout.start.requested}: its spec, and the rules its schema cannot say. */
+/** The data of the roll-out commands: their decoding, and the rules their schemas cannot say. */
 final class RolloutJson {
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private RolloutJson() {}
+
+  /** The roll-out command {@code type} with schema-valid data {@code json}. */
+  static Command command(CommandType type, JsonNode json) {
+    String id = json.path("rollout_id").asText();
+    return switch (type) {
+      case ROLLOUT_START -> new Command.RolloutStart(spec(json));
+      case ROLLOUT_RESUME -> new Command.RolloutResume(id);
+      case ROLLOUT_WAVE_ENDED ->
+          new Command.RolloutWaveEnded(
+              id, JSON.convertValue(json, new TypeReference<Map<String, Object>>() {}));
+      default ->
+          new Command.RolloutStop(
+              id,
+              type == CommandType.ROLLOUT_ABORT,
+              json.path("reason").asText("requested by an operator"));
+    };
+  }
 
   static RolloutSpec spec(JsonNode json) {
     List<Wave> waves = new ArrayList<>();

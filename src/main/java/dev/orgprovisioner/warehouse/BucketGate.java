@@ -38,9 +38,14 @@ public final class BucketGate implements QuotaGate {
 
   /** Real time, BigQuery's published windows. */
   public static BucketGate of(QuotaBuckets buckets) {
+    return of(buckets, 1.0);
+  }
+
+  /** Real time, every window multiplied by {@code timeScale} (a stub enforcing shrunk quotas). */
+  public static BucketGate of(QuotaBuckets buckets, double timeScale) {
     return new BucketGate(
         buckets,
-        1.0,
+        timeScale,
         Instant::now,
         d -> Thread.sleep(d.toMillis(), (int) (d.toNanosPart() % 1_000_000)));
   }

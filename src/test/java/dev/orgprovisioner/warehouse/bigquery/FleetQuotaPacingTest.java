@@ -17,7 +17,6 @@ import dev.orgprovisioner.warehouse.QuotaBuckets;
 import dev.orgprovisioner.warehouse.Warehouse;
 import dev.orgprovisioner.warehouse.WarehouseException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,8 +71,7 @@ class FleetQuotaPacingTest {
   }
 
   private static BucketGate scaled(QuotaBuckets windows) {
-    return new BucketGate(
-        windows, TIME_SCALE, Instant::now, d -> Thread.sleep(Math.max(1, d.toMillis())));
+    return BucketGate.of(windows, TIME_SCALE);
   }
 
   private UpdateTableOptions describeInvoices() {
