@@ -152,7 +152,8 @@ public class CoreProducers {
       }
     }
     LOG.infof("Warehouse: DuckDB at %s, memory limit %s", path, config.duckdb().memoryLimit());
-    return new DuckDbWarehouse(path, config.duckdb().memoryLimit());
+    return new DuckDbWarehouse(
+        path, config.duckdb().memoryLimit(), config.duckdb().checkpointThreshold());
   }
 
   void close(@Disposes Warehouse warehouse) throws Exception {

@@ -92,5 +92,13 @@ public interface WarehouseConfig {
      */
     @WithDefault("512MB")
     String memoryLimit();
+
+    /**
+     * DuckDB's checkpoint_threshold: the write-ahead log's size at which DuckDB folds it into the
+     * file. A checkpoint writes the whole catalog, so its cost grows with the fleet; at DuckDB's
+     * 16MB an onboarding of the 1,000th org cost twice the first (docs/performance.md).
+     */
+    @WithDefault("256MB")
+    String checkpointThreshold();
   }
 }

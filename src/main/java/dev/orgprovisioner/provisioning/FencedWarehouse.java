@@ -31,6 +31,12 @@ public final class FencedWarehouse extends ForwardingWarehouse {
   }
 
   @Override
+  public void applyAll(List<PlanStep> steps) {
+    JobFence.check(clock);
+    delegate.applyAll(steps);
+  }
+
+  @Override
   public void deleteDataset(String dataset) {
     JobFence.check(clock);
     delegate.deleteDataset(dataset);

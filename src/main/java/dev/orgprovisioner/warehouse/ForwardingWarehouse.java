@@ -53,6 +53,12 @@ public abstract class ForwardingWarehouse implements Warehouse {
     delegate.apply(step);
   }
 
+  /** Forwarded; {@link #applyAll} is not, so a decorator's own {@link #apply} sees every step. */
+  @Override
+  public boolean transactionalDdl() {
+    return delegate.transactionalDdl();
+  }
+
   @Override
   public void deleteDataset(String dataset) {
     delegate.deleteDataset(dataset);

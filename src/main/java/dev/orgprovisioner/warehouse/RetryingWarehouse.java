@@ -129,6 +129,17 @@ public final class RetryingWarehouse implements Warehouse {
   }
 
   @Override
+  public boolean transactionalDdl() {
+    return delegate.transactionalDdl();
+  }
+
+  /** Retried whole: the steps are idempotent, and a transactional batch left nothing behind. */
+  @Override
+  public void applyAll(List<PlanStep> steps) {
+    run("apply", () -> delegate.applyAll(steps));
+  }
+
+  @Override
   public void deleteDataset(String dataset) {
     run("delete_dataset", () -> delegate.deleteDataset(dataset));
   }

@@ -57,6 +57,23 @@ public interface Warehouse {
   void apply(PlanStep step);
 
   /**
+   * Whether {@link #applyAll} applies steps in one transaction, all or none: an embedded database
+   * can (and gains from one commit and one metadata write for a whole plan); BigQuery's DDL cannot,
+   * so its steps run side by side instead.
+   */
+  default boolean transactionalDdl() {
+    return false;
+  }
+
+  /**
+   * Applies steps in their order; where {@link #transactionalDdl()}, in one transaction. A
+   * decorator that does not forward it applies the steps one by one through its own {@link #apply}.
+   */
+  default void applyAll(List<PlanStep> steps) {
+    steps.forEach(this::apply);
+  }
+
+  /**
    * Deletes a dataset with everything in it; nothing happens when it does not exist. Only
    * offboarding calls it, after checking the dataset's label: plan steps never delete.
    */

@@ -32,7 +32,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +52,12 @@ class DuckDbOnboardingBenchmark {
   private static final int ORGS = Integer.getInteger("bench.duckdb.orgs", 1000);
 
   private static final int WINDOW = Math.min(100, Math.max(1, ORGS / 2));
+
+  /** Onboarding jobs at once: {@code -Dbench.duckdb.workers} (default: the worker's default). */
+  private static final int WORKERS =
+      Integer.getInteger(
+          "bench.duckdb.workers", ConfigDefaults.of(ExecutionConfig.class).workers());
+
   private static final Path DIR = BenchReport.DIR.resolve("duckdb-onboarding");
 
   /** Per org: cumulative process CPU and wall time (ms) after it, and the per-call totals. */
@@ -66,7 +76,9 @@ class DuckDbOnboardingBenchmark {
   void onboardingThroughput_againstRawDdl() throws IOException {
     Files.createDirectories(DIR);
     double load0 = ProcFigures.loadAverage();
-    Fleet ours = onboardFleet(DIR.resolve("worker.duckdb"));
+    Fleet ours = onboardFleet(DIR.resolve("worker.duckdb"), WORKERS);
+    double loadSeq = ProcFigures.loadAverage();
+    Fleet oneAtATime = onboardFleet(DIR.resolve("worker-sequential.duckdb"), 1);
     double load1 = ProcFigures.loadAverage();
     RawDdlBaseline.Result raw = RawDdlBaseline.run(DIR.resolve("raw-ddl.duckdb"), ORGS);
     double load2 = ProcFigures.loadAverage();
@@ -87,32 +99,42 @@ class DuckDbOnboardingBenchmark {
     lines.add("|---|---|---|---|---|---|");
     lines.add(
         row(
-            "ours (ProvisioningJobs on DuckDbWarehouse)",
+            "ours (ProvisioningJobs on DuckDbWarehouse), " + WORKERS + " jobs at once",
             oursRate,
             ours.cpuAt()[ORGS] / (double) ORGS,
             oursFirst,
             oursLast));
+    double seqRate = ORGS * 1000.0 / oneAtATime.millis();
+    lines.add(
+        row(
+            "ours, one job at a time",
+            seqRate,
+            oneAtATime.cpuAt()[ORGS] / (double) ORGS,
+            oneAtATime.cpuMsPerOrg(0, WINDOW),
+            oneAtATime.cpuMsPerOrg(ORGS - WINDOW, ORGS)));
     lines.add(row("raw DDL loop", raw.orgsPerSecond(), raw.cpuMsPerOrg(), rawFirst, rawLast));
     lines.add("");
     lines.add(
         String.format(
             Locale.ROOT,
-            "Load average (1 min) before / between / after: %.2f / %.2f / %.2f",
+            "Load average (1 min) before / after ours / after one at a time / after raw: %.2f /"
+                + " %.2f / %.2f / %.2f",
             load0,
+            loadSeq,
             load1,
             load2));
     lines.add("");
     lines.add(
-        "Where one onboarding's time goes (wall ms per org, summed over the table threads;"
-            + " calls per org), first and last "
+        "Where one onboarding's time goes, one job at a time (wall ms per org; calls per org),"
+            + " first and last "
             + WINDOW
             + " orgs:");
     lines.add("");
     lines.add("| warehouse call | calls / org | ms / org, first | ms / org, last |");
     lines.add("|---|---|---|---|");
-    for (var e : ours.last().entrySet()) {
+    for (var e : oneAtATime.last().entrySet()) {
       TimedWarehouse.Totals f =
-          ours.first().getOrDefault(e.getKey(), new TimedWarehouse.Totals(0, 0));
+          oneAtATime.first().getOrDefault(e.getKey(), new TimedWarehouse.Totals(0, 0));
       lines.add(
           String.format(
               Locale.ROOT,
@@ -129,8 +151,10 @@ class DuckDbOnboardingBenchmark {
         .method(
             "In one JVM, one after the other: (ours) "
                 + ORGS
-                + " onboarding jobs run one at a"
-                + " time through ProvisioningJobs (profile read, snapshot, plan, plan applied with"
+                + " onboarding jobs, "
+                + WORKERS
+                + " at once (execution.workers, as the worker runs them; and again one at a time on"
+                + " another file), through ProvisioningJobs (profile read, snapshot, plan, plan applied with"
                 + " execution.table-parallelism threads, central rows) on a file-backed"
                 + " DuckDbWarehouse behind the worker's retrying, fenced warehouse, with each job's"
                 + " audit facts (transitions, steps, run) written through WarehouseAuditTrail's"
@@ -141,6 +165,8 @@ class DuckDbOnboardingBenchmark {
                 + " CPU (DuckDB's native threads included). -Dbench.duckdb.orgs sets the fleet.")
         .param("orgs", ORGS)
         .param("window", WINDOW)
+        .param("workers", WORKERS)
+        .figure("ours_one_at_a_time_orgs_per_s", BenchReport.round(seqRate))
         .figure("ours_orgs_per_s", BenchReport.round(oursRate))
         .figure("raw_ddl_orgs_per_s", BenchReport.round(raw.orgsPerSecond()))
         .figure("ours_cpu_ms_per_org_first", BenchReport.round(oursFirst))
@@ -183,7 +209,7 @@ class DuckDbOnboardingBenchmark {
         last / first);
   }
 
-  private static Fleet onboardFleet(Path file) throws IOException {
+  private static Fleet onboardFleet(Path file, int workers) throws IOException {
     Files.deleteIfExists(file);
     Files.deleteIfExists(Path.of(file + ".wal"));
     Catalog catalog = CatalogFixtures.project();
@@ -195,7 +221,12 @@ class DuckDbOnboardingBenchmark {
     AuditConfig auditConfig = ConfigDefaults.of(AuditConfig.class);
     ExecutorService pool = CoreProducers.newTablePool(parallelism);
     Clock clock = Clock.systemUTC();
-    try (DuckDbWarehouse engine = new DuckDbWarehouse(file.toString())) {
+    WarehouseConfig.DuckDb duck = ConfigDefaults.of(WarehouseConfig.class).duckdb();
+    try (DuckDbWarehouse engine =
+        new DuckDbWarehouse(
+            file.toString(),
+            duck.memoryLimit(),
+            System.getProperty("bench.duckdb.checkpoint-threshold", duck.checkpointThreshold()))) {
       TimedWarehouse timed = new TimedWarehouse(engine);
       Warehouse warehouse =
           CoreProducers.guarded(
@@ -209,7 +240,6 @@ class DuckDbOnboardingBenchmark {
       service.bootstrap(false);
       ProvisioningJobs jobs = new ProvisioningJobs(service, clock);
       long[] cpuAt = new long[ORGS + 1];
-      Map<String, TimedWarehouse.Totals> first = Map.of();
       try (WarehouseAuditTrail audit =
           new WarehouseAuditTrail(
               warehouse,
@@ -220,23 +250,40 @@ class DuckDbOnboardingBenchmark {
         timed.reset();
         long cpu0 = RawDdlBaseline.processCpuMillis();
         long t0 = System.nanoTime();
-        for (int i = 0; i < ORGS; i++) {
-          if (i == ORGS - WINDOW) {
-            timed.reset();
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        AtomicReference<Map<String, TimedWarehouse.Totals>> first = new AtomicReference<>(Map.of());
+        Runnable worker =
+            () -> {
+              for (int i = next.getAndIncrement(); i < ORGS; i = next.getAndIncrement()) {
+                onboard(jobs, audit, RawDdlBaseline.org(i));
+                int n = done.incrementAndGet();
+                cpuAt[n] = RawDdlBaseline.processCpuMillis() - cpu0;
+                if (n == WINDOW) {
+                  first.set(timed.totals());
+                }
+                if (n == ORGS - WINDOW) {
+                  timed.reset();
+                }
+                if (n % 100 == 0) {
+                  System.out.printf("onboarded %d of %d, %d ms CPU so far%n", n, ORGS, cpuAt[n]);
+                }
+              }
+            };
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        ExecutorService jobPool = Executors.newFixedThreadPool(workers);
+        try {
+          for (int w = 0; w < workers; w++) {
+            running.add(CompletableFuture.runAsync(worker, jobPool));
           }
-          onboard(jobs, audit, RawDdlBaseline.org(i));
-          cpuAt[i + 1] = RawDdlBaseline.processCpuMillis() - cpu0;
-          if (i + 1 == WINDOW) {
-            first = timed.totals();
-          }
-          if ((i + 1) % 100 == 0) {
-            System.out.printf("onboarded %d of %d, %d ms CPU so far%n", i + 1, ORGS, cpuAt[i + 1]);
-          }
+          CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
+        } finally {
+          jobPool.shutdownNow();
         }
         audit.flush();
         long millis = (System.nanoTime() - t0) / 1_000_000;
         cpuAt[ORGS] = RawDdlBaseline.processCpuMillis() - cpu0;
-        return new Fleet(millis, cpuAt, first, timed.totals());
+        return new Fleet(millis, cpuAt, first.get(), timed.totals());
       }
     } finally {
       pool.shutdownNow();

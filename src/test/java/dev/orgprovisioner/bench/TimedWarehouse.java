@@ -84,6 +84,21 @@ final class TimedWarehouse implements Warehouse {
   }
 
   @Override
+  public boolean transactionalDdl() {
+    return delegate.transactionalDdl();
+  }
+
+  @Override
+  public void applyAll(List<PlanStep> steps) {
+    timed(
+        "applyAll",
+        () -> {
+          delegate.applyAll(steps);
+          return null;
+        });
+  }
+
+  @Override
   public void apply(PlanStep step) {
     timed(
         "apply " + step.getClass().getSimpleName(),

@@ -96,4 +96,23 @@ class FencedWarehouseTest {
     assertThatThrownBy(this::write).isNotInstanceOf(LeaseLostException.class);
     assertThat(counted.calls.get()).isEqualTo(before + 1);
   }
+
+  @Test
+  void wholePlanUnderALostLease_stopsBeforeReachingTheWarehouse() {
+    JobLease almostGone = lease(Duration.ofSeconds(5), Duration.ofMinutes(5));
+
+    assertThatThrownBy(
+            () ->
+                JobFence.under(
+                    almostGone,
+                    () -> {
+                      fenced.applyAll(
+                          List.of(
+                              new dev.orgprovisioner.plan.PlanStep.CreateDataset(
+                                  "d", "EU", null, Map.of())));
+                      return null;
+                    }))
+        .isInstanceOf(LeaseLostException.class);
+    assertThat(counted.calls.get()).isZero();
+  }
 }

@@ -161,6 +161,8 @@ final class DuckDbMetadata {
             + " (dataset VARCHAR NOT NULL, name VARCHAR NOT NULL, kind VARCHAR NOT NULL,"
             + " description VARCHAR, location VARCHAR, labels VARCHAR, partitioning VARCHAR,"
             + " clustering VARCHAR, columns VARCHAR, view_sql VARCHAR, settings VARCHAR)");
+    // The name as created (rows key on it in lower case); rows of earlier versions have none.
+    st.execute("ALTER TABLE " + META + " ADD COLUMN IF NOT EXISTS object_name VARCHAR");
     if (created && tableExists(st, "objects")) {
       // Columns added later: a database file created by an earlier version gains them.
       st.execute("ALTER TABLE " + LEGACY_META + " ADD COLUMN IF NOT EXISTS view_sql VARCHAR");
@@ -169,7 +171,7 @@ final class DuckDbMetadata {
           "INSERT INTO "
               + META
               + " SELECT dataset, name, kind, description, location, labels, partitioning,"
-              + " clustering, columns, view_sql, settings FROM "
+              + " clustering, columns, view_sql, settings, NULL FROM "
               + LEGACY_META);
     }
   }
@@ -194,6 +196,18 @@ final class DuckDbMetadata {
    * is therefore not seen as edited (while one is open, it is).
    */
   static void refreshViewEchoes(Connection c) throws SQLException {
+    recordViewEchoes(c, true);
+  }
+
+  /**
+   * Records DuckDB's echo of each view created without one (views are created without: reading an
+   * echo lists every view of the file), before SQL other than the provisioner's may change them.
+   */
+  static void recordMissingViewEchoes(Connection c) throws SQLException {
+    recordViewEchoes(c, false);
+  }
+
+  private static void recordViewEchoes(Connection c, boolean refresh) throws SQLException {
     Map<List<String>, String> refreshed = new LinkedHashMap<>();
     try (Statement st = c.createStatement();
         ResultSet rs =
@@ -206,7 +220,7 @@ final class DuckDbMetadata {
       while (rs.next()) {
         ViewText stored = JSON.readValue(rs.getString(3), ViewText.class);
         String echo = rs.getString(4);
-        if (!echo.equals(stored.echo())) {
+        if (stored.echo() == null || (refresh && !echo.equals(stored.echo()))) {
           refreshed.put(
               List.of(rs.getString(1), rs.getString(2)),
               JSON.writeValueAsString(new ViewText(stored.source(), echo)));
@@ -309,10 +323,31 @@ final class DuckDbMetadata {
 
   /** Replaces the row of {@code dataset}, {@code name}: call it inside a transaction. */
   static void write(Connection c, String dataset, String name, MetaRow m) throws SQLException {
+    writeAll(c, dataset, Map.of(name, m));
+  }
+
+  /**
+   * Replaces the rows of {@code dataset} named by {@code rows}' keys with one delete and one batch
+   * of inserts (a write per object made every commit dearer as the table grew): call it inside a
+   * transaction.
+   */
+  static void writeAll(Connection c, String dataset, Map<String, MetaRow> rows)
+      throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
     try (PreparedStatement del =
-        c.prepareStatement("DELETE FROM " + META + " WHERE dataset = ? AND name = ?")) {
+        c.prepareStatement(
+            "DELETE FROM "
+                + META
+                + " WHERE dataset = ? AND name IN ("
+                + String.join(", ", java.util.Collections.nCopies(rows.size(), "?"))
+                + ")")) {
       del.setString(1, dataset);
-      del.setString(2, name.toLowerCase(Locale.ROOT));
+      int i = 2;
+      for (String name : rows.keySet()) {
+        del.setString(i++, name.toLowerCase(Locale.ROOT));
+      }
       del.executeUpdate();
     }
     try (PreparedStatement ps =
@@ -320,22 +355,31 @@ final class DuckDbMetadata {
             "INSERT INTO "
                 + META
                 + " (dataset, name, kind, description, location, labels, partitioning,"
-                + " clustering, columns, view_sql, settings)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setString(1, dataset);
-      ps.setString(2, name.toLowerCase(Locale.ROOT));
-      ps.setString(3, m.kind());
-      ps.setString(4, m.description());
-      ps.setString(5, m.location());
-      ps.setString(6, JSON.writeValueAsString(m.labels() == null ? Map.of() : m.labels()));
-      ps.setString(7, m.partitioning() == null ? null : JSON.writeValueAsString(m.partitioning()));
-      ps.setString(8, JSON.writeValueAsString(m.clustering() == null ? List.of() : m.clustering()));
-      ps.setString(9, JSON.writeValueAsString(m.columns() == null ? Map.of() : m.columns()));
-      ps.setString(10, m.view() == null ? null : JSON.writeValueAsString(m.view()));
-      ps.setString(11, m.settings() == null ? null : JSON.writeValueAsString(m.settings()));
-      ps.executeUpdate();
+                + " clustering, columns, view_sql, settings, object_name)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (Map.Entry<String, MetaRow> e : rows.entrySet()) {
+        bind(ps, dataset, e.getKey(), e.getValue());
+        ps.addBatch();
+      }
+      ps.executeBatch();
     } catch (JsonProcessingException e) {
       throw new SQLException("cannot serialise metadata: " + e.getOriginalMessage(), e);
     }
+  }
+
+  private static void bind(PreparedStatement ps, String dataset, String name, MetaRow m)
+      throws SQLException, JsonProcessingException {
+    ps.setString(1, dataset);
+    ps.setString(2, name.toLowerCase(Locale.ROOT));
+    ps.setString(3, m.kind());
+    ps.setString(4, m.description());
+    ps.setString(5, m.location());
+    ps.setString(6, JSON.writeValueAsString(m.labels() == null ? Map.of() : m.labels()));
+    ps.setString(7, m.partitioning() == null ? null : JSON.writeValueAsString(m.partitioning()));
+    ps.setString(8, JSON.writeValueAsString(m.clustering() == null ? List.of() : m.clustering()));
+    ps.setString(9, JSON.writeValueAsString(m.columns() == null ? Map.of() : m.columns()));
+    ps.setString(10, m.view() == null ? null : JSON.writeValueAsString(m.view()));
+    ps.setString(11, m.settings() == null ? null : JSON.writeValueAsString(m.settings()));
+    ps.setString(12, name);
   }
 }

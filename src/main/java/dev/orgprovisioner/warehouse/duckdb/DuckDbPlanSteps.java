@@ -49,60 +49,104 @@ final class DuckDbPlanSteps {
   }
 
   void apply(PlanStep step) {
+    applyAll(List.of(step));
+  }
+
+  /** Applies the steps in one transaction, their metadata rows written together at its end. */
+  void applyAll(List<PlanStep> steps) {
+    PlanStep current = null;
     try (Connection c = connections.open()) {
       c.setAutoCommit(false);
+      MetaWrites meta = new MetaWrites(c);
       try (Statement st = c.createStatement()) {
-        // Java 17: no pattern switch; the sealed hierarchy keeps this list complete.
-        if (step instanceof CreateDataset s) {
-          boolean existed = schemaExists(c, s.dataset());
-          st.execute(createSchemaSql(s));
-          // A dataset dropped by hand leaves its metadata behind: a new one starts afresh.
-          if (!existed || DuckDbMetadata.read(c, s.dataset(), DuckDbMetadata.DATASET_ROW) == null) {
-            DuckDbMetadata.write(
-                c,
-                s.dataset(),
-                DuckDbMetadata.DATASET_ROW,
-                new MetaRow(
-                    "DATASET",
-                    s.description(),
-                    s.location(),
-                    s.labels(),
-                    null,
-                    null,
-                    Map.of(),
-                    null,
-                    StoredSettings.of(s.settings())));
-          }
-        } else if (step instanceof UpdateDataset s) {
-          MetaRow m =
-              orEmpty(DuckDbMetadata.read(c, s.dataset(), DuckDbMetadata.DATASET_ROW), "DATASET");
-          DuckDbMetadata.write(
-              c,
-              s.dataset(),
-              DuckDbMetadata.DATASET_ROW,
-              m.withDescription(s.description())
-                  .withLabels(merge(m.labels(), s.labels()))
-                  .withSettings(
-                      m.settings() == null
-                          ? StoredSettings.of(s.settings())
-                          : m.settings().overriddenBy(s.settings())));
-        } else if (step instanceof CreateTable s) {
-          createTable(c, st, s);
-        } else if (step instanceof AddColumns s) {
-          addColumns(c, st, s);
-        } else if (step instanceof RelaxColumns s) {
-          relaxColumns(c, st, s);
-        } else if (step instanceof UpdateTableOptions s) {
-          updateOptions(c, s);
-        } else if (step instanceof CreateOrReplaceView s) {
-          createView(c, st, s);
-        } else {
-          throw new IllegalArgumentException("unknown step " + step);
+        for (PlanStep step : steps) {
+          current = step;
+          apply(meta, st, step);
         }
+        current = null;
+        meta.flush();
       }
       c.commit();
     } catch (SQLException e) {
-      throw classify(step.describe(), e);
+      throw classify(
+          current != null ? current.describe() : "metadata of " + steps.size() + " step(s)", e);
+    }
+  }
+
+  private static void apply(MetaWrites meta, Statement st, PlanStep step) throws SQLException {
+    // Java 17: no pattern switch; the sealed hierarchy keeps this list complete.
+    if (step instanceof CreateDataset s) {
+      boolean existed = schemaExists(meta.connection(), s.dataset());
+      st.execute(createSchemaSql(s));
+      // A dataset dropped by hand leaves its metadata behind: a new one starts afresh.
+      if (!existed || meta.read(s.dataset(), DuckDbMetadata.DATASET_ROW) == null) {
+        meta.put(
+            s.dataset(),
+            DuckDbMetadata.DATASET_ROW,
+            new MetaRow(
+                "DATASET",
+                s.description(),
+                s.location(),
+                s.labels(),
+                null,
+                null,
+                Map.of(),
+                null,
+                StoredSettings.of(s.settings())));
+      }
+    } else if (step instanceof UpdateDataset s) {
+      MetaRow m = orEmpty(meta.read(s.dataset(), DuckDbMetadata.DATASET_ROW), "DATASET");
+      meta.put(
+          s.dataset(),
+          DuckDbMetadata.DATASET_ROW,
+          m.withDescription(s.description())
+              .withLabels(merge(m.labels(), s.labels()))
+              .withSettings(
+                  m.settings() == null
+                      ? StoredSettings.of(s.settings())
+                      : m.settings().overriddenBy(s.settings())));
+    } else if (step instanceof CreateTable s) {
+      createTable(meta, st, s);
+    } else if (step instanceof AddColumns s) {
+      addColumns(meta, st, s);
+    } else if (step instanceof RelaxColumns s) {
+      relaxColumns(meta, st, s);
+    } else if (step instanceof UpdateTableOptions s) {
+      updateOptions(meta, s);
+    } else if (step instanceof CreateOrReplaceView s) {
+      createView(meta, st, s);
+    } else {
+      throw new IllegalArgumentException("unknown step " + step);
+    }
+  }
+
+  /** The metadata rows of one transaction, kept until it ends; a read writes them first. */
+  private static final class MetaWrites {
+    private final Connection c;
+    private final Map<String, Map<String, MetaRow>> rows = new LinkedHashMap<>();
+
+    MetaWrites(Connection c) {
+      this.c = c;
+    }
+
+    Connection connection() {
+      return c;
+    }
+
+    void put(String dataset, String name, MetaRow row) {
+      rows.computeIfAbsent(dataset, d -> new LinkedHashMap<>()).put(name, row);
+    }
+
+    MetaRow read(String dataset, String name) throws SQLException {
+      flush();
+      return DuckDbMetadata.read(c, dataset, name);
+    }
+
+    void flush() throws SQLException {
+      for (Map.Entry<String, Map<String, MetaRow>> e : rows.entrySet()) {
+        DuckDbMetadata.writeAll(c, e.getKey(), e.getValue());
+      }
+      rows.clear();
     }
   }
 
@@ -146,11 +190,11 @@ final class DuckDbPlanSteps {
         + viewSql(s);
   }
 
-  private static void createTable(Connection c, Statement st, CreateTable s) throws SQLException {
+  private static void createTable(MetaWrites meta, Statement st, CreateTable s)
+      throws SQLException {
     TableDef t = s.table();
     st.execute(createTableSql(s));
-    DuckDbMetadata.write(
-        c,
+    meta.put(
         s.dataset(),
         t.name(),
         new MetaRow(
@@ -165,8 +209,8 @@ final class DuckDbPlanSteps {
             null));
   }
 
-  private static void addColumns(Connection c, Statement st, AddColumns s) throws SQLException {
-    MetaRow m = orEmpty(DuckDbMetadata.read(c, s.dataset(), s.table()), "TABLE");
+  private static void addColumns(MetaWrites meta, Statement st, AddColumns s) throws SQLException {
+    MetaRow m = orEmpty(meta.read(s.dataset(), s.table()), "TABLE");
     Map<String, ColumnMeta> cols = new LinkedHashMap<>(m.columns());
     for (ColumnAddition a : s.additions()) {
       String target =
@@ -184,11 +228,12 @@ final class DuckDbPlanSteps {
               + DuckDbTypes.ddlType(a.column()));
       cols.putAll(columnMeta(a.parentPath(), List.of(a.column())));
     }
-    DuckDbMetadata.write(c, s.dataset(), s.table(), m.withColumns(cols));
+    meta.put(s.dataset(), s.table(), m.withColumns(cols));
   }
 
-  private static void relaxColumns(Connection c, Statement st, RelaxColumns s) throws SQLException {
-    MetaRow m = orEmpty(DuckDbMetadata.read(c, s.dataset(), s.table()), "TABLE");
+  private static void relaxColumns(MetaWrites meta, Statement st, RelaxColumns s)
+      throws SQLException {
+    MetaRow m = orEmpty(meta.read(s.dataset(), s.table()), "TABLE");
     Map<String, ColumnMeta> cols = new LinkedHashMap<>(m.columns());
     for (String path : s.paths()) {
       if (!path.contains(".")) {
@@ -207,12 +252,12 @@ final class DuckDbPlanSteps {
               FieldMode.NULLABLE,
               old == null ? null : old.description()));
     }
-    DuckDbMetadata.write(c, s.dataset(), s.table(), m.withColumns(cols));
+    meta.put(s.dataset(), s.table(), m.withColumns(cols));
   }
 
-  private static void updateOptions(Connection c, UpdateTableOptions s) throws SQLException {
+  private static void updateOptions(MetaWrites meta, UpdateTableOptions s) throws SQLException {
     TableDef t = s.table();
-    MetaRow m = orEmpty(DuckDbMetadata.read(c, s.dataset(), t.name()), "TABLE");
+    MetaRow m = orEmpty(meta.read(s.dataset(), t.name()), "TABLE");
     for (TableOption option : s.changes()) {
       m =
           switch (option) {
@@ -234,7 +279,7 @@ final class DuckDbPlanSteps {
             }
           };
     }
-    DuckDbMetadata.write(c, s.dataset(), t.name(), m);
+    meta.put(s.dataset(), t.name(), m);
   }
 
   /** The view's template rendered with {@code "dataset"."table"} names. */
@@ -246,13 +291,13 @@ final class DuckDbPlanSteps {
         s.orgSlug());
   }
 
-  private static void createView(Connection c, Statement st, CreateOrReplaceView s)
+  private static void createView(MetaWrites meta, Statement st, CreateOrReplaceView s)
       throws SQLException {
     String sql = viewSql(s);
     st.execute(createViewSql(s));
-    ViewText text = new ViewText(sql, DuckDbSnapshot.viewEcho(c, s.dataset(), s.view().name()));
-    DuckDbMetadata.write(
-        c,
+    // No echo yet: reading it lists every view of the file; it is recorded before other SQL runs.
+    ViewText text = new ViewText(sql, null);
+    meta.put(
         s.dataset(),
         s.view().name(),
         new MetaRow(

@@ -31,6 +31,9 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
   private final DuckDbTableRows rows;
   private final DuckDbTrash trash;
   private final DuckDbAccess access;
+  // Set by the first statement that is not the provisioner's own (tests, the drift simulator).
+  private final java.util.concurrent.atomic.AtomicBoolean touchedByHand =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   // A size as DuckDB reads it; checked because it is put into a SET statement.
   private static final java.util.regex.Pattern MEMORY =
@@ -39,19 +42,24 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
 
   /** Opens (or creates) a database with DuckDB's default memory limit (tests, tools). */
   public DuckDbWarehouse(String path) {
-    this(path, null);
+    this(path, null, null);
+  }
+
+  /** As {@link #DuckDbWarehouse(String, String, String)} with DuckDB's checkpoint threshold. */
+  public DuckDbWarehouse(String path, String memoryLimit) {
+    this(path, memoryLimit, null);
   }
 
   /**
    * Opens (or creates) a database; {@code path} empty or {@code :memory:} means in memory.
    *
    * @param memoryLimit DuckDB's memory_limit, e.g. 512MB; null keeps DuckDB's default
+   * @param checkpointThreshold DuckDB's checkpoint_threshold, the write-ahead log's size at which
+   *     it is folded into the file, e.g. 256MB; null keeps DuckDB's default (16MB)
    */
-  public DuckDbWarehouse(String path, String memoryLimit) {
-    if (memoryLimit != null && !MEMORY.matcher(memoryLimit.trim()).matches()) {
-      throw new IllegalArgumentException(
-          "warehouse.duckdb.memory-limit must be a size such as 512MB or 2GB, was " + memoryLimit);
-    }
+  public DuckDbWarehouse(String path, String memoryLimit, String checkpointThreshold) {
+    requireSize("warehouse.duckdb.memory-limit", memoryLimit);
+    requireSize("warehouse.duckdb.checkpoint-threshold", checkpointThreshold);
     String url =
         path == null || path.isBlank() || path.equals(":memory:")
             ? "jdbc:duckdb:"
@@ -60,24 +68,33 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
       // The driver directly, not DriverManager: under Quarkus' test class loaders DriverManager
       // may not see a driver registered by another loader.
       root = (DuckDBConnection) new DuckDBDriver().connect(url, new Properties());
-      if (memoryLimit != null) {
-        limitMemory(root, memoryLimit.trim());
-      }
+      set(root, "memory_limit", memoryLimit);
+      set(root, "checkpoint_threshold", checkpointThreshold);
       DuckDbMetadata.createIfAbsent(root);
       DuckDbMetadata.refreshViewEchoes(root);
     } catch (SQLException e) {
       throw new WarehouseException(Kind.PERMANENT, "cannot open DuckDB at " + url, e);
     }
-    this.snapshots = new DuckDbSnapshot(this::connection);
+    this.snapshots = new DuckDbSnapshot(this::connection, touchedByHand::get);
     this.steps = new DuckDbPlanSteps(this::connection);
     this.rows = new DuckDbTableRows(this::connection);
     this.trash = new DuckDbTrash(this::connection);
     this.access = new DuckDbAccess(this::connection);
   }
 
-  private static void limitMemory(Connection c, String limit) throws SQLException {
+  private static void requireSize(String setting, String size) {
+    if (size != null && !MEMORY.matcher(size.trim()).matches()) {
+      throw new IllegalArgumentException(
+          setting + " must be a size such as 512MB or 2GB, was " + size);
+    }
+  }
+
+  private static void set(Connection c, String option, String size) throws SQLException {
+    if (size == null) {
+      return;
+    }
     try (Statement st = c.createStatement()) {
-      st.execute("SET memory_limit = '" + limit + "'");
+      st.execute("SET " + option + " = '" + size.trim() + "'");
     }
   }
 
@@ -131,6 +148,23 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
 
   @Override
   public void apply(PlanStep step) {
+    admit(step);
+    steps.apply(step);
+  }
+
+  /** DuckDB's DDL is transactional: a plan's steps commit together or not at all. */
+  @Override
+  public boolean transactionalDdl() {
+    return true;
+  }
+
+  @Override
+  public void applyAll(List<PlanStep> plan) {
+    plan.forEach(this::admit);
+    steps.applyAll(plan);
+  }
+
+  private void admit(PlanStep step) {
     if (step instanceof PlanStep.CreateDataset) {
       // A new dataset of a deleted one's name ends the deleted one's time travel, as in BigQuery.
       if (trash.isDeleted(step.dataset())) {
@@ -140,7 +174,6 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
     } else {
       requireNotDeleted(step.dataset());
     }
-    steps.apply(step);
   }
 
   @Override
@@ -219,10 +252,17 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
     }
   }
 
-  /** Runs raw SQL; for tests and the drift simulator, never for message content. */
+  /**
+   * Runs raw SQL; for tests and the drift simulator, never for message content. From then on every
+   * read passes over DuckDB's whole catalog, which sees what this statement made or changed.
+   */
   public void execute(String sql) {
     try (Connection c = connection();
         Statement st = c.createStatement()) {
+      // Views created since the last pin have no echo: record it before the statement may change
+      // it.
+      DuckDbMetadata.recordMissingViewEchoes(c);
+      touchedByHand.set(true);
       st.execute(sql);
     } catch (SQLException e) {
       throw classify("statement", e);

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The embedded warehouse's memory limit: taken as DuckDB's setting, a malformed one refused. */
+/**
+ * The embedded warehouse's memory limit and checkpoint threshold: taken as DuckDB's settings, a
+ * malformed one refused.
+ */
 class DuckDbMemoryLimitTest {
 
   @Test
@@ -32,5 +35,25 @@ class DuckDbMemoryLimitTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("warehouse.duckdb.memory-limit");
     }
+  }
+
+  @Test
+  void checkpointThreshold_isDuckDbsSetting() {
+    try (DuckDbWarehouse duck = new DuckDbWarehouse(":memory:", null, "256MB")) {
+      duck.execute("CREATE SCHEMA probe");
+      duck.execute(
+          "CREATE TABLE probe.setting AS SELECT current_setting('checkpoint_threshold') AS v");
+
+      List<Map<String, Object>> rows = duck.selectRows("probe", "setting", Map.of(), 1);
+
+      assertThat(String.valueOf(rows.get(0).get("v"))).isEqualTo("244.1 MiB");
+    }
+  }
+
+  @Test
+  void malformedCheckpointThreshold_isRefusedNamingTheSetting() {
+    assertThatThrownBy(() -> new DuckDbWarehouse(":memory:", null, "16MB'; CHECKPOINT; --"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("warehouse.duckdb.checkpoint-threshold");
   }
 }
