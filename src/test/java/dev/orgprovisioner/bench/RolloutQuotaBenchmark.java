@@ -131,6 +131,19 @@ class RolloutQuotaBenchmark {
     }
     lines.add(row("unpaced (no gate)", unpaced, floor));
     lines.add("");
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "Optimum: %.1f s, bound by %s: %d calls (%.2f per org) need %d windows of %.1f s."
+                + " An unpaced run that finishes sooner did so by failing syncs (their calls not"
+                + " made).",
+            floor.seconds(),
+            floor.boundBy(),
+            floor.calls(),
+            (double) floor.calls() / ORGS,
+            Math.round(floor.seconds() / TIME_SCALE),
+            TIME_SCALE));
+    lines.add("");
     lines.add("| REST method | calls (paced run) | per org | floor at 100 per window (s) |");
     lines.add("|---|---|---|---|");
     new TreeMap<>(paced.requests())
