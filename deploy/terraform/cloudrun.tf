@@ -75,7 +75,7 @@ resource "google_cloud_run_v2_service" "worker" {
       env {
         # Each instance paces 1 / n of BigQuery's requests per second per method.
         name  = "WAREHOUSE_BIGQUERY_FLEET_INSTANCES"
-        value = tostring(var.max_instances)
+        value = var.max_instances
       }
       env {
         name  = "MESSAGING_PROJECT_ID"
