@@ -132,8 +132,14 @@ public final class BucketGate implements QuotaGate {
       }
       if (lanes.size() > 10_000) {
         // Tables no longer touched: their lanes go (a lane in use is simply made again).
-        lanes.values().removeIf(l -> !l.asking && l.waiting == 0);
+        lanes.values().removeIf(BucketGate::idle);
       }
+    }
+  }
+
+  private static boolean idle(Lane lane) {
+    synchronized (lane) {
+      return !lane.asking && lane.waiting == 0;
     }
   }
 
