@@ -73,6 +73,11 @@ resource "google_cloud_run_v2_service" "worker" {
         value = local.bigquery_project
       }
       env {
+        # Each instance paces 1 / n of BigQuery's requests per second per method.
+        name  = "WAREHOUSE_BIGQUERY_FLEET_INSTANCES"
+        value = var.max_instances
+      }
+      env {
         name  = "MESSAGING_PROJECT_ID"
         value = var.project_id
       }

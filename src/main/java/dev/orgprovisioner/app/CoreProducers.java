@@ -16,6 +16,7 @@ import dev.orgprovisioner.warehouse.BucketGate;
 import dev.orgprovisioner.warehouse.QuotaBuckets;
 import dev.orgprovisioner.warehouse.QuotaGate;
 import dev.orgprovisioner.warehouse.RetryingWarehouse;
+import dev.orgprovisioner.warehouse.SplitQuotaBuckets;
 import dev.orgprovisioner.warehouse.Warehouse;
 import dev.orgprovisioner.warehouse.bigquery.BigQuerySettings;
 import dev.orgprovisioner.warehouse.bigquery.BigQueryWarehouse;
@@ -90,7 +91,10 @@ public class CoreProducers {
         kind == WarehouseConfig.Kind.BIGQUERY
             ? bigQuery(
                 config,
-                config.bigquery().fleetQuotas() ? BucketGate.of(fleetQuotas) : BucketGate.local())
+                config.bigquery().fleetQuotas()
+                    ? BucketGate.of(
+                        new SplitQuotaBuckets(fleetQuotas, config.bigquery().fleetInstances()))
+                    : BucketGate.local())
             : duckDb(config);
     closeable = (AutoCloseable) engine;
     return guarded(engine, config, observer);

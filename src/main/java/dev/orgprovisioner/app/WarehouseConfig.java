@@ -53,6 +53,13 @@ public interface WarehouseConfig {
     @WithDefault("true")
     boolean fleetQuotas();
 
+    /**
+     * Instances sharing the per-user "requests per second per method" quota (the deploy's maximum
+     * instances): each paces 1 / n of it alone, with no ledger transaction per request.
+     */
+    @WithDefault("3")
+    int fleetInstances();
+
     /** Cap on the bytes billed by every query. */
     @WithDefault("1073741824")
     long maximumBytesBilled();

@@ -2,6 +2,9 @@ package dev.orgprovisioner.warehouse;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -16,14 +19,29 @@ public final class BucketGate implements QuotaGate {
     void sleep(Duration d) throws InterruptedException;
   }
 
+  /**
+   * How long a call waits for another thread of this instance that is asking the store for the same
+   * window before it looks again (it is woken at once when that thread is done).
+   */
+  private static final long LANE_WAIT_MILLIS = 50;
+
   private final QuotaBuckets buckets;
   private final double timeScale;
   private final Supplier<Instant> clock;
   private final Sleeper sleeper;
-  // Tokens leased beyond the call that took them, per bucket, usable until their time passed.
-  private final java.util.Map<String, Spare> spares = new java.util.HashMap<>();
+  // Per window: tokens leased beyond the call that took them, and who is asking the store.
+  private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
 
-  private record Spare(int tokens, Instant until) {}
+  /**
+   * One window as this instance sees it: spare tokens usable until their time passed, the calls
+   * waiting, and whether one of them is asking the store (the others wait for its lease).
+   */
+  private static final class Lane {
+    int spare;
+    Instant until = Instant.MIN;
+    int waiting;
+    boolean asking;
+  }
 
   /**
    * @param timeScale multiplies every quota window (1 in production; tests shrink time)
@@ -56,11 +74,24 @@ public final class BucketGate implements QuotaGate {
   }
 
   /**
-   * Tokens taken per transaction: a per-user quota is hit by many calls, so a lease of a few spares
-   * most calls a transaction; a per-table or per-dataset one rarely twice at once.
+   * Tokens taken per transaction when one call asks: a per-user quota is hit by many calls, so a
+   * lease of a few spares most calls a transaction; a per-table or per-dataset one rarely twice at
+   * once.
    */
   static int leaseSize(Quota quota) {
-    return quota == Quota.TABLES_INSERT ? 3 : 1;
+    return quota == Quota.TABLES_INSERT || quota == Quota.API_REQUESTS ? 3 : 1;
+  }
+
+  /**
+   * At most this many tokens per transaction when calls queue up behind the one asking: the lease
+   * grows with the calls waiting for it, so a busy instance does not pay a transaction per call.
+   */
+  static int maxLease(Quota quota) {
+    return switch (quota) {
+      case API_REQUESTS -> 20;
+      case TABLES_INSERT -> 5;
+      default -> 1;
+    };
   }
 
   /**
@@ -73,6 +104,47 @@ public final class BucketGate implements QuotaGate {
   @Override
   public void acquire(Quota quota, String key) throws InterruptedException {
     String id = bucketId(quota, key);
+    Lane lane = lanes.computeIfAbsent(id, k -> new Lane());
+    synchronized (lane) {
+      lane.waiting++;
+      try {
+        while (true) {
+          if (lane.spare > 0 && clock.get().isBefore(lane.until)) {
+            lane.spare--;
+            return;
+          }
+          if (!lane.asking) {
+            lane.asking = true;
+            break;
+          }
+          lane.wait(LANE_WAIT_MILLIS);
+        }
+      } finally {
+        lane.waiting--;
+      }
+    }
+    try {
+      askStore(quota, id, lane);
+    } finally {
+      synchronized (lane) {
+        lane.asking = false;
+        lane.notifyAll();
+      }
+      if (lanes.size() > 10_000) {
+        // Tables no longer touched: their lanes go (a lane in use is simply made again).
+        lanes.values().removeIf(BucketGate::idle);
+      }
+    }
+  }
+
+  private static boolean idle(Lane lane) {
+    synchronized (lane) {
+      return !lane.asking && lane.waiting == 0;
+    }
+  }
+
+  /** Takes a lease for this call and the calls of this instance waiting behind it. */
+  private void askStore(Quota quota, String id, Lane lane) throws InterruptedException {
     // The window is counted this much longer than BigQuery's: a grant used within it cannot
     // overrun.
     Duration margin =
@@ -80,11 +152,11 @@ public final class BucketGate implements QuotaGate {
             .minus(Duration.ofNanos((long) (quota.window().toNanos() * timeScale)));
     int aged = 0;
     while (true) {
-      Instant now = clock.get();
-      if (takeSpare(id, now)) {
-        return;
+      int want;
+      synchronized (lane) {
+        want = Math.max(leaseSize(quota), Math.min(maxLease(quota), 1 + lane.waiting));
       }
-      QuotaBuckets.Grant grant = buckets.take(id, quota, timeScale, leaseSize(quota), clock);
+      QuotaBuckets.Grant grant = buckets.take(id, quota, timeScale, want, clock);
       if (grant.granted() > 0) {
         Duration commit = Duration.between(grant.at(), clock.get());
         if (commit.compareTo(margin) > 0 && ++aged < MAX_AGED_GRANTS) {
@@ -94,7 +166,10 @@ public final class BucketGate implements QuotaGate {
         }
         if (grant.granted() > 1) {
           // Spares count as made at the grant: used much later, they would overrun the window.
-          keepSpare(id, grant.granted() - 1, grant.at().plus(margin));
+          synchronized (lane) {
+            lane.spare = grant.granted() - 1;
+            lane.until = grant.at().plus(margin);
+          }
         }
         return;
       }
@@ -102,32 +177,19 @@ public final class BucketGate implements QuotaGate {
     }
   }
 
-  private synchronized boolean takeSpare(String id, Instant now) {
-    Spare spare = spares.get(id);
-    if (spare == null || spare.tokens() == 0 || !now.isBefore(spare.until())) {
-      spares.remove(id);
-      return false;
-    }
-    spares.put(id, new Spare(spare.tokens() - 1, spare.until()));
-    return true;
-  }
-
-  private synchronized void keepSpare(String id, int tokens, Instant until) {
-    spares.put(id, new Spare(tokens, until));
-  }
-
   @Override
   public void rateLimited(Quota quota, String key) {
-    synchronized (this) {
-      spares.remove(bucketId(quota, key));
+    Lane lane = lanes.get(bucketId(quota, key));
+    if (lane != null) {
+      synchronized (lane) {
+        lane.spare = 0;
+      }
     }
     buckets.slowDown(bucketId(quota, key), quota, timeScale, clock.get());
   }
 
   /** A bucket's id: the quota and the key, safe as a Firestore document id. */
   static String bucketId(Quota quota, String key) {
-    return quota.name().toLowerCase(java.util.Locale.ROOT)
-        + "~"
-        + key.replace('/', '_').replace('.', ':');
+    return quota.name().toLowerCase(Locale.ROOT) + "~" + key.replace('/', '_').replace('.', ':');
   }
 }

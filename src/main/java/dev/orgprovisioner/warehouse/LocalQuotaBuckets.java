@@ -12,13 +12,32 @@ import java.util.function.Supplier;
 public final class LocalQuotaBuckets implements QuotaBuckets {
 
   private final Map<String, QuotaWindow> buckets = new HashMap<>();
+  private final double share;
+
+  /** The whole of every quota. */
+  public LocalQuotaBuckets() {
+    this(1.0);
+  }
+
+  /**
+   * {@code share} (0 to 1) of every quota: one of several instances pacing its part of a per-user
+   * quota without asking the others.
+   */
+  public LocalQuotaBuckets(double share) {
+    if (!(share > 0 && share <= 1)) {
+      throw new IllegalArgumentException("share must be in (0, 1]: " + share);
+    }
+    this.share = share;
+  }
 
   @Override
   public synchronized Grant take(
       String id, Quota quota, double timeScale, int want, Supplier<Instant> clock) {
     Instant now = clock.get();
     QuotaWindow.Taken taken =
-        buckets.computeIfAbsent(id, k -> QuotaWindow.fresh()).take(quota, timeScale, want, now);
+        buckets
+            .computeIfAbsent(id, k -> QuotaWindow.fresh())
+            .take(quota, timeScale, want, now, share);
     buckets.put(id, taken.window());
     if (buckets.size() > 100_000) {
       buckets.clear();

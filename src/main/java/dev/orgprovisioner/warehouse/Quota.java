@@ -9,7 +9,9 @@ public enum Quota {
   /** Dataset metadata updates (datasets.insert, patch, update): 5 per 10 s per dataset. */
   DATASET_METADATA(5, Duration.ofSeconds(10)),
   /** tables.insert: 10 per second per user. */
-  TABLES_INSERT(10, Duration.ofSeconds(1));
+  TABLES_INSERT(10, Duration.ofSeconds(1)),
+  /** API requests: 100 per second per user per method (the key is the REST method). */
+  API_REQUESTS(100, Duration.ofSeconds(1));
 
   private final int calls;
   private final Duration window;

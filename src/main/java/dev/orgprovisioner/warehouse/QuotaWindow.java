@@ -49,6 +49,14 @@ public record QuotaWindow(List<Instant> granted, double factor) {
   }
 
   public Taken take(Quota quota, double timeScale, int want, Instant now) {
+    return take(quota, timeScale, want, now, 1.0);
+  }
+
+  /**
+   * As {@link #take(Quota, double, int, Instant)}, allowing only {@code share} of the quota (an
+   * instance pacing its part of a per-user quota alone).
+   */
+  public Taken take(Quota quota, double timeScale, int want, Instant now, double share) {
     Duration window = window(quota, timeScale);
     List<Instant> recent = new ArrayList<>();
     for (Instant t : granted) {
@@ -56,7 +64,7 @@ public record QuotaWindow(List<Instant> granted, double factor) {
         recent.add(t);
       }
     }
-    int allowed = Math.max(1, (int) Math.floor(quota.calls() * factor));
+    int allowed = Math.max(1, (int) Math.floor(quota.calls() * factor * share));
     int free = Math.max(0, allowed - recent.size());
     int grant = Math.min(want, free);
     if (grant == 0) {

@@ -44,6 +44,7 @@ public final class BenchReport {
           "bigquery-cost",
           "drift-check",
           "drift-check-duckdb",
+          "rollout-quota",
           "worker-startup");
 
   private BenchReport() {}

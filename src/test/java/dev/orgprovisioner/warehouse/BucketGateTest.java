@@ -6,7 +6,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class BucketGateTest {
@@ -84,6 +91,73 @@ class BucketGateTest {
     }
 
     assertThat(takes.get()).as("one lease of three").isEqualTo(1);
+  }
+
+  @Test
+  void callsWaitingOnOneInstance_waitForTheLeaseOfTheOneAskingTheStore() throws Exception {
+    CountDownLatch asking = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<Integer> wanted = new CopyOnWriteArrayList<>();
+    LocalQuotaBuckets local = new LocalQuotaBuckets();
+    QuotaBuckets slow =
+        new QuotaBuckets() {
+          @Override
+          public Grant take(
+              String id, Quota quota, double timeScale, int want, Supplier<Instant> at) {
+            wanted.add(want);
+            asking.countDown();
+            try {
+              // The first transaction lasts until the other calls queue up behind it.
+              release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return local.take(id, quota, timeScale, want, at);
+          }
+
+          @Override
+          public void slowDown(String id, Quota quota, double timeScale, Instant at) {}
+        };
+    BucketGate gate = BucketGate.of(slow);
+    List<Thread> threads = new CopyOnWriteArrayList<>();
+    ExecutorService calls =
+        Executors.newFixedThreadPool(
+            6,
+            r -> {
+              Thread t = new Thread(r);
+              threads.add(t);
+              return t;
+            });
+    try {
+      List<Future<?>> all = new ArrayList<>();
+      all.add(calls.submit(() -> acquire(gate)));
+      asking.await(5, TimeUnit.SECONDS);
+      for (int i = 0; i < 5; i++) {
+        all.add(calls.submit(() -> acquire(gate)));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (threads.size() < 6
+          || threads.stream().filter(t -> t.getState() == Thread.State.TIMED_WAITING).count() < 6) {
+        assertThat(System.nanoTime()).as("the five queue up behind the first").isLessThan(deadline);
+        Thread.onSpinWait();
+      }
+      release.countDown();
+      for (Future<?> f : all) {
+        f.get(5, TimeUnit.SECONDS);
+      }
+    } finally {
+      calls.shutdownNow();
+    }
+
+    assertThat(wanted)
+        .as("six calls, two transactions: a lease of three, then one for the three left")
+        .hasSize(2);
+    assertThat(wanted.get(1)).isGreaterThanOrEqualTo(3);
+  }
+
+  private static Void acquire(BucketGate gate) throws InterruptedException {
+    gate.acquire(Quota.API_REQUESTS, "tables.get");
+    return null;
   }
 
   @Test

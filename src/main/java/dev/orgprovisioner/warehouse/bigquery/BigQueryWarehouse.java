@@ -54,8 +54,9 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
   }
 
   /**
-   * As {@link #create(BigQuerySettings)}, its metadata calls paced by {@code gate} (the fleet-wide
-   * one over the ledger's quota windows in the worker; this instance's own otherwise).
+   * As {@link #create(BigQuerySettings)}, its calls paced by {@code gate} (the fleet-wide one over
+   * the ledger's quota windows in the worker; this instance's own otherwise): metadata updates per
+   * table and dataset, {@code tables.insert} per user, and every request per REST method.
    */
   public static BigQueryWarehouse create(BigQuerySettings settings, QuotaGate gate) {
     BigQueryOptions.Builder options =
@@ -63,17 +64,23 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
             .setProjectId(settings.projectId())
             // One retry policy (RetryingWarehouse); client retries underneath would multiply it.
             .setRetrySettings(ServiceOptions.getNoRetrySettings())
-            // Every HTTP call is bounded: a hung connection fails (transient) instead of holding
-            // the job's org lock indefinitely.
-            .setTransportOptions(
-                HttpTransportOptions.newBuilder()
-                    .setConnectTimeout((int) settings.callTimeout().toMillis())
-                    .setReadTimeout((int) settings.callTimeout().toMillis())
-                    .build());
+            .setTransportOptions(transport(settings, gate));
     settings
         .hostOverride()
         .ifPresent(host -> options.setHost(host).setCredentials(NoCredentials.getInstance()));
     return new BigQueryWarehouse(options.build().getService(), settings, gate);
+  }
+
+  /**
+   * Every HTTP call bounded: a hung connection fails (transient) instead of holding the job's org
+   * lock indefinitely; and, behind a gate, paced per REST method.
+   */
+  private static HttpTransportOptions transport(BigQuerySettings settings, QuotaGate gate) {
+    HttpTransportOptions.Builder http =
+        HttpTransportOptions.newBuilder()
+            .setConnectTimeout((int) settings.callTimeout().toMillis())
+            .setReadTimeout((int) settings.callTimeout().toMillis());
+    return gate == QuotaGate.NONE ? http.build() : new PacedTransportOptions(http, gate);
   }
 
   @Override

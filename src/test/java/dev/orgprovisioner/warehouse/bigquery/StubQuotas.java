@@ -255,7 +255,7 @@ public final class StubQuotas {
   }
 
   /** The REST method a request calls, e.g. {@code tables.patch}: the per-method quota's key. */
-  static String apiMethod(Request req) {
+  public static String apiMethod(Request req) {
     String p = req.path().replaceFirst("^/bigquery/v2/projects/[^/]+", "");
     String m = req.method();
     if (p.equals("/datasets")) {

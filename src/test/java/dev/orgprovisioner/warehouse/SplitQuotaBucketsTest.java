@@ -1,0 +1,62 @@
+package dev.orgprovisioner.warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+class SplitQuotaBucketsTest {
+
+  private final Instant now = Instant.parse("2026-12-03T10:00:00Z");
+  private final List<String> sharedTakes = new ArrayList<>();
+  private final QuotaBuckets shared =
+      new QuotaBuckets() {
+        private final LocalQuotaBuckets inner = new LocalQuotaBuckets();
+
+        @Override
+        public Grant take(
+            String id, Quota quota, double timeScale, int want, Supplier<Instant> clock) {
+          sharedTakes.add(id);
+          return inner.take(id, quota, timeScale, want, clock);
+        }
+
+        @Override
+        public void slowDown(String id, Quota quota, double timeScale, Instant at) {}
+      };
+
+  @Test
+  void requestsPerMethod_arePacedAtThisInstancesShare_withoutTheSharedStore() {
+    SplitQuotaBuckets buckets = new SplitQuotaBuckets(shared, 3);
+
+    QuotaBuckets.Grant grant = buckets.take("m", Quota.API_REQUESTS, 1.0, 100, () -> now);
+
+    assertThat(grant.granted()).as("a third of 100 per window").isEqualTo(33);
+    assertThat(buckets.take("m", Quota.API_REQUESTS, 1.0, 1, () -> now).granted()).isZero();
+    assertThat(sharedTakes).isEmpty();
+  }
+
+  @Test
+  void metadataAndTableInserts_goToTheSharedStore_whole() {
+    SplitQuotaBuckets buckets = new SplitQuotaBuckets(shared, 3);
+
+    QuotaBuckets.Grant inserts = buckets.take("u", Quota.TABLES_INSERT, 1.0, 10, () -> now);
+    buckets.take("t", Quota.TABLE_METADATA, 1.0, 1, () -> now);
+
+    assertThat(inserts.granted()).isEqualTo(10);
+    assertThat(sharedTakes).containsExactly("u", "t");
+  }
+
+  @Test
+  void noInstances_isRefused() {
+    assertThatThrownBy(() -> new SplitQuotaBuckets(shared, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("instances must be at least 1");
+    assertThatThrownBy(() -> new LocalQuotaBuckets(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("share must be in (0, 1]");
+  }
+}
