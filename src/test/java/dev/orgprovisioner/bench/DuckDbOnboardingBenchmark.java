@@ -105,13 +105,17 @@ class DuckDbOnboardingBenchmark {
             oursFirst,
             oursLast));
     double seqRate = ORGS * 1000.0 / oneAtATime.millis();
+    // Jobs at once share the CPU counter's windows and the first window's JIT warm-up: the
+    // flatness goal is read one job at a time.
+    double seqFirst = oneAtATime.cpuMsPerOrg(0, WINDOW);
+    double seqLast = oneAtATime.cpuMsPerOrg(ORGS - WINDOW, ORGS);
     lines.add(
         row(
             "ours, one job at a time",
             seqRate,
             oneAtATime.cpuAt()[ORGS] / (double) ORGS,
-            oneAtATime.cpuMsPerOrg(0, WINDOW),
-            oneAtATime.cpuMsPerOrg(ORGS - WINDOW, ORGS)));
+            seqFirst,
+            seqLast));
     lines.add(row("raw DDL loop", raw.orgsPerSecond(), raw.cpuMsPerOrg(), rawFirst, rawLast));
     lines.add("");
     lines.add(
@@ -176,6 +180,7 @@ class DuckDbOnboardingBenchmark {
         .figure("load_average_before_between_after", List.of(load0, load1, load2))
         .ratio("ours_over_raw_orgs_per_s", ratio)
         .ratio("ours_cpu_last_over_first", oursLast / oursFirst)
+        .ratio("one_at_a_time_cpu_last_over_first", seqLast / seqFirst)
         .summary(
             "1",
             "onboardings/s on embedded DuckDB, " + ORGS + " orgs, vs raw DDL loop",
@@ -186,10 +191,14 @@ class DuckDbOnboardingBenchmark {
         .key("onboarding-duckdb-throughput")
         .summary(
             "1",
-            "CPU ms per onboarding, last vs first " + WINDOW + " of " + ORGS + " orgs",
-            BenchReport.round(oursLast),
-            BenchReport.round(oursFirst),
-            oursLast / oursFirst,
+            "CPU ms per onboarding one at a time, last vs first "
+                + WINDOW
+                + " of "
+                + ORGS
+                + " orgs",
+            BenchReport.round(seqLast),
+            BenchReport.round(seqFirst),
+            seqLast / seqFirst,
             Goal.ratioAtMost(1.2))
         .key("onboarding-duckdb-cpu-flat")
         .lines(lines)
