@@ -6,6 +6,7 @@ import dev.orgprovisioner.command.Rejection;
 import dev.orgprovisioner.command.RejectionCode;
 import dev.orgprovisioner.execution.port.IdempotencyKeys;
 import dev.orgprovisioner.execution.port.LedgerRejectedException;
+import dev.orgprovisioner.execution.port.Tracing;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,12 +27,26 @@ public final class Submission {
   private final RejectionEvents rejections;
   private final Clock clock;
   private final Consumer<Job> dispatch;
+  private final Tracing tracing;
 
   /**
    * @param dispatch hands a newly created job to the workers ({@code WorkerPool::dispatch})
    */
   public Submission(
       IdempotencyKeys ledger, EventFactory events, Clock clock, Consumer<Job> dispatch) {
+    this(ledger, events, clock, dispatch, Tracing.NONE);
+  }
+
+  /**
+   * @param tracing whose current span (an API request's) a command submitted over REST continues
+   */
+  public Submission(
+      IdempotencyKeys ledger,
+      EventFactory events,
+      Clock clock,
+      Consumer<Job> dispatch,
+      Tracing tracing) {
+    this.tracing = tracing;
     this.ledger = ledger;
     this.rejections = new RejectionEvents(events, clock);
     this.clock = clock;
@@ -41,9 +56,14 @@ public final class Submission {
   /** A decoded command and the message it came in. */
   public record Submitted(CommandEnvelope envelope, String messageId, Map<String, String> source) {}
 
-  /** Submits one command (REST): its message id is the command id. */
+  /**
+   * Submits one command (REST): its message id is the command id; its job continues the request's
+   * trace.
+   */
   public IntakeDecision submit(CommandEnvelope envelope) {
-    return submitAll(List.of(new Submitted(envelope, envelope.id(), envelope.attributes()))).get(0);
+    CommandEnvelope traced =
+        envelope.trace() == null ? envelope.withTrace(tracing.current()) : envelope;
+    return submitAll(List.of(new Submitted(traced, envelope.id(), envelope.attributes()))).get(0);
   }
 
   /**

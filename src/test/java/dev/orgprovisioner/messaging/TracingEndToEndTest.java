@@ -8,6 +8,7 @@ import dev.orgprovisioner.command.MalformedCommands;
 import dev.orgprovisioner.command.TraceContext;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.port.Ledger;
+import dev.orgprovisioner.testing.AdminRequests;
 import dev.orgprovisioner.testing.EmulatorsResource;
 import dev.orgprovisioner.testing.InMemorySpans;
 import dev.orgprovisioner.testing.PubSubTestClient;
@@ -16,6 +17,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -128,6 +130,33 @@ class TracingEndToEndTest {
                 () -> one(publisher, s -> s.getName().equals("notify org.onboarded")),
                 s -> s != null);
     assertThat(notification.getParentSpanId()).isEqualTo(jobSpan.getSpanId());
+  }
+
+  @Test
+  void onboardingOverTheApi_withATraceparentHeader_runsItsJobInTheRequestsTrace() {
+    String org = "traced_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    TraceContext caller = TraceContext.newTrace();
+
+    String jobId =
+        AdminRequests.admin()
+            .contentType(ContentType.JSON)
+            .header("traceparent", caller.traceparent())
+            .body(MalformedCommands.json(MalformedCommands.onboardData(org)))
+            .post("/api/v1/orgs")
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("job_id");
+
+    SpanData jobSpan =
+        await()
+            .atMost(DEADLINE)
+            .until(() -> one(caller, s -> s.getName().startsWith("job ")), s -> s != null);
+    assertThat(jobSpan.getAttributes().get(OpenTelemetryTracing.JOB)).isEqualTo(jobId);
+    SpanData request = one(caller, s -> s.getSpanId().equals(jobSpan.getParentSpanId()));
+    assertThat(request).as("the job's parent is the request's server span").isNotNull();
+    assertThat(request.getKind()).isEqualTo(SpanKind.SERVER);
+    assertThat(request.getParentSpanId()).isEqualTo(caller.spanId());
   }
 
   private SpanData one(TraceContext trace, Predicate<SpanData> which) {
