@@ -82,12 +82,12 @@ public final class Intake {
     for (int i = 0; i < messages.size(); i++) {
       Incoming m = messages.get(i);
       DecodeResult decoded = decode(m);
+      TraceContext trace =
+          m.trace() != null ? m.trace() : TraceContext.from(m.attributes()).orElse(null);
       if (decoded instanceof DecodeResult.Rejected rejected) {
         decisions.set(
-            i, submission.reject(m.messageId(), m.attributes(), rejected.rejection(), null));
+            i, submission.reject(m.messageId(), m.attributes(), rejected.rejection(), null, trace));
       } else {
-        TraceContext trace =
-            m.trace() != null ? m.trace() : TraceContext.from(m.attributes()).orElse(null);
         accepted.add(
             new Submission.Submitted(
                 ((DecodeResult.Accepted) decoded).envelope().withTrace(trace),

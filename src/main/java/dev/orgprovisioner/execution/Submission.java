@@ -4,6 +4,7 @@ import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.command.CommandEnvelope;
 import dev.orgprovisioner.command.Rejection;
 import dev.orgprovisioner.command.RejectionCode;
+import dev.orgprovisioner.command.TraceContext;
 import dev.orgprovisioner.execution.port.IdempotencyKeys;
 import dev.orgprovisioner.execution.port.LedgerRejectedException;
 import dev.orgprovisioner.execution.port.Tracing;
@@ -98,13 +99,20 @@ public final class Submission {
     return decisions;
   }
 
-  /** A rejection of a message that was not (or could not be) decoded into a command. */
+  /**
+   * A rejection of a message that was not (or could not be) decoded into a command.
+   *
+   * @param trace the intake's context, which the rejection event names as its parent; null: the
+   *     decoded command's, if any
+   */
   IntakeDecision.Reject reject(
       String messageId,
       Map<String, String> attributes,
       Rejection rejection,
-      CommandEnvelope envelope) {
-    return rejections.reject(messageId, attributes, rejection, envelope);
+      CommandEnvelope envelope,
+      TraceContext trace) {
+    TraceContext parent = trace != null || envelope == null ? trace : envelope.trace();
+    return rejections.reject(messageId, attributes, rejection, envelope, parent);
   }
 
   private IntakeDecision decide(Submitted command, ClaimResult claim) {
@@ -131,7 +139,8 @@ public final class Submission {
                 + " payload (job "
                 + ((ClaimResult.Conflict) claim).jobId()
                 + ")"),
-        envelope);
+        envelope,
+        null);
   }
 
   private IntakeDecision ledgerRejected(Submitted command, LedgerRejectedException e) {
@@ -147,7 +156,8 @@ public final class Submission {
             RejectionCode.LEDGER_REJECTED,
             "data",
             "the ledger refused to record the command: " + e.getMessage()),
-        command.envelope());
+        command.envelope(),
+        null);
   }
 
   private void dispatchQuietly(Job job) {

@@ -13,19 +13,23 @@ import dev.orgprovisioner.execution.Submission;
 import dev.orgprovisioner.execution.port.Metrics;
 import dev.orgprovisioner.testing.LedgerFixtures;
 import io.opentelemetry.api.trace.SpanId;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.junit.jupiter.api.AfterEach;
@@ -39,6 +43,40 @@ class CommandConsumerTracingTest {
   private final List<Job> dispatched = new CopyOnWriteArrayList<>();
   private final AtomicInteger acks = new AtomicInteger();
   private final AtomicInteger nacks = new AtomicInteger();
+  private final List<Map<String, String>> published = new CopyOnWriteArrayList<>();
+
+  /** An emitter that records what is sent and answers each message at once. */
+  private final class RecordingEmitter implements Emitter<byte[]> {
+    @Override
+    public CompletionStage<Void> send(byte[] payload) {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public <M extends Message<? extends byte[]>> void send(M message) {
+      message
+          .getMetadata(PubSubOutgoingMetadata.class)
+          .ifPresent(m -> published.add(m.attributes()));
+      message.ack();
+    }
+
+    @Override
+    public void complete() {}
+
+    @Override
+    public void error(Exception e) {}
+
+    @Override
+    public boolean isCancelled() {
+      return false;
+    }
+
+    @Override
+    public boolean hasRequests() {
+      return true;
+    }
+  }
+
   private SdkTracerProvider provider;
   private CommandConsumer consumer;
 
@@ -57,11 +95,18 @@ class CommandConsumerTracingTest {
                 new EventFactory("//test"),
                 Clock.systemUTC(),
                 dispatched::add),
-            new PubSubEventPublisher(),
+            publisher(),
             config,
             Metrics.NONE,
             new OpenTelemetryTracing(
                 OpenTelemetrySdk.builder().setTracerProvider(provider).build()));
+  }
+
+  private PubSubEventPublisher publisher() {
+    PubSubEventPublisher publisher = new PubSubEventPublisher();
+    publisher.events = new RecordingEmitter();
+    publisher.deadLetters = new RecordingEmitter();
+    return publisher;
   }
 
   @AfterEach
@@ -71,11 +116,15 @@ class CommandConsumerTracingTest {
   }
 
   private SpanData take(String org, Map<String, String> extra) {
+    return take(org, extra, MalformedCommands.json(MalformedCommands.onboardData(org)));
+  }
+
+  private SpanData take(String org, Map<String, String> extra, byte[] data) {
     Map<String, String> attributes = MalformedCommands.onboardAttributes("cmd-" + org);
     attributes.putAll(extra);
     consumer.consume(
         Message.of(
-            MalformedCommands.json(MalformedCommands.onboardData(org)),
+            data,
             Metadata.of(
                 new PubSubIncomingMetadata("m-" + org, attributes, org, 1, Instant.now(), "s")),
             () -> {
@@ -100,6 +149,25 @@ class CommandConsumerTracingTest {
   private static String attributeOf(SpanData span) {
     return span.getAttributes()
         .get(io.opentelemetry.api.common.AttributeKey.stringKey("messaging.message.id"));
+  }
+
+  @Test
+  void rejectedCommand_endsItsIntakeSpanInError_andItsRejectionEventIsInTheSameTrace() {
+    TraceContext publisher = TraceContext.newTrace();
+
+    SpanData intake =
+        take("bad", publisher.attributes(), "not json".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(intake.getParentSpanId()).isEqualTo(publisher.spanId());
+    assertThat(intake.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    Map<String, String> rejected =
+        published.stream()
+            .filter(a -> "command.rejected".equals(a.get("ce-type")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(TraceContext.from(rejected).orElseThrow().spanId()).isEqualTo(intake.getSpanId());
+    assertThat(acks.get()).isEqualTo(1);
+    assertThat(dispatched).isEmpty();
   }
 
   private Job jobOf(String org) {
