@@ -146,8 +146,10 @@ public final class JobExecution {
     } catch (JobPostponedException e) {
       postpone(job, lease, e, started);
     } catch (LeaseLostException e) {
+      span.failed("LEASE_LOST");
       LOG.warning("Job " + job.id() + " stopped: " + e.getMessage());
     } catch (LedgerUnavailableException e) {
+      span.failed("LEDGER_UNAVAILABLE");
       fail(
           job,
           lease,
@@ -155,6 +157,7 @@ public final class JobExecution {
           null,
           started);
     } catch (LedgerRejectedException e) {
+      span.failed("LEDGER_REJECTED");
       fail(job, lease, ErrorInfo.permanent("LEDGER_REJECTED", e.getMessage()), null, started);
     } catch (RuntimeException e) {
       span.failed("UNEXPECTED");

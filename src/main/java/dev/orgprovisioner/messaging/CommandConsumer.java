@@ -10,6 +10,7 @@ import dev.orgprovisioner.execution.port.Metrics;
 import dev.orgprovisioner.execution.port.Tracing;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -47,7 +48,7 @@ public class CommandConsumer {
     this(decoder, submission, publisher, config, metrics, Tracing.NONE);
   }
 
-  @jakarta.inject.Inject
+  @Inject
   public CommandConsumer(
       CommandDecoder decoder,
       Submission submission,

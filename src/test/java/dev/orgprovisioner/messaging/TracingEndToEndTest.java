@@ -2,6 +2,7 @@ package dev.orgprovisioner.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 import dev.orgprovisioner.app.OpenTelemetryTracing;
 import dev.orgprovisioner.command.MalformedCommands;
@@ -157,6 +158,11 @@ class TracingEndToEndTest {
     assertThat(request).as("the job's parent is the request's server span").isNotNull();
     assertThat(request.getKind()).isEqualTo(SpanKind.SERVER);
     assertThat(request.getParentSpanId()).isEqualTo(caller.spanId());
+    AdminRequests.admin()
+        .get("/api/v1/jobs/" + jobId)
+        .then()
+        .statusCode(200)
+        .body("trace_id", equalTo(caller.traceId()));
   }
 
   private SpanData one(TraceContext trace, Predicate<SpanData> which) {
