@@ -126,7 +126,14 @@ public class NotificationConsumer {
       // A bad time does not stop the notification; it is only shown in the text.
     }
     return new NotifyEvent(
-        id, type, attributes.getOrDefault("ce-source", ""), org, time, data, json);
+        id,
+        type,
+        attributes.getOrDefault("ce-source", ""),
+        org,
+        time,
+        data,
+        json,
+        TraceContext.from(attributes).map(TraceContext::traceparent).orElse(null));
   }
 
   @PreDestroy
