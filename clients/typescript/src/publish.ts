@@ -21,7 +21,17 @@ export interface PublishOptions {
   id?: string;
   /** ce-time; defaults to now. */
   time?: Date;
+  /**
+   * W3C trace context of the publisher's span (CloudEvents distributed-tracing extension, sent as
+   * ce-traceparent): the worker's intake, job, warehouse calls and events join this trace.
+   */
+  traceparent?: string;
+  /** W3C tracestate to go with {@link traceparent} (ce-tracestate). */
+  tracestate?: string;
 }
+
+/** A version-00 W3C traceparent: trace id and parent id in lower-case hex, neither all zero. */
+const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** What Pub/Sub accepted. */
 export interface Published {
@@ -49,6 +59,16 @@ export function commandAttributes(
     "content-type": "application/json",
   };
   if (options.idempotencyKey !== undefined) attributes["idempotency-key"] = options.idempotencyKey;
+  if (options.traceparent !== undefined) {
+    // The worker ignores a malformed one; failing here tells the publisher its trace would break.
+    if (!TRACEPARENT.test(options.traceparent)) {
+      throw new Error(`traceparent is not a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>): ${options.traceparent}`);
+    }
+    attributes["ce-traceparent"] = options.traceparent;
+    if (options.tracestate) attributes["ce-tracestate"] = options.tracestate;
+  } else if (options.tracestate !== undefined) {
+    throw new Error("tracestate needs a traceparent");
+  }
   return attributes;
 }
 

@@ -75,6 +75,20 @@ describe("publish helpers against the Pub/Sub emulator", { skip }, () => {
     assert.equal(a["idempotency-key"], "onboard-acme-1");
   });
 
+  test("a traceparent and tracestate travel as the CloudEvents tracing attributes", async () => {
+    const subscription = await topicWithSubscription("commands-traced");
+    const received = receive(subscription, 1);
+    const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    await publishOrgOnboard(commandsTopic(pubsub, "commands-traced"), onboarding(), {
+      traceparent,
+      tracestate: "frontend=1",
+    });
+    const [message] = await received;
+    await subscription.close();
+    assert.equal(message.attributes["ce-traceparent"], traceparent);
+    assert.equal(message.attributes["ce-tracestate"], "frontend=1");
+  });
+
   test("a fleet command has no ordering key and leaves the idempotency key to the ce-id", async () => {
     const subscription = await topicWithSubscription("commands-fleet");
     const received = receive(subscription, 1);

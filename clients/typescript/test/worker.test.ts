@@ -41,15 +41,21 @@ describe("against the running worker", { skip }, () => {
     await pubsub?.close();
   });
 
-  test("an onboarding published by the helper is run and answered with a valid org.onboarded", async () => {
+  test("an onboarding published by the helper is run and answered with a valid org.onboarded in its trace", async () => {
     const org = `ts_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
     const data = onboarding({ org_slug: org });
-    const sent = await publishOrgOnboard(commandsTopic(pubsub), data, { idempotencyKey: `ts-${org}` });
+    const traceId = randomUUID().replace(/-/g, "");
+    const sent = await publishOrgOnboard(commandsTopic(pubsub), data, {
+      idempotencyKey: `ts-${org}`,
+      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+    });
     const event = await eventFor(events, sent.ceId);
 
     assert.equal(event.attributes["ce-type"], "org.onboarded", event.data.toString());
     assert.equal(event.attributes["ce-subject"], org);
     assert.equal(event.attributes["idempotency-key"], `ts-${org}`);
+    // The local run exports no spans, but the event still continues the publisher's trace.
+    assert.equal(event.attributes["ce-traceparent"]?.split("-")[1], traceId);
     const body = JSON.parse(event.data.toString());
     const checked = validate("org.onboarded", body);
     assert.ok(checked.valid, JSON.stringify(checked));

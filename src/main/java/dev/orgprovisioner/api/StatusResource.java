@@ -168,8 +168,8 @@ public class StatusResource {
         .build();
   }
 
-  /** A job of the execution queue: state, attempts, completed steps, last error. */
-  @Operation(summary = "A job's state, attempts, completed steps and last error")
+  /** A job of the execution queue: state, attempts, completed steps, last error, trace. */
+  @Operation(summary = "A job's state, attempts, completed steps, last error and trace id")
   @GET
   @Path("/jobs/{id}")
   public Response job(@PathParam("id") String id) {
@@ -188,6 +188,7 @@ public class StatusResource {
               body.put("last_error", j.lastError());
               body.put("created_at", j.createdAt());
               body.put("updated_at", j.updatedAt());
+              body.put("trace_id", j.trace() == null ? null : j.trace().traceId());
               return Response.ok(body).build();
             })
         .orElseGet(

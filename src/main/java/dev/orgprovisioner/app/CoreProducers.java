@@ -5,6 +5,7 @@ import dev.orgprovisioner.catalog.CatalogLoader;
 import dev.orgprovisioner.catalog.CatalogSource;
 import dev.orgprovisioner.execution.DaemonThreads;
 import dev.orgprovisioner.execution.JobFence;
+import dev.orgprovisioner.execution.port.Tracing;
 import dev.orgprovisioner.plan.TenantShards;
 import dev.orgprovisioner.provisioning.FencedWarehouse;
 import dev.orgprovisioner.provisioning.OffboardingSettings;
@@ -17,6 +18,7 @@ import dev.orgprovisioner.warehouse.QuotaBuckets;
 import dev.orgprovisioner.warehouse.QuotaGate;
 import dev.orgprovisioner.warehouse.RetryingWarehouse;
 import dev.orgprovisioner.warehouse.SplitQuotaBuckets;
+import dev.orgprovisioner.warehouse.TracedWarehouse;
 import dev.orgprovisioner.warehouse.Warehouse;
 import dev.orgprovisioner.warehouse.bigquery.BigQuerySettings;
 import dev.orgprovisioner.warehouse.bigquery.BigQueryWarehouse;
@@ -84,7 +86,10 @@ public class CoreProducers {
   @Produces
   @Singleton
   Warehouse warehouse(
-      WarehouseConfig config, RetryingWarehouse.Observer observer, QuotaBuckets fleetQuotas) {
+      WarehouseConfig config,
+      RetryingWarehouse.Observer observer,
+      QuotaBuckets fleetQuotas,
+      Tracing tracing) {
     WarehouseConfig.Kind kind =
         WarehouseKindGuard.resolve(config.kind(), ConfigUtils.getProfiles());
     Warehouse engine =
@@ -97,7 +102,8 @@ public class CoreProducers {
                     : BucketGate.local())
             : duckDb(config);
     closeable = (AutoCloseable) engine;
-    return guarded(engine, config, observer);
+    // Outside the retries: one span per call of a use case, however many attempts it took.
+    return new TracedWarehouse(guarded(engine, config, observer), tracing);
   }
 
   /** The engine as the use cases see it: each call fenced by the job's lease, then retried. */
@@ -173,13 +179,17 @@ public class CoreProducers {
     return newTablePool(config.tableParallelism());
   }
 
-  /** Threads for a plan's independent table steps; each task keeps its job's fence and MDC. */
+  /**
+   * Threads for a plan's independent table steps; each task keeps its job's fence, MDC and trace.
+   */
   public static ExecutorService newTablePool(int n) {
     return new ThreadPoolExecutor(
         n, n, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), DaemonThreads.named("table")) {
       @Override
       public void execute(Runnable task) {
-        super.execute(JobFence.propagating(MdcJobLogContext.propagating(task)));
+        super.execute(
+            io.opentelemetry.context.Context.current()
+                .wrap(JobFence.propagating(MdcJobLogContext.propagating(task))));
       }
     };
   }

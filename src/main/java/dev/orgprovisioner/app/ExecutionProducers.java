@@ -14,6 +14,7 @@ import dev.orgprovisioner.execution.port.JobLogContext;
 import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.execution.port.Metrics;
 import dev.orgprovisioner.execution.port.RowSpool;
+import dev.orgprovisioner.execution.port.Tracing;
 import dev.orgprovisioner.ledger.FirestoreLedger;
 import dev.orgprovisioner.ledger.FirestoreQuotaBuckets;
 import dev.orgprovisioner.ledger.FirestoreRollouts;
@@ -111,8 +112,8 @@ public class ExecutionProducers {
 
   @Produces
   @Singleton
-  EventFactory events(ProvisionerConfig config) {
-    return eventFactory(config);
+  EventFactory events(ProvisionerConfig config, Tracing tracing) {
+    return new EventFactory("//org-provisioner/" + config.env().id(), tracing);
   }
 
   /** Events sourced from this deployment: {@code //org-provisioner/<env>}. */
@@ -165,7 +166,8 @@ public class ExecutionProducers {
       @Named("instance-id") String owner,
       Clock clock,
       Metrics metrics,
-      JobLogContext logContext) {
+      JobLogContext logContext,
+      Tracing tracing) {
     WorkerPool pool =
         newWorkerPool(
             ledger,
@@ -178,7 +180,8 @@ public class ExecutionProducers {
             owner,
             clock,
             metrics,
-            logContext);
+            logContext,
+            tracing);
     pool.start();
     LOG.infof("Worker pool %s started with %d workers", owner, config.workers());
     return pool;
@@ -197,6 +200,35 @@ public class ExecutionProducers {
       Clock clock,
       Metrics metrics,
       JobLogContext logContext) {
+    return newWorkerPool(
+        ledger,
+        rollouts,
+        provisioning,
+        events,
+        relay,
+        audit,
+        config,
+        owner,
+        clock,
+        metrics,
+        logContext,
+        Tracing.NONE);
+  }
+
+  /** The worker pool, not started, its job runs traced by {@code tracing}. */
+  public static WorkerPool newWorkerPool(
+      Ledger ledger,
+      RolloutRecords rollouts,
+      ProvisioningService provisioning,
+      EventFactory events,
+      OutboxRelay relay,
+      AuditTrail audit,
+      ExecutionConfig config,
+      String owner,
+      Clock clock,
+      Metrics metrics,
+      JobLogContext logContext,
+      Tracing tracing) {
     ExecutionSettings settings = executionSettings(config);
     ProvisioningJobs runner = jobRunner(provisioning, ledger, rollouts, events, clock, config);
     JobExecution execution =
@@ -211,7 +243,8 @@ public class ExecutionProducers {
                 logContext,
                 clock,
                 JobExecution.Sleeper.REAL,
-                new Random()),
+                new Random(),
+                tracing),
             settings);
     return new WorkerPool(ledger, execution, relay, settings, owner, clock);
   }

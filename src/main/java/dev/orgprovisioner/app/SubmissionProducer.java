@@ -4,6 +4,7 @@ import dev.orgprovisioner.execution.EventFactory;
 import dev.orgprovisioner.execution.Submission;
 import dev.orgprovisioner.execution.WorkerPool;
 import dev.orgprovisioner.execution.port.Ledger;
+import dev.orgprovisioner.execution.port.Tracing;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -14,7 +15,8 @@ public class SubmissionProducer {
 
   @Produces
   @Singleton
-  Submission submission(Ledger ledger, EventFactory events, WorkerPool workers, Clock clock) {
-    return new Submission(ledger, events, clock, workers::dispatch);
+  Submission submission(
+      Ledger ledger, EventFactory events, WorkerPool workers, Clock clock, Tracing tracing) {
+    return new Submission(ledger, events, clock, workers::dispatch, tracing);
   }
 }

@@ -137,6 +137,7 @@ final class JobsCommand {
       out.printf("lease owner:     %s%n", Output.orDash(j.leaseOwner()));
       out.printf("command id:      %s%n", j.commandId());
       out.printf("idempotency key: %s%n", j.idempotencyKey());
+      out.printf("trace:           %s%n", Output.orDash(j.traceId()));
       out.printf("created:         %s%n", j.createdAt());
       out.printf("updated:         %s%n", j.updatedAt());
       out.printf("completed steps: %s%n", j.completedSteps().isEmpty() ? "-" : "");

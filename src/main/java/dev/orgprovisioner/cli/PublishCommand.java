@@ -5,6 +5,7 @@ import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.command.CommandType;
 import dev.orgprovisioner.command.DecodeResult;
 import dev.orgprovisioner.command.Rejection;
+import dev.orgprovisioner.command.TraceContext;
 import dev.orgprovisioner.messaging.CommandPublisher;
 import dev.orgprovisioner.messaging.PubSubTransport;
 import java.io.PrintWriter;
@@ -89,11 +90,12 @@ final class PublishCommand {
             "invalid command: " + rejection.field() + ": " + rejection.message());
       }
       String id;
+      TraceContext trace = TraceContext.newTrace();
       try (PubSubTransport transport = connection.pubsub();
           CommandPublisher publisher =
               new CommandPublisher(
                   transport, connection.project, connection.commandsTopic, SOURCE)) {
-        id = publisher.publish(type(), org(), data, idempotencyKey);
+        id = publisher.publish(type(), org(), data, idempotencyKey, trace);
       }
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
@@ -103,11 +105,16 @@ final class PublishCommand {
         answer.put("org_slug", org());
         answer.put("idempotency_key", idempotencyKey == null ? id : idempotencyKey);
         answer.put("topic", connection.commandsTopic);
+        answer.put("trace_id", trace.traceId());
         Output.json(out, answer);
       } else {
         out.printf(
-            "published %s%s ce-id %s to %s%n",
-            type().ceType(), org() == null ? "" : " for " + org(), id, connection.commandsTopic);
+            "published %s%s ce-id %s to %s, trace %s%n",
+            type().ceType(),
+            org() == null ? "" : " for " + org(),
+            id,
+            connection.commandsTopic,
+            trace.traceId());
         out.flush();
       }
       return 0;

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param attributes the original message attributes (kept for replay)
  * @param priority queue priority of its job, 1 first: onboarding 1, customer sync 2, drift repair 3
  * @param dueAt when its job may run first (a durable timer); null: at once
+ * @param trace the trace its job continues (the intake's span), or null
  */
 public record CommandEnvelope(
     String id,
@@ -25,10 +26,53 @@ public record CommandEnvelope(
     String data,
     Map<String, String> attributes,
     int priority,
-    Instant dueAt) {
+    Instant dueAt,
+    TraceContext trace) {
 
   public CommandEnvelope {
     attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+  }
+
+  /** A command outside any trace. */
+  public CommandEnvelope(
+      String id,
+      String source,
+      Instant time,
+      String idempotencyKey,
+      String fingerprint,
+      Command command,
+      String data,
+      Map<String, String> attributes,
+      int priority,
+      Instant dueAt) {
+    this(
+        id,
+        source,
+        time,
+        idempotencyKey,
+        fingerprint,
+        command,
+        data,
+        attributes,
+        priority,
+        dueAt,
+        null);
+  }
+
+  /** This command continuing {@code newTrace} (null: none). */
+  public CommandEnvelope withTrace(TraceContext newTrace) {
+    return new CommandEnvelope(
+        id,
+        source,
+        time,
+        idempotencyKey,
+        fingerprint,
+        command,
+        data,
+        attributes,
+        priority,
+        dueAt,
+        newTrace);
   }
 
   /** A command due at once. */
@@ -42,7 +86,17 @@ public record CommandEnvelope(
       String data,
       Map<String, String> attributes,
       int priority) {
-    this(id, source, time, idempotencyKey, fingerprint, command, data, attributes, priority, null);
+    this(
+        id,
+        source,
+        time,
+        idempotencyKey,
+        fingerprint,
+        command,
+        data,
+        attributes,
+        priority,
+        (Instant) null);
   }
 
   /** A command at its type's priority. */

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.orgprovisioner.command.TraceContext;
+import dev.orgprovisioner.execution.port.Tracing;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -30,12 +32,22 @@ public final class EventFactory {
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
   private final String source;
+  private final Tracing tracing;
 
   /**
    * @param source the {@code ce-source} of every event, e.g. {@code //org-provisioner/prod}
    */
   public EventFactory(String source) {
+    this(source, Tracing.NONE);
+  }
+
+  /**
+   * @param tracing whose current span an event names as its parent ({@code ce-traceparent}): the
+   *     job's run, for the events a job emits
+   */
+  public EventFactory(String source, Tracing tracing) {
     this.source = source;
+    this.tracing = tracing;
   }
 
   /** An event with a fresh id. */
@@ -74,6 +86,10 @@ public final class EventFactory {
     }
     if (idempotencyKey != null) {
       attrs.put(IDEMPOTENCY_KEY, idempotencyKey);
+    }
+    TraceContext trace = tracing.current();
+    if (trace != null) {
+      attrs.putAll(trace.attributes());
     }
     return new OutboxEvent(id, type, orgSlug == null ? "" : orgSlug, attrs, json(data), now, false);
   }

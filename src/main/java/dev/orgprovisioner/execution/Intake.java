@@ -4,6 +4,7 @@ import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.command.DecodeResult;
 import dev.orgprovisioner.command.Rejection;
 import dev.orgprovisioner.command.RejectionCode;
+import dev.orgprovisioner.command.TraceContext;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -49,9 +50,25 @@ public final class Intake {
     this.submission = submission;
   }
 
-  /** One message to take in. */
+  /**
+   * One message to take in.
+   *
+   * @param trace the context its job continues (the intake's span); null: the one the message
+   *     carries, if any
+   */
   public record Incoming(
-      String messageId, Map<String, String> attributes, byte[] data, String orderingKey) {}
+      String messageId,
+      Map<String, String> attributes,
+      byte[] data,
+      String orderingKey,
+      TraceContext trace) {
+
+    /** A message whose job continues the trace the message carries. */
+    public Incoming(
+        String messageId, Map<String, String> attributes, byte[] data, String orderingKey) {
+      this(messageId, attributes, data, orderingKey, null);
+    }
+  }
 
   /**
    * Decides for many messages at once, claiming all their commands in one ledger transaction. A
@@ -65,13 +82,17 @@ public final class Intake {
     for (int i = 0; i < messages.size(); i++) {
       Incoming m = messages.get(i);
       DecodeResult decoded = decode(m);
+      TraceContext trace =
+          m.trace() != null ? m.trace() : TraceContext.from(m.attributes()).orElse(null);
       if (decoded instanceof DecodeResult.Rejected rejected) {
         decisions.set(
-            i, submission.reject(m.messageId(), m.attributes(), rejected.rejection(), null));
+            i, submission.reject(m.messageId(), m.attributes(), rejected.rejection(), null, trace));
       } else {
         accepted.add(
             new Submission.Submitted(
-                ((DecodeResult.Accepted) decoded).envelope(), m.messageId(), m.attributes()));
+                ((DecodeResult.Accepted) decoded).envelope().withTrace(trace),
+                m.messageId(),
+                m.attributes()));
         positions.add(i);
       }
     }

@@ -3,6 +3,7 @@ package dev.orgprovisioner.execution;
 import dev.orgprovisioner.command.CommandEnvelope;
 import dev.orgprovisioner.command.CommandType;
 import dev.orgprovisioner.command.OrgSlug;
+import dev.orgprovisioner.command.TraceContext;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,8 @@ import java.util.Map;
  * @param completedSteps names of the steps already done; a resumed job skips them
  * @param facts what earlier attempts decided once for all attempts (see StepLog#remember)
  * @param lastError the last failure, if any
+ * @param trace the trace its runs continue (the intake's span), or null; kept with the job so that
+ *     any instance, after any restart, runs it in the same trace
  */
 public record Job(
     String id,
@@ -40,12 +43,63 @@ public record Job(
     Map<String, String> facts,
     Instant createdAt,
     Instant updatedAt,
-    ErrorInfo lastError) {
+    ErrorInfo lastError,
+    TraceContext trace) {
 
   public Job {
     attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
     completedSteps = completedSteps == null ? List.of() : List.copyOf(completedSteps);
     facts = facts == null ? Map.of() : Map.copyOf(facts);
+  }
+
+  /** A job outside any trace. */
+  public Job(
+      String id,
+      CommandType type,
+      String orgSlug,
+      String lockKey,
+      int priority,
+      JobState state,
+      int attempts,
+      long epoch,
+      Instant nextAttemptAt,
+      String leaseOwner,
+      Instant leaseExpiresAt,
+      String commandId,
+      String idempotencyKey,
+      String keyId,
+      String fingerprint,
+      String data,
+      Map<String, String> attributes,
+      List<String> completedSteps,
+      Map<String, String> facts,
+      Instant createdAt,
+      Instant updatedAt,
+      ErrorInfo lastError) {
+    this(
+        id,
+        type,
+        orgSlug,
+        lockKey,
+        priority,
+        state,
+        attempts,
+        epoch,
+        nextAttemptAt,
+        leaseOwner,
+        leaseExpiresAt,
+        commandId,
+        idempotencyKey,
+        keyId,
+        fingerprint,
+        data,
+        attributes,
+        completedSteps,
+        facts,
+        createdAt,
+        updatedAt,
+        lastError,
+        null);
   }
 
   /** The lease this job holds in its current epoch (meaningful while RUNNING). */
@@ -80,7 +134,8 @@ public record Job(
         Map.of(),
         now,
         now,
-        null);
+        null,
+        envelope.trace());
   }
 
   /** This job in another queue state (claimed, re-queued, ended), updated at {@code now}. */
@@ -114,7 +169,8 @@ public record Job(
         facts,
         createdAt,
         now,
-        lastError);
+        lastError,
+        trace);
   }
 
   /** This job with other progress: steps done, facts, last error; updated at {@code now}. */
@@ -142,7 +198,8 @@ public record Job(
         newFacts,
         createdAt,
         now,
-        error);
+        error,
+        trace);
   }
 
   /** The key a non-org job of this type is exclusive on. */

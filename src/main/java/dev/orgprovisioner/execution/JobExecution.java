@@ -8,6 +8,7 @@ import dev.orgprovisioner.execution.port.LedgerRejectedException;
 import dev.orgprovisioner.execution.port.LedgerUnavailableException;
 import dev.orgprovisioner.execution.port.Metrics;
 import dev.orgprovisioner.execution.port.StepLog.LeaseLostException;
+import dev.orgprovisioner.execution.port.Tracing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +47,35 @@ public final class JobExecution {
       JobLogContext logContext,
       Clock clock,
       Sleeper sleeper,
-      RandomGenerator random) {}
+      RandomGenerator random,
+      Tracing tracing) {
+
+    /** Collaborators of an execution that is not traced. */
+    public Parts(
+        JobQueue queue,
+        JobRunner runner,
+        EventFactory events,
+        OutboxRelay relay,
+        AuditTrail audit,
+        Metrics metrics,
+        JobLogContext logContext,
+        Clock clock,
+        Sleeper sleeper,
+        RandomGenerator random) {
+      this(
+          queue,
+          runner,
+          events,
+          relay,
+          audit,
+          metrics,
+          logContext,
+          clock,
+          sleeper,
+          random,
+          Tracing.NONE);
+    }
+  }
 
   private final Parts parts;
   private final ExecutionSettings settings;
@@ -73,22 +102,25 @@ public final class JobExecution {
 
   /** Runs one attempt of a job this instance just claimed. */
   public void run(Job job, JobLease lease) {
-    try (JobLogContext.Scope scope = parts.logContext().enter(job)) {
+    try (JobLogContext.Scope scope = parts.logContext().enter(job);
+        Tracing.Span span = parts.tracing().job(job)) {
       Instant started = parts.clock().instant();
       try {
         if (job.attempts() > settings.maxAttempts()) {
           exhausted(job, lease, started);
+          span.failed("ATTEMPTS_EXHAUSTED");
           return;
         }
-        attempt(job, lease, started);
+        attempt(job, lease, started, span);
       } catch (RuntimeException e) {
+        span.failed("UNEXPECTED");
         // The failure path itself failed unexpectedly: the lease lapses and a sweep resumes.
         LOG.log(Level.SEVERE, "Job " + job.id() + ": unexpected failure while ending it", e);
       }
     }
   }
 
-  private void attempt(Job job, JobLease lease, Instant started) {
+  private void attempt(Job job, JobLease lease, Instant started, Tracing.Span span) {
     LOG.info(
         "Running job "
             + job.id()
@@ -109,12 +141,15 @@ public final class JobExecution {
       lease.check(parts.clock().instant());
       succeed(job, lease, result, started);
     } catch (JobFailedException e) {
+      span.failed(e.error().code());
       fail(job, lease, e.error(), e.details(), started);
     } catch (JobPostponedException e) {
       postpone(job, lease, e, started);
     } catch (LeaseLostException e) {
+      span.failed("LEASE_LOST");
       LOG.warning("Job " + job.id() + " stopped: " + e.getMessage());
     } catch (LedgerUnavailableException e) {
+      span.failed("LEDGER_UNAVAILABLE");
       fail(
           job,
           lease,
@@ -122,8 +157,10 @@ public final class JobExecution {
           null,
           started);
     } catch (LedgerRejectedException e) {
+      span.failed("LEDGER_REJECTED");
       fail(job, lease, ErrorInfo.permanent("LEDGER_REJECTED", e.getMessage()), null, started);
     } catch (RuntimeException e) {
+      span.failed("UNEXPECTED");
       fail(job, lease, ErrorInfo.transientError("UNEXPECTED", e.toString()), null, started);
     }
   }

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * A job as operations see it (ops CLI and admin API): state, attempts, the step log of completed
- * steps and the last error; never the command's data.
+ * steps, the last error and the id of the trace it runs in; never the command's data.
  */
 public record JobView(
     String jobId,
@@ -22,7 +22,8 @@ public record JobView(
     List<String> completedSteps,
     ErrorInfo lastError,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    String traceId) {
 
   public static JobView of(Job j) {
     return new JobView(
@@ -40,6 +41,7 @@ public record JobView(
         j.completedSteps(),
         j.lastError(),
         j.createdAt(),
-        j.updatedAt());
+        j.updatedAt(),
+        j.trace() == null ? null : j.trace().traceId());
   }
 }

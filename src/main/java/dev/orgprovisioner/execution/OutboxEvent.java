@@ -1,6 +1,8 @@
 package dev.orgprovisioner.execution;
 
+import dev.orgprovisioner.command.TraceContext;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,6 +22,14 @@ public record OutboxEvent(
 
   public OutboxEvent {
     attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+  }
+
+  /** This event naming {@code trace} as its parent span ({@code ce-traceparent}). */
+  public OutboxEvent withTrace(TraceContext trace) {
+    Map<String, String> traced = new LinkedHashMap<>(attributes);
+    traced.remove(TraceContext.TRACESTATE);
+    traced.putAll(trace.attributes());
+    return new OutboxEvent(id, type, orderingKey, traced, data, createdAt, published);
   }
 
   public OutboxEvent asPublished() {

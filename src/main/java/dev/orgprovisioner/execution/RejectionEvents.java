@@ -5,6 +5,7 @@ import dev.orgprovisioner.command.CommandEnvelope;
 import dev.orgprovisioner.command.MessageLimits;
 import dev.orgprovisioner.command.OrgSlug;
 import dev.orgprovisioner.command.Rejection;
+import dev.orgprovisioner.command.TraceContext;
 import dev.orgprovisioner.command.Utf8Text;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -24,12 +25,14 @@ final class RejectionEvents {
   /**
    * @param attributes the message's attributes as received (may be null)
    * @param envelope the decoded command, when it was decoded
+   * @param trace the span the event names as its parent ({@code ce-traceparent}), or null
    */
   IntakeDecision.Reject reject(
       String messageId,
       Map<String, String> attributes,
       Rejection rejection,
-      CommandEnvelope envelope) {
+      CommandEnvelope envelope,
+      TraceContext trace) {
     Map<String, String> attrs = attributes == null ? Map.of() : attributes;
     // Echoed input: bounded like any attribute value, whatever the message carried.
     String commandId = bounded(attrs.get(CommandDecoder.ID));
@@ -53,7 +56,7 @@ final class RejectionEvents {
             bounded(attrs.get(CommandDecoder.IDEMPOTENCY_KEY)),
             data,
             clock.instant());
-    return new IntakeDecision.Reject(rejection, event);
+    return new IntakeDecision.Reject(rejection, trace == null ? event : event.withTrace(trace));
   }
 
   private static String bounded(String value) {

@@ -4,8 +4,10 @@ import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.command.CommandEnvelope;
 import dev.orgprovisioner.command.Rejection;
 import dev.orgprovisioner.command.RejectionCode;
+import dev.orgprovisioner.command.TraceContext;
 import dev.orgprovisioner.execution.port.IdempotencyKeys;
 import dev.orgprovisioner.execution.port.LedgerRejectedException;
+import dev.orgprovisioner.execution.port.Tracing;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,12 +28,26 @@ public final class Submission {
   private final RejectionEvents rejections;
   private final Clock clock;
   private final Consumer<Job> dispatch;
+  private final Tracing tracing;
 
   /**
    * @param dispatch hands a newly created job to the workers ({@code WorkerPool::dispatch})
    */
   public Submission(
       IdempotencyKeys ledger, EventFactory events, Clock clock, Consumer<Job> dispatch) {
+    this(ledger, events, clock, dispatch, Tracing.NONE);
+  }
+
+  /**
+   * @param tracing whose current span (an API request's) a command submitted over REST continues
+   */
+  public Submission(
+      IdempotencyKeys ledger,
+      EventFactory events,
+      Clock clock,
+      Consumer<Job> dispatch,
+      Tracing tracing) {
+    this.tracing = tracing;
     this.ledger = ledger;
     this.rejections = new RejectionEvents(events, clock);
     this.clock = clock;
@@ -41,9 +57,14 @@ public final class Submission {
   /** A decoded command and the message it came in. */
   public record Submitted(CommandEnvelope envelope, String messageId, Map<String, String> source) {}
 
-  /** Submits one command (REST): its message id is the command id. */
+  /**
+   * Submits one command (REST): its message id is the command id; its job continues the request's
+   * trace.
+   */
   public IntakeDecision submit(CommandEnvelope envelope) {
-    return submitAll(List.of(new Submitted(envelope, envelope.id(), envelope.attributes()))).get(0);
+    CommandEnvelope traced =
+        envelope.trace() == null ? envelope.withTrace(tracing.current()) : envelope;
+    return submitAll(List.of(new Submitted(traced, envelope.id(), envelope.attributes()))).get(0);
   }
 
   /**
@@ -78,13 +99,20 @@ public final class Submission {
     return decisions;
   }
 
-  /** A rejection of a message that was not (or could not be) decoded into a command. */
+  /**
+   * A rejection of a message that was not (or could not be) decoded into a command.
+   *
+   * @param trace the intake's context, which the rejection event names as its parent; null: the
+   *     decoded command's, if any
+   */
   IntakeDecision.Reject reject(
       String messageId,
       Map<String, String> attributes,
       Rejection rejection,
-      CommandEnvelope envelope) {
-    return rejections.reject(messageId, attributes, rejection, envelope);
+      CommandEnvelope envelope,
+      TraceContext trace) {
+    TraceContext parent = trace != null || envelope == null ? trace : envelope.trace();
+    return rejections.reject(messageId, attributes, rejection, envelope, parent);
   }
 
   private IntakeDecision decide(Submitted command, ClaimResult claim) {
@@ -111,7 +139,8 @@ public final class Submission {
                 + " payload (job "
                 + ((ClaimResult.Conflict) claim).jobId()
                 + ")"),
-        envelope);
+        envelope,
+        null);
   }
 
   private IntakeDecision ledgerRejected(Submitted command, LedgerRejectedException e) {
@@ -127,7 +156,8 @@ public final class Submission {
             RejectionCode.LEDGER_REJECTED,
             "data",
             "the ledger refused to record the command: " + e.getMessage()),
-        command.envelope());
+        command.envelope(),
+        null);
   }
 
   private void dispatchQuietly(Job job) {

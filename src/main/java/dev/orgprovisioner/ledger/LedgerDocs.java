@@ -3,6 +3,7 @@ package dev.orgprovisioner.ledger;
 import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.DocumentSnapshot;
 import dev.orgprovisioner.command.CommandType;
+import dev.orgprovisioner.command.TraceContext;
 import dev.orgprovisioner.execution.ErrorInfo;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.JobState;
@@ -41,6 +42,8 @@ final class LedgerDocs {
   static final String CREATED_AT = "created_at";
   static final String UPDATED_AT = "updated_at";
   static final String LAST_ERROR = "last_error";
+  static final String TRACE_PARENT = "trace_parent";
+  static final String TRACE_STATE = "trace_state";
   static final String TERMINAL_EVENT_ID = "terminal_event_id";
   static final String MANUAL_RETRIES = "manual_retries";
   static final String RETRIED_AT = "retried_at";
@@ -164,6 +167,10 @@ final class LedgerDocs {
     d.put(CREATED_AT, ts(job.createdAt()));
     d.put(UPDATED_AT, ts(job.updatedAt()));
     d.put(LAST_ERROR, errorMap(job.lastError()));
+    if (job.trace() != null) {
+      d.put(TRACE_PARENT, job.trace().traceparent());
+      d.put(TRACE_STATE, job.trace().tracestate());
+    }
     return d;
   }
 
@@ -202,7 +209,20 @@ final class LedgerDocs {
             : new ErrorInfo(
                 Boolean.TRUE.equals(err.get("transient")),
                 (String) err.get("code"),
-                (String) err.get("message")));
+                (String) err.get("message")),
+        trace(d));
+  }
+
+  /** The job's trace; a document written before jobs had one (or with a bad one) has none. */
+  private static TraceContext trace(Map<String, Object> d) {
+    Map<String, String> fields = new HashMap<>();
+    if (d.get(TRACE_PARENT) instanceof String parent) {
+      fields.put(TraceContext.TRACEPARENT, parent);
+    }
+    if (d.get(TRACE_STATE) instanceof String state) {
+      fields.put(TraceContext.TRACESTATE, state);
+    }
+    return TraceContext.from(fields).orElse(null);
   }
 
   /** A job document with some fields changed, read back as a job. */

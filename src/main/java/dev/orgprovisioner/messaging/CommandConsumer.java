@@ -1,13 +1,16 @@
 package dev.orgprovisioner.messaging;
 
 import dev.orgprovisioner.command.CommandDecoder;
+import dev.orgprovisioner.command.TraceContext;
 import dev.orgprovisioner.execution.Intake;
 import dev.orgprovisioner.execution.IntakeBatcher;
 import dev.orgprovisioner.execution.IntakeDecision;
 import dev.orgprovisioner.execution.Submission;
 import dev.orgprovisioner.execution.port.Metrics;
+import dev.orgprovisioner.execution.port.Tracing;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,14 +36,28 @@ public class CommandConsumer {
   private final IntakeBatcher batcher;
   private final KeyedSerialExecutor serial = new KeyedSerialExecutor();
   private final Metrics metrics;
+  private final Tracing tracing;
 
+  /** A consumer that traces nothing (tools and tests). */
   public CommandConsumer(
       CommandDecoder decoder,
       Submission submission,
       PubSubEventPublisher publisher,
       MessagingConfig config,
       Metrics metrics) {
+    this(decoder, submission, publisher, config, metrics, Tracing.NONE);
+  }
+
+  @Inject
+  public CommandConsumer(
+      CommandDecoder decoder,
+      Submission submission,
+      PubSubEventPublisher publisher,
+      MessagingConfig config,
+      Metrics metrics,
+      Tracing tracing) {
     this.metrics = metrics;
+    this.tracing = tracing;
     this.publisher = publisher;
     this.config = config;
     this.batcher =
@@ -66,13 +83,37 @@ public class CommandConsumer {
     return CompletableFuture.completedFuture(null);
   }
 
+  /** The intake's span lasts until the message is acked or nacked; the job continues its trace. */
   private CompletionStage<Void> handle(Message<byte[]> message, PubSubIncomingMetadata meta) {
-    return batcher
-        .submit(
-            new Intake.Incoming(
-                meta.messageId(), meta.attributes(), message.getPayload(), meta.orderingKey()))
-        .handle((decision, failure) -> settle(message, meta, decision, failure))
-        .thenCompose(stage -> stage);
+    Tracing.Span span =
+        tracing.intake(
+            TraceContext.from(meta.attributes()).orElse(null),
+            meta.messageId(),
+            meta.attributes().get(CommandDecoder.TYPE));
+    CompletionStage<Void> settled;
+    try {
+      settled =
+          batcher
+              .submit(
+                  new Intake.Incoming(
+                      meta.messageId(),
+                      meta.attributes(),
+                      message.getPayload(),
+                      meta.orderingKey(),
+                      span.context()))
+              .handle(
+                  (decision, failure) -> {
+                    if (decision instanceof IntakeDecision.Reject r) {
+                      span.failed(r.rejection().code().name());
+                    }
+                    return settle(message, meta, decision, failure);
+                  })
+              .thenCompose(stage -> stage);
+    } catch (RuntimeException e) {
+      span.close();
+      throw e;
+    }
+    return settled.whenComplete((ok, failure) -> span.close());
   }
 
   /**

@@ -8,6 +8,7 @@ import com.google.pubsub.v1.PubsubMessage;
 import com.google.pubsub.v1.TopicName;
 import dev.orgprovisioner.command.CommandDecoder;
 import dev.orgprovisioner.command.CommandType;
+import dev.orgprovisioner.command.TraceContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Publishes well-formed commands the way the frontend does (CloudEvents binary mode, ordering key =
- * org slug); used by the local demo and the ops tools.
+ * org slug, W3C trace context as {@code ce-traceparent}); used by the local demo, the drift
+ * scheduler and the ops tools.
  */
 public final class CommandPublisher implements AutoCloseable {
 
@@ -40,15 +42,34 @@ public final class CommandPublisher implements AutoCloseable {
   }
 
   /**
-   * Publishes one command and waits until Pub/Sub accepted it.
+   * Publishes one command, as the first span of a new trace, and waits until Pub/Sub accepted it.
    *
    * @param idempotencyKey null to default to the generated ce-id
    * @return the command's ce-id
    */
   public String publish(
       CommandType type, String orgSlug, Map<String, Object> data, String idempotencyKey) {
+    return publish(type, orgSlug, data, idempotencyKey, TraceContext.newTrace());
+  }
+
+  /**
+   * Publishes one command in {@code trace} (its {@code ce-traceparent}; null: none) and waits until
+   * Pub/Sub accepted it.
+   *
+   * @param idempotencyKey null to default to the generated ce-id
+   * @return the command's ce-id
+   */
+  public String publish(
+      CommandType type,
+      String orgSlug,
+      Map<String, Object> data,
+      String idempotencyKey,
+      TraceContext trace) {
     String id = UUID.randomUUID().toString();
     Map<String, String> attributes = attributes(type, id, source, idempotencyKey);
+    if (trace != null) {
+      attributes.putAll(trace.attributes());
+    }
     try {
       PubsubMessage.Builder message =
           PubsubMessage.newBuilder()

@@ -2,7 +2,9 @@ package dev.orgprovisioner.messaging;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orgprovisioner.command.TraceContext;
 import dev.orgprovisioner.execution.DaemonThreads;
+import dev.orgprovisioner.execution.port.Tracing;
 import dev.orgprovisioner.notify.DeliveryStatus;
 import dev.orgprovisioner.notify.Notifier;
 import dev.orgprovisioner.notify.NotifyEvent;
@@ -35,9 +37,11 @@ public class NotificationConsumer {
   private final Notifier notifier;
   private final NotificationSettings config;
   private final ExecutorService pool;
+  private final Tracing tracing;
 
-  public NotificationConsumer(Notifier notifier, NotificationSettings config) {
+  public NotificationConsumer(Notifier notifier, NotificationSettings config, Tracing tracing) {
     this.notifier = notifier;
+    this.tracing = tracing;
     this.config = config;
     this.pool = Executors.newFixedThreadPool(config.concurrency(), DaemonThreads.named("notify"));
   }
@@ -59,11 +63,18 @@ public class NotificationConsumer {
       LOG.warnf("Event message %s ignored: %s", meta.messageId(), e.getMessage());
       return message.ack();
     }
-    CompletableFuture.runAsync(() -> deliver(message, event), pool);
+    TraceContext trace = TraceContext.from(meta.attributes()).orElse(null);
+    CompletableFuture.runAsync(() -> deliver(message, event, trace), pool);
     return CompletableFuture.completedFuture(null);
   }
 
-  private void deliver(Message<byte[]> message, NotifyEvent event) {
+  private void deliver(Message<byte[]> message, NotifyEvent event, TraceContext trace) {
+    try (Tracing.Span span = tracing.notification(trace, event.type(), event.id())) {
+      deliver(message, event, span);
+    }
+  }
+
+  private void deliver(Message<byte[]> message, NotifyEvent event, Tracing.Span span) {
     try {
       Notifier.Outcome outcome = notifier.handle(event);
       if (!outcome.routes().isEmpty()) {
@@ -76,12 +87,16 @@ public class NotificationConsumer {
             outcome.count(DeliveryStatus.SKIPPED),
             outcome.duplicates());
       }
+      if (outcome.count(DeliveryStatus.FAILED) > 0) {
+        span.failed("DELIVERY_FAILED");
+      }
       message.ack();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       message.nack(e);
     } catch (RuntimeException e) {
       LOG.warnf("Notifications for event %s could not be handled, nacking: %s", event.id(), e);
+      span.failed("NACKED");
       message.nack(e);
     }
   }
@@ -111,7 +126,14 @@ public class NotificationConsumer {
       // A bad time does not stop the notification; it is only shown in the text.
     }
     return new NotifyEvent(
-        id, type, attributes.getOrDefault("ce-source", ""), org, time, data, json);
+        id,
+        type,
+        attributes.getOrDefault("ce-source", ""),
+        org,
+        time,
+        data,
+        json,
+        TraceContext.from(attributes).map(TraceContext::traceparent).orElse(null));
   }
 
   @PreDestroy

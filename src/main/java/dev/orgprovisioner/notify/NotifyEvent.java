@@ -10,6 +10,8 @@ import java.util.Map;
  * @param orgSlug the org the event is about; empty for platform-wide events
  * @param data the event's JSON data, parsed
  * @param json the event's JSON data as published (sent as-is to webhooks)
+ * @param traceparent the event's W3C {@code ce-traceparent} (webhooks get it as {@code
+ *     traceparent}), or null
  */
 public record NotifyEvent(
     String id,
@@ -18,11 +20,24 @@ public record NotifyEvent(
     String orgSlug,
     Instant time,
     Map<String, Object> data,
-    String json) {
+    String json,
+    String traceparent) {
 
   public NotifyEvent {
     orgSlug = orgSlug == null ? "" : orgSlug;
     data = data == null ? Map.of() : data;
+  }
+
+  /** An event outside any trace. */
+  public NotifyEvent(
+      String id,
+      String type,
+      String source,
+      String orgSlug,
+      Instant time,
+      Map<String, Object> data,
+      String json) {
+    this(id, type, source, orgSlug, time, data, json, null);
   }
 
   public Priority priority() {

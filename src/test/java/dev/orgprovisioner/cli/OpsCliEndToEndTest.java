@@ -208,6 +208,9 @@ class OpsCliEndToEndTest {
     await().atMost(DEADLINE).until(() -> !eventsFor(ceId, "org.onboarded").isEmpty());
     String firstEventId = eventsFor(ceId, "org.onboarded").get(0).attributes().get("ce-id");
     Job job = ledger.jobs(null, org, 10).get(0);
+    assertThat(job.trace().traceId())
+        .as("the job runs in the trace the CLI printed")
+        .isEqualTo(published.json().get("trace_id").asText());
     // The audit rows are written after the event; wait for them before counting.
     await().atMost(DEADLINE).until(() -> auditRuns(org) > 0);
     int runs = auditRuns(org);

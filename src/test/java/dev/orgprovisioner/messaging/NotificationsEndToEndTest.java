@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orgprovisioner.command.MalformedCommands;
+import dev.orgprovisioner.command.TraceContext;
 import dev.orgprovisioner.notify.WebhookSigner;
 import dev.orgprovisioner.notify.warehouse.WarehouseNotificationHistory;
 import dev.orgprovisioner.provisioning.ProvisioningService;
@@ -128,6 +129,9 @@ class NotificationsEndToEndTest {
                 Duration.ofMinutes(5)))
         .isTrue();
     assertThat(hook.header("X-Event-Type")).isEqualTo("org.onboarded");
+    assertThat(TraceContext.from(Map.of("traceparent", hook.header("traceparent"))))
+        .as("the webhook continues the trace of the job that emitted the event")
+        .isPresent();
     await()
         .atMost(DEADLINE)
         .untilAsserted(

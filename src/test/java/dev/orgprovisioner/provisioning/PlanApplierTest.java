@@ -86,6 +86,23 @@ class PlanApplierTest {
   }
 
   @Test
+  void theWorkersDecorators_forwardThePlanWhole() {
+    Counting counting = new Counting(duck);
+    dev.orgprovisioner.warehouse.Warehouse chain =
+        new dev.orgprovisioner.warehouse.TracedWarehouse(
+            new FencedWarehouse(
+                new RetryingWarehouse(counting, 3, Duration.ofMillis(1)),
+                java.time.Clock.systemUTC()),
+            dev.orgprovisioner.execution.port.Tracing.NONE);
+
+    new PlanApplier(chain, pool, 10).apply(plan(central).steps());
+
+    assertThat(chain.transactionalDdl()).isTrue();
+    assertThat(counting.plans.get()).isEqualTo(1);
+    assertThat(counting.steps.get()).isZero();
+  }
+
+  @Test
   void failingStepOfATransactionalPlan_leavesNothingOfThePlanBehind() {
     new PlanApplier(duck, pool, 10).apply(plan(central).steps());
     List<PlanStep> steps = new ArrayList<>(plan(acme).steps());

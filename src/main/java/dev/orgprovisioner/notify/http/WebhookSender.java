@@ -13,6 +13,8 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * POSTs the event as a structured-mode CloudEvent JSON, signed: {@code X-Timestamp} (epoch seconds)
@@ -22,6 +24,7 @@ public final class WebhookSender implements ChannelSender {
 
   public static final String EVENT_ID_HEADER = "X-Event-Id";
   public static final String EVENT_TYPE_HEADER = "X-Event-Type";
+  public static final String TRACEPARENT_HEADER = "traceparent";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient client;
@@ -43,20 +46,24 @@ public final class WebhookSender implements ChannelSender {
   public SendResult send(Delivery delivery) {
     byte[] body = body(delivery.event());
     long ts = clock.instant().getEpochSecond();
+    List<String> headers =
+        new ArrayList<>(
+            List.of(
+                WebhookSigner.TIMESTAMP_HEADER,
+                Long.toString(ts),
+                WebhookSigner.SIGNATURE_HEADER,
+                WebhookSigner.sign(delivery.secret(), ts, body),
+                EVENT_ID_HEADER,
+                delivery.event().id(),
+                EVENT_TYPE_HEADER,
+                delivery.event().type()));
+    if (delivery.event().traceparent() != null) {
+      // W3C trace context over HTTP: the receiver's spans join the trace of the job that emitted
+      // it.
+      headers.addAll(List.of(TRACEPARENT_HEADER, delivery.event().traceparent()));
+    }
     return HttpSenders.post(
-        client,
-        delivery.target(),
-        body,
-        timeout,
-        clock,
-        WebhookSigner.TIMESTAMP_HEADER,
-        Long.toString(ts),
-        WebhookSigner.SIGNATURE_HEADER,
-        WebhookSigner.sign(delivery.secret(), ts, body),
-        EVENT_ID_HEADER,
-        delivery.event().id(),
-        EVENT_TYPE_HEADER,
-        delivery.event().type());
+        client, delivery.target(), body, timeout, clock, headers.toArray(String[]::new));
   }
 
   /** The event as structured-mode CloudEvents JSON. */
