@@ -172,18 +172,21 @@ public final class CentralRows {
   }
 
   /**
-   * Writes every row (one keyed upsert per table, the lease checked before each), then reads them
-   * back.
+   * Writes every row (a keyed upsert per table, all in one transaction where the warehouse has
+   * them), then reads them back.
    */
   public void write(List<Row> rows, StepLog steps) {
-    for (List<Row> batch : byTable(rows)) {
-      steps.checkLease();
-      warehouse.upsertRows(
-          central,
-          batch.get(0).table(),
-          batch.get(0).key(),
-          batch.stream().map(Row::values).toList());
-    }
+    steps.checkLease();
+    warehouse.upsertAll(
+        central,
+        byTable(rows).stream()
+            .map(
+                batch ->
+                    new Warehouse.TableRows(
+                        batch.get(0).table(),
+                        batch.get(0).key(),
+                        batch.stream().map(Row::values).toList()))
+            .toList());
     verify(rows, steps);
   }
 

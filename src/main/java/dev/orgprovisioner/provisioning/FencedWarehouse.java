@@ -69,6 +69,12 @@ public final class FencedWarehouse extends ForwardingWarehouse {
   }
 
   @Override
+  public void upsertAll(String dataset, List<TableRows> tables) {
+    JobFence.check(clock);
+    delegate.upsertAll(dataset, tables);
+  }
+
+  @Override
   public void upsertRows(
       String dataset, String table, List<String> keyColumns, List<Map<String, Object>> rows) {
     JobFence.check(clock);

@@ -196,6 +196,11 @@ public final class RetryingWarehouse implements Warehouse {
   }
 
   @Override
+  public void upsertAll(String dataset, List<TableRows> tables) {
+    run("upsert_rows", () -> delegate.upsertAll(dataset, tables));
+  }
+
+  @Override
   public void upsertRows(
       String dataset, String table, List<String> keyColumns, List<Map<String, Object>> rows) {
     run("upsert_rows", () -> delegate.upsertRows(dataset, table, keyColumns, rows));

@@ -100,6 +100,14 @@ public final class TracedWarehouse extends ForwardingWarehouse {
   }
 
   @Override
+  public void upsertAll(String dataset, List<TableRows> tables) {
+    run(
+        "upsertAll (" + tables.size() + " tables)",
+        dataset,
+        () -> delegate.upsertAll(dataset, tables));
+  }
+
+  @Override
   public void upsertRows(
       String dataset, String table, List<String> keyColumns, List<Map<String, Object>> rows) {
     run(

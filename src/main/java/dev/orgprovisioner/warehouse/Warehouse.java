@@ -125,6 +125,18 @@ public interface Warehouse {
   void upsertRows(
       String dataset, String table, List<String> keyColumns, List<Map<String, Object>> rows);
 
+  /** Keyed rows of one table, as {@link #upsertRows} takes them. */
+  record TableRows(String table, List<String> keyColumns, List<Map<String, Object>> rows) {}
+
+  /**
+   * Upserts into several tables of one dataset, table after table; where {@link
+   * #transactionalDdl()} (an embedded database) in one transaction. A decorator that does not
+   * forward it writes through its own {@link #upsertRows}.
+   */
+  default void upsertAll(String dataset, List<TableRows> tables) {
+    tables.forEach(t -> upsertRows(dataset, t.table(), t.keyColumns(), t.rows()));
+  }
+
   /** Rows whose columns equal the given values, at most {@code limit}. */
   List<Map<String, Object>> selectRows(
       String dataset, String table, Map<String, Object> equalTo, int limit);

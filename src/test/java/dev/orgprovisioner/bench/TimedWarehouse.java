@@ -99,6 +99,16 @@ final class TimedWarehouse implements Warehouse {
   }
 
   @Override
+  public void upsertAll(String dataset, List<TableRows> tables) {
+    timed(
+        "upsertAll",
+        () -> {
+          delegate.upsertAll(dataset, tables);
+          return null;
+        });
+  }
+
+  @Override
   public void apply(PlanStep step) {
     timed(
         "apply " + step.getClass().getSimpleName(),

@@ -1,6 +1,7 @@
 package dev.orgprovisioner.warehouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orgprovisioner.catalog.Catalog;
 import dev.orgprovisioner.catalog.Column;
@@ -309,6 +310,41 @@ public abstract class WarehouseContractTest {
     assertThat(rows)
         .singleElement()
         .satisfies(r -> assertThat(r.get("status")).isEqualTo("SUSPENDED"));
+  }
+
+  @Test
+  void upsertsIntoSeveralTables_writeEachTablesRows_andAFailingTableFailsTheCall() {
+    String central = uniqueDataset("central");
+    applyAll(planOf(centralFor(central)));
+    Map<String, Object> profile = new LinkedHashMap<>();
+    profile.put("org_slug", "acme");
+    profile.put("status", "ACTIVE");
+    profile.put("created_at", Instant.parse("2026-01-01T00:00:00Z"));
+    Map<String, Object> again = new LinkedHashMap<>(profile);
+    again.put("org_slug", "globex");
+
+    warehouse()
+        .upsertAll(
+            central,
+            List.of(
+                new Warehouse.TableRows("org_profiles", List.of("org_slug"), List.of(profile)),
+                new Warehouse.TableRows("org_profiles", List.of("org_slug"), List.of(again))));
+    assertThat(warehouse().selectRows(central, "org_profiles", Map.of(), 10)).hasSize(2);
+
+    Map<String, Object> bad = new LinkedHashMap<>(profile);
+    bad.put("org_slug", "initech");
+    bad.put("no_such_column", "x");
+    assertThatThrownBy(
+            () ->
+                warehouse()
+                    .upsertAll(
+                        central,
+                        List.of(
+                            new Warehouse.TableRows(
+                                "org_profiles", List.of("org_slug"), List.of(bad)))))
+        .isInstanceOf(WarehouseException.class);
+    assertThat(warehouse().selectRows(central, "org_profiles", Map.of("org_slug", "initech"), 10))
+        .isEmpty();
   }
 
   @Test

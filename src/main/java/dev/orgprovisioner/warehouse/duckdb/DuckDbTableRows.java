@@ -6,6 +6,7 @@ import static dev.orgprovisioner.warehouse.duckdb.DuckDbSql.qualified;
 import static dev.orgprovisioner.warehouse.duckdb.DuckDbTypes.quote;
 
 import dev.orgprovisioner.warehouse.Identifiers;
+import dev.orgprovisioner.warehouse.Warehouse;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbSql.Connections;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -44,6 +45,31 @@ final class DuckDbTableRows {
 
   void upsertRows(
       String dataset, String table, List<String> keyColumns, List<Map<String, Object>> rows) {
+    upsertAll(dataset, List.of(new Warehouse.TableRows(table, keyColumns, rows)));
+  }
+
+  /** Every table's rows in one transaction: one commit for an org's rows of several tables. */
+  void upsertAll(String dataset, List<Warehouse.TableRows> tables) {
+    String current = null;
+    try (Connection c = connections.open()) {
+      c.setAutoCommit(false);
+      for (Warehouse.TableRows t : tables) {
+        current = t.table();
+        upsert(c, dataset, t.table(), t.keyColumns(), t.rows());
+      }
+      c.commit();
+    } catch (SQLException e) {
+      throw classify("upsert into " + dataset + "." + current, e);
+    }
+  }
+
+  private static void upsert(
+      Connection c,
+      String dataset,
+      String table,
+      List<String> keyColumns,
+      List<Map<String, Object>> rows)
+      throws SQLException {
     if (rows.isEmpty()) {
       return;
     }
@@ -53,40 +79,34 @@ final class DuckDbTableRows {
     for (Map<String, Object> row : rows) {
       lastPerKey.put(keyColumns.stream().map(row::get).toList(), row);
     }
-    try (Connection c = connections.open()) {
-      c.setAutoCommit(false);
-      List<Map<String, Object>> absent = new ArrayList<>();
-      for (Map<String, Object> row : lastPerKey.values()) {
-        List<String> set = row.keySet().stream().filter(k -> !keyColumns.contains(k)).toList();
-        String sql =
-            set.isEmpty()
-                ? "SELECT count(*) FROM " + qualified(dataset, table) + " WHERE " + where
-                : "UPDATE "
-                    + qualified(dataset, table)
-                    + " SET "
-                    + set.stream()
-                        .map(k -> quote(Identifiers.name(k)) + " = ?")
-                        .collect(Collectors.joining(", "))
-                    + " WHERE "
-                    + where;
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-          int i = 1;
-          for (String k : set) {
-            ps.setObject(i++, jdbcValue(row.get(k)));
-          }
-          for (String k : keyColumns) {
-            ps.setObject(i++, jdbcValue(row.get(k)));
-          }
-          if (matched(ps, set.isEmpty()) == 0) {
-            absent.add(row);
-          }
+    List<Map<String, Object>> absent = new ArrayList<>();
+    for (Map<String, Object> row : lastPerKey.values()) {
+      List<String> set = row.keySet().stream().filter(k -> !keyColumns.contains(k)).toList();
+      String sql =
+          set.isEmpty()
+              ? "SELECT count(*) FROM " + qualified(dataset, table) + " WHERE " + where
+              : "UPDATE "
+                  + qualified(dataset, table)
+                  + " SET "
+                  + set.stream()
+                      .map(k -> quote(Identifiers.name(k)) + " = ?")
+                      .collect(Collectors.joining(", "))
+                  + " WHERE "
+                  + where;
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        int i = 1;
+        for (String k : set) {
+          ps.setObject(i++, jdbcValue(row.get(k)));
+        }
+        for (String k : keyColumns) {
+          ps.setObject(i++, jdbcValue(row.get(k)));
+        }
+        if (matched(ps, set.isEmpty()) == 0) {
+          absent.add(row);
         }
       }
-      insert(c, dataset, table, absent);
-      c.commit();
-    } catch (SQLException e) {
-      throw classify("upsert into " + dataset + "." + table, e);
     }
+    insert(c, dataset, table, absent);
   }
 
   private static long matched(PreparedStatement ps, boolean count) throws SQLException {

@@ -239,6 +239,13 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
     this.rows.upsertRows(dataset, table, keyColumns, rows);
   }
 
+  /** One transaction for every table's rows (DuckDB's writes are transactional). */
+  @Override
+  public void upsertAll(String dataset, List<TableRows> tables) {
+    requireNotDeleted(dataset);
+    this.rows.upsertAll(dataset, tables);
+  }
+
   @Override
   public List<Map<String, Object>> selectRows(
       String dataset, String table, Map<String, Object> equalTo, int limit) {
