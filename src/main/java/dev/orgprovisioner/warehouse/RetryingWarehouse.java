@@ -136,7 +136,7 @@ public final class RetryingWarehouse implements Warehouse {
   /** Retried whole: the steps are idempotent, and a transactional batch left nothing behind. */
   @Override
   public void applyAll(List<PlanStep> steps) {
-    run("apply", () -> delegate.applyAll(steps));
+    run("apply_plan", () -> delegate.applyAll(steps));
   }
 
   @Override
@@ -197,7 +197,7 @@ public final class RetryingWarehouse implements Warehouse {
 
   @Override
   public void upsertAll(String dataset, List<TableRows> tables) {
-    run("upsert_rows", () -> delegate.upsertAll(dataset, tables));
+    run("upsert_tables", () -> delegate.upsertAll(dataset, tables));
   }
 
   @Override
