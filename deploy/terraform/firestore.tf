@@ -180,6 +180,22 @@ resource "google_firestore_index" "outbox_published_created_at" {
   }
 }
 
+# An org's recent events for the operator console (ordering_key == org, newest first).
+resource "google_firestore_index" "outbox_ordering_key_created_at" {
+  database   = google_firestore_database.ledger.name
+  collection = "${var.collection_prefix}outbox"
+
+  fields {
+    field_path = "ordering_key"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "created_at"
+    order      = "DESCENDING"
+  }
+}
+
 # Published events carry `expires_at` (publish time + ledger.outbox-retention, 7 days); the TTL
 # policy deletes them afterwards. Unpublished events have none and stay until published.
 resource "google_firestore_field" "outbox_ttl" {

@@ -125,6 +125,11 @@ public final class FirestoreLedger implements Ledger {
   }
 
   @Override
+  public List<OutboxEvent> recentOf(String orderingKey, int limit) {
+    return outbox.recentOf(orderingKey, limit);
+  }
+
+  @Override
   public void markPublished(String eventId) {
     outbox.markPublished(eventId);
   }

@@ -52,6 +52,25 @@ final class FirestoreOutbox implements Outbox {
   }
 
   @Override
+  public List<OutboxEvent> recentOf(String orderingKey, int limit) {
+    List<OutboxEvent> out = new ArrayList<>();
+    for (QueryDocumentSnapshot doc :
+        store
+            .call(
+                "list an org's events",
+                store
+                    .outbox
+                    .whereEqualTo(ORDERING_KEY, orderingKey)
+                    .orderBy(CREATED_AT, com.google.cloud.firestore.Query.Direction.DESCENDING)
+                    .limit(limit)
+                    .get())
+            .getDocuments()) {
+      out.add(toEvent(doc));
+    }
+    return out;
+  }
+
+  @Override
   public void markPublished(String eventId) {
     Instant now = Instant.now();
     try {

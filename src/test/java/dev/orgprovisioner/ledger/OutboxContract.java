@@ -29,6 +29,26 @@ public interface OutboxContract extends LedgerContract {
   }
 
   @Test
+  default void recentOf_listsOneOrgsEventsNewestFirst_publishedOrNot_upToTheLimit() {
+    ledger()
+        .storeEvents(
+            List.of(
+                event("ev-1", "acme", at(1)),
+                event("ev-2", "beta", at(2)),
+                event("ev-3", "acme", at(3)),
+                event("ev-4", "acme", at(4))));
+    ledger().markPublished("ev-1");
+
+    assertThat(ledger().recentOf("acme", 10))
+        .extracting(OutboxEvent::id)
+        .containsExactly("ev-4", "ev-3", "ev-1");
+    assertThat(ledger().recentOf("acme", 2))
+        .extracting(OutboxEvent::id)
+        .containsExactly("ev-4", "ev-3");
+    assertThat(ledger().recentOf("nobody", 10)).isEmpty();
+  }
+
+  @Test
   default void markPublished_takesTheEventOutOfUnpublished_andKeepsIt() {
     OutboxEvent first = event("ev-1", "acme", at(1));
     OutboxEvent second = event("ev-2", "acme", at(2));

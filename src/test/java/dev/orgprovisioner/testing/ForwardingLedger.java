@@ -105,6 +105,11 @@ public abstract class ForwardingLedger implements Ledger {
   }
 
   @Override
+  public List<OutboxEvent> recentOf(String orderingKey, int limit) {
+    return delegate.recentOf(orderingKey, limit);
+  }
+
+  @Override
   public void markPublished(String eventId) {
     delegate.markPublished(eventId);
   }

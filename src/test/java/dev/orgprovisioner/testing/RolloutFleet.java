@@ -301,16 +301,23 @@ public final class RolloutFleet implements AutoCloseable {
   /** The roll-out's terminal event type, or "deadline". */
   private static String awaitEnd(RecordingEventPublisher publisher, Job start, Duration deadline)
       throws InterruptedException {
-    long until = System.nanoTime() + deadline.toNanos();
-    while (System.nanoTime() < until) {
-      for (OutboxEvent e : publisher.events()) {
-        if (start.commandId().equals(e.attributes().get("correlation-id"))) {
-          return e.type();
-        }
-      }
-      Thread.sleep(20);
+    try {
+      return org.awaitility.Awaitility.await()
+          .atMost(deadline)
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> endOf(publisher, start), java.util.Objects::nonNull);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      return "deadline";
     }
-    return "deadline";
+  }
+
+  private static String endOf(RecordingEventPublisher publisher, Job start) {
+    for (OutboxEvent e : publisher.events()) {
+      if (start.commandId().equals(e.attributes().get("correlation-id"))) {
+        return e.type();
+      }
+    }
+    return null;
   }
 
   @Override

@@ -93,6 +93,7 @@ public class ConsoleFleetResource {
     data.put("status", status);
     data.put("plan", plan);
     data.put("jobs", jobs);
+    data.put("events", ledger.recentOf(slug.value(), 20));
     data.put("profile", provisioning.profile(slug).map(Map::copyOf).orElse(Map.of()));
     return pages.render("org.html", headers, data);
   }

@@ -16,6 +16,12 @@ public interface Outbox {
   /** Events not yet published, oldest first. */
   List<OutboxEvent> unpublished(int limit);
 
+  /**
+   * The newest events of one ordering key (an org's slug), newest first, published or not, as long
+   * as the outbox keeps them (the retention after publishing): an org's recent history.
+   */
+  List<OutboxEvent> recentOf(String orderingKey, int limit);
+
   /** Marks an event published; it expires after the outbox retention. */
   void markPublished(String eventId);
 

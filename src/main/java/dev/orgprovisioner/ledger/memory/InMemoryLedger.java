@@ -334,6 +334,15 @@ public final class InMemoryLedger implements Ledger {
   }
 
   @Override
+  public synchronized List<OutboxEvent> recentOf(String orderingKey, int limit) {
+    return outbox.values().stream()
+        .filter(e -> orderingKey.equals(e.orderingKey()))
+        .sorted(Comparator.comparing(OutboxEvent::createdAt).reversed())
+        .limit(limit)
+        .toList();
+  }
+
+  @Override
   public synchronized void markPublished(String eventId) {
     outbox.computeIfPresent(eventId, (id, e) -> e.asPublished());
   }

@@ -156,6 +156,8 @@ class ConsoleBrowserTest {
       browser.findElement(By.id("org-slug")).submit();
       assertThat(heading(browser)).isEqualTo("Org " + org);
       assertThat(browser.findElement(By.linkText(job.id())).isDisplayed()).isTrue();
+      assertThat(browser.findElement(By.cssSelector("table[aria-label='Events']")).getText())
+          .contains("org.onboarding.failed");
 
       browser.get(console + "/jobs?state=FAILED&org=" + org);
       browser.findElement(By.linkText(job.id())).click();
