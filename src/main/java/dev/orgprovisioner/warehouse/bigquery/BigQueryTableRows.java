@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
@@ -56,7 +57,7 @@ final class BigQueryTableRows implements AutoCloseable {
     alone.forEach(batch -> BigQueryRows.merge(target, keyColumns, batch, layout));
     GroupCommit.Shape shape =
         new GroupCommit.Shape(
-            dataset, table, List.copyOf(keyColumns), GroupCommit.columnSet(rows), layout);
+            dataset, table, keyColumns, Set.copyOf(BigQueryRows.columns(rows)), layout);
     group.upsert(shape, List.copyOf(rows), JobLabels.current(), alone.size());
   }
 

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +47,13 @@ final class GroupCommit implements AutoCloseable {
       String table,
       List<String> keyColumns,
       Set<String> columns,
-      Optional<PartitionLayout> layout) {}
+      Optional<PartitionLayout> layout) {
+
+    Shape {
+      keyColumns = List.copyOf(keyColumns);
+      columns = Set.copyOf(columns);
+    }
+  }
 
   private final Merge merge;
   private final Duration queryTimeout;
@@ -162,13 +167,13 @@ final class GroupCommit implements AutoCloseable {
       statements.incrementAndGet();
       merge.send(batch.get(0).shape, rows, JobLabels.common(labels), Duration.ofNanos(wait));
       batch.forEach(c -> c.done.complete(null));
-    } catch (WarehouseException e) {
-      if (e.kind() == Kind.PERMANENT) {
-        // Maybe one caller's bad row: each alone, so only that caller fails.
-        batch.forEach(this::sendAlone);
-      } else {
+    } catch (RuntimeException e) {
+      if (e instanceof WarehouseException w && w.kind() != Kind.PERMANENT) {
         // Transient or the table's own state: every caller retries (its retry joins a later batch).
         batch.forEach(c -> c.done.completeExceptionally(e));
+      } else {
+        // Maybe one caller's bad row: each alone, so only that caller fails.
+        batch.forEach(this::sendAlone);
       }
     }
   }
@@ -199,6 +204,12 @@ final class GroupCommit implements AutoCloseable {
   @Override
   public void close() {
     senders.shutdownNow();
+    synchronized (lanes) {
+      WarehouseException closed =
+          new WarehouseException(Kind.TRANSIENT, "upsert not sent: the warehouse is closed");
+      lanes.values().forEach(l -> l.waiting.forEach(c -> c.done.completeExceptionally(closed)));
+      lanes.clear();
+    }
   }
 
   /** One caller's rows and how to reach it. */
@@ -261,10 +272,5 @@ final class GroupCommit implements AutoCloseable {
       }
       return batch;
     }
-  }
-
-  /** The columns any of {@code rows} names, as a set (the order does not matter for the shape). */
-  static Set<String> columnSet(List<Map<String, Object>> rows) {
-    return new LinkedHashSet<>(BigQueryRows.columns(rows));
   }
 }
