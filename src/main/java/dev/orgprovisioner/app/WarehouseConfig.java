@@ -55,7 +55,9 @@ public interface WarehouseConfig {
 
     /**
      * Instances sharing the per-user "requests per second per method" quota (the deploy's maximum
-     * instances): each paces 1 / n of it alone, with no ledger transaction per request.
+     * instances): each paces 1 / n of it alone, with no ledger transaction per request. Keep it at
+     * 22 or fewer: each instance has at most one MERGE per table in flight (group commit), and
+     * BigQuery runs 2 and queues 20 per table.
      */
     @WithDefault("3")
     int fleetInstances();

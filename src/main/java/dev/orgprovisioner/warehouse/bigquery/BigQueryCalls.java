@@ -93,13 +93,27 @@ final class BigQueryCalls implements AutoCloseable {
    */
   TableResult query(
       String what, String sql, String location, Map<String, QueryParameterValue> params) {
-    Duration wait = settings.queryTimeout();
+    return query(what, sql, location, params, JobLabels.current(), settings.queryTimeout());
+  }
+
+  /**
+   * As {@link #query(String, String, String, Map)}, with the given labels and a wait (and job
+   * timeout) of {@code wait}: a statement run for several callers carries their common labels and
+   * ends before the first of them gives up.
+   */
+  TableResult query(
+      String what,
+      String sql,
+      String location,
+      Map<String, QueryParameterValue> params,
+      Map<String, String> labels,
+      Duration wait) {
     QueryJobConfiguration config =
         QueryJobConfiguration.newBuilder(sql)
             .setUseLegacySql(false)
             .setMaximumBytesBilled(settings.maximumBytesBilled())
             .setNamedParameters(params)
-            .setLabels(JobLabels.current())
+            .setLabels(labels)
             // The server-side twin of the wait below: a write abandoned by the worker cannot land
             // later, after its job's lease. The client sends no job timeout on its one-request
             // jobs.query path, so this runs as jobs.insert and polling.

@@ -3,21 +3,31 @@ package dev.orgprovisioner.warehouse.bigquery;
 import com.google.cloud.bigquery.FieldValueList;
 import com.google.cloud.bigquery.TableResult;
 import dev.orgprovisioner.warehouse.bigquery.BigQueryRows.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
-/** Inserts, upserts and selects table rows with parameterised GoogleSQL statements. */
-final class BigQueryTableRows {
+/**
+ * Inserts, upserts and selects table rows with parameterised GoogleSQL statements; concurrent
+ * upserts into one table are combined ({@link GroupCommit}).
+ */
+final class BigQueryTableRows implements AutoCloseable {
 
   private final BigQueryCalls calls;
   private final PartitionLayouts partitions;
+  // Null: every upsert sends its own statements (tests show what grouping prevents).
+  private final GroupCommit group;
 
-  BigQueryTableRows(BigQueryCalls calls) {
+  BigQueryTableRows(BigQueryCalls calls, AtomicInteger threads, boolean grouped) {
     this.calls = calls;
     this.partitions = new PartitionLayouts(calls);
+    this.group =
+        grouped ? new GroupCommit(this::merge, calls.settings().queryTimeout(), threads) : null;
   }
 
   void insertRows(String dataset, String table, List<Map<String, Object>> rows) {
@@ -30,12 +40,55 @@ final class BigQueryTableRows {
       return;
     }
     Optional<PartitionLayout> layout = partitions.of(dataset, table);
-    writeInBatches(
-        "upsert into ",
-        dataset,
-        table,
-        rows,
-        (target, batch) -> BigQueryRows.merge(target, keyColumns, batch, layout));
+    if (group == null) {
+      writeInBatches(
+          "upsert into ",
+          dataset,
+          table,
+          rows,
+          (target, batch) -> BigQueryRows.merge(target, keyColumns, batch, layout));
+      return;
+    }
+    String target = BigQueryRows.table(calls.project(), dataset, table);
+    List<List<Map<String, Object>>> alone =
+        BigQueryRows.batches(rows, BigQueryRows.columns(rows).size());
+    // Built once here so a caller's own bad input (no key, a value of no SQL type) fails before
+    // it joins other callers' rows.
+    alone.forEach(batch -> BigQueryRows.merge(target, keyColumns, batch, layout));
+    GroupCommit.Shape shape =
+        new GroupCommit.Shape(
+            dataset, table, keyColumns, Set.copyOf(BigQueryRows.columns(rows)), layout);
+    group.upsert(shape, List.copyOf(rows), JobLabels.current(), alone.size());
+  }
+
+  /** Upserts into the table waiting for group commit's next statement (for tests). */
+  int waitingUpserts(String dataset, String table) {
+    return group == null ? 0 : group.waiting(dataset, table);
+  }
+
+  /** MERGE statements sent so far by group commit (combined or alone); 0 when off. */
+  long groupedStatements() {
+    return group == null ? 0 : group.statements();
+  }
+
+  /** Sends one caller's or batch's rows, all statements ending within {@code wait}. */
+  private void merge(
+      GroupCommit.Shape shape,
+      List<Map<String, Object>> rows,
+      Map<String, String> labels,
+      Duration wait) {
+    String what = "upsert into " + shape.dataset() + "." + shape.table();
+    String target = BigQueryRows.table(calls.project(), shape.dataset(), shape.table());
+    long deadline = System.nanoTime() + wait.toNanos();
+    for (List<Map<String, Object>> batch :
+        BigQueryRows.batches(rows, BigQueryRows.columns(rows).size())) {
+      Statement st = BigQueryRows.merge(target, shape.keyColumns(), batch, shape.layout());
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw BigQueryErrors.timedOut(what, wait, null);
+      }
+      calls.query(what, st.sql(), null, st.parameters(), labels, Duration.ofNanos(left));
+    }
   }
 
   List<Map<String, Object>> selectRows(
@@ -66,6 +119,13 @@ final class BigQueryTableRows {
         BigQueryRows.batches(rows, BigQueryRows.columns(rows).size())) {
       Statement st = statement.apply(target, batch);
       calls.query(verb + dataset + "." + table, st.sql(), null, st.parameters());
+    }
+  }
+
+  @Override
+  public void close() {
+    if (group != null) {
+      group.close();
     }
   }
 }

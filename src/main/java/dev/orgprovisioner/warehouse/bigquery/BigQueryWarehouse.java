@@ -33,13 +33,19 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
   private final BigQueryAccess access;
 
   BigQueryWarehouse(BigQuery bigquery, BigQuerySettings settings, QuotaGate gate) {
+    this(bigquery, settings, gate, true);
+  }
+
+  /** With {@code groupCommit} off every upsert sends its own MERGE (tests show the difference). */
+  BigQueryWarehouse(
+      BigQuery bigquery, BigQuerySettings settings, QuotaGate gate, boolean groupCommit) {
     // One thread counter: the metadata and query pools' threads are numbered in one sequence.
     AtomicInteger threads = new AtomicInteger();
     this.calls = new BigQueryCalls(bigquery, settings, threads);
     this.fresh = new BigQueryFreshSnapshot(calls, threads);
     this.snapshots = new BigQuerySnapshot(calls, threads);
     this.steps = new BigQueryPlanSteps(calls, gate);
-    this.rows = new BigQueryTableRows(calls);
+    this.rows = new BigQueryTableRows(calls, threads, groupCommit);
     Bigquery rest = GeneratedRestClient.of(bigquery.getOptions());
     this.deletions = new BigQueryDeletions(calls, rest);
     this.access = new BigQueryAccess(calls, rest, gate);
@@ -59,6 +65,11 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
    * table and dataset, {@code tables.insert} per user, and every request per REST method.
    */
   public static BigQueryWarehouse create(BigQuerySettings settings, QuotaGate gate) {
+    return create(settings, gate, true);
+  }
+
+  /** As {@link #create(BigQuerySettings, QuotaGate)}; group commit of upserts on or off. */
+  static BigQueryWarehouse create(BigQuerySettings settings, QuotaGate gate, boolean groupCommit) {
     BigQueryOptions.Builder options =
         BigQueryOptions.newBuilder()
             .setProjectId(settings.projectId())
@@ -68,7 +79,7 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
     settings
         .hostOverride()
         .ifPresent(host -> options.setHost(host).setCredentials(NoCredentials.getInstance()));
-    return new BigQueryWarehouse(options.build().getService(), settings, gate);
+    return new BigQueryWarehouse(options.build().getService(), settings, gate, groupCommit);
   }
 
   /**
@@ -162,8 +173,19 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
     return rows.selectRows(dataset, table, equalTo, limit);
   }
 
+  /** Upserts into the table waiting for group commit's next statement (for tests). */
+  int waitingUpserts(String dataset, String table) {
+    return rows.waitingUpserts(dataset, table);
+  }
+
+  /** MERGE statements group commit has sent so far (for tests). */
+  long groupedStatements() {
+    return rows.groupedStatements();
+  }
+
   @Override
   public void close() {
+    rows.close();
     fresh.close();
     snapshots.close();
     calls.close();

@@ -21,6 +21,7 @@ final class JobLabels {
   static final String JOB_ID = "job_id";
   static final String ORG = "org";
   static final String NO_COMMAND = "none";
+  static final String GROUP_COMMIT = "group_commit";
 
   /** BigQuery: label values of at most 63 characters. */
   private static final int MAX_LENGTH = 63;
@@ -43,6 +44,19 @@ final class JobLabels {
     labels.put(COMMAND_TYPE, value(job.commandType().name()));
     labels.put(JOB_ID, value(job.jobId()));
     job.orgSlug().ifPresent(org -> labels.put(ORG, value(org)));
+    return labels;
+  }
+
+  /**
+   * The labels of one statement run for several callers: the labels all of them share (an org's or
+   * job's own are dropped when they differ) and {@code group_commit} = how many callers.
+   */
+  static Map<String, String> common(java.util.List<Map<String, String>> callers) {
+    Map<String, String> labels = new LinkedHashMap<>(callers.get(0));
+    for (Map<String, String> other : callers) {
+      labels.entrySet().removeIf(e -> !e.getValue().equals(other.get(e.getKey())));
+    }
+    labels.put(GROUP_COMMIT, String.valueOf(callers.size()));
     return labels;
   }
 

@@ -76,6 +76,17 @@ class BigQuerySqlAnalysisTest {
         warehouse.upsertRows(
             service.centralDataset(), t.name(), List.of(t.columns().get(0).name()), List.of(row));
       }
+      // Two rows in one MERGE: the shape group commit sends for several callers' rows.
+      TableDef first = CATALOG.central().tables().get(0);
+      Map<String, Object> other = sampleRow(first);
+      other.put(
+          first.columns().get(0).name(),
+          otherKey(sampleRow(first).get(first.columns().get(0).name())));
+      warehouse.upsertRows(
+          service.centralDataset(),
+          first.name(),
+          List.of(first.columns().get(0).name()),
+          List.of(sampleRow(first), other));
       sent = SentStatements.from(stub.requests());
       analyzer = new BigQueryAnalyzer(PROJECT);
       CATALOG.central().tables().forEach(t -> analyzer.addTable(service.centralDataset(), t));
@@ -129,6 +140,17 @@ class BigQuerySqlAnalysisTest {
               }
             });
     return row;
+  }
+
+  /** Another key of the same type: a second row, not a repeat of the first. */
+  private static Object otherKey(Object key) {
+    return key instanceof String k ? k + "_2" : key instanceof Long n ? n + 1 : key;
+  }
+
+  @Test
+  void aMergeOfSeveralRows_asGroupCommitSendsIt_isAmongTheAnalyzed() {
+    assertThat(sent)
+        .anyMatch(s -> s.sql().startsWith("MERGE ") && s.sql().contains(" UNION ALL SELECT "));
   }
 
   @Test

@@ -416,7 +416,7 @@ public final class BigQueryStub implements AutoCloseable {
         }
         StubQuotas limits = quotas;
         if (limits != null) {
-          limits.admit(req, this::partitioned);
+          limits.awaitAnswer(limits.admit(req, this::partitioned));
         }
         response = route(req);
         if (response == null) {

@@ -46,6 +46,17 @@ class JobLabelsTest {
   }
 
   @Test
+  void aStatementForSeveralJobs_keepsOnlyTheLabelsTheyShare_andCountsThem() {
+    Map<String, String> a = JobLabels.of(Optional.of(lease("j1", CommandType.ONBOARD, "acme")));
+    Map<String, String> b = JobLabels.of(Optional.of(lease("j2", CommandType.ONBOARD, "beta")));
+    assertThat(JobLabels.common(java.util.List.of(a, b)))
+        .containsExactly(
+            Map.entry("app", "org-provisioner"),
+            Map.entry("command_type", "onboard"),
+            Map.entry("group_commit", "2"));
+  }
+
+  @Test
   void values_areLowercasedStrippedOfOtherCharactersAndCutAt63() {
     assertThat(JobLabels.value("Job/ID.β 7")).isEqualTo("job_id___7");
     assertThat(JobLabels.value("x".repeat(80))).hasSize(63);

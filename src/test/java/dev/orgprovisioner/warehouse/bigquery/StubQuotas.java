@@ -34,7 +34,7 @@ public final class StubQuotas {
    * @param dmlRunning mutating DML statements (UPDATE, DELETE, MERGE) running per table at once
    * @param dmlQueued mutating DML statements waiting per table behind the running ones
    * @param dmlDuration how long the stub counts one mutating DML statement as running (it answers
-   *     at once; this is what it accounts)
+   *     at once and only accounts this, unless {@link #answerDmlWhenDone()})
    */
   public record Limits(
       int tableUpdates,
@@ -95,6 +95,7 @@ public final class StubQuotas {
   private final Map<String, long[]> dmlSlots = new HashMap<>();
   private final Map<String, Deque<Long>> dmlStarts = new HashMap<>();
   private final Map<Quota, Integer> rejections = new TreeMap<>();
+  private volatile boolean answerDmlWhenDone;
 
   /**
    * @param timeScale multiplies every window and the DML duration (1: BigQuery's real time; 0.01:
@@ -116,10 +117,21 @@ public final class StubQuotas {
   }
 
   /**
+   * From now on a mutating DML statement is answered when it ends (its start, after the statements
+   * queued before it, plus the DML duration), as BigQuery's job is done only then; without this the
+   * stub answers at once and only accounts the time. On the real clock only.
+   */
+  public StubQuotas answerDmlWhenDone() {
+    answerDmlWhenDone = true;
+    return this;
+  }
+
+  /**
    * Admits a request or throws the error BigQuery answers; {@code partitioned} tells whether a
    * table ({@code project:dataset.table}) is partitioned. A refused request consumes nothing.
+   * Returns when (on the clock) the request may be answered: 0 for at once.
    */
-  synchronized void admit(Request req, Predicate<String> partitioned) {
+  synchronized long admit(Request req, Predicate<String> partitioned) {
     long now = nanos.getAsLong();
     String method = apiMethod(req);
     Deque<Long> perMethod = window("method " + method, now, limits.perUserWindow());
@@ -129,7 +141,7 @@ public final class StubQuotas {
           "Exceeded rate limits: too many api requests per user per method for this"
               + " user_method.");
     }
-    Runnable consume = () -> {};
+    LongSupplier consume = () -> 0;
     Matcher m;
     if (method.equals("tables.insert") && (m = TABLES.matcher(req.path())).matches()) {
       Deque<Long> inserts = window("tables.insert", now, limits.perUserWindow());
@@ -148,12 +160,17 @@ public final class StubQuotas {
           () -> {
             inserts.addLast(now);
             updates.addLast(now);
+            return 0;
           };
     } else if ((method.equals("tables.patch") || method.equals("tables.update"))
         && (m = TABLE.matcher(req.path())).matches()) {
       Deque<Long> updates =
           tableUpdates(m.group(1) + ":" + m.group(2) + "." + m.group(3), now, partitioned);
-      consume = () -> updates.addLast(now);
+      consume =
+          () -> {
+            updates.addLast(now);
+            return 0;
+          };
     } else if (method.startsWith("datasets.")
         && !method.equals("datasets.get")
         && !method.equals("datasets.list")
@@ -166,12 +183,30 @@ public final class StubQuotas {
             Quota.DATASET_METADATA_UPDATES,
             "Exceeded rate limits: too many dataset metadata update operations for this dataset.");
       }
-      consume = () -> updates.addLast(now);
+      consume =
+          () -> {
+            updates.addLast(now);
+            return 0;
+          };
     } else if (req.isQuery() && (m = MUTATING_DML.matcher(req.sql())).matches()) {
       consume = admitDml(m.group(1), now);
     }
-    consume.run();
+    long answerAt = consume.getAsLong();
     perMethod.addLast(now);
+    return answerAt;
+  }
+
+  /** Waits until {@code answerAt} on the clock (0: not at all): a DML statement's end. */
+  void awaitAnswer(long answerAt) {
+    long left;
+    while (answerAt != 0 && (left = answerAt - nanos.getAsLong()) > 0) {
+      try {
+        Thread.sleep(Math.max(1, left / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private Deque<Long> tableUpdates(String table, long now, Predicate<String> partitioned) {
@@ -189,7 +224,7 @@ public final class StubQuotas {
    * A mutating DML statement on {@code table}: it starts when one of the table's running slots is
    * free and runs for the DML duration; refused when the queue before it is full.
    */
-  private Runnable admitDml(String table, long now) {
+  private LongSupplier admitDml(String table, long now) {
     long[] slots = dmlSlots.computeIfAbsent(table, k -> new long[limits.dmlRunning()]);
     Deque<Long> starts = dmlStarts.computeIfAbsent(table, k -> new ArrayDeque<>());
     while (!starts.isEmpty() && starts.peekFirst() <= now) {
@@ -216,6 +251,7 @@ public final class StubQuotas {
       if (start > now) {
         starts.addLast(start);
       }
+      return answerDmlWhenDone ? slots[slot] : 0;
     };
   }
 
