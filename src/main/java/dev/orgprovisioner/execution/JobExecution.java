@@ -137,7 +137,10 @@ public final class JobExecution {
       audit(job, JobAudit.Kind.TRANSITION, JobState.QUEUED, JobState.RUNNING, started, null);
       LeasedStepLog steps =
           new LeasedStepLog(job, lease, parts.queue(), parts.audit(), parts.clock());
-      JobResult result = JobFence.under(lease, () -> parts.runner().run(job, steps));
+      // Commands the job queues (drift repairs, roll-out syncs, deletion timers) join its trace.
+      JobResult result =
+          JobTrace.under(
+              span.context(), () -> JobFence.under(lease, () -> parts.runner().run(job, steps)));
       lease.check(parts.clock().instant());
       succeed(job, lease, result, started);
     } catch (JobFailedException e) {

@@ -6,6 +6,7 @@ import dev.orgprovisioner.command.CommandType;
 import dev.orgprovisioner.command.OrgSlug;
 import dev.orgprovisioner.command.ViewOption;
 import dev.orgprovisioner.execution.EventFactory;
+import dev.orgprovisioner.execution.JobTrace;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,11 @@ import java.util.Map;
 public final class InternalCommands {
 
   private InternalCommands() {}
+
+  /** A command queued while a job runs continues that job's trace; one queued elsewhere, none. */
+  private static CommandEnvelope inJobTrace(CommandEnvelope command) {
+    return command.withTrace(JobTrace.current());
+  }
 
   /** Queue priority of a sync a customer asked for (REST). */
   public static final int CUSTOMER_SYNC = 2;
@@ -53,16 +59,17 @@ public final class InternalCommands {
           case RECREATE -> "{\"views\":\"recreate\"}";
         };
     String data = "{\"options\":" + options + ",\"org_slug\":\"" + org.value() + "\"}";
-    return new CommandEnvelope(
-        id,
-        source,
-        now,
-        idempotencyKey,
-        EventFactory.digest(CommandType.SYNC.ceType() + "\n" + data),
-        new Command.Sync(org, List.of(), true, views, false),
-        data,
-        Map.of("ce-id", id, "ce-type", CommandType.SYNC.ceType(), "ce-source", source),
-        priority);
+    return inJobTrace(
+        new CommandEnvelope(
+            id,
+            source,
+            now,
+            idempotencyKey,
+            EventFactory.digest(CommandType.SYNC.ceType() + "\n" + data),
+            new Command.Sync(org, List.of(), true, views, false),
+            data,
+            Map.of("ce-id", id, "ce-type", CommandType.SYNC.ceType(), "ce-source", source),
+            priority));
   }
 
   /**
@@ -75,16 +82,17 @@ public final class InternalCommands {
     String source = "//org-provisioner/rollout/" + rolloutId;
     String data =
         "{\"options\":{\"fail_on_non_additive_drift\":true},\"org_slug\":\"" + org.value() + "\"}";
-    return new CommandEnvelope(
-        id,
-        source,
-        now,
-        id,
-        EventFactory.digest(CommandType.SYNC.ceType() + "\n" + data),
-        new Command.Sync(org, List.of(), true, ViewOption.UPDATE, false, null, true),
-        data,
-        Map.of("ce-id", id, "ce-type", CommandType.SYNC.ceType(), "ce-source", source),
-        DRIFT_REPAIR);
+    return inJobTrace(
+        new CommandEnvelope(
+            id,
+            source,
+            now,
+            id,
+            EventFactory.digest(CommandType.SYNC.ceType() + "\n" + data),
+            new Command.Sync(org, List.of(), true, ViewOption.UPDATE, false, null, true),
+            data,
+            Map.of("ce-id", id, "ce-type", CommandType.SYNC.ceType(), "ce-source", source),
+            DRIFT_REPAIR));
   }
 
   /**
@@ -98,17 +106,18 @@ public final class InternalCommands {
     CommandType type = CommandType.OFFBOARD_DEADLINE;
     String data =
         "{\"deletion_scheduled_at\":\"" + deletionAt + "\",\"org_slug\":\"" + org.value() + "\"}";
-    return new CommandEnvelope(
-        id,
-        source,
-        now,
-        "offboard-deadline-" + offboardJobId,
-        EventFactory.digest(type.ceType() + "\n" + data),
-        new Command.OffboardDeadline(org, deletionAt),
-        data,
-        Map.of("ce-id", id, "ce-type", type.ceType(), "ce-source", source),
-        type.priority(),
-        deletionAt);
+    return inJobTrace(
+        new CommandEnvelope(
+            id,
+            source,
+            now,
+            "offboard-deadline-" + offboardJobId,
+            EventFactory.digest(type.ceType() + "\n" + data),
+            new Command.OffboardDeadline(org, deletionAt),
+            data,
+            Map.of("ce-id", id, "ce-type", type.ceType(), "ce-source", source),
+            type.priority(),
+            deletionAt));
   }
 
   /**
@@ -127,16 +136,17 @@ public final class InternalCommands {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    return new CommandEnvelope(
-        id,
-        source,
-        now,
-        id,
-        EventFactory.digest(type.ceType() + "\n" + data),
-        new Command.RolloutWaveEnded(rolloutId, summary),
-        data,
-        Map.of("ce-id", id, "ce-type", type.ceType(), "ce-source", source),
-        type.priority());
+    return inJobTrace(
+        new CommandEnvelope(
+            id,
+            source,
+            now,
+            id,
+            EventFactory.digest(type.ceType() + "\n" + data),
+            new Command.RolloutWaveEnded(rolloutId, summary),
+            data,
+            Map.of("ce-id", id, "ce-type", type.ceType(), "ce-source", source),
+            type.priority()));
   }
 
   private static final com.fasterxml.jackson.databind.ObjectMapper SORTED =

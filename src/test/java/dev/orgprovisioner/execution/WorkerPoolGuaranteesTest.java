@@ -342,6 +342,39 @@ class WorkerPoolGuaranteesTest {
   }
 
   @Test
+  void commandQueuedByARunningJob_continuesThatJobsTrace_andOneQueuedElsewhereStartsNone()
+      throws Exception {
+    InMemoryLedger ledger = ledger(LEASE);
+    ManualClock clock = new ManualClock(Instant.parse("2026-12-01T10:00:00Z"));
+    dev.orgprovisioner.command.TraceContext trace =
+        dev.orgprovisioner.command.TraceContext.newTrace();
+    List<CommandEnvelope> queued = new CopyOnWriteArrayList<>();
+    JobRunner runner =
+        new JobRunner() {
+          @Override
+          public JobResult run(Job job, StepLog steps) {
+            queued.add(sync("repair_" + job.orgSlug(), clock));
+            return new JobResult("org.synced", Map.of("org_slug", job.orgSlug()));
+          }
+
+          @Override
+          public String failureEventType(dev.orgprovisioner.command.CommandType type) {
+            return "org.sync.failed";
+          }
+        };
+    WorkerPool pool =
+        pool(ledger, runner, settings(1, 3, Duration.ofSeconds(15)), "w1", clock, clock::advance);
+    Job job =
+        LedgerFixtures.accept(ledger, sync("traced_org", clock).withTrace(trace), clock.instant());
+    pool.dispatch(job);
+
+    pool.workOnce(0);
+
+    assertThat(queued).singleElement().satisfies(c -> assertThat(c.trace()).isEqualTo(trace));
+    assertThat(sync("outside_org", clock).trace()).isNull();
+  }
+
+  @Test
   void attemptWhoseLeasePassedOn_stopsBeforeItsNextStep_andCannotEndTheJob() throws Exception {
     InMemoryLedger ledger = ledger(LEASE);
     ManualClock clock = new ManualClock(Instant.parse("2026-12-01T10:00:00Z"));
