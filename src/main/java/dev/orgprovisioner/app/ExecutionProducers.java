@@ -187,35 +187,10 @@ public class ExecutionProducers {
     return pool;
   }
 
-  /** The worker pool, not started: its workers run each job as {@link #jobRunner} builds it. */
-  public static WorkerPool newWorkerPool(
-      Ledger ledger,
-      RolloutRecords rollouts,
-      ProvisioningService provisioning,
-      EventFactory events,
-      OutboxRelay relay,
-      AuditTrail audit,
-      ExecutionConfig config,
-      String owner,
-      Clock clock,
-      Metrics metrics,
-      JobLogContext logContext) {
-    return newWorkerPool(
-        ledger,
-        rollouts,
-        provisioning,
-        events,
-        relay,
-        audit,
-        config,
-        owner,
-        clock,
-        metrics,
-        logContext,
-        Tracing.NONE);
-  }
-
-  /** The worker pool, not started, its job runs traced by {@code tracing}. */
+  /**
+   * The worker pool, not started: its workers run each job as {@link #jobRunner} builds it, each
+   * run traced by {@code tracing} ({@link Tracing#NONE}: none).
+   */
   public static WorkerPool newWorkerPool(
       Ledger ledger,
       RolloutRecords rollouts,

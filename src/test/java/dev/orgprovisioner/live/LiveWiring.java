@@ -120,7 +120,8 @@ final class LiveWiring implements AutoCloseable {
             "live-check",
             clock,
             metrics,
-            JobLogContext.NONE);
+            JobLogContext.NONE,
+            dev.orgprovisioner.execution.port.Tracing.NONE);
     pool.start();
     Submission submission = new Submission(ledger, eventFactory, clock, pool::dispatch);
     return new LiveWiring(engine, tablePool, audit, pool, submission);

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDriver;
 
@@ -32,8 +33,7 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
   private final DuckDbTrash trash;
   private final DuckDbAccess access;
   // Set by the first statement that is not the provisioner's own (tests, the drift simulator).
-  private final java.util.concurrent.atomic.AtomicBoolean touchedByHand =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean touchedByHand = new AtomicBoolean();
 
   // A size as DuckDB reads it; checked because it is put into a SET statement.
   private static final java.util.regex.Pattern MEMORY =

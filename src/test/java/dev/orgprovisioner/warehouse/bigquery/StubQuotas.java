@@ -288,50 +288,12 @@ public final class StubQuotas {
     return project + ":" + req.body().path("datasetReference").path("datasetId").asText();
   }
 
-  /** The REST method a request calls, e.g. {@code tables.patch}: the per-method quota's key. */
+  /**
+   * The REST method a request calls, e.g. {@code tables.patch}: the per-method quota's key, named
+   * as the adapter's pacing names it ({@link RestMethods}, whose names {@code RestMethodsTest}
+   * checks against BigQuery's).
+   */
   public static String apiMethod(Request req) {
-    String p = req.path().replaceFirst("^/bigquery/v2/projects/[^/]+", "");
-    String m = req.method();
-    if (p.equals("/datasets")) {
-      return m.equals("POST") ? "datasets.insert" : "datasets.list";
-    }
-    if (p.matches("/datasets/[^/]+:undelete")) {
-      return "datasets.undelete";
-    }
-    if (p.matches("/datasets/[^/]+")) {
-      return "datasets." + verb(m);
-    }
-    if (p.matches("/datasets/[^/]+/tables")) {
-      return m.equals("POST") ? "tables.insert" : "tables.list";
-    }
-    if (p.matches("/datasets/[^/]+/tables/[^/]+/data")) {
-      return "tabledata.list";
-    }
-    if (p.matches("/datasets/[^/]+/tables/[^/]+")) {
-      return "tables." + verb(m);
-    }
-    if (p.equals("/queries")) {
-      return "jobs.query";
-    }
-    if (p.matches("/queries/[^/]+")) {
-      return "jobs.getQueryResults";
-    }
-    if (p.equals("/jobs")) {
-      return m.equals("POST") ? "jobs.insert" : "jobs.list";
-    }
-    if (p.matches("/jobs/[^/]+")) {
-      return "jobs.get";
-    }
-    return m + " " + p;
-  }
-
-  private static String verb(String method) {
-    return switch (method) {
-      case "GET" -> "get";
-      case "PATCH" -> "patch";
-      case "PUT" -> "update";
-      case "DELETE" -> "delete";
-      default -> method.toLowerCase(java.util.Locale.ROOT);
-    };
+    return RestMethods.of(req.method(), req.path());
   }
 }
