@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class CommandConsumerSettleTest {
 
   /** An emitter whose messages Pub/Sub never answers. */
-  private static final class SilentEmitter implements Emitter<byte[]> {
+  private static final class SilentEmitter extends StubEmitter {
     final AtomicInteger sent = new AtomicInteger();
 
     @Override
@@ -42,22 +41,6 @@ class CommandConsumerSettleTest {
     @Override
     public <M extends Message<? extends byte[]>> void send(M message) {
       sent.incrementAndGet();
-    }
-
-    @Override
-    public void complete() {}
-
-    @Override
-    public void error(Exception e) {}
-
-    @Override
-    public boolean isCancelled() {
-      return false;
-    }
-
-    @Override
-    public boolean hasRequests() {
-      return true;
     }
   }
 

@@ -29,7 +29,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.junit.jupiter.api.AfterEach;
@@ -46,7 +45,7 @@ class CommandConsumerTracingTest {
   private final List<Map<String, String>> published = new CopyOnWriteArrayList<>();
 
   /** An emitter that records what is sent and answers each message at once. */
-  private final class RecordingEmitter implements Emitter<byte[]> {
+  private final class RecordingEmitter extends StubEmitter {
     @Override
     public CompletionStage<Void> send(byte[] payload) {
       return CompletableFuture.completedFuture(null);
@@ -58,22 +57,6 @@ class CommandConsumerTracingTest {
           .getMetadata(PubSubOutgoingMetadata.class)
           .ifPresent(m -> published.add(m.attributes()));
       message.ack();
-    }
-
-    @Override
-    public void complete() {}
-
-    @Override
-    public void error(Exception e) {}
-
-    @Override
-    public boolean isCancelled() {
-      return false;
-    }
-
-    @Override
-    public boolean hasRequests() {
-      return true;
     }
   }
 

@@ -32,7 +32,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.function.BiFunction;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
@@ -250,7 +249,7 @@ public final class HandWiredWorker implements AutoCloseable {
   }
 
   /** SmallRye's emitter, reduced to what {@link PubSubEventPublisher} uses: a serialised feed. */
-  private static final class SinkEmitter implements Emitter<byte[]> {
+  private static final class SinkEmitter extends StubEmitter {
     private final UnicastProcessor<Message<?>> feed = UnicastProcessor.create();
 
     SinkEmitter(PubSubSink sink) {
@@ -287,16 +286,6 @@ public final class HandWiredWorker implements AutoCloseable {
     @Override
     public void error(Exception e) {
       feed.onError(e);
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return false;
-    }
-
-    @Override
-    public boolean hasRequests() {
-      return true;
     }
   }
 }
