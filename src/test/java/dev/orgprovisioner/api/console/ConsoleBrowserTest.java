@@ -132,12 +132,12 @@ class ConsoleBrowserTest {
     ChromeDriver browser = HeadlessChromium.start();
     try {
       browser.get(console.toString());
-      assertThat(heading(browser)).isEqualTo("Sign in required");
+      awaitHeading(browser, h -> assertThat(h).isEqualTo("Sign in required"));
 
       browser.findElement(By.linkText("Sign in")).click();
       browser.findElement(By.id("key")).sendKeys(TEST_ADMIN_KEY);
       browser.findElement(By.cssSelector("form button[type=submit]")).click();
-      assertThat(heading(browser)).isEqualTo("Fleet");
+      awaitHeading(browser, h -> assertThat(h).isEqualTo("Fleet"));
       assertThat(Long.parseLong(browser.findElement(By.id("queue-FAILED")).getText()))
           .isGreaterThanOrEqualTo(1);
       assertThat(
@@ -154,7 +154,7 @@ class ConsoleBrowserTest {
 
       browser.findElement(By.id("org-slug")).sendKeys(org);
       browser.findElement(By.id("org-slug")).submit();
-      assertThat(heading(browser)).isEqualTo("Org " + org);
+      awaitHeading(browser, h -> assertThat(h).isEqualTo("Org " + org));
       assertThat(browser.findElement(By.linkText(job.id())).isDisplayed()).isTrue();
       assertThat(browser.findElement(By.cssSelector("table[aria-label='Events']")).getText())
           .contains("org.onboarding.failed");
@@ -165,7 +165,7 @@ class ConsoleBrowserTest {
       assertThat(browser.findElement(By.id("job-error")).getText()).contains("WAREHOUSE_PERMANENT");
 
       browser.findElement(By.id("retry-link")).click();
-      assertThat(heading(browser)).startsWith("Retry job");
+      awaitHeading(browser, h -> assertThat(h).startsWith("Retry job"));
       // Nothing happens before the confirmation.
       assertThat(ledger.job(job.id()).orElseThrow().state()).isEqualTo(JobState.FAILED);
       browser.findElement(By.id("confirm-retry")).click();
@@ -182,9 +182,9 @@ class ConsoleBrowserTest {
       assertThat(browser.findElements(By.id("retry-link"))).isEmpty();
 
       browser.findElement(By.xpath("//button[text()='Sign out']")).click();
-      assertThat(heading(browser)).isEqualTo("Sign in");
+      awaitHeading(browser, h -> assertThat(h).isEqualTo("Sign in"));
       browser.get(console + "/jobs");
-      assertThat(heading(browser)).isEqualTo("Sign in required");
+      awaitHeading(browser, h -> assertThat(h).isEqualTo("Sign in required"));
     } finally {
       browser.quit();
     }
@@ -208,14 +208,14 @@ class ConsoleBrowserTest {
           .contains("DELIVERY_ATTEMPTS_EXHAUSTED");
 
       browser.findElement(By.id("preview-replay")).click();
-      assertThat(heading(browser)).isEqualTo("Replay preview");
+      awaitHeading(browser, h -> assertThat(h).isEqualTo("Replay preview"));
       assertThat(browser.findElement(By.id("replay-summary")).getText())
           .startsWith("1 examined; 1 would be republished");
       // The preview published nothing: the command has no job yet.
       assertThat(ledger.jobs(null, org, 10)).isEmpty();
 
       browser.findElement(By.id("confirm-replay")).click();
-      assertThat(heading(browser)).isEqualTo("Replayed");
+      awaitHeading(browser, h -> assertThat(h).isEqualTo("Replayed"));
       assertThat(browser.findElement(By.id("replay-summary")).getText())
           .contains("1 were republished");
       await()
@@ -251,11 +251,17 @@ class ConsoleBrowserTest {
     browser.get(console + "/login");
     browser.findElement(By.id("key")).sendKeys(TEST_ADMIN_KEY);
     browser.findElement(By.cssSelector("form button[type=submit]")).click();
-    assertThat(heading(browser)).isEqualTo("Fleet");
+    awaitHeading(browser, h -> assertThat(h).isEqualTo("Fleet"));
   }
 
-  private static String heading(WebDriver browser) {
-    return browser.findElement(By.tagName("h1")).getText();
+  /**
+   * Asserts on the page's heading until it holds or the deadline passes: a click or submit may
+   * return while the page it opened is still loading, which a loaded machine showed.
+   */
+  private static void awaitHeading(WebDriver browser, java.util.function.Consumer<String> check) {
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(() -> check.accept(browser.findElement(By.tagName("h1")).getText()));
   }
 
   /** Onboards an org through the admin API and waits for its job to succeed. */
