@@ -14,6 +14,7 @@ import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.ProvisioningSettings;
 import dev.orgprovisioner.provisioning.TenantViewSettings;
 import dev.orgprovisioner.warehouse.BucketGate;
+import dev.orgprovisioner.warehouse.Quota;
 import dev.orgprovisioner.warehouse.QuotaBuckets;
 import dev.orgprovisioner.warehouse.QuotaGate;
 import dev.orgprovisioner.warehouse.RetryingWarehouse;
@@ -145,7 +146,8 @@ public class CoreProducers {
             bq.maximumBytesBilled(),
             bq.parallelism(),
             bq.callTimeout(),
-            bq.queryTimeout()),
+            bq.queryTimeout(),
+            Quota.concurrentRequestsShare(bq.fleetInstances())),
         gate);
   }
 

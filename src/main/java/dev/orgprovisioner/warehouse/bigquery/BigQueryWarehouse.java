@@ -31,14 +31,21 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
   private final BigQueryTableRows rows;
   private final BigQueryDeletions deletions;
   private final BigQueryAccess access;
+  // Null when the calls are not paced (no gate).
+  private final RequestPermits permits;
 
   BigQueryWarehouse(BigQuery bigquery, BigQuerySettings settings, QuotaGate gate) {
-    this(bigquery, settings, gate, true);
+    this(bigquery, settings, gate, true, null);
   }
 
   /** With {@code groupCommit} off every upsert sends its own MERGE (tests show the difference). */
   BigQueryWarehouse(
-      BigQuery bigquery, BigQuerySettings settings, QuotaGate gate, boolean groupCommit) {
+      BigQuery bigquery,
+      BigQuerySettings settings,
+      QuotaGate gate,
+      boolean groupCommit,
+      RequestPermits permits) {
+    this.permits = permits;
     // One thread counter: the metadata and query pools' threads are numbered in one sequence.
     AtomicInteger threads = new AtomicInteger();
     this.calls = new BigQueryCalls(bigquery, settings, threads);
@@ -70,28 +77,44 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
 
   /** As {@link #create(BigQuerySettings, QuotaGate)}; group commit of upserts on or off. */
   static BigQueryWarehouse create(BigQuerySettings settings, QuotaGate gate, boolean groupCommit) {
+    // A place is waited for at most a call's timeout: the call would have failed by then anyway.
+    RequestPermits permits =
+        gate == QuotaGate.NONE
+            ? null
+            : new RequestPermits(settings.concurrentRequests(), settings.callTimeout());
     BigQueryOptions.Builder options =
         BigQueryOptions.newBuilder()
             .setProjectId(settings.projectId())
             // One retry policy (RetryingWarehouse); client retries underneath would multiply it.
             .setRetrySettings(ServiceOptions.getNoRetrySettings())
-            .setTransportOptions(transport(settings, gate));
+            .setTransportOptions(transport(settings, gate, permits));
     settings
         .hostOverride()
         .ifPresent(host -> options.setHost(host).setCredentials(NoCredentials.getInstance()));
-    return new BigQueryWarehouse(options.build().getService(), settings, gate, groupCommit);
+    return new BigQueryWarehouse(
+        options.build().getService(), settings, gate, groupCommit, permits);
   }
 
   /**
    * Every HTTP call bounded: a hung connection fails (transient) instead of holding the job's org
-   * lock indefinitely; and, behind a gate, paced per REST method.
+   * lock indefinitely; and, behind a gate, paced per REST method and within this instance's
+   * concurrent requests.
    */
-  private static HttpTransportOptions transport(BigQuerySettings settings, QuotaGate gate) {
+  private static HttpTransportOptions transport(
+      BigQuerySettings settings, QuotaGate gate, RequestPermits permits) {
     HttpTransportOptions.Builder http =
         HttpTransportOptions.newBuilder()
             .setConnectTimeout((int) settings.callTimeout().toMillis())
             .setReadTimeout((int) settings.callTimeout().toMillis());
-    return gate == QuotaGate.NONE ? http.build() : new PacedTransportOptions(http, gate);
+    if (permits != null) {
+      http.setHttpTransportFactory(PacedHttpTransport.factory(gate, permits));
+    }
+    return http.build();
+  }
+
+  /** HTTP requests of this instance in flight now (0 when its calls are not paced). */
+  int requestsInFlight() {
+    return permits == null ? 0 : permits.inFlight();
   }
 
   @Override

@@ -77,7 +77,8 @@ class FleetDmlGroupCommitTest {
             Duration.ofSeconds(1),
             2,
             1,
-            dml);
+            dml,
+            100_000);
     quotas = stub.enforceQuotas(new StubQuotas(limits, 1.0, System::nanoTime).answerDmlWhenDone());
   }
 
