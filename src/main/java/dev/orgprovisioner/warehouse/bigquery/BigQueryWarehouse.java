@@ -10,6 +10,7 @@ import dev.orgprovisioner.catalog.Dialect;
 import dev.orgprovisioner.plan.AccessEntry;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.PlanStep;
+import dev.orgprovisioner.warehouse.DmlSlotGate;
 import dev.orgprovisioner.warehouse.QuotaGate;
 import dev.orgprovisioner.warehouse.Warehouse;
 import java.util.Collection;
@@ -35,7 +36,7 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
   private final RequestPermits permits;
 
   BigQueryWarehouse(BigQuery bigquery, BigQuerySettings settings, QuotaGate gate) {
-    this(bigquery, settings, gate, true, null);
+    this(bigquery, settings, gate, true, null, DmlSlotGate.NONE);
   }
 
   /** With {@code groupCommit} off every upsert sends its own MERGE (tests show the difference). */
@@ -44,7 +45,8 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
       BigQuerySettings settings,
       QuotaGate gate,
       boolean groupCommit,
-      RequestPermits permits) {
+      RequestPermits permits,
+      DmlSlotGate dmlSlots) {
     this.permits = permits;
     // One thread counter: the metadata and query pools' threads are numbered in one sequence.
     AtomicInteger threads = new AtomicInteger();
@@ -52,7 +54,7 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
     this.fresh = new BigQueryFreshSnapshot(calls, threads);
     this.snapshots = new BigQuerySnapshot(calls, threads);
     this.steps = new BigQueryPlanSteps(calls, gate);
-    this.rows = new BigQueryTableRows(calls, threads, groupCommit);
+    this.rows = new BigQueryTableRows(calls, threads, groupCommit, dmlSlots);
     Bigquery rest = GeneratedRestClient.of(bigquery.getOptions());
     this.deletions = new BigQueryDeletions(calls, rest);
     this.access = new BigQueryAccess(calls, rest, gate);
@@ -72,11 +74,26 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
    * table and dataset, {@code tables.insert} per user, and every request per REST method.
    */
   public static BigQueryWarehouse create(BigQuerySettings settings, QuotaGate gate) {
-    return create(settings, gate, true);
+    return create(settings, gate, DmlSlotGate.NONE);
+  }
+
+  /**
+   * As {@link #create(BigQuerySettings, QuotaGate)}, each mutating DML statement (the upserts'
+   * MERGE) also holding one of its table's fleet-wide slots from {@code dmlSlots}.
+   */
+  public static BigQueryWarehouse create(
+      BigQuerySettings settings, QuotaGate gate, DmlSlotGate dmlSlots) {
+    return create(settings, gate, true, dmlSlots);
   }
 
   /** As {@link #create(BigQuerySettings, QuotaGate)}; group commit of upserts on or off. */
   static BigQueryWarehouse create(BigQuerySettings settings, QuotaGate gate, boolean groupCommit) {
+    return create(settings, gate, groupCommit, DmlSlotGate.NONE);
+  }
+
+  /** As {@link #create(BigQuerySettings, QuotaGate, DmlSlotGate)}; group commit on or off. */
+  static BigQueryWarehouse create(
+      BigQuerySettings settings, QuotaGate gate, boolean groupCommit, DmlSlotGate dmlSlots) {
     // A place is waited for at most a call's timeout: the call would have failed by then anyway.
     RequestPermits permits =
         gate == QuotaGate.NONE
@@ -92,7 +109,7 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
         .hostOverride()
         .ifPresent(host -> options.setHost(host).setCredentials(NoCredentials.getInstance()));
     return new BigQueryWarehouse(
-        options.build().getService(), settings, gate, groupCommit, permits);
+        options.build().getService(), settings, gate, groupCommit, permits, dmlSlots);
   }
 
   /**
