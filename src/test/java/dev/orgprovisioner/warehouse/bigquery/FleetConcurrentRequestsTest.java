@@ -140,6 +140,26 @@ class FleetConcurrentRequestsTest {
   }
 
   @Test
+  void everyKindOfCall_freesItsPlace_withOnePlaceNoneWaitsForever() {
+    quotas.answerAfter(Duration.ZERO);
+    BigQueryWarehouse alone = instance(BucketGate.local(), 1, Duration.ofSeconds(2));
+    List<Runnable> calls =
+        List.of(
+            () -> alone.freshSnapshot("org_acme"),
+            () -> alone.bulkSnapshot(List.of("org_acme")),
+            () -> alone.managedDatasets(),
+            () -> alone.accessEntries("org_acme"),
+            () -> alone.deleteDataset("org_acme"),
+            () -> alone.undeleteDataset("org_acme"),
+            () -> alone.freshSnapshot("org_acme"));
+
+    for (Runnable call : calls) {
+      call.run();
+      assertThat(alone.requestsInFlight()).isZero();
+    }
+  }
+
+  @Test
   void aRefusedFailedOrTimedOutRequest_freesItsPlace() {
     BigQueryWarehouse alone = instance(BucketGate.local(), 1, Duration.ofMillis(500));
     stub.fail("GET", ".*/datasets/org_acme", 1, 403, "rateLimitExceeded");
