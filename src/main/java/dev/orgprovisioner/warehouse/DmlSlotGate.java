@@ -57,6 +57,7 @@ public final class DmlSlotGate {
    * statement that ends within {@code wait}.
    *
    * @throws TimeoutException no slot came free within {@code wait}
+   * @throws WarehouseException (transient) the slots' store failed
    */
   public Held acquire(String table, Duration wait) throws InterruptedException, TimeoutException {
     if (slots == null) {
@@ -66,7 +67,7 @@ public final class DmlSlotGate {
     Duration lease = wait.plus(LEASE_MARGIN);
     long pause = FIRST_PAUSE.toNanos();
     while (true) {
-      Optional<DmlSlots.Slot> slot = slots.tryTake(table, perTable, lease, clock.instant());
+      Optional<DmlSlots.Slot> slot = take(table, lease);
       if (slot.isPresent()) {
         return () -> release(slot.get());
       }
@@ -81,6 +82,18 @@ public final class DmlSlotGate {
         throw new InterruptedException("interrupted waiting for a DML slot of " + table);
       }
       pause = Math.min(pause * 2, LONGEST_PAUSE.toNanos());
+    }
+  }
+
+  /** One look at the table's slots; the store failing fails the statement as transient. */
+  private Optional<DmlSlots.Slot> take(String table, Duration lease) {
+    try {
+      return slots.tryTake(table, perTable, lease, clock.instant());
+    } catch (RuntimeException e) {
+      throw new WarehouseException(
+          WarehouseException.Kind.TRANSIENT,
+          "could not take a DML slot of " + table + ": " + e.getMessage(),
+          e);
     }
   }
 

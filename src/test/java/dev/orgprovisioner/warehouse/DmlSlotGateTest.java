@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -61,6 +62,46 @@ class DmlSlotGateTest {
     assertThat(slots.tryTake(TABLE, 1, Duration.ofSeconds(1), before.plusSeconds(71)))
         .as("free after the deadline and the margin")
         .isPresent();
+  }
+
+  @Test
+  void aFailingStore_failsTheStatementAsTransient_andAFailedReleaseIsLeftToTheLease()
+      throws Exception {
+    DmlSlots down =
+        new DmlSlots() {
+          @Override
+          public Optional<Slot> tryTake(String table, int count, Duration lease, Instant now) {
+            throw new IllegalStateException("ledger unavailable");
+          }
+
+          @Override
+          public void release(Slot slot) {}
+        };
+    DmlSlots releaseFails =
+        new DmlSlots() {
+          @Override
+          public Optional<Slot> tryTake(String table, int count, Duration lease, Instant now) {
+            return slots.tryTake(table, count, lease, now);
+          }
+
+          @Override
+          public void release(Slot slot) {
+            throw new IllegalStateException("ledger unavailable");
+          }
+        };
+
+    assertThatThrownBy(
+            () -> new DmlSlotGate(down, 1, Clock.systemUTC()).acquire(TABLE, Duration.ofSeconds(1)))
+        .isInstanceOfSatisfying(
+            WarehouseException.class,
+            e -> assertThat(e.kind()).isEqualTo(WarehouseException.Kind.TRANSIENT))
+        .hasMessageContaining("could not take a DML slot of " + TABLE);
+    new DmlSlotGate(releaseFails, 1, Clock.systemUTC())
+        .acquire(TABLE, Duration.ofSeconds(1))
+        .close();
+    assertThat(slots.tryTake(TABLE, 1, Duration.ofSeconds(1), Instant.now()))
+        .as("still held until its lease expires")
+        .isEmpty();
   }
 
   @Test
