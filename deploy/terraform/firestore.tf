@@ -232,3 +232,16 @@ resource "google_firestore_field" "quota_window_ttl" {
 
   index_config {}
 }
+
+# The fleet's DML slots per BigQuery table (used beyond 20 worker instances): one small document
+# per slot, carrying `expires_at` (its lease's end: the statement's deadline plus 30 s). A released
+# slot is deleted at once; the TTL policy deletes those a crashed holder never released.
+resource "google_firestore_field" "dml_slot_ttl" {
+  database   = google_firestore_database.ledger.name
+  collection = "${var.collection_prefix}dml_slots"
+  field      = "expires_at"
+
+  ttl_config {}
+
+  index_config {}
+}

@@ -1,11 +1,14 @@
 package dev.orgprovisioner.app;
 
+import com.google.cloud.firestore.Firestore;
 import dev.orgprovisioner.catalog.Catalog;
 import dev.orgprovisioner.catalog.CatalogLoader;
 import dev.orgprovisioner.catalog.CatalogSource;
 import dev.orgprovisioner.execution.DaemonThreads;
 import dev.orgprovisioner.execution.JobFence;
 import dev.orgprovisioner.execution.port.Tracing;
+import dev.orgprovisioner.ledger.FirestoreDmlSlots;
+import dev.orgprovisioner.ledger.LedgerStore;
 import dev.orgprovisioner.plan.TenantShards;
 import dev.orgprovisioner.provisioning.FencedWarehouse;
 import dev.orgprovisioner.provisioning.OffboardingSettings;
@@ -14,6 +17,9 @@ import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.ProvisioningSettings;
 import dev.orgprovisioner.provisioning.TenantViewSettings;
 import dev.orgprovisioner.warehouse.BucketGate;
+import dev.orgprovisioner.warehouse.DmlSlotGate;
+import dev.orgprovisioner.warehouse.DmlSlots;
+import dev.orgprovisioner.warehouse.Quota;
 import dev.orgprovisioner.warehouse.QuotaBuckets;
 import dev.orgprovisioner.warehouse.QuotaGate;
 import dev.orgprovisioner.warehouse.RetryingWarehouse;
@@ -89,17 +95,21 @@ public class CoreProducers {
       WarehouseConfig config,
       RetryingWarehouse.Observer observer,
       QuotaBuckets fleetQuotas,
+      DmlSlots fleetDmlSlots,
       Tracing tracing) {
     WarehouseConfig.Kind kind =
         WarehouseKindGuard.resolve(config.kind(), ConfigUtils.getProfiles());
+    WarehouseConfig.BigQuery bq = config.bigquery();
     Warehouse engine =
         kind == WarehouseConfig.Kind.BIGQUERY
             ? bigQuery(
                 config,
-                config.bigquery().fleetQuotas()
-                    ? BucketGate.of(
-                        new SplitQuotaBuckets(fleetQuotas, config.bigquery().fleetInstances()))
-                    : BucketGate.local())
+                bq.fleetQuotas()
+                    ? BucketGate.of(new SplitQuotaBuckets(fleetQuotas, bq.fleetInstances()))
+                    : BucketGate.local(),
+                bq.fleetQuotas() && DmlSlots.neededFor(bq.fleetInstances())
+                    ? new DmlSlotGate(fleetDmlSlots, DmlSlots.PER_TABLE, Clock.systemUTC())
+                    : DmlSlotGate.NONE)
             : duckDb(config);
     closeable = (AutoCloseable) engine;
     // Outside the retries: one span per call of a use case, however many attempts it took.
@@ -127,6 +137,11 @@ public class CoreProducers {
    * metadata calls paced by {@code gate}.
    */
   public static BigQueryWarehouse bigQuery(WarehouseConfig config, QuotaGate gate) {
+    return bigQuery(config, gate, DmlSlotGate.NONE);
+  }
+
+  /** As {@link #bigQuery(WarehouseConfig, QuotaGate)}, each MERGE holding a fleet DML slot. */
+  static BigQueryWarehouse bigQuery(WarehouseConfig config, QuotaGate gate, DmlSlotGate dmlSlots) {
     WarehouseConfig.BigQuery bq = config.bigquery();
     String project =
         bq.projectId()
@@ -145,8 +160,18 @@ public class CoreProducers {
             bq.maximumBytesBilled(),
             bq.parallelism(),
             bq.callTimeout(),
-            bq.queryTimeout()),
-        gate);
+            bq.queryTimeout(),
+            Quota.concurrentRequestsShare(bq.fleetInstances())),
+        gate,
+        dmlSlots);
+  }
+
+  /** The fleet's DML slots per table, in the ledger (used beyond DmlSlots.PER_TABLE instances). */
+  @Produces
+  @Singleton
+  DmlSlots fleetDmlSlots(Firestore firestore, LedgerConfig config) {
+    return new FirestoreDmlSlots(
+        new LedgerStore(firestore, ExecutionProducers.ledgerSettings(config)));
   }
 
   private static Warehouse duckDb(WarehouseConfig config) {

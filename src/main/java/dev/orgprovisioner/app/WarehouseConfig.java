@@ -54,10 +54,11 @@ public interface WarehouseConfig {
     boolean fleetQuotas();
 
     /**
-     * Instances sharing the per-user "requests per second per method" quota (the deploy's maximum
-     * instances): each paces 1 / n of it alone, with no ledger transaction per request. Keep it at
-     * 22 or fewer: each instance has at most one MERGE per table in flight (group commit), and
-     * BigQuery runs 2 and queues 20 per table.
+     * Instances sharing BigQuery's per-user quotas (the deploy's maximum instances): each paces 1 /
+     * n of the requests per second per method alone, with no ledger transaction per request, and
+     * keeps at most max(1, 300 / n) requests in flight. Beyond 20 (DmlSlots.PER_TABLE), each MERGE
+     * also holds one of its table's fleet-wide DML slots in the ledger: each instance has at most
+     * one MERGE per table in flight (group commit), and BigQuery runs 2 and queues 20 per table.
      */
     @WithDefault("3")
     int fleetInstances();

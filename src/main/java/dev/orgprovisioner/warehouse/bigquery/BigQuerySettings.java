@@ -1,5 +1,6 @@
 package dev.orgprovisioner.warehouse.bigquery;
 
+import dev.orgprovisioner.warehouse.Quota;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,6 +14,8 @@ import java.util.regex.Pattern;
  * @param queryTimeout the longest the worker waits for a query's result (the whole call, polling
  *     included); past it the call fails as transient and its org lock is freed. Also each query
  *     job's jobTimeoutMs, so BigQuery stops what the worker gave up on
+ * @param concurrentRequests HTTP requests this instance keeps in flight at most (its share of
+ *     BigQuery's concurrent API requests per user), when its calls are paced
  */
 public record BigQuerySettings(
     String projectId,
@@ -21,7 +24,8 @@ public record BigQuerySettings(
     long maximumBytesBilled,
     int parallelism,
     Duration callTimeout,
-    Duration queryTimeout) {
+    Duration queryTimeout,
+    int concurrentRequests) {
 
   /** The configuration key of {@link #maximumBytesBilled}, named by errors it causes. */
   public static final String MAXIMUM_BYTES_BILLED_KEY = "warehouse.bigquery.maximum-bytes-billed";
@@ -33,6 +37,26 @@ public record BigQuerySettings(
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
 
   public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofMinutes(5);
+
+  /** Settings of an instance alone: it may hold all of BigQuery's concurrent requests. */
+  public BigQuerySettings(
+      String projectId,
+      String location,
+      Optional<String> hostOverride,
+      long maximumBytesBilled,
+      int parallelism,
+      Duration callTimeout,
+      Duration queryTimeout) {
+    this(
+        projectId,
+        location,
+        hostOverride,
+        maximumBytesBilled,
+        parallelism,
+        callTimeout,
+        queryTimeout,
+        Quota.CONCURRENT_REQUESTS);
+  }
 
   /** Settings with the default timeouts. */
   public BigQuerySettings(
@@ -73,6 +97,10 @@ public record BigQuerySettings(
     }
     if (callTimeout == null || callTimeout.isNegative() || callTimeout.isZero()) {
       throw new IllegalArgumentException("callTimeout must be positive");
+    }
+    if (concurrentRequests < 1) {
+      throw new IllegalArgumentException(
+          "concurrentRequests must be at least 1: " + concurrentRequests);
     }
     if (queryTimeout == null || queryTimeout.isNegative() || queryTimeout.isZero()) {
       throw new IllegalArgumentException("queryTimeout must be positive");

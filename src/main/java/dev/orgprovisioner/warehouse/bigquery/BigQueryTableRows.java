@@ -2,6 +2,7 @@ package dev.orgprovisioner.warehouse.bigquery;
 
 import com.google.cloud.bigquery.FieldValueList;
 import com.google.cloud.bigquery.TableResult;
+import dev.orgprovisioner.warehouse.DmlSlotGate;
 import dev.orgprovisioner.warehouse.bigquery.BigQueryRows.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,12 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
  * Inserts, upserts and selects table rows with parameterised GoogleSQL statements; concurrent
- * upserts into one table are combined ({@link GroupCommit}).
+ * upserts into one table are combined ({@link GroupCommit}), each statement holding one of the
+ * table's fleet-wide DML slots ({@link DmlSlotGate}) while it runs.
  */
 final class BigQueryTableRows implements AutoCloseable {
 
@@ -22,9 +25,12 @@ final class BigQueryTableRows implements AutoCloseable {
   private final PartitionLayouts partitions;
   // Null: every upsert sends its own statements (tests show what grouping prevents).
   private final GroupCommit group;
+  private final DmlSlotGate slots;
 
-  BigQueryTableRows(BigQueryCalls calls, AtomicInteger threads, boolean grouped) {
+  BigQueryTableRows(
+      BigQueryCalls calls, AtomicInteger threads, boolean grouped, DmlSlotGate slots) {
     this.calls = calls;
+    this.slots = slots;
     this.partitions = new PartitionLayouts(calls);
     this.group =
         grouped ? new GroupCommit(this::merge, calls.settings().queryTimeout(), threads) : null;
@@ -87,7 +93,19 @@ final class BigQueryTableRows implements AutoCloseable {
       if (left <= 0) {
         throw BigQueryErrors.timedOut(what, wait, null);
       }
-      calls.query(what, st.sql(), null, st.parameters(), labels, Duration.ofNanos(left));
+      // The fleet's slot of this table, held until the statement ended (or its deadline passed).
+      try (DmlSlotGate.Held slot =
+          slots.acquire(shape.dataset() + "." + shape.table(), Duration.ofNanos(left))) {
+        long rest = deadline - System.nanoTime();
+        if (rest <= 0) {
+          throw BigQueryErrors.timedOut(what, wait, null);
+        }
+        calls.query(what, st.sql(), null, st.parameters(), labels, Duration.ofNanos(rest));
+      } catch (TimeoutException e) {
+        throw BigQueryErrors.timedOut(what, wait, e);
+      } catch (InterruptedException e) {
+        throw BigQueryErrors.interrupted(what, e);
+      }
     }
   }
 

@@ -10,6 +10,7 @@ import dev.orgprovisioner.catalog.Dialect;
 import dev.orgprovisioner.plan.AccessEntry;
 import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.PlanStep;
+import dev.orgprovisioner.warehouse.DmlSlotGate;
 import dev.orgprovisioner.warehouse.QuotaGate;
 import dev.orgprovisioner.warehouse.Warehouse;
 import java.util.Collection;
@@ -31,21 +32,29 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
   private final BigQueryTableRows rows;
   private final BigQueryDeletions deletions;
   private final BigQueryAccess access;
+  // Null when the calls are not paced (no gate).
+  private final RequestPermits permits;
 
   BigQueryWarehouse(BigQuery bigquery, BigQuerySettings settings, QuotaGate gate) {
-    this(bigquery, settings, gate, true);
+    this(bigquery, settings, gate, true, null, DmlSlotGate.NONE);
   }
 
   /** With {@code groupCommit} off every upsert sends its own MERGE (tests show the difference). */
   BigQueryWarehouse(
-      BigQuery bigquery, BigQuerySettings settings, QuotaGate gate, boolean groupCommit) {
+      BigQuery bigquery,
+      BigQuerySettings settings,
+      QuotaGate gate,
+      boolean groupCommit,
+      RequestPermits permits,
+      DmlSlotGate dmlSlots) {
+    this.permits = permits;
     // One thread counter: the metadata and query pools' threads are numbered in one sequence.
     AtomicInteger threads = new AtomicInteger();
     this.calls = new BigQueryCalls(bigquery, settings, threads);
     this.fresh = new BigQueryFreshSnapshot(calls, threads);
     this.snapshots = new BigQuerySnapshot(calls, threads);
     this.steps = new BigQueryPlanSteps(calls, gate);
-    this.rows = new BigQueryTableRows(calls, threads, groupCommit);
+    this.rows = new BigQueryTableRows(calls, threads, groupCommit, dmlSlots);
     Bigquery rest = GeneratedRestClient.of(bigquery.getOptions());
     this.deletions = new BigQueryDeletions(calls, rest);
     this.access = new BigQueryAccess(calls, rest, gate);
@@ -65,33 +74,64 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
    * table and dataset, {@code tables.insert} per user, and every request per REST method.
    */
   public static BigQueryWarehouse create(BigQuerySettings settings, QuotaGate gate) {
-    return create(settings, gate, true);
+    return create(settings, gate, DmlSlotGate.NONE);
+  }
+
+  /**
+   * As {@link #create(BigQuerySettings, QuotaGate)}, each mutating DML statement (the upserts'
+   * MERGE) also holding one of its table's fleet-wide slots from {@code dmlSlots}.
+   */
+  public static BigQueryWarehouse create(
+      BigQuerySettings settings, QuotaGate gate, DmlSlotGate dmlSlots) {
+    return create(settings, gate, true, dmlSlots);
   }
 
   /** As {@link #create(BigQuerySettings, QuotaGate)}; group commit of upserts on or off. */
   static BigQueryWarehouse create(BigQuerySettings settings, QuotaGate gate, boolean groupCommit) {
+    return create(settings, gate, groupCommit, DmlSlotGate.NONE);
+  }
+
+  /** As {@link #create(BigQuerySettings, QuotaGate, DmlSlotGate)}; group commit on or off. */
+  static BigQueryWarehouse create(
+      BigQuerySettings settings, QuotaGate gate, boolean groupCommit, DmlSlotGate dmlSlots) {
+    // A place is waited for at most a call's timeout: the call would have failed by then anyway.
+    RequestPermits permits =
+        gate == QuotaGate.NONE
+            ? null
+            : new RequestPermits(settings.concurrentRequests(), settings.callTimeout());
     BigQueryOptions.Builder options =
         BigQueryOptions.newBuilder()
             .setProjectId(settings.projectId())
             // One retry policy (RetryingWarehouse); client retries underneath would multiply it.
             .setRetrySettings(ServiceOptions.getNoRetrySettings())
-            .setTransportOptions(transport(settings, gate));
+            .setTransportOptions(transport(settings, gate, permits));
     settings
         .hostOverride()
         .ifPresent(host -> options.setHost(host).setCredentials(NoCredentials.getInstance()));
-    return new BigQueryWarehouse(options.build().getService(), settings, gate, groupCommit);
+    return new BigQueryWarehouse(
+        options.build().getService(), settings, gate, groupCommit, permits, dmlSlots);
   }
 
   /**
    * Every HTTP call bounded: a hung connection fails (transient) instead of holding the job's org
-   * lock indefinitely; and, behind a gate, paced per REST method.
+   * lock indefinitely; and, behind a gate, paced per REST method and within this instance's
+   * concurrent requests.
    */
-  private static HttpTransportOptions transport(BigQuerySettings settings, QuotaGate gate) {
+  private static HttpTransportOptions transport(
+      BigQuerySettings settings, QuotaGate gate, RequestPermits permits) {
     HttpTransportOptions.Builder http =
         HttpTransportOptions.newBuilder()
             .setConnectTimeout((int) settings.callTimeout().toMillis())
             .setReadTimeout((int) settings.callTimeout().toMillis());
-    return gate == QuotaGate.NONE ? http.build() : new PacedTransportOptions(http, gate);
+    if (permits != null) {
+      http.setHttpTransportFactory(PacedHttpTransport.factory(gate, permits));
+    }
+    return http.build();
+  }
+
+  /** HTTP requests of this instance in flight now (0 when its calls are not paced). */
+  int requestsInFlight() {
+    return permits == null ? 0 : permits.inFlight();
   }
 
   @Override

@@ -401,6 +401,8 @@ public final class BigQueryStub implements AutoCloseable {
       requests.add(req);
       Object response;
       int status = 200;
+      StubQuotas limits = quotas;
+      boolean admitted = false;
       try {
         Fault fault = takeFault(req);
         if (fault != null && fault.status == HANG) {
@@ -414,9 +416,10 @@ public final class BigQueryStub implements AutoCloseable {
         if (fault != null) {
           throw new ApiError(fault.status, fault.reason, fault.message);
         }
-        StubQuotas limits = quotas;
         if (limits != null) {
-          limits.awaitAnswer(limits.admit(req, this::partitioned));
+          long answerAt = limits.admit(req, this::partitioned);
+          admitted = true;
+          limits.awaitAnswer(answerAt);
         }
         response = route(req);
         if (response == null) {
@@ -428,6 +431,10 @@ public final class BigQueryStub implements AutoCloseable {
       } catch (RuntimeException e) {
         status = 500;
         response = error(500, "internalError", "stub failure: " + e);
+      }
+      if (admitted) {
+        // Before the answer is written: a client that read it may send its next request at once.
+        limits.answered();
       }
       ex.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
       if (status == 204) {

@@ -8,9 +8,13 @@ import dev.orgprovisioner.catalog.Catalog;
 import dev.orgprovisioner.plan.DesiredDataset;
 import dev.orgprovisioner.plan.Planner;
 import dev.orgprovisioner.testing.CatalogFixtures;
+import dev.orgprovisioner.warehouse.DmlSlotGate;
+import dev.orgprovisioner.warehouse.DmlSlots;
+import dev.orgprovisioner.warehouse.LocalDmlSlots;
 import dev.orgprovisioner.warehouse.QuotaGate;
 import dev.orgprovisioner.warehouse.WarehouseException;
 import dev.orgprovisioner.warehouse.WarehouseException.Kind;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * Many orgs upserting central rows at once, through the real client against the stub enforcing
  * BigQuery's mutating-DML limit (here 2 running and 1 queued per table, each statement answered
  * when it ends): group commit keeps each instance to one statement per table in flight, so three
- * instances never overrun it; without it one instance does. A bad row fails only its own caller.
+ * instances never overrun it; without it one instance does. Five instances overrun it unless they
+ * share the table's DML slots. A bad row fails only its own caller.
  */
 class FleetDmlGroupCommitTest {
 
@@ -41,6 +46,7 @@ class FleetDmlGroupCommitTest {
   private static final int ORGS = 40;
   private static final int THREADS = 8;
   private static final int INSTANCES = 3;
+  private static final int MANY_INSTANCES = 5;
 
   private final Catalog catalog = CatalogFixtures.minimal();
   private final List<BigQueryWarehouse> opened = new ArrayList<>();
@@ -77,16 +83,22 @@ class FleetDmlGroupCommitTest {
             Duration.ofSeconds(1),
             2,
             1,
-            dml);
+            dml,
+            100_000);
     quotas = stub.enforceQuotas(new StubQuotas(limits, 1.0, System::nanoTime).answerDmlWhenDone());
   }
 
   private BigQueryWarehouse instance(boolean groupCommit) {
+    return instance(groupCommit, DmlSlotGate.NONE);
+  }
+
+  private BigQueryWarehouse instance(boolean groupCommit, DmlSlotGate slots) {
     BigQueryWarehouse w =
         BigQueryWarehouse.create(
             new BigQuerySettings("test-project", "EU", Optional.of(stub.host()), 1L << 30, 4),
             QuotaGate.NONE,
-            groupCommit);
+            groupCommit,
+            slots);
     opened.add(w);
     return w;
   }
@@ -154,6 +166,41 @@ class FleetDmlGroupCommitTest {
     assertThat(merges()).isLessThan(ORGS);
     assertThat(fleet.stream().mapToLong(BigQueryWarehouse::groupedStatements).sum())
         .isEqualTo(merges());
+  }
+
+  @Test
+  void moreInstancesThanTheTableTakes_sharingItsDmlSlots_areNeverRefused() throws Exception {
+    enforceDmlLimit(Duration.ofMillis(100));
+    // The stub takes 2 running + 1 queued: three slots for the fleet, five instances.
+    DmlSlots shared = new LocalDmlSlots();
+    List<BigQueryWarehouse> fleet = new ArrayList<>();
+    for (int i = 0; i < MANY_INSTANCES; i++) {
+      fleet.add(instance(true, new DmlSlotGate(shared, 3, Clock.systemUTC())));
+    }
+    stub.clearRequests();
+
+    Map<String, Throwable> failed = upsertFromThreads(n -> fleet.get(n % MANY_INSTANCES));
+
+    assertThat(failed).isEmpty();
+    assertThat(quotas.rejections()).isEmpty();
+    assertThat(fleet.get(0).selectRows(CENTRAL, TABLE, Map.of(), 100)).hasSize(ORGS);
+    assertThat(shared.tryTake(CENTRAL + "." + TABLE, 3, Duration.ofMinutes(1), Instant.now()))
+        .as("every slot released when its statement ended")
+        .isPresent();
+  }
+
+  @Test
+  void moreInstancesThanTheTableTakes_withoutSlots_overrunItsDmlQueue() throws Exception {
+    enforceDmlLimit(Duration.ofMillis(100));
+    List<BigQueryWarehouse> fleet = new ArrayList<>();
+    for (int i = 0; i < MANY_INSTANCES; i++) {
+      fleet.add(instance(true));
+    }
+
+    Map<String, Throwable> failed = upsertFromThreads(n -> fleet.get(n % MANY_INSTANCES));
+
+    assertThat(quotas.rejections()).containsKey(StubQuotas.Quota.MUTATING_DML_QUEUE);
+    assertThat(failed).isNotEmpty();
   }
 
   @Test

@@ -35,6 +35,8 @@ public final class StubQuotas {
    * @param dmlQueued mutating DML statements waiting per table behind the running ones
    * @param dmlDuration how long the stub counts one mutating DML statement as running (it answers
    *     at once and only accounts this, unless {@link #answerDmlWhenDone()})
+   * @param concurrentRequests API requests per user being answered at once (a request counts from
+   *     its admission until its answer is written)
    */
   public record Limits(
       int tableUpdates,
@@ -47,7 +49,8 @@ public final class StubQuotas {
       Duration perUserWindow,
       int dmlRunning,
       int dmlQueued,
-      Duration dmlDuration) {
+      Duration dmlDuration,
+      int concurrentRequests) {
 
     /** The limits of BigQuery's quotas page. */
     public static Limits published() {
@@ -62,7 +65,25 @@ public final class StubQuotas {
           Duration.ofSeconds(1),
           2,
           20,
-          Duration.ofSeconds(2));
+          Duration.ofSeconds(2),
+          dev.orgprovisioner.warehouse.Quota.CONCURRENT_REQUESTS);
+    }
+
+    /** These limits with {@code n} concurrent requests (scaled down for a test). */
+    public Limits withConcurrentRequests(int n) {
+      return new Limits(
+          tableUpdates,
+          partitionedTableUpdates,
+          tableWindow,
+          datasetUpdates,
+          datasetWindow,
+          tableInserts,
+          requestsPerMethod,
+          perUserWindow,
+          dmlRunning,
+          dmlQueued,
+          dmlDuration,
+          n);
     }
   }
 
@@ -72,6 +93,7 @@ public final class StubQuotas {
     DATASET_METADATA_UPDATES,
     TABLES_INSERT,
     REQUESTS_PER_METHOD,
+    CONCURRENT_REQUESTS,
     MUTATING_DML_QUEUE
   }
 
@@ -96,6 +118,9 @@ public final class StubQuotas {
   private final Map<String, Deque<Long>> dmlStarts = new HashMap<>();
   private final Map<Quota, Integer> rejections = new TreeMap<>();
   private volatile boolean answerDmlWhenDone;
+  private volatile long answerAfterNanos;
+  private int inFlight;
+  private int mostInFlight;
 
   /**
    * @param timeScale multiplies every window and the DML duration (1: BigQuery's real time; 0.01:
@@ -127,12 +152,39 @@ public final class StubQuotas {
   }
 
   /**
+   * From now on every admitted request is answered {@code latency} (not scaled) after it arrived: a
+   * slow server, so requests overlap. On the real clock only.
+   */
+  public StubQuotas answerAfter(Duration latency) {
+    answerAfterNanos = latency.toNanos();
+    return this;
+  }
+
+  /** The most requests being answered at once so far. */
+  public synchronized int mostInFlight() {
+    return mostInFlight;
+  }
+
+  /** An admitted request has been answered (its answer is about to be written): its place frees. */
+  synchronized void answered() {
+    inFlight--;
+  }
+
+  /**
    * Admits a request or throws the error BigQuery answers; {@code partitioned} tells whether a
-   * table ({@code project:dataset.table}) is partitioned. A refused request consumes nothing.
-   * Returns when (on the clock) the request may be answered: 0 for at once.
+   * table ({@code project:dataset.table}) is partitioned. A refused request consumes nothing; an
+   * admitted one holds a concurrent place until {@link #answered()}. Returns when (on the clock)
+   * the request may be answered: 0 for at once.
    */
   synchronized long admit(Request req, Predicate<String> partitioned) {
     long now = nanos.getAsLong();
+    if (inFlight >= limits.concurrentRequests()) {
+      // The wording BigQuery answers with (403; reason as the adapter classifies rate limits).
+      throw refuse(
+          Quota.CONCURRENT_REQUESTS,
+          "Quota exceeded: Your user_method exceeded quota for concurrent api requests per user"
+              + " per method.");
+    }
     String method = apiMethod(req);
     Deque<Long> perMethod = window("method " + method, now, limits.perUserWindow());
     if (perMethod.size() >= limits.requestsPerMethod()) {
@@ -193,7 +245,10 @@ public final class StubQuotas {
     }
     long answerAt = consume.getAsLong();
     perMethod.addLast(now);
-    return answerAt;
+    inFlight++;
+    mostInFlight = Math.max(mostInFlight, inFlight);
+    long slow = answerAfterNanos;
+    return slow == 0 ? answerAt : Math.max(answerAt, now + slow);
   }
 
   /** Waits until {@code answerAt} on the clock (0: not at all): a DML statement's end. */

@@ -11,6 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,6 +94,34 @@ class StubQuotasTest {
     assertThat(item.path("reason").asText()).isEqualTo("rateLimitExceeded");
     assertThat(item.path("domain").asText()).isEqualTo("usageLimits");
     assertThat(item.path("message").asText()).isEqualTo(error.path("message").asText());
+  }
+
+  @Test
+  void concurrentRequests_beyondTheLimitAreRefused_untilOneIsAnswered() throws Exception {
+    quotas =
+        stub.enforceQuotas(
+                new StubQuotas(
+                    StubQuotas.Limits.published().withConcurrentRequests(1), SCALE, now::get))
+            .answerAfter(Duration.ofMillis(50));
+    CompletableFuture<HttpResponse<String>> slow =
+        http.sendAsync(
+            HttpRequest.newBuilder(URI.create(stub.host() + API + "/datasets/ds")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    await().atMost(Duration.ofSeconds(5)).until(() -> quotas.mostInFlight() == 1);
+
+    HttpResponse<String> second = call("GET", "/datasets/ds", null);
+
+    assertRateLimited(
+        second,
+        "Quota exceeded: Your user_method exceeded quota for concurrent api requests per user per"
+            + " method.");
+    now.addAndGet(Duration.ofMillis(50).toNanos());
+    assertThat(slow.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    quotas.answerAfter(Duration.ZERO);
+    assertThat(call("GET", "/datasets/ds", null).statusCode())
+        .as("the answered request's place is free")
+        .isEqualTo(200);
+    assertThat(quotas.rejections()).containsEntry(Quota.CONCURRENT_REQUESTS, 1);
   }
 
   @Test
