@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.orgprovisioner.ledger.FirestoreQuotaBuckets;
 import dev.orgprovisioner.ledger.LedgerContract;
 import dev.orgprovisioner.ledger.LedgerStore;
+import dev.orgprovisioner.testing.ProfiledQuotaBuckets;
 import dev.orgprovisioner.testing.RolloutFleet;
 import dev.orgprovisioner.testing.SharedEmulators;
 import dev.orgprovisioner.warehouse.LocalQuotaBuckets;
@@ -34,6 +35,9 @@ class RolloutQuotaBenchmark {
   // Also run paced over quota windows in the Firestore emulator (a third fleet, a third run).
   private static final boolean FIRESTORE =
       Boolean.parseBoolean(System.getProperty("bench.rollout.firestore", "true"));
+  // Which runs: all three for the report; a subset (without "memory") profiles only those.
+  private static final String RUNS =
+      System.getProperty("bench.rollout.runs", "memory,firestore,unpaced");
   private static final int WORKERS_EACH = Integer.getInteger("bench.rollout.workers", 8);
   private static final int MAX_CONCURRENT = Integer.getInteger("bench.rollout.max-concurrent", 48);
   private static final Duration DEADLINE = Duration.ofMinutes(15);
@@ -45,6 +49,16 @@ class RolloutQuotaBenchmark {
 
   @Test
   void rollOutOneColumnToTheFleet_pacedAndUnpaced(@TempDir Path scratch) throws Exception {
+    if (!RUNS.contains("memory")) {
+      // A profile of one variant only (no report): -Dbench.rollout.runs=firestore
+      if (RUNS.contains("firestore")) {
+        run(scratch, true, firestoreWindows());
+      }
+      if (RUNS.contains("unpaced")) {
+        run(scratch, false, new LocalQuotaBuckets());
+      }
+      return;
+    }
     RolloutFleet.Result paced = run(scratch, true, new LocalQuotaBuckets());
     RolloutFleet.Result pacedFirestore = FIRESTORE ? run(scratch, true, firestoreWindows()) : null;
     RolloutFleet.Result unpaced = run(scratch, false, new LocalQuotaBuckets());
@@ -58,12 +72,15 @@ class RolloutQuotaBenchmark {
       throws InterruptedException {
     RolloutFleet fleet = new RolloutFleet(ORGS, scratch);
     try {
-      RolloutFleet.Result result = fleet.rollOut(options(pacing, store));
+      ProfiledQuotaBuckets profiled = new ProfiledQuotaBuckets(store);
+      RolloutFleet.Result result = fleet.rollOut(options(pacing, profiled));
       System.out.println(
           "ROLLOUT-BENCH "
               + (pacing ? "paced " + store.getClass().getSimpleName() : "unpaced")
               + ": "
-              + result);
+              + result
+              + System.lineSeparator()
+              + profiled.profile());
       return result;
     } finally {
       fleet.shutdown();
