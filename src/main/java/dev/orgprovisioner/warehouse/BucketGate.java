@@ -105,6 +105,17 @@ public final class BucketGate implements QuotaGate {
   static final int WINDOWS_AHEAD = 3;
 
   /**
+   * How far ahead a lease may reach: {@link #WINDOWS_AHEAD} windows for the shared windows; none
+   * for the requests per method, paced in this process (no commit to hide: a full window is waited
+   * for, as it has always been).
+   */
+  static Duration ahead(Quota quota, double timeScale) {
+    return quota == Quota.API_REQUESTS
+        ? Duration.ZERO
+        : QuotaWindow.window(quota, timeScale).multipliedBy(WINDOWS_AHEAD);
+  }
+
+  /**
    * Leases in a row whose every slot had passed (with its usable time) when the grant reached this
    * instance, before one is used anyway: a store slow for good must not hold every warehouse call
    * forever (a refusal that may follow is retried and slows the window down).
@@ -191,7 +202,7 @@ public final class BucketGate implements QuotaGate {
    */
   private Instant askStore(Quota quota, String id, Lane lane, Duration usable)
       throws InterruptedException {
-    Duration ahead = QuotaWindow.window(quota, timeScale).multipliedBy(WINDOWS_AHEAD);
+    Duration ahead = ahead(quota, timeScale);
     int aged = 0;
     while (true) {
       int want;

@@ -61,11 +61,16 @@ class RolloutQuotaBenchmark {
     }
     RolloutFleet.Result paced = run(scratch, true, new LocalQuotaBuckets());
     RolloutFleet.Result pacedFirestore = FIRESTORE ? run(scratch, true, firestoreWindows()) : null;
+    String firestoreProfile = lastProfile;
     RolloutFleet.Result unpaced = run(scratch, false, new LocalQuotaBuckets());
+    lastProfile = FIRESTORE ? firestoreProfile : null;
     report(paced, pacedFirestore, unpaced, floor(paced.requests()));
     assertThat(paced.outcome()).isEqualTo("rollout.completed");
     assertThat(paced.syncs()).isEqualTo(ORGS);
   }
+
+  // The shared store's profile of the last paced run (transactions per quota, their time, slots).
+  private static String lastProfile;
 
   /** One roll-out on a fleet of its own (every org still at version 1). */
   private static RolloutFleet.Result run(Path scratch, boolean pacing, QuotaBuckets store)
@@ -81,6 +86,7 @@ class RolloutQuotaBenchmark {
               + result
               + System.lineSeparator()
               + profiled.profile());
+      lastProfile = profiled.profile();
       return result;
     } finally {
       fleet.shutdown();
@@ -161,6 +167,13 @@ class RolloutQuotaBenchmark {
             Math.round(floor.seconds() / TIME_SCALE),
             TIME_SCALE));
     lines.add("");
+    if (lastProfile != null) {
+      lines.add(
+          "Shared store of the Firestore run, per quota (transactions of all three instances):");
+      lines.add("");
+      lastProfile.lines().forEach(l -> lines.add("- " + l));
+      lines.add("");
+    }
     lines.add("| REST method | calls (paced run) | per org | floor at 100 per window (s) |");
     lines.add("|---|---|---|---|");
     new TreeMap<>(paced.requests())

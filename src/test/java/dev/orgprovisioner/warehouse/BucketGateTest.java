@@ -172,7 +172,9 @@ class BucketGateTest {
     takes.set(0);
     gate.acquire(Quota.API_REQUESTS, "tables.get");
 
-    assertThat(takes.get()).as("the two spare slots went with the refusal").isEqualTo(1);
+    assertThat(takes.get())
+        .as("the two spare slots went with the refusal: asked again")
+        .isPositive();
   }
 
   @Test
