@@ -148,7 +148,12 @@ public final class BucketGate implements QuotaGate {
       }
       if (slot != null) {
         waitFor(slot);
-        return;
+        if (!clock.get().isAfter(slot.plus(usable))) {
+          return;
+        }
+        // Woken too late for the slot (a busy machine): the call could overrun the window, and a
+        // refusal costs the fleet far more (the window halves) than the slot. Take another.
+        continue;
       }
       Instant forced;
       try {

@@ -153,6 +153,46 @@ class BucketGateTest {
   }
 
   @Test
+  void aCallWokenAfterItsSlotPassed_leavesIt_andTakesAnother() throws Exception {
+    Duration usable = QuotaWindow.usableFor(Quota.TABLES_INSERT, 1.0);
+    LocalQuotaBuckets local = new LocalQuotaBuckets();
+    BucketGate gate =
+        new BucketGate(
+            new QuotaBuckets() {
+              @Override
+              public Grant take(
+                  String id,
+                  Quota quota,
+                  double timeScale,
+                  QuotaBuckets.Ask ask,
+                  Supplier<Instant> at) {
+                takes.incrementAndGet();
+                return local.take(id, quota, timeScale, ask, at);
+              }
+
+              @Override
+              public void slowDown(String id, Quota quota, double timeScale, Instant at) {}
+            },
+            1.0,
+            () -> now,
+            d -> {
+              waits.add(d);
+              // The first wake-up comes late, past the slot's usable time.
+              now = now.plus(d).plus(waits.size() == 1 ? usable.multipliedBy(2) : Duration.ZERO);
+            });
+    for (int i = 0; i < Quota.TABLES_INSERT.calls(); i++) {
+      gate.acquire(Quota.TABLES_INSERT, "user");
+    }
+
+    takes.set(0);
+
+    gate.acquire(Quota.TABLES_INSERT, "user");
+
+    assertThat(waits).as("waited for a slot ahead, woken late").hasSize(1);
+    assertThat(takes.get()).as("then leased another").isEqualTo(2);
+  }
+
+  @Test
   void theLead_risesAtOnceToASlowerGrant_andFallsBackSlowly() {
     Duration usable = Duration.ofMillis(200);
 
