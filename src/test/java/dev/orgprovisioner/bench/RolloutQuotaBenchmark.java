@@ -210,7 +210,8 @@ class RolloutQuotaBenchmark {
                     + TIME_SCALE
                     + " s here). Each run on a fleet of its own. Paced: per-table and per-dataset"
                     + " metadata updates and tables.insert in quota windows the three share (one"
-                    + " store in memory; or in the Firestore emulator, a transaction per lease),"
+                    + " store in memory; or in the Firestore emulator, a transaction per lease of"
+                    + " future slots for the calls of one instance waiting),"
                     + " requests per REST method each instance a third of 100 per window, alone."
                     + " Unpaced: no gate; the warehouse's retries (4 attempts, 500 ms doubling)"
                     + " take the refusals. Wall time: start command accepted to the roll-out's"
