@@ -35,9 +35,9 @@ public final class BucketGate implements QuotaGate {
 
   /**
    * One window as this instance sees it: slots leased and not yet used (each usable from its
-   * instant until {@link QuotaWindow#usableFor} after it), the calls waiting, whether one of them
-   * is asking the store (the others wait for its lease), and how long the store's grants took to
-   * reach this instance lately (slots are asked that far ahead).
+   * instant until {@link #usable} after it), the calls waiting, whether one of them is asking the
+   * store (the others wait for its lease), and how long the store's grants took to reach this
+   * instance lately (slots are asked that far ahead).
    */
   private static final class Lane {
     final PriorityQueue<Instant> slots = new PriorityQueue<>();
@@ -105,14 +105,24 @@ public final class BucketGate implements QuotaGate {
   static final int WINDOWS_AHEAD = 3;
 
   /**
-   * How far ahead a lease may reach: {@link #WINDOWS_AHEAD} windows for the shared windows; none
-   * for the requests per method, paced in this process (no commit to hide: a full window is waited
-   * for, as it has always been).
+   * How far ahead a lease may reach: {@link #WINDOWS_AHEAD} windows for {@code tables.insert}, the
+   * per-user window every create of the fleet meets (its calls queue up); none for the per-table
+   * and per-dataset windows, rarely full (a full one is waited for, then asked again), nor for the
+   * requests per method, paced in this process (no commit to hide).
    */
   static Duration ahead(Quota quota, double timeScale) {
-    return quota == Quota.API_REQUESTS
-        ? Duration.ZERO
-        : QuotaWindow.window(quota, timeScale).multipliedBy(WINDOWS_AHEAD);
+    return quota == Quota.TABLES_INSERT
+        ? QuotaWindow.window(quota, timeScale).multipliedBy(WINDOWS_AHEAD)
+        : Duration.ZERO;
+  }
+
+  /**
+   * How long after its slot a call may still start: half the window's excess over BigQuery's
+   * ({@link QuotaWindow#usableFor}); the other half is the request's way to BigQuery, so a call
+   * woken a little late does not land after the next window's calls.
+   */
+  static Duration usable(Quota quota, double timeScale) {
+    return QuotaWindow.usableFor(quota, timeScale).dividedBy(2);
   }
 
   /**
@@ -125,7 +135,7 @@ public final class BucketGate implements QuotaGate {
   @Override
   public void acquire(Quota quota, String key) throws InterruptedException {
     String id = bucketId(quota, key);
-    Duration usable = QuotaWindow.usableFor(quota, timeScale);
+    Duration usable = usable(quota, timeScale);
     while (true) {
       Lane lane = lanes.computeIfAbsent(id, k -> new Lane());
       Instant slot = null;

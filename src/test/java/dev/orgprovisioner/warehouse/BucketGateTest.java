@@ -145,7 +145,7 @@ class BucketGateTest {
 
     gate.acquire(Quota.TABLES_INSERT, "user");
 
-    Duration usable = QuotaWindow.usableFor(Quota.TABLES_INSERT, 1.0);
+    Duration usable = BucketGate.usable(Quota.TABLES_INSERT, 1.0);
     assertThat(asks)
         .extracting(QuotaBuckets.Ask::lead)
         .containsExactly(Duration.ZERO, commit.minus(usable.dividedBy(2)));
@@ -154,7 +154,7 @@ class BucketGateTest {
 
   @Test
   void aCallWokenAfterItsSlotPassed_leavesIt_andTakesAnother() throws Exception {
-    Duration usable = QuotaWindow.usableFor(Quota.TABLES_INSERT, 1.0);
+    Duration usable = BucketGate.usable(Quota.TABLES_INSERT, 1.0);
     LocalQuotaBuckets local = new LocalQuotaBuckets();
     BucketGate gate =
         new BucketGate(
