@@ -31,14 +31,14 @@ public final class FirestoreQuotaBuckets implements QuotaBuckets {
   }
 
   @Override
-  public Grant take(String id, Quota quota, double timeScale, int want, Supplier<Instant> clock) {
+  public Grant take(String id, Quota quota, double timeScale, Ask ask, Supplier<Instant> clock) {
     DocumentReference ref = store.quotas.document(id);
     return store.transaction(
         "take quota",
         tx -> {
           QuotaWindow current = read(tx.get(ref).get());
           Instant now = clock.get();
-          QuotaWindow.Taken taken = current.take(quota, timeScale, want, now);
+          QuotaWindow.Taken taken = current.take(quota, timeScale, ask, now, 1.0);
           tx.set(ref, doc(taken.window(), now));
           return taken.grant();
         });
@@ -50,7 +50,7 @@ public final class FirestoreQuotaBuckets implements QuotaBuckets {
     store.transaction(
         "slow quota down",
         tx -> {
-          tx.set(ref, doc(read(tx.get(ref).get()).slowedDown(quota, now), now));
+          tx.set(ref, doc(read(tx.get(ref).get()).slowedDown(quota, timeScale, now), now));
           return null;
         });
   }

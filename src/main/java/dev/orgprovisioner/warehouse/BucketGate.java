@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -33,14 +34,16 @@ public final class BucketGate implements QuotaGate {
   private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
 
   /**
-   * One window as this instance sees it: spare tokens usable until their time passed, the calls
-   * waiting, and whether one of them is asking the store (the others wait for its lease).
+   * One window as this instance sees it: slots leased and not yet used (each usable from its
+   * instant until {@link #usable} after it), the calls waiting, whether one of them is asking the
+   * store (the others wait for its lease), and how long the store's grants took to reach this
+   * instance lately (slots are asked that far ahead).
    */
   private static final class Lane {
-    int spare;
-    Instant until = Instant.MIN;
+    final PriorityQueue<Instant> slots = new PriorityQueue<>();
     int waiting;
     boolean asking;
+    Duration lead = Duration.ZERO;
   }
 
   /**
@@ -74,107 +77,195 @@ public final class BucketGate implements QuotaGate {
   }
 
   /**
-   * Tokens taken per transaction when one call asks: a per-user quota is hit by many calls, so a
-   * lease of a few spares most calls a transaction; a per-table or per-dataset one rarely twice at
-   * once.
+   * Slots asked per transaction when one call asks: {@code API_REQUESTS} is paced in this process
+   * (no transaction), where a lease of a few spares most calls the lock; a shared window is asked
+   * for exactly the calls waiting, since a slot leased and not used is lost to the whole fleet.
    */
   static int leaseSize(Quota quota) {
-    return quota == Quota.TABLES_INSERT || quota == Quota.API_REQUESTS ? 3 : 1;
+    return quota == Quota.API_REQUESTS ? 3 : 1;
   }
 
   /**
-   * At most this many tokens per transaction when calls queue up behind the one asking: the lease
-   * grows with the calls waiting for it, so a busy instance does not pay a transaction per call.
+   * At most this many slots per transaction: the lease grows with the calls of this instance
+   * waiting for it, so a busy instance does not pay a transaction per call.
    */
   static int maxLease(Quota quota) {
     return switch (quota) {
       case API_REQUESTS -> 20;
-      case TABLES_INSERT -> 5;
-      default -> 1;
+      case TABLES_INSERT -> quota.calls() * 2;
+      default -> quota.calls();
     };
   }
 
   /**
-   * Grants that took longer to commit than the window's margin, left unused in a row, before one is
-   * used anyway: a store slow for good must not hold every warehouse call forever (a refusal that
-   * may follow is retried and slows the window down).
+   * How far ahead of the earliest allowed instant slots are leased, in windows: far enough for the
+   * calls a busy fleet queues up, near enough that a refusal (which ends this instance's unused
+   * slots, not the others') slows the fleet down soon.
+   */
+  static final int WINDOWS_AHEAD = 3;
+
+  /**
+   * How far ahead a lease may reach: {@link #WINDOWS_AHEAD} windows for {@code tables.insert}, the
+   * per-user window every create of the fleet meets (its calls queue up); none for the per-table
+   * and per-dataset windows, rarely full (a full one is waited for, then asked again), nor for the
+   * requests per method, paced in this process (no commit to hide).
+   */
+  static Duration ahead(Quota quota, double timeScale) {
+    return quota == Quota.TABLES_INSERT
+        ? QuotaWindow.window(quota, timeScale).multipliedBy(WINDOWS_AHEAD)
+        : Duration.ZERO;
+  }
+
+  /**
+   * How long after its slot a call may still start: half the window's excess over BigQuery's
+   * ({@link QuotaWindow#usableFor}); the other half is the request's way to BigQuery, so a call
+   * woken a little late does not land after the next window's calls.
+   */
+  static Duration usable(Quota quota, double timeScale) {
+    return QuotaWindow.usableFor(quota, timeScale).dividedBy(2);
+  }
+
+  /**
+   * Leases in a row whose every slot had passed (with its usable time) when the grant reached this
+   * instance, before one is used anyway: a store slow for good must not hold every warehouse call
+   * forever (a refusal that may follow is retried and slows the window down).
    */
   static final int MAX_AGED_GRANTS = 10;
 
   @Override
   public void acquire(Quota quota, String key) throws InterruptedException {
     String id = bucketId(quota, key);
-    Lane lane = lanes.computeIfAbsent(id, k -> new Lane());
-    synchronized (lane) {
-      lane.waiting++;
-      try {
-        while (true) {
-          if (lane.spare > 0 && clock.get().isBefore(lane.until)) {
-            lane.spare--;
-            return;
+    Duration usable = usable(quota, timeScale);
+    while (true) {
+      Lane lane = lanes.computeIfAbsent(id, k -> new Lane());
+      Instant slot = null;
+      synchronized (lane) {
+        lane.waiting++;
+        try {
+          while (true) {
+            slot = usableSlot(lane, usable);
+            if (slot != null || !lane.asking) {
+              break;
+            }
+            lane.wait(LANE_WAIT_MILLIS);
           }
-          if (!lane.asking) {
+          if (slot == null) {
             lane.asking = true;
-            break;
           }
-          lane.wait(LANE_WAIT_MILLIS);
+        } finally {
+          lane.waiting--;
         }
+      }
+      if (slot != null) {
+        waitFor(slot);
+        if (!clock.get().isAfter(slot.plus(usable))) {
+          return;
+        }
+        // Woken too late for the slot (a busy machine): the call could overrun the window, and a
+        // refusal costs the fleet far more (the window halves) than the slot. Take another.
+        continue;
+      }
+      Instant forced;
+      try {
+        forced = askStore(quota, id, lane, usable);
       } finally {
-        lane.waiting--;
+        synchronized (lane) {
+          lane.asking = false;
+          lane.notifyAll();
+        }
+        if (lanes.size() > 10_000) {
+          // Tables no longer touched: their lanes go (a lane in use is simply made again).
+          lanes.values().removeIf(BucketGate::idle);
+        }
+      }
+      if (forced != null) {
+        return;
+      }
+      // The lease is in the lane: take a slot of it like every other call.
+    }
+  }
+
+  /** The earliest leased slot still usable, taken; slots past their usable time are dropped. */
+  private Instant usableSlot(Lane lane, Duration usable) {
+    Instant now = clock.get();
+    while (!lane.slots.isEmpty()) {
+      Instant slot = lane.slots.poll();
+      if (!slot.plus(usable).isBefore(now)) {
+        return slot;
       }
     }
-    try {
-      askStore(quota, id, lane);
-    } finally {
-      synchronized (lane) {
-        lane.asking = false;
-        lane.notifyAll();
-      }
-      if (lanes.size() > 10_000) {
-        // Tables no longer touched: their lanes go (a lane in use is simply made again).
-        lanes.values().removeIf(BucketGate::idle);
-      }
+    return null;
+  }
+
+  private void waitFor(Instant slot) throws InterruptedException {
+    Duration until = Duration.between(clock.get(), slot);
+    if (until.compareTo(Duration.ZERO) > 0) {
+      sleeper.sleep(until);
     }
   }
 
   private static boolean idle(Lane lane) {
     synchronized (lane) {
-      return !lane.asking && lane.waiting == 0;
+      return !lane.asking && lane.waiting == 0 && lane.slots.isEmpty();
     }
   }
 
-  /** Takes a lease for this call and the calls of this instance waiting behind it. */
-  private void askStore(Quota quota, String id, Lane lane) throws InterruptedException {
-    // The window is counted this much longer than BigQuery's: a grant used within it cannot
-    // overrun.
-    Duration margin =
-        QuotaWindow.window(quota, timeScale)
-            .minus(Duration.ofNanos((long) (quota.window().toNanos() * timeScale)));
+  /**
+   * Leases slots for this call and the calls of this instance waiting behind it, into the lane.
+   * Returns the instant of a slot used anyway when the store stayed too slow for its grants ({@link
+   * #MAX_AGED_GRANTS}); otherwise null.
+   */
+  private Instant askStore(Quota quota, String id, Lane lane, Duration usable)
+      throws InterruptedException {
+    Duration ahead = ahead(quota, timeScale);
     int aged = 0;
     while (true) {
       int want;
+      Duration lead;
       synchronized (lane) {
         want = Math.max(leaseSize(quota), Math.min(maxLease(quota), 1 + lane.waiting));
+        lead = lane.lead;
       }
-      QuotaBuckets.Grant grant = buckets.take(id, quota, timeScale, want, clock);
-      if (grant.granted() > 0) {
-        Duration commit = Duration.between(grant.at(), clock.get());
-        if (commit.compareTo(margin) > 0 && ++aged < MAX_AGED_GRANTS) {
-          // The grant took longer to commit than the margin (a contended store): a call made now
-          // would land later in the window than counted and could overrun it. Leave it; ask again.
-          continue;
-        }
-        if (grant.granted() > 1) {
-          // Spares count as made at the grant: used much later, they would overrun the window.
-          synchronized (lane) {
-            lane.spare = grant.granted() - 1;
-            lane.until = grant.at().plus(margin);
+      QuotaBuckets.Grant grant =
+          buckets.take(id, quota, timeScale, new QuotaBuckets.Ask(want, lead, ahead), clock);
+      Instant now = clock.get();
+      if (grant.granted() == 0) {
+        sleeper.sleep(grant.retryAfter());
+        continue;
+      }
+      Duration took = Duration.between(grant.at(), now);
+      synchronized (lane) {
+        lane.lead = nextLead(lane.lead, took, usable);
+        for (Instant slot : grant.slots()) {
+          if (!slot.plus(usable).isBefore(now)) {
+            lane.slots.add(slot);
           }
         }
-        return;
+        if (!lane.slots.isEmpty()) {
+          return null;
+        }
       }
-      sleeper.sleep(grant.retryAfter());
+      // Every slot had passed by the time the grant got here (a contended store; the lead grows).
+      if (++aged >= MAX_AGED_GRANTS) {
+        return grant.slots().get(0);
+      }
     }
+  }
+
+  /**
+   * The lead for the next lease: how long grants take to reach this instance, less the time a slot
+   * stays usable; it rises at once to a slower grant and falls back by a fifth of the difference
+   * per faster one (a commit time's recent high, not its mean: a slot that passes is lost).
+   */
+  static Duration nextLead(Duration lead, Duration took, Duration usable) {
+    Duration needed = took.minus(usable.dividedBy(2));
+    if (needed.isNegative()) {
+      needed = Duration.ZERO;
+    }
+    if (needed.compareTo(lead) >= 0) {
+      return needed;
+    }
+    return lead.minus(lead.minus(needed).dividedBy(5));
   }
 
   @Override
@@ -182,7 +273,8 @@ public final class BucketGate implements QuotaGate {
     Lane lane = lanes.get(bucketId(quota, key));
     if (lane != null) {
       synchronized (lane) {
-        lane.spare = 0;
+        // This instance's slots not yet used go: the window is slowed down from now on.
+        lane.slots.clear();
       }
     }
     buckets.slowDown(bucketId(quota, key), quota, timeScale, clock.get());

@@ -32,12 +32,12 @@ public final class LocalQuotaBuckets implements QuotaBuckets {
 
   @Override
   public synchronized Grant take(
-      String id, Quota quota, double timeScale, int want, Supplier<Instant> clock) {
+      String id, Quota quota, double timeScale, Ask ask, Supplier<Instant> clock) {
     Instant now = clock.get();
     QuotaWindow.Taken taken =
         buckets
             .computeIfAbsent(id, k -> QuotaWindow.fresh())
-            .take(quota, timeScale, want, now, share);
+            .take(quota, timeScale, ask, now, share);
     buckets.put(id, taken.window());
     if (buckets.size() > 100_000) {
       buckets.clear();
@@ -47,6 +47,8 @@ public final class LocalQuotaBuckets implements QuotaBuckets {
 
   @Override
   public synchronized void slowDown(String id, Quota quota, double timeScale, Instant now) {
-    buckets.put(id, buckets.computeIfAbsent(id, k -> QuotaWindow.fresh()).slowedDown(quota, now));
+    buckets.put(
+        id,
+        buckets.computeIfAbsent(id, k -> QuotaWindow.fresh()).slowedDown(quota, timeScale, now));
   }
 }

@@ -32,8 +32,8 @@ public final class SplitQuotaBuckets implements QuotaBuckets {
   }
 
   @Override
-  public Grant take(String id, Quota quota, double timeScale, int want, Supplier<Instant> clock) {
-    return of(quota).take(id, quota, timeScale, want, clock);
+  public Grant take(String id, Quota quota, double timeScale, Ask ask, Supplier<Instant> clock) {
+    return of(quota).take(id, quota, timeScale, ask, clock);
   }
 
   @Override

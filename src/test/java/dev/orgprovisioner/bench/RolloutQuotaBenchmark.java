@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.orgprovisioner.ledger.FirestoreQuotaBuckets;
 import dev.orgprovisioner.ledger.LedgerContract;
 import dev.orgprovisioner.ledger.LedgerStore;
+import dev.orgprovisioner.testing.ProfiledQuotaBuckets;
 import dev.orgprovisioner.testing.RolloutFleet;
 import dev.orgprovisioner.testing.SharedEmulators;
 import dev.orgprovisioner.warehouse.LocalQuotaBuckets;
@@ -34,6 +35,9 @@ class RolloutQuotaBenchmark {
   // Also run paced over quota windows in the Firestore emulator (a third fleet, a third run).
   private static final boolean FIRESTORE =
       Boolean.parseBoolean(System.getProperty("bench.rollout.firestore", "true"));
+  // Which runs: all three for the report; a subset (without "memory") profiles only those.
+  private static final String RUNS =
+      System.getProperty("bench.rollout.runs", "memory,firestore,unpaced");
   private static final int WORKERS_EACH = Integer.getInteger("bench.rollout.workers", 8);
   private static final int MAX_CONCURRENT = Integer.getInteger("bench.rollout.max-concurrent", 48);
   private static final Duration DEADLINE = Duration.ofMinutes(15);
@@ -45,25 +49,44 @@ class RolloutQuotaBenchmark {
 
   @Test
   void rollOutOneColumnToTheFleet_pacedAndUnpaced(@TempDir Path scratch) throws Exception {
+    if (!RUNS.contains("memory")) {
+      // A profile of one variant only (no report): -Dbench.rollout.runs=firestore
+      if (RUNS.contains("firestore")) {
+        run(scratch, true, firestoreWindows());
+      }
+      if (RUNS.contains("unpaced")) {
+        run(scratch, false, new LocalQuotaBuckets());
+      }
+      return;
+    }
     RolloutFleet.Result paced = run(scratch, true, new LocalQuotaBuckets());
     RolloutFleet.Result pacedFirestore = FIRESTORE ? run(scratch, true, firestoreWindows()) : null;
+    String firestoreProfile = lastProfile;
     RolloutFleet.Result unpaced = run(scratch, false, new LocalQuotaBuckets());
+    lastProfile = FIRESTORE ? firestoreProfile : null;
     report(paced, pacedFirestore, unpaced, floor(paced.requests()));
     assertThat(paced.outcome()).isEqualTo("rollout.completed");
     assertThat(paced.syncs()).isEqualTo(ORGS);
   }
+
+  // The shared store's profile of the last paced run (transactions per quota, their time, slots).
+  private static String lastProfile;
 
   /** One roll-out on a fleet of its own (every org still at version 1). */
   private static RolloutFleet.Result run(Path scratch, boolean pacing, QuotaBuckets store)
       throws InterruptedException {
     RolloutFleet fleet = new RolloutFleet(ORGS, scratch);
     try {
-      RolloutFleet.Result result = fleet.rollOut(options(pacing, store));
+      ProfiledQuotaBuckets profiled = new ProfiledQuotaBuckets(store);
+      RolloutFleet.Result result = fleet.rollOut(options(pacing, profiled));
       System.out.println(
           "ROLLOUT-BENCH "
               + (pacing ? "paced " + store.getClass().getSimpleName() : "unpaced")
               + ": "
-              + result);
+              + result
+              + System.lineSeparator()
+              + profiled.profile());
+      lastProfile = profiled.profile();
       return result;
     } finally {
       fleet.shutdown();
@@ -144,6 +167,13 @@ class RolloutQuotaBenchmark {
             Math.round(floor.seconds() / TIME_SCALE),
             TIME_SCALE));
     lines.add("");
+    if (lastProfile != null) {
+      lines.add(
+          "Shared store of the Firestore run, per quota (transactions of all three instances):");
+      lines.add("");
+      lastProfile.lines().forEach(l -> lines.add("- " + l));
+      lines.add("");
+    }
     lines.add("| REST method | calls (paced run) | per org | floor at 100 per window (s) |");
     lines.add("|---|---|---|---|");
     new TreeMap<>(paced.requests())
@@ -180,7 +210,8 @@ class RolloutQuotaBenchmark {
                     + TIME_SCALE
                     + " s here). Each run on a fleet of its own. Paced: per-table and per-dataset"
                     + " metadata updates and tables.insert in quota windows the three share (one"
-                    + " store in memory; or in the Firestore emulator, a transaction per lease),"
+                    + " store in memory; or in the Firestore emulator, a transaction per lease of"
+                    + " future slots for the calls of one instance waiting),"
                     + " requests per REST method each instance a third of 100 per window, alone."
                     + " Unpaced: no gate; the warehouse's retries (4 attempts, 500 ms doubling)"
                     + " take the refusals. Wall time: start command accepted to the roll-out's"

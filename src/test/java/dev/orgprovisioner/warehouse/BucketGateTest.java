@@ -21,6 +21,7 @@ class BucketGateTest {
   private Instant now = Instant.parse("2026-12-03T10:00:00Z");
   private final List<Duration> waits = new ArrayList<>();
   private final AtomicInteger takes = new AtomicInteger();
+  private final List<QuotaBuckets.Ask> asks = new CopyOnWriteArrayList<>();
 
   private BucketGate gate(QuotaBuckets buckets) {
     QuotaBuckets counting =
@@ -30,10 +31,11 @@ class BucketGateTest {
               String id,
               Quota quota,
               double timeScale,
-              int want,
+              QuotaBuckets.Ask ask,
               java.util.function.Supplier<Instant> at) {
             takes.incrementAndGet();
-            return buckets.take(id, quota, timeScale, want, at);
+            asks.add(ask);
+            return buckets.take(id, quota, timeScale, ask, at);
           }
 
           @Override
@@ -83,14 +85,136 @@ class BucketGateTest {
   }
 
   @Test
-  void perUserCalls_areLeasedAFewAtATime_soMostCostNoTransaction() throws Exception {
+  void requestsPerMethod_areLeasedAFewAtATime_soMostCostNoLock() throws Exception {
     BucketGate gate = gate(new LocalQuotaBuckets());
 
     for (int i = 0; i < 3; i++) {
-      gate.acquire(Quota.TABLES_INSERT, "user");
+      gate.acquire(Quota.API_REQUESTS, "tables.get");
     }
 
     assertThat(takes.get()).as("one lease of three").isEqualTo(1);
+  }
+
+  @Test
+  void aSharedWindow_isAskedForTheCallsWaitingOnly_sinceASlotLeftUnusedIsLostToTheFleet()
+      throws Exception {
+    BucketGate gate = gate(new LocalQuotaBuckets());
+
+    gate.acquire(Quota.TABLES_INSERT, "user");
+    gate.acquire(Quota.TABLES_INSERT, "user");
+
+    assertThat(asks).extracting(QuotaBuckets.Ask::want).containsExactly(1, 1);
+  }
+
+  @Test
+  void aFullWindow_leasesASlotAhead_andTheCallWaitsForIt_inOneTransaction() throws Exception {
+    BucketGate gate = gate(new LocalQuotaBuckets());
+    for (int i = 0; i < Quota.TABLES_INSERT.calls(); i++) {
+      gate.acquire(Quota.TABLES_INSERT, "user");
+    }
+    takes.set(0);
+
+    gate.acquire(Quota.TABLES_INSERT, "user");
+
+    assertThat(takes.get()).isEqualTo(1);
+    assertThat(waits).containsExactly(QuotaWindow.window(Quota.TABLES_INSERT, 1.0));
+  }
+
+  @Test
+  void aGrantThatReachedTheCallAfterItsSlotPassed_isAskedAgain_thatMuchAhead() throws Exception {
+    Duration commit = Duration.ofSeconds(1);
+    LocalQuotaBuckets local = new LocalQuotaBuckets();
+    BucketGate gate =
+        gate(
+            new QuotaBuckets() {
+              @Override
+              public Grant take(
+                  String id,
+                  Quota quota,
+                  double timeScale,
+                  QuotaBuckets.Ask ask,
+                  Supplier<Instant> at) {
+                Grant grant = local.take(id, quota, timeScale, ask, at);
+                now = now.plus(commit);
+                return grant;
+              }
+
+              @Override
+              public void slowDown(String id, Quota quota, double timeScale, Instant at) {}
+            });
+
+    gate.acquire(Quota.TABLES_INSERT, "user");
+
+    Duration usable = BucketGate.usable(Quota.TABLES_INSERT, 1.0);
+    assertThat(asks)
+        .extracting(QuotaBuckets.Ask::lead)
+        .containsExactly(Duration.ZERO, commit.minus(usable.dividedBy(2)));
+    assertThat(waits).as("the second slot had not passed: used at once").isEmpty();
+  }
+
+  @Test
+  void aCallWokenAfterItsSlotPassed_leavesIt_andTakesAnother() throws Exception {
+    Duration usable = BucketGate.usable(Quota.TABLES_INSERT, 1.0);
+    LocalQuotaBuckets local = new LocalQuotaBuckets();
+    BucketGate gate =
+        new BucketGate(
+            new QuotaBuckets() {
+              @Override
+              public Grant take(
+                  String id,
+                  Quota quota,
+                  double timeScale,
+                  QuotaBuckets.Ask ask,
+                  Supplier<Instant> at) {
+                takes.incrementAndGet();
+                return local.take(id, quota, timeScale, ask, at);
+              }
+
+              @Override
+              public void slowDown(String id, Quota quota, double timeScale, Instant at) {}
+            },
+            1.0,
+            () -> now,
+            d -> {
+              waits.add(d);
+              // The first wake-up comes late, past the slot's usable time.
+              now = now.plus(d).plus(waits.size() == 1 ? usable.multipliedBy(2) : Duration.ZERO);
+            });
+    for (int i = 0; i < Quota.TABLES_INSERT.calls(); i++) {
+      gate.acquire(Quota.TABLES_INSERT, "user");
+    }
+
+    takes.set(0);
+
+    gate.acquire(Quota.TABLES_INSERT, "user");
+
+    assertThat(waits).as("waited for a slot ahead, woken late").hasSize(1);
+    assertThat(takes.get()).as("then leased another").isEqualTo(2);
+  }
+
+  @Test
+  void theLead_risesAtOnceToASlowerGrant_andFallsBackSlowly() {
+    Duration usable = Duration.ofMillis(200);
+
+    Duration risen = BucketGate.nextLead(Duration.ZERO, Duration.ofMillis(1100), usable);
+    Duration fallen = BucketGate.nextLead(risen, Duration.ofMillis(100), usable);
+
+    assertThat(risen).isEqualTo(Duration.ofMillis(1000));
+    assertThat(fallen).isEqualTo(Duration.ofMillis(800));
+  }
+
+  @Test
+  void aRefusal_dropsTheSlotsThisInstanceLeasedAndDidNotUse() throws Exception {
+    BucketGate gate = gate(new LocalQuotaBuckets());
+    gate.acquire(Quota.API_REQUESTS, "tables.get");
+
+    gate.rateLimited(Quota.API_REQUESTS, "tables.get");
+    takes.set(0);
+    gate.acquire(Quota.API_REQUESTS, "tables.get");
+
+    assertThat(takes.get())
+        .as("the two spare slots went with the refusal: asked again")
+        .isPositive();
   }
 
   @Test
@@ -103,8 +227,12 @@ class BucketGateTest {
         new QuotaBuckets() {
           @Override
           public Grant take(
-              String id, Quota quota, double timeScale, int want, Supplier<Instant> at) {
-            wanted.add(want);
+              String id,
+              Quota quota,
+              double timeScale,
+              QuotaBuckets.Ask ask,
+              Supplier<Instant> at) {
+            wanted.add(ask.want());
             asking.countDown();
             try {
               // The first transaction lasts until the other calls queue up behind it.
@@ -112,7 +240,7 @@ class BucketGateTest {
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
             }
-            return local.take(id, quota, timeScale, want, at);
+            return local.take(id, quota, timeScale, ask, at);
           }
 
           @Override
@@ -172,7 +300,7 @@ class BucketGateTest {
   }
 
   @Test
-  void aGrantThatTookLongerThanTheMarginToCommit_isLeftUnused_butASlowStoreNeverHoldsForever()
+  void grantsWhoseSlotsPassedBeforeTheyArrived_areLeftUnused_butASlowStoreNeverHoldsForever()
       throws Exception {
     AtomicInteger aged = new AtomicInteger();
     QuotaBuckets slow =
@@ -182,11 +310,11 @@ class BucketGateTest {
               String id,
               Quota quota,
               double timeScale,
-              int want,
+              QuotaBuckets.Ask ask,
               java.util.function.Supplier<Instant> at) {
             aged.incrementAndGet();
-            // Counted a second before it reached the caller: older than the margin.
-            return new Grant(1, Duration.ZERO, at.get().minusSeconds(1));
+            // A slot a second before the grant reached the caller: past its usable time.
+            return new Grant(List.of(at.get().minusSeconds(1)), Duration.ZERO, at.get());
           }
 
           @Override

@@ -58,4 +58,19 @@ public abstract class QuotaBucketsContract {
     Instant after = later.plus(WINDOW);
     assertThat(take("t1", 5, after)).as("0.5 + 2 steps of 0.05 = 0.6 of five").isEqualTo(3);
   }
+
+  @Test
+  void slotsLeasedAhead_areKept_andCountForTheNextAsker() {
+    Duration lead = Duration.ofSeconds(2);
+    QuotaBuckets.Grant ahead =
+        buckets.take(
+            "t1",
+            Quota.TABLE_METADATA,
+            1.0,
+            new QuotaBuckets.Ask(5, lead, Duration.ZERO),
+            () -> T0);
+
+    assertThat(ahead.slots()).hasSize(5).allMatch(t -> t.equals(T0.plus(lead)));
+    assertThat(take("t1", 1, T0.plusSeconds(1))).as("the window ahead is full").isZero();
+  }
 }

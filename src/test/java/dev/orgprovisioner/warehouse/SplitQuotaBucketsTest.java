@@ -19,9 +19,13 @@ class SplitQuotaBucketsTest {
 
         @Override
         public Grant take(
-            String id, Quota quota, double timeScale, int want, Supplier<Instant> clock) {
+            String id,
+            Quota quota,
+            double timeScale,
+            QuotaBuckets.Ask ask,
+            Supplier<Instant> clock) {
           sharedTakes.add(id);
-          return inner.take(id, quota, timeScale, want, clock);
+          return inner.take(id, quota, timeScale, ask, clock);
         }
 
         @Override
