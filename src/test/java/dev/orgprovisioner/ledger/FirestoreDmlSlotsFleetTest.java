@@ -73,20 +73,7 @@ class FirestoreDmlSlotsFleetTest {
     Planner.plan(central, setup.freshSnapshot(CENTRAL), setup::viewSql)
         .steps()
         .forEach(setup::apply);
-    StubQuotas.Limits dml =
-        new StubQuotas.Limits(
-            5,
-            50,
-            Duration.ofSeconds(10),
-            5,
-            Duration.ofSeconds(10),
-            10,
-            100_000,
-            Duration.ofSeconds(1),
-            2,
-            1,
-            Duration.ofMillis(100),
-            100_000);
+    StubQuotas.Limits dml = StubQuotas.Limits.dmlOnly(2, 1, Duration.ofMillis(100));
     StubQuotas quotas =
         stub.enforceQuotas(new StubQuotas(dml, 1.0, System::nanoTime).answerDmlWhenDone());
     DmlSlots ledger =

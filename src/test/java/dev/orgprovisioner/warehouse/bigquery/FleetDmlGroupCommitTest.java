@@ -71,20 +71,7 @@ class FleetDmlGroupCommitTest {
 
   /** BigQuery's limits, but 1 queued DML statement per table and each running {@code dml}. */
   private void enforceDmlLimit(Duration dml) {
-    StubQuotas.Limits limits =
-        new StubQuotas.Limits(
-            5,
-            50,
-            Duration.ofSeconds(10),
-            5,
-            Duration.ofSeconds(10),
-            10,
-            100_000,
-            Duration.ofSeconds(1),
-            2,
-            1,
-            dml,
-            100_000);
+    StubQuotas.Limits limits = StubQuotas.Limits.dmlOnly(2, 1, dml);
     quotas = stub.enforceQuotas(new StubQuotas(limits, 1.0, System::nanoTime).answerDmlWhenDone());
   }
 

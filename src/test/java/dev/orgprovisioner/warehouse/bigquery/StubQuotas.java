@@ -85,6 +85,28 @@ public final class StubQuotas {
           dmlDuration,
           n);
     }
+
+    /**
+     * BigQuery's metadata limits, requests neither paced nor capped, and at most {@code dmlRunning}
+     * mutating statements per table running plus {@code dmlQueued} queued, each taking {@code
+     * dmlDuration}: a test of the DML limit alone.
+     */
+    public static Limits dmlOnly(int dmlRunning, int dmlQueued, Duration dmlDuration) {
+      Limits p = published();
+      return new Limits(
+          p.tableUpdates,
+          p.partitionedTableUpdates,
+          p.tableWindow,
+          p.datasetUpdates,
+          p.datasetWindow,
+          p.tableInserts,
+          100_000,
+          p.perUserWindow,
+          dmlRunning,
+          dmlQueued,
+          dmlDuration,
+          100_000);
+    }
   }
 
   /** The quota classes, as counted in {@link #rejections()}. */
