@@ -11,23 +11,13 @@ import java.util.function.Supplier;
  */
 public final class JobFence {
 
-  private static final ThreadLocal<JobLease> CURRENT = new ThreadLocal<>();
+  private static final ThreadBinding<JobLease> CURRENT = new ThreadBinding<>();
 
   private JobFence() {}
 
   /** Runs {@code work} with {@code lease} as the current thread's fence, then restores the old. */
   public static <T> T under(JobLease lease, Supplier<T> work) {
-    JobLease previous = CURRENT.get();
-    CURRENT.set(lease);
-    try {
-      return work.get();
-    } finally {
-      if (previous == null) {
-        CURRENT.remove();
-      } else {
-        CURRENT.set(previous);
-      }
-    }
+    return CURRENT.under(lease, work);
   }
 
   /** The lease of the job the current thread works for, if any (e.g. to record its epoch). */

@@ -6,23 +6,13 @@ import java.util.function.Supplier;
 /** The trace of the job run on this thread: commands a job queues continue that job's trace. */
 public final class JobTrace {
 
-  private static final ThreadLocal<TraceContext> CURRENT = new ThreadLocal<>();
+  private static final ThreadBinding<TraceContext> CURRENT = new ThreadBinding<>();
 
   private JobTrace() {}
 
   /** Runs {@code work} as a job whose run span is {@code trace} (null: none). */
   public static <T> T under(TraceContext trace, Supplier<T> work) {
-    TraceContext previous = CURRENT.get();
-    CURRENT.set(trace);
-    try {
-      return work.get();
-    } finally {
-      if (previous == null) {
-        CURRENT.remove();
-      } else {
-        CURRENT.set(previous);
-      }
-    }
+    return CURRENT.under(trace, work);
   }
 
   /** The run span of the job on this thread, or null outside a job (or when it has none). */

@@ -20,9 +20,32 @@ public final class InternalCommands {
 
   private InternalCommands() {}
 
-  /** A command queued while a job runs continues that job's trace; one queued elsewhere, none. */
-  private static CommandEnvelope inJobTrace(CommandEnvelope command) {
-    return command.withTrace(JobTrace.current());
+  /**
+   * A command as Pub/Sub would deliver it (fingerprint and CloudEvents attributes from its type and
+   * data). Queued while a job runs, it continues that job's trace; queued elsewhere, none.
+   */
+  private static CommandEnvelope envelope(
+      String id,
+      String source,
+      Instant now,
+      String idempotencyKey,
+      CommandType type,
+      Command command,
+      String data,
+      int priority,
+      Instant dueAt) {
+    return new CommandEnvelope(
+            id,
+            source,
+            now,
+            idempotencyKey,
+            EventFactory.digest(type.ceType() + "\n" + data),
+            command,
+            data,
+            Map.of("ce-id", id, "ce-type", type.ceType(), "ce-source", source),
+            priority,
+            dueAt)
+        .withTrace(JobTrace.current());
   }
 
   /** Queue priority of a sync a customer asked for (REST). */
@@ -59,17 +82,16 @@ public final class InternalCommands {
           case RECREATE -> "{\"views\":\"recreate\"}";
         };
     String data = "{\"options\":" + options + ",\"org_slug\":\"" + org.value() + "\"}";
-    return inJobTrace(
-        new CommandEnvelope(
-            id,
-            source,
-            now,
-            idempotencyKey,
-            EventFactory.digest(CommandType.SYNC.ceType() + "\n" + data),
-            new Command.Sync(org, List.of(), true, views, false),
-            data,
-            Map.of("ce-id", id, "ce-type", CommandType.SYNC.ceType(), "ce-source", source),
-            priority));
+    return envelope(
+        id,
+        source,
+        now,
+        idempotencyKey,
+        CommandType.SYNC,
+        new Command.Sync(org, List.of(), true, views, false),
+        data,
+        priority,
+        null);
   }
 
   /**
@@ -82,17 +104,16 @@ public final class InternalCommands {
     String source = "//org-provisioner/rollout/" + rolloutId;
     String data =
         "{\"options\":{\"fail_on_non_additive_drift\":true},\"org_slug\":\"" + org.value() + "\"}";
-    return inJobTrace(
-        new CommandEnvelope(
-            id,
-            source,
-            now,
-            id,
-            EventFactory.digest(CommandType.SYNC.ceType() + "\n" + data),
-            new Command.Sync(org, List.of(), true, ViewOption.UPDATE, false, null, true),
-            data,
-            Map.of("ce-id", id, "ce-type", CommandType.SYNC.ceType(), "ce-source", source),
-            DRIFT_REPAIR));
+    return envelope(
+        id,
+        source,
+        now,
+        id,
+        CommandType.SYNC,
+        new Command.Sync(org, List.of(), true, ViewOption.UPDATE, false, null, true),
+        data,
+        DRIFT_REPAIR,
+        null);
   }
 
   /**
@@ -106,18 +127,16 @@ public final class InternalCommands {
     CommandType type = CommandType.OFFBOARD_DEADLINE;
     String data =
         "{\"deletion_scheduled_at\":\"" + deletionAt + "\",\"org_slug\":\"" + org.value() + "\"}";
-    return inJobTrace(
-        new CommandEnvelope(
-            id,
-            source,
-            now,
-            "offboard-deadline-" + offboardJobId,
-            EventFactory.digest(type.ceType() + "\n" + data),
-            new Command.OffboardDeadline(org, deletionAt),
-            data,
-            Map.of("ce-id", id, "ce-type", type.ceType(), "ce-source", source),
-            type.priority(),
-            deletionAt));
+    return envelope(
+        id,
+        source,
+        now,
+        "offboard-deadline-" + offboardJobId,
+        type,
+        new Command.OffboardDeadline(org, deletionAt),
+        data,
+        type.priority(),
+        deletionAt);
   }
 
   /**
@@ -136,17 +155,16 @@ public final class InternalCommands {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    return inJobTrace(
-        new CommandEnvelope(
-            id,
-            source,
-            now,
-            id,
-            EventFactory.digest(type.ceType() + "\n" + data),
-            new Command.RolloutWaveEnded(rolloutId, summary),
-            data,
-            Map.of("ce-id", id, "ce-type", type.ceType(), "ce-source", source),
-            type.priority()));
+    return envelope(
+        id,
+        source,
+        now,
+        id,
+        type,
+        new Command.RolloutWaveEnded(rolloutId, summary),
+        data,
+        type.priority(),
+        null);
   }
 
   private static final com.fasterxml.jackson.databind.ObjectMapper SORTED =
