@@ -87,9 +87,9 @@ public final class StubQuotas {
     }
 
     /**
-     * BigQuery's metadata limits, requests neither paced nor capped, and at most {@code dmlRunning}
-     * mutating statements per table running plus {@code dmlQueued} queued, each taking {@code
-     * dmlDuration}: a test of the DML limit alone.
+     * BigQuery's metadata limits, requests per method and concurrent requests not limited, and at
+     * most {@code dmlRunning} mutating statements per table running plus {@code dmlQueued} queued,
+     * each taking {@code dmlDuration}.
      */
     public static Limits dmlOnly(int dmlRunning, int dmlQueued, Duration dmlDuration) {
       Limits p = published();
