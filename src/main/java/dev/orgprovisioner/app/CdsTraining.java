@@ -6,6 +6,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
 
 /**
  * {@code quarkus-run.jar cds-training}: starts the whole worker once and exits as soon as it has
@@ -18,6 +25,8 @@ public final class CdsTraining implements QuarkusApplication {
 
   /** The first argument that selects this mode. */
   public static final String ARG = "cds-training";
+
+  private static final Logger LOG = Logger.getLogger(CdsTraining.class);
 
   /** Starts the worker with endpoints that refuse connections; returns once it stopped again. */
   public static void run() {
@@ -36,9 +45,28 @@ public final class CdsTraining implements QuarkusApplication {
     Quarkus.run(CdsTraining.class);
   }
 
-  /** Called once the worker has started: returning stops it. */
+  /**
+   * Called once the worker has started: asks its own HTTP endpoints once (the request path's
+   * classes), links every loaded class ({@link CdsLinking}) and returns, which stops it.
+   */
   @Override
   public int run(String... args) {
+    int port = ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class);
+    HttpClient http = HttpClient.newHttpClient();
+    for (String path : List.of("/q/health/ready", "/q/metrics", "/q/openapi")) {
+      try {
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.discarding());
+      } catch (IOException e) {
+        LOG.warnf("Training request %s failed: %s", path, e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 1;
+      }
+    }
+    int linked = CdsLinking.linkLoadedClasses(Thread.currentThread().getContextClassLoader());
+    LOG.infof("Class-data training: %d classes linked for the archive", linked);
     return 0;
   }
 
