@@ -10,16 +10,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
- * {@code quarkus-run.jar cds-training}: starts the whole worker once and exits as soon as it has
- * started, so that {@code java -XX:ArchiveClassesAtExit=app-cds.jsa} archives every class a real
- * start loads. Needs no emulator, credential or network: the ledger and Pub/Sub point at a loopback
- * port nothing listens on (their clients connect lazily; the subscribers retry), the warehouse is
- * an in-memory DuckDB.
+ * {@code quarkus-run.jar cds-training}: starts the whole worker once, asks its own endpoints once,
+ * links what it loaded and exits, so that {@code java -XX:ArchiveClassesAtExit=app-cds.jsa}
+ * archives every class a real start loads. Needs no emulator, credential or network: the ledger and
+ * Pub/Sub point at a loopback port nothing listens on (their clients connect lazily; the
+ * subscribers retry), the warehouse is an in-memory DuckDB.
  */
 public final class CdsTraining implements QuarkusApplication {
 
@@ -27,6 +28,10 @@ public final class CdsTraining implements QuarkusApplication {
   public static final String ARG = "cds-training";
 
   private static final Logger LOG = Logger.getLogger(CdsTraining.class);
+
+  // Readiness answers within the ledger's call timeout even with nothing listening; this only
+  // keeps an image build from hanging on a request that never answers.
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
   /** Starts the worker with endpoints that refuse connections; returns once it stopped again. */
   public static void run() {
@@ -56,7 +61,9 @@ public final class CdsTraining implements QuarkusApplication {
     for (String path : List.of("/q/health/ready", "/q/metrics", "/q/openapi")) {
       try {
         http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(REQUEST_TIMEOUT)
+                .build(),
             HttpResponse.BodyHandlers.discarding());
       } catch (IOException e) {
         LOG.warnf("Training request %s failed: %s", path, e.getMessage());
