@@ -7,6 +7,7 @@ import dev.orgprovisioner.warehouse.WarehouseException;
 import dev.orgprovisioner.warehouse.WarehouseException.Kind;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -15,10 +16,18 @@ final class DuckDbSql {
 
   private DuckDbSql() {}
 
-  /** A fresh connection per call: DuckDB connections are not thread-safe. */
+  /**
+   * A fresh connection per call (DuckDB connections are not thread-safe) with the named datasets'
+   * databases attached until it is closed.
+   */
   @FunctionalInterface
   interface Connections {
-    Connection open() throws SQLException;
+    /** Attaches those of {@code datasets} that exist, and makes those of {@code creating}. */
+    Connection open(Collection<String> datasets, Collection<String> creating) throws SQLException;
+
+    default Connection open(String dataset) throws SQLException {
+      return open(List.of(dataset), List.of());
+    }
   }
 
   static String qualified(String dataset, String name) {

@@ -34,7 +34,7 @@ final class DuckDbTableRows {
     if (rows.isEmpty()) {
       return;
     }
-    try (Connection c = connections.open()) {
+    try (Connection c = connections.open(dataset)) {
       c.setAutoCommit(false);
       insert(c, dataset, table, rows);
       c.commit();
@@ -51,7 +51,7 @@ final class DuckDbTableRows {
   /** Every table's rows in one transaction: one commit for an org's rows of several tables. */
   void upsertAll(String dataset, List<Warehouse.TableRows> tables) {
     String current = null;
-    try (Connection c = connections.open()) {
+    try (Connection c = connections.open(dataset)) {
       c.setAutoCommit(false);
       for (Warehouse.TableRows t : tables) {
         current = t.table();
@@ -123,7 +123,7 @@ final class DuckDbTableRows {
       String dataset, String table, Map<String, Object> equalTo, int limit) {
     List<String> keys = new ArrayList<>(equalTo.keySet());
     String where = keys.isEmpty() ? "" : " WHERE " + equalToPlaceholders(keys);
-    try (Connection c = connections.open();
+    try (Connection c = connections.open(dataset);
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT * FROM " + qualified(dataset, table) + where + " LIMIT " + limit)) {

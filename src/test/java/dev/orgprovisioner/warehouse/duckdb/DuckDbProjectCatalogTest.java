@@ -135,7 +135,7 @@ class DuckDbProjectCatalogTest {
 
   @Test
   void droppedDataset_hasNoSnapshot() {
-    warehouse.execute("DROP SCHEMA acme_local CASCADE");
+    warehouse.dropByHand("acme_local");
 
     assertThat(warehouse.freshSnapshot("acme_local")).isEmpty();
     assertThat(warehouse.managedDatasets()).containsExactly("organizations");
