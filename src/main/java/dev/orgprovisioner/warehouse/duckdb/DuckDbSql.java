@@ -44,7 +44,10 @@ final class DuckDbSql {
   static WarehouseException classify(String what, SQLException e) {
     String msg = String.valueOf(e.getMessage());
     Kind kind;
-    if (msg.contains("Catalog Error") && msg.contains("does not exist")) {
+    // A dataset that is not there is a database DuckDB has not attached: "Catalog "x" does not
+    // exist", reported by its binder.
+    if ((msg.contains("Catalog Error") || msg.contains("Binder Error: Catalog"))
+        && msg.contains("does not exist")) {
       kind = Kind.NOT_FOUND;
     } else if (msg.contains("Transaction conflict") || msg.contains("TransactionContext Error")) {
       kind = Kind.TRANSIENT;
