@@ -9,6 +9,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** What the DuckDB adapter's parts share: connections, qualified names, error classification. */
@@ -39,6 +42,16 @@ final class DuckDbSql {
     return columns.stream()
         .map(k -> quote(Identifiers.name(k)) + " = ?")
         .collect(Collectors.joining(" AND "));
+  }
+
+  // How DuckDB names a catalog (here: a dataset) it has not attached.
+  private static final Pattern MISSING =
+      Pattern.compile("(?:Catalog|schema) \"([A-Za-z0-9_]{1,1024})\" does not exist");
+
+  /** The dataset DuckDB reported missing, when that is what failed. */
+  static Optional<String> missingDataset(SQLException e) {
+    Matcher m = MISSING.matcher(String.valueOf(e.getMessage()));
+    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
   }
 
   static WarehouseException classify(String what, SQLException e) {

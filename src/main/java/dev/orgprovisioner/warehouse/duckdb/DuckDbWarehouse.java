@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDriver;
 
@@ -40,6 +42,7 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
   private final DuckDbTableRows rows;
   private final DuckDbTrash trash;
   private final DuckDbAccess access;
+  private final Set<String> echoesTaken = ConcurrentHashMap.newKeySet();
 
   // A size as DuckDB reads it; checked because it is put into a SET statement.
   private static final java.util.regex.Pattern MEMORY =
@@ -79,8 +82,7 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
     } catch (SQLException e) {
       throw new WarehouseException(Kind.PERMANENT, "cannot start DuckDB", e);
     }
-    this.datasets =
-        new DuckDbDatasets(root, folder, attachedDatasets, DuckDbWarehouse::prepareDataset);
+    this.datasets = new DuckDbDatasets(root, folder, attachedDatasets, this::prepareDataset);
     this.snapshots = new DuckDbSnapshot(datasets::open, datasets::stored);
     this.steps = new DuckDbPlanSteps(datasets::open);
     this.rows = new DuckDbTableRows(datasets::open);
@@ -107,11 +109,17 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
     return folder;
   }
 
-  /** Runs on each dataset's database as it is attached. */
-  private static void prepareDataset(Connection c, String dataset) throws SQLException {
+  /**
+   * Runs on each dataset's database as it is attached. Echoes are taken again only the first time
+   * in this process (see {@link DuckDbMetadata#refreshViewEchoes}): a view replaced by hand while
+   * the dataset was attached must still differ from its echo when it is attached again.
+   */
+  private void prepareDataset(Connection c, String dataset) throws SQLException {
     DuckDbMetadata.createIfAbsent(c, dataset);
     DuckDbAccess.createIfAbsent(c, dataset);
-    DuckDbMetadata.refreshViewEchoes(c, dataset);
+    if (echoesTaken.add(dataset)) {
+      DuckDbMetadata.refreshViewEchoes(c, dataset);
+    }
   }
 
   private static void requireSize(String setting, String size) {

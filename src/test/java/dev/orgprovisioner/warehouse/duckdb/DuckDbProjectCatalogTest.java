@@ -23,17 +23,22 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The project's real catalog on DuckDB: every table and view is created and views return rows. */
+/**
+ * The project's real catalog on DuckDB: every table and view is created and views return rows. On
+ * dataset files with one idle dataset attached, so a view's read of central tables and a drift
+ * found by hand survive their datasets being detached.
+ */
 class DuckDbProjectCatalogTest {
 
   private final Catalog catalog = CatalogFixtures.project();
+  @TempDir Path folder;
   private DuckDbWarehouse warehouse;
   private DesiredDataset central;
   private DesiredDataset acme;
 
   @BeforeEach
   void provision() {
-    warehouse = new DuckDbWarehouse(":memory:");
+    warehouse = new DuckDbWarehouse(folder.resolve("warehouse").toString(), null, null, 1);
     central = new DesiredDataset("organizations", "EU", catalog.central(), "organizations", null);
     acme = new DesiredDataset("acme_local", "EU", catalog.org(), "organizations", "acme");
     apply(central);
@@ -99,6 +104,19 @@ class DuckDbProjectCatalogTest {
     List<Map<String, Object>> stats =
         warehouse.selectRows("acme_local", "x_notification_stats", Map.of(), 10);
     assertThat(stats).hasSize(1);
+  }
+
+  @Test
+  void viewReplacedByHand_isStillDrift_afterItsDatasetWasDetachedAndAttachedAgain() {
+    String view = "x_org_hierarchy";
+    warehouse.execute(
+        "CREATE OR REPLACE VIEW acme_local." + view + " AS SELECT 1 AS id, 'acme' AS org_slug");
+    warehouse.datasetExists("organizations"); // the one idle place: acme_local is detached
+    assertThat(warehouse.attachedDatasets()).isEqualTo(1);
+
+    assertThat(plan(acme).differences())
+        .extracting(d -> d.kind())
+        .containsExactly(DifferenceKind.VIEW_SQL_CHANGED);
   }
 
   @Test
