@@ -175,20 +175,12 @@ public class CoreProducers {
   }
 
   private static Warehouse duckDb(WarehouseConfig config) {
-    String path = config.duckdb().path();
-    if (!path.equals(":memory:")) {
-      try {
-        Path parent = Path.of(path).toAbsolutePath().getParent();
-        if (parent != null) {
-          Files.createDirectories(parent);
-        }
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException("cannot create the folder of " + path, e);
-      }
-    }
-    LOG.infof("Warehouse: DuckDB at %s, memory limit %s", path, config.duckdb().memoryLimit());
+    WarehouseConfig.DuckDb duck = config.duckdb();
+    LOG.infof(
+        "Warehouse: DuckDB, a file per dataset in %s, memory limit %s, %d idle datasets attached",
+        duck.path(), duck.memoryLimit(), duck.attachedDatasets());
     return new DuckDbWarehouse(
-        path, config.duckdb().memoryLimit(), config.duckdb().checkpointThreshold());
+        duck.path(), duck.memoryLimit(), duck.checkpointThreshold(), duck.attachedDatasets());
   }
 
   void close(@Disposes Warehouse warehouse) throws Exception {

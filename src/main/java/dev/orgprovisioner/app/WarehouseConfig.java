@@ -1,5 +1,6 @@
 package dev.orgprovisioner.app;
 
+import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -92,9 +93,20 @@ public interface WarehouseConfig {
 
   /** Settings of the embedded DuckDB warehouse. */
   interface DuckDb {
-    /** Database file; ":memory:" keeps everything in memory and loses it on exit. */
+    /**
+     * The folder of the datasets' files, a DuckDB file per dataset; ":memory:" keeps everything in
+     * memory and loses it on exit.
+     */
     @WithDefault(":memory:")
     String path();
+
+    /**
+     * Idle datasets kept attached. DuckDB holds the whole catalog of each attached dataset in
+     * memory (about 1 MiB per org dataset), so memory stays flat however large the fleet; datasets
+     * in use are always attached.
+     */
+    @WithDefault("" + DuckDbWarehouse.DEFAULT_ATTACHED_DATASETS)
+    int attachedDatasets();
 
     /**
      * DuckDB's memory limit (e.g. 512MB, 2GB): its buffer pool otherwise takes up to 80 % of the
@@ -104,9 +116,8 @@ public interface WarehouseConfig {
     String memoryLimit();
 
     /**
-     * DuckDB's checkpoint_threshold: the write-ahead log's size at which DuckDB folds it into the
-     * file. A checkpoint writes the whole catalog, so its cost grows with the fleet; at DuckDB's
-     * 16MB an onboarding of the 1,000th org cost twice the first (docs/performance.md).
+     * DuckDB's checkpoint_threshold: the write-ahead log's size at which DuckDB folds it into a
+     * dataset's file (a checkpoint writes the file's whole catalog).
      */
     @WithDefault("256MB")
     String checkpointThreshold();

@@ -20,6 +20,7 @@ import dev.orgprovisioner.provisioning.WarehouseAuditTrail;
 import dev.orgprovisioner.testing.AttemptsStepLog;
 import dev.orgprovisioner.testing.CatalogFixtures;
 import dev.orgprovisioner.testing.ConfigDefaults;
+import dev.orgprovisioner.testing.Folders;
 import dev.orgprovisioner.warehouse.RetryingWarehouse;
 import dev.orgprovisioner.warehouse.Warehouse;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
@@ -76,9 +77,9 @@ class DuckDbOnboardingBenchmark {
   void onboardingThroughput_againstRawDdl() throws IOException {
     Files.createDirectories(DIR);
     double load0 = ProcFigures.loadAverage();
-    Fleet ours = onboardFleet(DIR.resolve("worker.duckdb"), WORKERS);
+    Fleet ours = onboardFleet(DIR.resolve("worker-warehouse"), WORKERS);
     double loadSeq = ProcFigures.loadAverage();
-    Fleet oneAtATime = onboardFleet(DIR.resolve("worker-sequential.duckdb"), 1);
+    Fleet oneAtATime = onboardFleet(DIR.resolve("worker-sequential-warehouse"), 1);
     double load1 = ProcFigures.loadAverage();
     RawDdlBaseline.Result raw = RawDdlBaseline.run(DIR.resolve("raw-ddl.duckdb"), ORGS);
     double load2 = ProcFigures.loadAverage();
@@ -219,8 +220,7 @@ class DuckDbOnboardingBenchmark {
   }
 
   private static Fleet onboardFleet(Path file, int workers) throws IOException {
-    Files.deleteIfExists(file);
-    Files.deleteIfExists(Path.of(file + ".wal"));
+    Folders.deleteTree(file);
     Catalog catalog = CatalogFixtures.project();
     // -Dbench.duckdb.table-parallelism=1 shows each call's own time (diagnosis only).
     int parallelism =
@@ -235,7 +235,8 @@ class DuckDbOnboardingBenchmark {
         new DuckDbWarehouse(
             file.toString(),
             duck.memoryLimit(),
-            System.getProperty("bench.duckdb.checkpoint-threshold", duck.checkpointThreshold()))) {
+            System.getProperty("bench.duckdb.checkpoint-threshold", duck.checkpointThreshold()),
+            duck.attachedDatasets())) {
       TimedWarehouse timed = new TimedWarehouse(engine);
       Warehouse warehouse =
           CoreProducers.guarded(

@@ -9,6 +9,7 @@ import dev.orgprovisioner.emulator.Emulators;
 import dev.orgprovisioner.messaging.MessagingConfig;
 import dev.orgprovisioner.messaging.PubSubTopology;
 import dev.orgprovisioner.testing.ConfigDefaults;
+import dev.orgprovisioner.testing.Folders;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
@@ -49,9 +50,8 @@ class WorkerStartupBenchIT {
   void startUpIdleAndPeakMemory_throughputAndCpuPerOnboardingOfABurst() throws Exception {
     assertThat(WorkerProcess.JAR).as("the packaged worker (run after package)").exists();
     Files.createDirectories(DIR);
-    Path duckdb = DIR.resolve("warehouse.duckdb");
-    Files.deleteIfExists(duckdb);
-    Files.deleteIfExists(DIR.resolve("warehouse.duckdb.wal"));
+    Path duckdb = DIR.resolve("warehouse");
+    Folders.deleteTree(duckdb);
     Duration training =
         FLAGS.shipped() ? WorkerProcess.trainArchive(DIR.resolve("app-cds-training.log")) : null;
     int port = freePort();

@@ -16,6 +16,7 @@ import dev.orgprovisioner.provisioning.Environment;
 import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.ProvisioningSettings;
 import dev.orgprovisioner.testing.CatalogFixtures;
+import dev.orgprovisioner.testing.Folders;
 import dev.orgprovisioner.testing.SharedEmulators;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ class WorkerCrashTest {
         HandWiredWorker.topology(host, prefix, Map.of("messaging.ack-deadline-seconds", "10"));
     HandWiredWorker.createTopology(topology);
     Path dir = Files.createDirectories(Path.of("target", "faults"));
-    Path file = dir.resolve(prefix + ".duckdb");
+    Path file = dir.resolve(prefix + "-warehouse");
     try (DuckDbWarehouse duck = new DuckDbWarehouse(file.toString())) {
       new ProvisioningService(
               CatalogFixtures.project(), duck, new ProvisioningSettings(Environment.LOCAL, "EU"))
@@ -198,8 +199,7 @@ class WorkerCrashTest {
         assertThat(notOnce).as("orgs whose central rows are missing or doubled").isEmpty();
       }
     } finally {
-      Files.deleteIfExists(file);
-      Files.deleteIfExists(Path.of(file + ".wal"));
+      Folders.deleteTree(file);
     }
   }
 }

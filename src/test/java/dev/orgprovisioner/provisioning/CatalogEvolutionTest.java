@@ -134,7 +134,7 @@ class CatalogEvolutionTest {
                 "org_slug", "acme", "status", "ACTIVE", "created_at", java.time.Instant.now())));
     assertThat(service.orgStatus(ACME).status()).isEqualTo(SyncStatus.SYNCED);
 
-    warehouse.execute("DROP SCHEMA acme_local CASCADE");
+    warehouse.dropByHand("acme_local");
     assertThat(service.orgStatus(ACME).status()).isEqualTo(SyncStatus.PROFILE_ONLY);
   }
 

@@ -59,10 +59,10 @@ class DatasetSettingsProvisioningTest {
   /** Someone shortens the org's time travel back to a week, by hand. */
   private void widenTimeTravelByHand(String org) {
     harness.duck.execute(
-        "UPDATE _provisioner.object_meta SET settings = '{\"maxTimeTravelHours\":168}'"
-            + " WHERE dataset = '"
+        "UPDATE "
             + org
-            + "_local' AND name = ''");
+            + "_local._provisioner.object_meta SET settings = '{\"maxTimeTravelHours\":168}'"
+            + " WHERE name = ''");
   }
 
   @Test
@@ -131,9 +131,7 @@ class DatasetSettingsProvisioningTest {
   void aSyncOfARecreatedDataset_usesTheRecordedSettings() {
     String org = JobHarness.unique("again");
     harness.runToSuccess(JobHarness.onboardChoosing(org, CHOSEN), new AttemptsStepLog());
-    harness.duck.execute("DROP SCHEMA " + org + "_local CASCADE");
-    harness.duck.execute(
-        "DELETE FROM _provisioner.object_meta WHERE dataset = '" + org + "_local'");
+    harness.duck.dropByHand(org + "_local"); // its metadata goes with its file
 
     harness.runToSuccess(JobHarness.sync(org, false), new AttemptsStepLog());
 

@@ -62,7 +62,7 @@ class DriftCheckerTest {
     service.syncOrg(OrgSlug.parse("orphan"), false);
     duck.execute("ALTER TABLE missing_col_local.usage_daily DROP COLUMN amount");
     duck.execute("DROP TABLE missing_tab_local.invoices");
-    duck.execute("DROP SCHEMA deleted_local CASCADE");
+    duck.dropByHand("deleted_local");
     duck.execute("ALTER TABLE retyped_local.usage_daily ALTER COLUMN amount TYPE VARCHAR");
     duck.execute("ALTER TABLE extra_col_local.usage_daily ADD COLUMN hand_made VARCHAR");
   }

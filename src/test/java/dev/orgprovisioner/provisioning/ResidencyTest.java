@@ -42,7 +42,7 @@ class ResidencyTest {
     harness.runToSuccess(JobHarness.onboard(org, "US"), new AttemptsStepLog());
     assertThat(location(org)).isEqualTo("US");
     assertThat(recorded(org)).isEqualTo("US");
-    harness.duck.execute("DROP SCHEMA " + org + "_local CASCADE");
+    harness.duck.dropByHand(org + "_local");
     assertThat(harness.service.orgStatus(OrgSlug.parse(org)).status())
         .isEqualTo(SyncStatus.PROFILE_ONLY);
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.orgprovisioner.execution.InMemoryRowSpool;
 import dev.orgprovisioner.execution.port.Metrics;
 import dev.orgprovisioner.execution.port.SpooledRow;
+import dev.orgprovisioner.testing.EmptyDatasets;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,7 +37,7 @@ class RowSpoolDrainerTest {
   }
 
   private void table(String name) {
-    duck.execute("CREATE SCHEMA IF NOT EXISTS ds");
+    EmptyDatasets.create(duck, "ds");
     duck.execute("CREATE TABLE ds." + name + " (row_id VARCHAR, n BIGINT)");
   }
 

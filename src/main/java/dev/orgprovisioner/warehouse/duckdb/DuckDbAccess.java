@@ -3,7 +3,9 @@ package dev.orgprovisioner.warehouse.duckdb;
 import static dev.orgprovisioner.warehouse.duckdb.DuckDbSql.classify;
 
 import dev.orgprovisioner.plan.AccessEntry;
+import dev.orgprovisioner.warehouse.Identifiers;
 import dev.orgprovisioner.warehouse.WarehouseException;
+import dev.orgprovisioner.warehouse.duckdb.DuckDbSql.Connections;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,8 +22,6 @@ import java.util.List;
  */
 final class DuckDbAccess {
 
-  private static final String TABLE = DuckDbMetadata.META_SCHEMA + ".access";
-
   // An authorized dataset is a row of the same list: kind DATASET, its name in email, role VIEWS.
   private static final String AUTHORIZED_DATASET = "DATASET";
   private static final String VIEWS = "VIEWS";
@@ -29,29 +29,37 @@ final class DuckDbAccess {
   /** BigQuery's bound on authorized resources per access list, kept here too so both agree. */
   static final int MAX_AUTHORIZED = 2_500;
 
-  private final DuckDbTrash.ConnectionSource connections;
+  private final Connections connections;
 
-  DuckDbAccess(DuckDbTrash.ConnectionSource connections) {
+  DuckDbAccess(Connections connections) {
     this.connections = connections;
-    try (Connection c = connections.get();
-        Statement st = c.createStatement()) {
+  }
+
+  /** Creates a dataset's access list table unless it exists (its metadata schema does). */
+  static void createIfAbsent(Connection c, String dataset) throws SQLException {
+    try (Statement st = c.createStatement()) {
       st.execute(
           "CREATE TABLE IF NOT EXISTS "
-              + TABLE
+              + table(dataset)
               + " (dataset VARCHAR NOT NULL, kind VARCHAR NOT NULL, email VARCHAR NOT NULL,"
               + " role VARCHAR NOT NULL)");
-    } catch (SQLException e) {
-      throw classify("open the access lists", e);
     }
+  }
+
+  private static String table(String dataset) {
+    return DuckDbTypes.quote(Identifiers.dataset(dataset))
+        + "."
+        + DuckDbMetadata.META_SCHEMA
+        + ".access";
   }
 
   List<AccessEntry> entries(String dataset) {
     List<AccessEntry> out = new ArrayList<>();
-    try (Connection c = connections.get();
+    try (Connection c = connections.open(dataset);
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT kind, email, role FROM "
-                    + TABLE
+                    + table(dataset)
                     + " WHERE dataset = ? AND kind <> '"
                     + AUTHORIZED_DATASET
                     + "' ORDER BY 1, 2, 3")) {
@@ -74,15 +82,15 @@ final class DuckDbAccess {
   /** One transaction: the list changes wholly or not at all. */
   synchronized void change(
       String dataset, Collection<AccessEntry> grant, Collection<AccessEntry> revoke) {
-    try (Connection c = connections.get()) {
+    try (Connection c = connections.open(dataset)) {
       c.setAutoCommit(false);
       try (PreparedStatement delete =
               c.prepareStatement(
                   "DELETE FROM "
-                      + TABLE
+                      + table(dataset)
                       + " WHERE dataset = ? AND kind = ? AND email = ? AND role = ?");
           PreparedStatement insert =
-              c.prepareStatement("INSERT INTO " + TABLE + " VALUES (?, ?, ?, ?)")) {
+              c.prepareStatement("INSERT INTO " + table(dataset) + " VALUES (?, ?, ?, ?)")) {
         for (AccessEntry e : revoke) {
           bind(delete, dataset, e).executeUpdate();
         }
@@ -104,10 +112,12 @@ final class DuckDbAccess {
   /** The datasets authorized on a dataset's list. */
   List<String> authorized(String dataset) {
     List<String> out = new ArrayList<>();
-    try (Connection c = connections.get();
+    try (Connection c = connections.open(dataset);
         PreparedStatement ps =
             c.prepareStatement(
-                "SELECT email FROM " + TABLE + " WHERE dataset = ? AND kind = ? ORDER BY 1")) {
+                "SELECT email FROM "
+                    + table(dataset)
+                    + " WHERE dataset = ? AND kind = ? ORDER BY 1")) {
       ps.setString(1, dataset);
       ps.setString(2, AUTHORIZED_DATASET);
       try (ResultSet rs = ps.executeQuery()) {
@@ -138,13 +148,15 @@ final class DuckDbAccess {
               + MAX_AUTHORIZED
               + " (views, datasets and routines) are allowed");
     }
-    try (Connection c = connections.get()) {
+    try (Connection c = connections.open(dataset)) {
       c.setAutoCommit(false);
       try (PreparedStatement delete =
               c.prepareStatement(
-                  "DELETE FROM " + TABLE + " WHERE dataset = ? AND kind = ? AND email = ?");
+                  "DELETE FROM "
+                      + table(dataset)
+                      + " WHERE dataset = ? AND kind = ? AND email = ?");
           PreparedStatement insert =
-              c.prepareStatement("INSERT INTO " + TABLE + " VALUES (?, ?, ?, ?)")) {
+              c.prepareStatement("INSERT INTO " + table(dataset) + " VALUES (?, ?, ?, ?)")) {
         for (String other : revoke) {
           bindAuthorized(delete, dataset, other).executeUpdate();
         }
@@ -160,17 +172,6 @@ final class DuckDbAccess {
       }
     } catch (SQLException e) {
       throw classify("change the authorized datasets of " + dataset, e);
-    }
-  }
-
-  /** Forgets a dataset's list, authorizations included (the dataset was purged). */
-  void forget(String dataset) {
-    try (Connection c = connections.get();
-        PreparedStatement ps = c.prepareStatement("DELETE FROM " + TABLE + " WHERE dataset = ?")) {
-      ps.setString(1, dataset);
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw classify("forget the access list of " + dataset, e);
     }
   }
 

@@ -8,6 +8,7 @@ import dev.orgprovisioner.catalog.DatasetSettings;
 import dev.orgprovisioner.catalog.FieldMode;
 import dev.orgprovisioner.catalog.FieldType;
 import dev.orgprovisioner.catalog.Partitioning;
+import dev.orgprovisioner.warehouse.Identifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,22 +27,20 @@ final class DuckDbMetadata {
   static final String META_SCHEMA = "_provisioner";
 
   /**
-   * The rows, keyed by dataset and name without a PRIMARY KEY: DuckDB's index made every commit
-   * that wrote a row several times dearer (measured in docs/performance.md); each write deletes its
-   * key's rows and inserts one, in the caller's transaction.
+   * A dataset's rows, keyed by dataset and name without a PRIMARY KEY: DuckDB's index made every
+   * commit that wrote a row several times dearer (measured in docs/performance.md); each write
+   * deletes its key's rows and inserts one, in the caller's transaction.
    */
-  static final String META = META_SCHEMA + ".object_meta";
-
-  /** The indexed table of earlier versions: its rows are copied once, then it is left as is. */
-  static final String LEGACY_META = META_SCHEMA + ".objects";
+  static String meta(String dataset) {
+    return DuckDbTypes.quote(Identifiers.dataset(dataset)) + "." + META_SCHEMA + ".object_meta";
+  }
 
   /** The name of a dataset's own row. */
   static final String DATASET_ROW = "";
 
   private static final String SELECT =
       "SELECT dataset, name, kind, description, location, labels, partitioning, clustering,"
-          + " columns, view_sql, settings FROM "
-          + META;
+          + " columns, view_sql, settings FROM ";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private DuckDbMetadata() {}
@@ -137,55 +136,21 @@ final class DuckDbMetadata {
     }
   }
 
-  /** Creates the metadata schema and table unless they exist, with the rows of an earlier one. */
-  static void createIfAbsent(Connection c) throws SQLException {
-    // One transaction: a crash never leaves the new table without the earlier table's rows.
-    c.setAutoCommit(false);
+  /** Creates a dataset's metadata schema and table unless they exist. */
+  static void createIfAbsent(Connection c, String dataset) throws SQLException {
     try (Statement st = c.createStatement()) {
-      createIfAbsent(st);
-      c.commit();
-    } catch (SQLException e) {
-      c.rollback();
-      throw e;
-    } finally {
-      c.setAutoCommit(true);
-    }
-  }
-
-  private static void createIfAbsent(Statement st) throws SQLException {
-    st.execute("CREATE SCHEMA IF NOT EXISTS " + META_SCHEMA);
-    boolean created = !tableExists(st, "object_meta");
-    st.execute(
-        "CREATE TABLE IF NOT EXISTS "
-            + META
-            + " (dataset VARCHAR NOT NULL, name VARCHAR NOT NULL, kind VARCHAR NOT NULL,"
-            + " description VARCHAR, location VARCHAR, labels VARCHAR, partitioning VARCHAR,"
-            + " clustering VARCHAR, columns VARCHAR, view_sql VARCHAR, settings VARCHAR)");
-    // The name as created (rows key on it in lower case); rows of earlier versions have none.
-    st.execute("ALTER TABLE " + META + " ADD COLUMN IF NOT EXISTS object_name VARCHAR");
-    if (created && tableExists(st, "objects")) {
-      // Columns added later: a database file created by an earlier version gains them.
-      st.execute("ALTER TABLE " + LEGACY_META + " ADD COLUMN IF NOT EXISTS view_sql VARCHAR");
-      st.execute("ALTER TABLE " + LEGACY_META + " ADD COLUMN IF NOT EXISTS settings VARCHAR");
       st.execute(
-          "INSERT INTO "
-              + META
-              + " SELECT dataset, name, kind, description, location, labels, partitioning,"
-              + " clustering, columns, view_sql, settings, NULL FROM "
-              + LEGACY_META);
-    }
-  }
-
-  private static boolean tableExists(Statement st, String table) throws SQLException {
-    try (ResultSet rs =
-        st.executeQuery(
-            "SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND"
-                + " schema_name = '"
-                + META_SCHEMA
-                + "' AND table_name = '"
-                + table
-                + "'")) {
-      return rs.next();
+          "CREATE SCHEMA IF NOT EXISTS "
+              + DuckDbTypes.quote(Identifiers.dataset(dataset))
+              + "."
+              + META_SCHEMA);
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + meta(dataset)
+              + " (dataset VARCHAR NOT NULL, name VARCHAR NOT NULL, kind VARCHAR NOT NULL,"
+              + " description VARCHAR, location VARCHAR, labels VARCHAR, partitioning VARCHAR,"
+              + " clustering VARCHAR, columns VARCHAR, view_sql VARCHAR, settings VARCHAR,"
+              + " object_name VARCHAR)");
     }
   }
 
@@ -195,28 +160,30 @@ final class DuckDbMetadata {
    * process may no longer match an untouched view; a view edited while no worker had the file open
    * is therefore not seen as edited (while one is open, it is).
    */
-  static void refreshViewEchoes(Connection c) throws SQLException {
-    recordViewEchoes(c, true);
+  static void refreshViewEchoes(Connection c, String dataset) throws SQLException {
+    recordViewEchoes(c, dataset, true);
   }
 
   /**
    * Records DuckDB's echo of each view created without one (views are created without: reading an
    * echo lists every view of the file), before SQL other than the provisioner's may change them.
    */
-  static void recordMissingViewEchoes(Connection c) throws SQLException {
-    recordViewEchoes(c, false);
+  static void recordMissingViewEchoes(Connection c, String dataset) throws SQLException {
+    recordViewEchoes(c, dataset, false);
   }
 
-  private static void recordViewEchoes(Connection c, boolean refresh) throws SQLException {
+  private static void recordViewEchoes(Connection c, String dataset, boolean refresh)
+      throws SQLException {
     Map<List<String>, String> refreshed = new LinkedHashMap<>();
     try (Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
                 "SELECT m.dataset, m.name, m.view_sql, v.sql FROM "
-                    + META
-                    + " m JOIN duckdb_views() v ON v.database_name = current_database()"
-                    + " AND lower(v.schema_name) = lower(m.dataset)"
-                    + " AND lower(v.view_name) = lower(m.name) WHERE m.view_sql IS NOT NULL")) {
+                    + meta(dataset)
+                    + " m JOIN duckdb_views() v ON v.database_name = '"
+                    + Identifiers.dataset(dataset)
+                    + "' AND v.schema_name = 'main' AND lower(v.view_name) = lower(m.name)"
+                    + " WHERE m.view_sql IS NOT NULL")) {
       while (rs.next()) {
         ViewText stored = JSON.readValue(rs.getString(3), ViewText.class);
         String echo = rs.getString(4);
@@ -230,7 +197,8 @@ final class DuckDbMetadata {
       throw new SQLException("corrupt view metadata: " + e.getOriginalMessage(), e);
     }
     try (PreparedStatement ps =
-        c.prepareStatement("UPDATE " + META + " SET view_sql = ? WHERE dataset = ? AND name = ?")) {
+        c.prepareStatement(
+            "UPDATE " + meta(dataset) + " SET view_sql = ? WHERE dataset = ? AND name = ?")) {
       for (Map.Entry<List<String>, String> e : refreshed.entrySet()) {
         ps.setString(1, e.getValue());
         ps.setString(2, e.getKey().get(0));
@@ -267,20 +235,21 @@ final class DuckDbMetadata {
     return out;
   }
 
-  /** Every metadata row of the datasets in {@code in}, by dataset and lower-case name. */
-  static Map<String, Map<String, MetaRow>> read(Statement st, String in) throws SQLException {
-    Map<String, Map<String, MetaRow>> out = new HashMap<>();
-    try (ResultSet rs = st.executeQuery(SELECT + " WHERE dataset IN (" + in + ")")) {
+  /** Every metadata row of a dataset, by lower-case name. */
+  static Map<String, MetaRow> read(Connection c, String dataset) throws SQLException {
+    Map<String, MetaRow> out = new HashMap<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(SELECT + meta(dataset))) {
       while (rs.next()) {
-        out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-            .put(rs.getString(2).toLowerCase(Locale.ROOT), metaRow(rs));
+        out.put(rs.getString(2).toLowerCase(Locale.ROOT), metaRow(rs));
       }
     }
     return out;
   }
 
   static MetaRow read(Connection c, String dataset, String name) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE dataset = ? AND name = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(SELECT + meta(dataset) + " WHERE dataset = ? AND name = ?")) {
       ps.setString(1, dataset);
       ps.setString(2, name);
       try (ResultSet rs = ps.executeQuery()) {
@@ -339,7 +308,7 @@ final class DuckDbMetadata {
     try (PreparedStatement del =
         c.prepareStatement(
             "DELETE FROM "
-                + META
+                + meta(dataset)
                 + " WHERE dataset = ? AND name IN ("
                 + String.join(", ", java.util.Collections.nCopies(rows.size(), "?"))
                 + ")")) {
@@ -353,7 +322,7 @@ final class DuckDbMetadata {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO "
-                + META
+                + meta(dataset)
                 + " (dataset, name, kind, description, location, labels, partitioning,"
                 + " clustering, columns, view_sql, settings, object_name)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {

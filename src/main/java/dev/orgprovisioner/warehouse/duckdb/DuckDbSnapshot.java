@@ -15,7 +15,6 @@ import dev.orgprovisioner.warehouse.duckdb.DuckDbMetadata.MetaRow;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbMetadata.ViewText;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbSql.Connections;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -26,22 +25,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
+import java.util.function.Predicate;
 
 /** Reads datasets as the planner sees them: DuckDB's catalog functions plus the metadata table. */
 final class DuckDbSnapshot {
 
   private final Connections connections;
-  private final BooleanSupplier touchedByHand;
+  private final Predicate<String> stored;
 
   /**
-   * @param touchedByHand whether SQL other than the provisioner's own ran on the file since it was
-   *     opened: then every read is a pass over DuckDB's catalog, which sees everything
+   * @param stored whether a dataset's database exists (a read does not create one)
    */
-  DuckDbSnapshot(Connections connections, BooleanSupplier touchedByHand) {
+  DuckDbSnapshot(Connections connections, Predicate<String> stored) {
     this.connections = connections;
-    this.touchedByHand = touchedByHand;
+    this.stored = stored;
   }
 
   /** What DuckDB's catalog holds of some datasets: schemas, object kinds, columns, view echoes. */
@@ -52,83 +49,60 @@ final class DuckDbSnapshot {
       Map<String, String> echoes) {}
 
   // Columns, types and top-level nullability come from DuckDB itself, so hand-made changes show up
-  // as drift; the rest (descriptions, labels, partitioning...) from the metadata table.
+  // as drift; the rest (descriptions, labels, partitioning...) from the metadata table. Each
+  // dataset is a database of its own, so a pass over its catalog costs as much as the dataset.
   Map<String, ObservedDataset> snapshot(Collection<String> datasets) {
-    if (datasets.isEmpty()) {
-      return Map.of();
-    }
-    String in =
-        datasets.stream()
-            .map(Identifiers::dataset)
-            .map(d -> "'" + d + "'")
-            .collect(Collectors.joining(","));
-    try (Connection c = connections.open();
-        Statement st = c.createStatement()) {
-      Map<String, Map<String, MetaRow>> meta = DuckDbMetadata.read(st, in);
-      // DuckDB's catalog functions read every object of the file, so a pass costs as much as the
-      // fleet; while only the provisioner wrote, its metadata names every object and each is read
-      // by name instead (a missing one means the file changed elsewhere: then the pass decides).
-      CatalogRead read =
-          touchedByHand.getAsBoolean() ? null : DuckDbObjectReads.read(c, in, meta).orElse(null);
-      return assemble(read != null ? read : scan(st, in, meta), meta);
-    } catch (SQLException e) {
-      throw classify("snapshot of " + datasets.size() + " dataset(s)", e);
-    }
-  }
-
-  /** One pass over DuckDB's catalog for the datasets in {@code in}: sees objects made by hand. */
-  private static CatalogRead scan(Statement st, String in, Map<String, Map<String, MetaRow>> meta)
-      throws SQLException {
-    List<String> existing = new ArrayList<>();
-    try (ResultSet rs =
-        st.executeQuery(
-            "SELECT schema_name FROM information_schema.schemata WHERE catalog_name ="
-                + " current_database() AND schema_name IN ("
-                + in
-                + ")")) {
-      while (rs.next()) {
-        existing.add(rs.getString(1));
+    Map<String, ObservedDataset> out = new LinkedHashMap<>();
+    for (String dataset : datasets) {
+      String ds = Identifiers.dataset(dataset);
+      if (!stored.test(ds)) {
+        continue;
+      }
+      try (Connection c = connections.open(ds);
+          Statement st = c.createStatement()) {
+        Map<String, MetaRow> dsMeta = DuckDbMetadata.read(c, ds);
+        // A database whose creating transaction did not commit holds no dataset.
+        if (dsMeta.containsKey(DuckDbMetadata.DATASET_ROW)) {
+          Map<String, Map<String, MetaRow>> meta = Map.of(ds, dsMeta);
+          out.putAll(assemble(scan(st, ds, meta), meta));
+        }
+      } catch (SQLException e) {
+        throw classify("snapshot of dataset " + ds, e);
       }
     }
+    return out;
+  }
+
+  /** One pass over a dataset's catalog: sees objects made or changed by hand. */
+  private static CatalogRead scan(Statement st, String ds, Map<String, Map<String, MetaRow>> meta)
+      throws SQLException {
     Map<String, Map<String, String>> kinds = new HashMap<>();
     Map<String, String> echoes = new HashMap<>();
     Map<String, Map<String, List<Column>>> columns = new HashMap<>();
-    if (existing.isEmpty()) {
-      return new CatalogRead(existing, kinds, columns, echoes);
-    }
+    Map<String, String> dsKinds = kinds.computeIfAbsent(ds, k -> new LinkedHashMap<>());
+    String where = " WHERE database_name = '" + ds + "' AND schema_name = 'main'";
     // duckdb_views() and duckdb_columns(), not information_schema: each information_schema view
     // is a further pass over every table of the database (measured in docs/performance.md).
-    try (ResultSet rs =
-        st.executeQuery(
-            "SELECT schema_name, view_name, sql FROM duckdb_views() WHERE database_name ="
-                + " current_database() AND schema_name IN ("
-                + in
-                + ")")) {
+    try (ResultSet rs = st.executeQuery("SELECT view_name, sql FROM duckdb_views()" + where)) {
       while (rs.next()) {
-        echoes.put(viewKey(rs.getString(1), rs.getString(2)), rs.getString(3));
-        kinds
-            .computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
-            .put(rs.getString(2), "VIEW");
+        echoes.put(viewKey(ds, rs.getString(1)), rs.getString(2));
+        dsKinds.put(rs.getString(1), "VIEW");
       }
     }
     try (ResultSet rs =
         st.executeQuery(
-            "SELECT schema_name, table_name, column_name, data_type, is_nullable FROM"
-                + " duckdb_columns() WHERE database_name = current_database() AND"
-                + " schema_name IN ("
-                + in
-                + ") ORDER BY schema_name, table_name, column_index")) {
+            "SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns()"
+                + where
+                + " ORDER BY table_name, column_index")) {
       while (rs.next()) {
-        String ds = rs.getString(1);
-        String table = rs.getString(2);
-        Map<String, String> dsKinds = kinds.computeIfAbsent(ds, k -> new LinkedHashMap<>());
+        String table = rs.getString(1);
         if ("VIEW".equals(dsKinds.putIfAbsent(table, "BASE TABLE"))) {
           continue;
         }
-        addColumn(columns, meta, ds, table, rs.getString(3), rs.getString(4), !rs.getBoolean(5));
+        addColumn(columns, meta, ds, table, rs.getString(2), rs.getString(3), !rs.getBoolean(4));
       }
     }
-    return new CatalogRead(existing, kinds, columns, echoes);
+    return new CatalogRead(List.of(ds), kinds, columns, echoes);
   }
 
   /** Adds one top-level column as DuckDB reports it, typed and described from the metadata. */
@@ -213,40 +187,29 @@ final class DuckDbSnapshot {
   }
 
   boolean exists(String dataset) {
-    try (Connection c = connections.open();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT 1 FROM duckdb_schemas() WHERE database_name = current_database() AND"
-                    + " schema_name = ?")) {
-      ps.setString(1, Identifiers.dataset(dataset));
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    } catch (SQLException e) {
-      throw classify("existence of " + dataset, e);
-    }
+    String ds = Identifiers.dataset(dataset);
+    return stored.test(ds) && datasetRow(ds) != null;
   }
 
-  List<String> managedDatasets() {
-    try (Connection c = connections.open();
-        Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT DISTINCT m.dataset, m.labels FROM "
-                    + DuckDbMetadata.META
-                    + " m JOIN information_schema.schemata s ON s.schema_name = m.dataset AND"
-                    + " s.catalog_name = current_database() WHERE m.name = '' ORDER BY"
-                    + " m.dataset")) {
-      List<String> out = new ArrayList<>();
-      while (rs.next()) {
-        Map<String, String> labels = DuckDbMetadata.readLabels(rs.getString(2));
-        if (DesiredDataset.MANAGED_BY_VALUE.equals(labels.get(DesiredDataset.MANAGED_BY))) {
-          out.add(rs.getString(1));
-        }
+  /** The datasets whose own row carries the provisioner's managed-by label. */
+  List<String> managedDatasets(List<String> storedDatasets) {
+    List<String> out = new ArrayList<>();
+    for (String ds : storedDatasets) {
+      MetaRow row = datasetRow(ds);
+      if (row != null
+          && row.labels() != null
+          && DesiredDataset.MANAGED_BY_VALUE.equals(row.labels().get(DesiredDataset.MANAGED_BY))) {
+        out.add(ds);
       }
-      return out;
+    }
+    return out;
+  }
+
+  private MetaRow datasetRow(String ds) {
+    try (Connection c = connections.open(ds)) {
+      return DuckDbMetadata.read(c, ds, DuckDbMetadata.DATASET_ROW);
     } catch (SQLException e) {
-      throw classify("listing managed datasets", e);
+      throw classify("read dataset " + ds, e);
     }
   }
 

@@ -7,7 +7,11 @@ import dev.orgprovisioner.warehouse.WarehouseException;
 import dev.orgprovisioner.warehouse.WarehouseException.Kind;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** What the DuckDB adapter's parts share: connections, qualified names, error classification. */
@@ -15,10 +19,18 @@ final class DuckDbSql {
 
   private DuckDbSql() {}
 
-  /** A fresh connection per call: DuckDB connections are not thread-safe. */
+  /**
+   * A fresh connection per call (DuckDB connections are not thread-safe) with the named datasets'
+   * databases attached until it is closed.
+   */
   @FunctionalInterface
   interface Connections {
-    Connection open() throws SQLException;
+    /** Attaches those of {@code datasets} that exist, and makes those of {@code creating}. */
+    Connection open(Collection<String> datasets, Collection<String> creating) throws SQLException;
+
+    default Connection open(String dataset) throws SQLException {
+      return open(List.of(dataset), List.of());
+    }
   }
 
   static String qualified(String dataset, String name) {
@@ -32,10 +44,23 @@ final class DuckDbSql {
         .collect(Collectors.joining(" AND "));
   }
 
+  // How DuckDB names a catalog (here: a dataset) it has not attached.
+  private static final Pattern MISSING =
+      Pattern.compile("(?:Catalog|schema) \"([A-Za-z0-9_]{1,1024})\" does not exist");
+
+  /** The dataset DuckDB reported missing, when that is what failed. */
+  static Optional<String> missingDataset(SQLException e) {
+    Matcher m = MISSING.matcher(String.valueOf(e.getMessage()));
+    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+  }
+
   static WarehouseException classify(String what, SQLException e) {
     String msg = String.valueOf(e.getMessage());
     Kind kind;
-    if (msg.contains("Catalog Error") && msg.contains("does not exist")) {
+    // A dataset that is not there is a database DuckDB has not attached: "Catalog "x" does not
+    // exist", reported by its binder.
+    if ((msg.contains("Catalog Error") || msg.contains("Binder Error: Catalog"))
+        && msg.contains("does not exist")) {
       kind = Kind.NOT_FOUND;
     } else if (msg.contains("Transaction conflict") || msg.contains("TransactionContext Error")) {
       kind = Kind.TRANSIENT;

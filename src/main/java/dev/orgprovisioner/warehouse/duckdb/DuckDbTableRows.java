@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Inserts, upserts and selects table rows with prepared statements. */
@@ -34,7 +35,7 @@ final class DuckDbTableRows {
     if (rows.isEmpty()) {
       return;
     }
-    try (Connection c = connections.open()) {
+    try (Connection c = connections.open(dataset)) {
       c.setAutoCommit(false);
       insert(c, dataset, table, rows);
       c.commit();
@@ -51,7 +52,7 @@ final class DuckDbTableRows {
   /** Every table's rows in one transaction: one commit for an org's rows of several tables. */
   void upsertAll(String dataset, List<Warehouse.TableRows> tables) {
     String current = null;
-    try (Connection c = connections.open()) {
+    try (Connection c = connections.open(dataset)) {
       c.setAutoCommit(false);
       for (Warehouse.TableRows t : tables) {
         current = t.table();
@@ -119,31 +120,47 @@ final class DuckDbTableRows {
     }
   }
 
+  /**
+   * Rows of a table or view. A view reads another dataset's tables (an org's views read central
+   * ones): when DuckDB reports that dataset missing because it is not attached, it is attached for
+   * the read and the read is run again.
+   */
   List<Map<String, Object>> selectRows(
       String dataset, String table, Map<String, Object> equalTo, int limit) {
     List<String> keys = new ArrayList<>(equalTo.keySet());
     String where = keys.isEmpty() ? "" : " WHERE " + equalToPlaceholders(keys);
-    try (Connection c = connections.open();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT * FROM " + qualified(dataset, table) + where + " LIMIT " + limit)) {
-      for (int i = 0; i < keys.size(); i++) {
-        ps.setObject(i + 1, jdbcValue(equalTo.get(keys.get(i))));
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        ResultSetMetaData md = rs.getMetaData();
-        List<Map<String, Object>> out = new ArrayList<>();
-        while (rs.next()) {
-          Map<String, Object> row = new LinkedHashMap<>();
-          for (int i = 1; i <= md.getColumnCount(); i++) {
-            row.put(md.getColumnName(i), rs.getObject(i));
-          }
-          out.add(row);
+    List<String> attached = new ArrayList<>(List.of(dataset));
+    while (true) {
+      try (Connection c = connections.open(attached, List.of());
+          PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT * FROM " + qualified(dataset, table) + where + " LIMIT " + limit)) {
+        for (int i = 0; i < keys.size(); i++) {
+          ps.setObject(i + 1, jdbcValue(equalTo.get(keys.get(i))));
         }
-        return out;
+        return rows(ps);
+      } catch (SQLException e) {
+        Optional<String> other = DuckDbSql.missingDataset(e);
+        if (other.isEmpty() || attached.contains(other.get()) || attached.size() > 3) {
+          throw classify("select from " + dataset + "." + table, e);
+        }
+        attached.add(other.get());
       }
-    } catch (SQLException e) {
-      throw classify("select from " + dataset + "." + table, e);
+    }
+  }
+
+  private static List<Map<String, Object>> rows(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      ResultSetMetaData md = rs.getMetaData();
+      List<Map<String, Object>> out = new ArrayList<>();
+      while (rs.next()) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+          row.put(md.getColumnName(i), rs.getObject(i));
+        }
+        out.add(row);
+      }
+      return out;
     }
   }
 

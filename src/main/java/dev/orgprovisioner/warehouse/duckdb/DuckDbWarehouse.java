@@ -10,76 +10,116 @@ import dev.orgprovisioner.warehouse.Warehouse;
 import dev.orgprovisioner.warehouse.WarehouseException;
 import dev.orgprovisioner.warehouse.WarehouseException.Kind;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbMetadata.MetaRow;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDriver;
 
-/** The embedded warehouse: a DuckDB schema per dataset, what DuckDB lacks in a metadata table. */
+/**
+ * The embedded warehouse: a DuckDB database per dataset (a file in one folder), what DuckDB lacks
+ * in metadata tables beside each dataset's tables.
+ */
 public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
 
+  /** Idle datasets kept attached when nothing says otherwise. */
+  public static final int DEFAULT_ATTACHED_DATASETS = 16;
+
   private final DuckDBConnection root;
+  private final DuckDbDatasets datasets;
   private final DuckDbSnapshot snapshots;
   private final DuckDbPlanSteps steps;
   private final DuckDbTableRows rows;
   private final DuckDbTrash trash;
   private final DuckDbAccess access;
-  // Set by the first statement that is not the provisioner's own (tests, the drift simulator).
-  private final AtomicBoolean touchedByHand = new AtomicBoolean();
+  private final Set<String> echoesTaken = ConcurrentHashMap.newKeySet();
 
   // A size as DuckDB reads it; checked because it is put into a SET statement.
   private static final java.util.regex.Pattern MEMORY =
       java.util.regex.Pattern.compile(
           "^[0-9]{1,9}(\\.[0-9]{1,3})?\\s?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$");
 
-  /** Opens (or creates) a database with DuckDB's default memory limit (tests, tools). */
+  /** Opens (or creates) a warehouse with DuckDB's default memory limit (tests, tools). */
   public DuckDbWarehouse(String path) {
-    this(path, null, null);
-  }
-
-  /** As {@link #DuckDbWarehouse(String, String, String)} with DuckDB's checkpoint threshold. */
-  public DuckDbWarehouse(String path, String memoryLimit) {
-    this(path, memoryLimit, null);
+    this(path, null, null, DEFAULT_ATTACHED_DATASETS);
   }
 
   /**
-   * Opens (or creates) a database; {@code path} empty or {@code :memory:} means in memory.
+   * Opens (or creates) a warehouse; {@code path} empty or {@code :memory:} means in memory.
    *
+   * @param path the folder of the datasets' files, made when missing
    * @param memoryLimit DuckDB's memory_limit, e.g. 512MB; null keeps DuckDB's default
    * @param checkpointThreshold DuckDB's checkpoint_threshold, the write-ahead log's size at which
-   *     it is folded into the file, e.g. 256MB; null keeps DuckDB's default (16MB)
+   *     it is folded into its file, e.g. 256MB; null keeps DuckDB's default (16MB)
+   * @param attachedDatasets how many idle datasets stay attached (each costs its catalog in
+   *     memory); datasets in use always are
    */
-  public DuckDbWarehouse(String path, String memoryLimit, String checkpointThreshold) {
+  public DuckDbWarehouse(
+      String path, String memoryLimit, String checkpointThreshold, int attachedDatasets) {
     requireSize("warehouse.duckdb.memory-limit", memoryLimit);
     requireSize("warehouse.duckdb.checkpoint-threshold", checkpointThreshold);
-    String url =
-        path == null || path.isBlank() || path.equals(":memory:")
-            ? "jdbc:duckdb:"
-            : "jdbc:duckdb:" + path;
+    if (attachedDatasets < 1) {
+      throw new IllegalArgumentException(
+          "warehouse.duckdb.attached-datasets must be at least 1, was " + attachedDatasets);
+    }
+    Path folder = path == null || path.isBlank() || path.equals(":memory:") ? null : folder(path);
     try {
       // The driver directly, not DriverManager: under Quarkus' test class loaders DriverManager
       // may not see a driver registered by another loader.
-      root = (DuckDBConnection) new DuckDBDriver().connect(url, new Properties());
+      root = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:", new Properties());
       set(root, "memory_limit", memoryLimit);
       set(root, "checkpoint_threshold", checkpointThreshold);
-      DuckDbMetadata.createIfAbsent(root);
-      DuckDbMetadata.refreshViewEchoes(root);
     } catch (SQLException e) {
-      throw new WarehouseException(Kind.PERMANENT, "cannot open DuckDB at " + url, e);
+      throw new WarehouseException(Kind.PERMANENT, "cannot start DuckDB", e);
     }
-    this.snapshots = new DuckDbSnapshot(this::connection, touchedByHand::get);
-    this.steps = new DuckDbPlanSteps(this::connection);
-    this.rows = new DuckDbTableRows(this::connection);
-    this.trash = new DuckDbTrash(this::connection);
-    this.access = new DuckDbAccess(this::connection);
+    this.datasets = new DuckDbDatasets(root, folder, attachedDatasets, this::prepareDataset);
+    this.snapshots = new DuckDbSnapshot(datasets::open, datasets::stored);
+    this.steps = new DuckDbPlanSteps(datasets::open);
+    this.rows = new DuckDbTableRows(datasets::open);
+    this.trash = new DuckDbTrash(datasets);
+    this.access = new DuckDbAccess(datasets::open);
+  }
+
+  /** The folder of the datasets' files; a single file of the layout before it is refused. */
+  private static Path folder(String path) {
+    Path folder = Path.of(path);
+    if (Files.isRegularFile(folder)) {
+      throw new WarehouseException(
+          Kind.PERMANENT,
+          "warehouse.duckdb.path "
+              + path
+              + " is a file: the embedded warehouse keeps a DuckDB file per dataset in a folder"
+              + " now. Point the setting at a folder; the file was left as it is.");
+    }
+    try {
+      Files.createDirectories(folder);
+    } catch (IOException e) {
+      throw new WarehouseException(Kind.PERMANENT, "cannot create the folder " + path, e);
+    }
+    return folder;
+  }
+
+  /**
+   * Runs on each dataset's database as it is attached. Echoes are taken again only the first time
+   * in this process (see {@link DuckDbMetadata#refreshViewEchoes}): a view replaced by hand while
+   * the dataset was attached must still differ from its echo when it is attached again.
+   */
+  private void prepareDataset(Connection c, String dataset) throws SQLException {
+    DuckDbMetadata.createIfAbsent(c, dataset);
+    DuckDbAccess.createIfAbsent(c, dataset);
+    if (echoesTaken.add(dataset)) {
+      DuckDbMetadata.refreshViewEchoes(c, dataset);
+    }
   }
 
   private static void requireSize(String setting, String size) {
@@ -130,7 +170,6 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
     return Optional.ofNullable(snapshots.snapshot(List.of(dataset)).get(dataset));
   }
 
-  /** The schema alone: a snapshot reads every table of the database (cost grows with the fleet). */
   @Override
   public boolean datasetExists(String dataset) {
     return !trash.isDeleted(dataset) && snapshots.exists(dataset);
@@ -143,7 +182,8 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
 
   @Override
   public List<String> managedDatasets() {
-    return snapshots.managedDatasets().stream().filter(d -> !trash.isDeleted(d)).toList();
+    return snapshots.managedDatasets(
+        datasets.all().stream().filter(d -> !trash.isDeleted(d)).toList());
   }
 
   @Override
@@ -169,7 +209,6 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
       // A new dataset of a deleted one's name ends the deleted one's time travel, as in BigQuery.
       if (trash.isDeleted(step.dataset())) {
         trash.purge(step.dataset());
-        access.forget(step.dataset());
       }
     } else {
       requireNotDeleted(step.dataset());
@@ -178,7 +217,7 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
 
   @Override
   public void deleteDataset(String dataset) {
-    trash.delete(dataset, snapshots.snapshot(List.of(dataset)).containsKey(dataset), Instant.now());
+    trash.delete(dataset, snapshots.exists(dataset));
   }
 
   @Override
@@ -260,39 +299,50 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
   }
 
   /**
-   * Runs raw SQL; for tests and the drift simulator, never for message content. From then on every
-   * read passes over DuckDB's whole catalog, which sees what this statement made or changed.
+   * Runs raw SQL with every dataset attached under its name (tables as {@code dataset.table}); for
+   * tests and the drift simulator, never for message content.
    */
   public void execute(String sql) {
-    try (Connection c = connection();
+    List<String> all = datasets.all();
+    try (Connection c = datasets.open(all, List.of());
         Statement st = c.createStatement()) {
       // Views created since the last pin have no echo: record it before the statement may change
       // it.
-      DuckDbMetadata.recordMissingViewEchoes(c);
-      touchedByHand.set(true);
+      for (String ds : all) {
+        DuckDbMetadata.recordMissingViewEchoes(c, ds);
+      }
       st.execute(sql);
     } catch (SQLException e) {
       throw classify("statement", e);
     }
   }
 
+  /**
+   * Drops a dataset as someone outside the worker would, its database gone without a trace; for
+   * tests and the drift simulator.
+   */
+  public void dropByHand(String dataset) {
+    datasets.drop(dataset);
+  }
+
+  /** How many datasets' databases are attached now (for tests of the bound). */
+  int attachedDatasets() {
+    return datasets.attachedCount();
+  }
+
   /** Reads the stored metadata of a dataset (for diagnostics). */
   Optional<MetaRow> metadata(String dataset, String name) {
-    try (Connection c = connection()) {
+    try (Connection c = datasets.open(dataset)) {
       return Optional.ofNullable(DuckDbMetadata.read(c, dataset, name));
     } catch (SQLException e) {
       throw classify("read metadata", e);
     }
   }
 
-  private Connection connection() throws SQLException {
-    // One DuckDB database, one connection per call: DuckDB connections are not thread-safe.
-    return root.duplicate();
-  }
-
   @Override
   public void close() {
     try {
+      datasets.closeAll();
       root.close();
     } catch (SQLException e) {
       throw classify("close", e);

@@ -3,6 +3,7 @@ package dev.orgprovisioner.warehouse.duckdb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.orgprovisioner.testing.EmptyDatasets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,8 +16,8 @@ class DuckDbMemoryLimitTest {
 
   @Test
   void limit_isDuckDbsMemoryLimit() {
-    try (DuckDbWarehouse duck = new DuckDbWarehouse(":memory:", "256MB")) {
-      duck.execute("CREATE SCHEMA probe");
+    try (DuckDbWarehouse duck = new DuckDbWarehouse(":memory:", "256MB", null, 1)) {
+      EmptyDatasets.create(duck, "probe");
       duck.execute(
           "CREATE TABLE probe.setting AS SELECT current_setting('memory_limit') AS org_slug");
 
@@ -30,7 +31,7 @@ class DuckDbMemoryLimitTest {
   @Test
   void malformedLimit_isRefusedNamingTheSetting() {
     for (String bad : new String[] {"lots", "512", "1GB'; DROP SCHEMA x; --"}) {
-      assertThatThrownBy(() -> new DuckDbWarehouse(":memory:", bad))
+      assertThatThrownBy(() -> new DuckDbWarehouse(":memory:", bad, null, 1))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("warehouse.duckdb.memory-limit");
@@ -39,8 +40,8 @@ class DuckDbMemoryLimitTest {
 
   @Test
   void checkpointThreshold_isDuckDbsSetting() {
-    try (DuckDbWarehouse duck = new DuckDbWarehouse(":memory:", null, "256MB")) {
-      duck.execute("CREATE SCHEMA probe");
+    try (DuckDbWarehouse duck = new DuckDbWarehouse(":memory:", null, "256MB", 1)) {
+      EmptyDatasets.create(duck, "probe");
       duck.execute(
           "CREATE TABLE probe.setting AS SELECT current_setting('checkpoint_threshold') AS v");
 
@@ -52,7 +53,7 @@ class DuckDbMemoryLimitTest {
 
   @Test
   void malformedCheckpointThreshold_isRefusedNamingTheSetting() {
-    assertThatThrownBy(() -> new DuckDbWarehouse(":memory:", null, "16MB'; CHECKPOINT; --"))
+    assertThatThrownBy(() -> new DuckDbWarehouse(":memory:", null, "16MB'; CHECKPOINT; --", 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("warehouse.duckdb.checkpoint-threshold");
   }

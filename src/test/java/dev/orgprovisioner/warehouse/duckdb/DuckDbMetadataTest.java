@@ -1,10 +1,12 @@
 package dev.orgprovisioner.warehouse.duckdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orgprovisioner.catalog.DatasetSettings;
-import dev.orgprovisioner.plan.ObservedDataset;
 import dev.orgprovisioner.plan.PlanStep;
+import dev.orgprovisioner.warehouse.WarehouseException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,42 +18,30 @@ import org.duckdb.DuckDBDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The metadata table: one row per object, and the rows of an earlier version's table kept. */
+/** The metadata table: one row per object; a single-file warehouse of earlier versions refused. */
 class DuckDbMetadataTest {
 
   @Test
-  void databaseFileOfAnEarlierVersion_keepsItsMetadata(@TempDir Path dir) throws SQLException {
-    String file = dir.resolve("earlier.duckdb").toString();
-    try (Connection c = connect(file);
+  void singleFileOfAnEarlierVersion_isRefusedAndLeftAsItIs(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("earlier.duckdb");
+    try (Connection c = connect(file.toString());
         Statement st = c.createStatement()) {
-      // The table as the first versions created it: indexed, without view_sql and settings.
-      st.execute("CREATE SCHEMA _provisioner");
-      st.execute(
-          "CREATE TABLE _provisioner.objects (dataset VARCHAR NOT NULL, name VARCHAR NOT NULL,"
-              + " kind VARCHAR NOT NULL, description VARCHAR, location VARCHAR, labels VARCHAR,"
-              + " partitioning VARCHAR, clustering VARCHAR, columns VARCHAR,"
-              + " PRIMARY KEY (dataset, name))");
       st.execute("CREATE SCHEMA acme_local");
-      st.execute(
-          "INSERT INTO _provisioner.objects VALUES ('acme_local', '', 'DATASET', 'from before',"
-              + " 'EU', '{\"team\":\"a\"}', NULL, '[]', '{}')");
+      st.execute("CREATE TABLE acme_local.t (x INTEGER)");
     }
+    long size = Files.size(file);
 
-    for (int open = 1; open <= 2; open++) {
-      try (DuckDbWarehouse warehouse = new DuckDbWarehouse(file)) {
-        ObservedDataset acme = warehouse.freshSnapshot("acme_local").orElseThrow();
-        assertThat(acme.description()).as("open %d", open).isEqualTo("from before");
-        assertThat(acme.location()).isEqualTo("EU");
-        assertThat(acme.labels()).containsEntry("team", "a");
-      }
-    }
-    assertThat(metadataRows(file, "acme_local")).as("copied once").isEqualTo(1);
+    assertThatThrownBy(() -> new DuckDbWarehouse(file.toString()))
+        .isInstanceOf(WarehouseException.class)
+        .hasMessageContaining("warehouse.duckdb.path")
+        .hasMessageContaining("a DuckDB file per dataset in a folder");
+    assertThat(Files.size(file)).isEqualTo(size);
   }
 
   @Test
   void writingAnObjectAgain_leavesOneRow(@TempDir Path dir) throws SQLException {
-    String file = dir.resolve("rewritten.duckdb").toString();
-    try (DuckDbWarehouse warehouse = new DuckDbWarehouse(file)) {
+    String folder = dir.resolve("warehouse").toString();
+    try (DuckDbWarehouse warehouse = new DuckDbWarehouse(folder)) {
       warehouse.apply(
           new PlanStep.CreateDataset("acme_local", "EU", "first", Map.of(), DatasetSettings.NONE));
       for (String description : new String[] {"second", "third"}) {
@@ -61,19 +51,17 @@ class DuckDbMetadataTest {
       assertThat(warehouse.freshSnapshot("acme_local").orElseThrow().description())
           .isEqualTo("third");
     }
-    assertThat(metadataRows(file, "acme_local")).isEqualTo(1);
+    assertThat(metadataRows(dir.resolve("warehouse/acme_local.duckdb").toString()))
+        .as("the dataset's own file holds its row")
+        .isEqualTo(1);
   }
 
-  private static long metadataRows(String file, String dataset) throws SQLException {
+  private static long metadataRows(String file) throws SQLException {
     try (Connection c = connect(file);
         Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT count(*) FROM "
-                    + DuckDbMetadata.META
-                    + " WHERE dataset = '"
-                    + dataset
-                    + "'")) {
+                "SELECT count(*) FROM " + DuckDbMetadata.META_SCHEMA + ".object_meta")) {
       rs.next();
       return rs.getLong(1);
     }

@@ -23,17 +23,22 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The project's real catalog on DuckDB: every table and view is created and views return rows. */
+/**
+ * The project's real catalog on DuckDB: every table and view is created and views return rows. On
+ * dataset files with one idle dataset attached, so a view's read of central tables and a drift
+ * found by hand survive their datasets being detached.
+ */
 class DuckDbProjectCatalogTest {
 
   private final Catalog catalog = CatalogFixtures.project();
+  @TempDir Path folder;
   private DuckDbWarehouse warehouse;
   private DesiredDataset central;
   private DesiredDataset acme;
 
   @BeforeEach
   void provision() {
-    warehouse = new DuckDbWarehouse(":memory:");
+    warehouse = new DuckDbWarehouse(folder.resolve("warehouse").toString(), null, null, 1);
     central = new DesiredDataset("organizations", "EU", catalog.central(), "organizations", null);
     acme = new DesiredDataset("acme_local", "EU", catalog.org(), "organizations", "acme");
     apply(central);
@@ -102,6 +107,19 @@ class DuckDbProjectCatalogTest {
   }
 
   @Test
+  void viewReplacedByHand_isStillDrift_afterItsDatasetWasDetachedAndAttachedAgain() {
+    String view = "x_org_hierarchy";
+    warehouse.execute(
+        "CREATE OR REPLACE VIEW acme_local." + view + " AS SELECT 1 AS id, 'acme' AS org_slug");
+    warehouse.datasetExists("organizations"); // the one idle place: acme_local is detached
+    assertThat(warehouse.attachedDatasets()).isEqualTo(1);
+
+    assertThat(plan(acme).differences())
+        .extracting(d -> d.kind())
+        .containsExactly(DifferenceKind.VIEW_SQL_CHANGED);
+  }
+
+  @Test
   void typeChangedByHand_isReportedAndNotRepaired() {
     warehouse.execute(
         "ALTER TABLE acme_local.genai_payg_pricing ALTER COLUMN provider TYPE BIGINT USING 0");
@@ -135,7 +153,7 @@ class DuckDbProjectCatalogTest {
 
   @Test
   void droppedDataset_hasNoSnapshot() {
-    warehouse.execute("DROP SCHEMA acme_local CASCADE");
+    warehouse.dropByHand("acme_local");
 
     assertThat(warehouse.freshSnapshot("acme_local")).isEmpty();
     assertThat(warehouse.managedDatasets()).containsExactly("organizations");

@@ -3,6 +3,7 @@ package dev.orgprovisioner.warehouse.duckdb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.orgprovisioner.testing.EmptyDatasets;
 import dev.orgprovisioner.warehouse.Warehouse;
 import dev.orgprovisioner.warehouse.WarehouseException;
 import java.util.LinkedHashMap;
@@ -16,7 +17,7 @@ class DuckDbRowWritesTest {
   @Test
   void upsertsIntoSeveralTables_areOneTransaction() {
     try (DuckDbWarehouse duck = new DuckDbWarehouse(":memory:")) {
-      duck.execute("CREATE SCHEMA central");
+      EmptyDatasets.create(duck, "central");
       duck.execute("CREATE TABLE central.a (org_slug VARCHAR, n BIGINT)");
       duck.execute("CREATE TABLE central.b (org_slug VARCHAR, n BIGINT)");
       Map<String, Object> good = new LinkedHashMap<>();

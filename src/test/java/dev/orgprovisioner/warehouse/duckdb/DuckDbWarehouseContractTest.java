@@ -9,20 +9,27 @@ import dev.orgprovisioner.warehouse.duckdb.DuckDbMetadata.MetaRow;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbMetadata.StoredSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 
-/** The warehouse contract, run against an in-memory DuckDB. */
+/** The warehouse contract, run against an in-memory DuckDB (a subclass runs it on files). */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DuckDbWarehouseContractTest extends WarehouseContractTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static DuckDbWarehouse warehouse;
+  private DuckDbWarehouse warehouse;
+
+  /** The warehouse the contract runs against. */
+  protected DuckDbWarehouse open() {
+    return new DuckDbWarehouse(":memory:");
+  }
 
   @BeforeAll
-  static void open() {
-    warehouse = new DuckDbWarehouse(":memory:");
+  void openWarehouse() {
+    warehouse = open();
   }
 
   @AfterAll
-  static void close() {
+  void close() {
     warehouse.close();
   }
 
@@ -39,7 +46,7 @@ class DuckDbWarehouseContractTest extends WarehouseContractTest {
     try {
       warehouse.execute(
           "UPDATE "
-              + DuckDbMetadata.META
+              + DuckDbMetadata.meta(dataset)
               + " SET settings = '"
               + JSON.writeValueAsString(stored)
               + "', labels = '"
