@@ -3,7 +3,6 @@ package dev.orgprovisioner.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.cloud.firestore.Firestore;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
 import dev.orgprovisioner.command.MalformedCommands;
@@ -11,12 +10,11 @@ import dev.orgprovisioner.emulator.EmulatorProcess;
 import dev.orgprovisioner.emulator.Emulators;
 import dev.orgprovisioner.execution.Job;
 import dev.orgprovisioner.execution.JobState;
-import dev.orgprovisioner.ledger.FirestoreLedger;
+import dev.orgprovisioner.ledger.memory.InMemoryLedger;
 import dev.orgprovisioner.messaging.HandWiredWorker;
 import dev.orgprovisioner.messaging.MessagingConfig;
 import dev.orgprovisioner.testing.LedgerFixtures;
 import dev.orgprovisioner.testing.PubSubTestClient.Received;
-import dev.orgprovisioner.testing.SharedEmulators;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +29,10 @@ import org.junit.jupiter.api.Test;
  * 200 invalid commands of every malformed kind mixed into 1,000 valid ones: each invalid one is in
  * the DLQ with its rejection code and field (and answered by one command.rejected event), each
  * valid one is done exactly once.
+ *
+ * <p>The ledger is the in-memory one: what is tested here is the intake's sorting on the real
+ * Pub/Sub path, and {@code LedgerContractTest} holds both ledgers to the same claims (concurrent
+ * ones included); the volume of claims on the Firestore emulator is {@code DuplicatesStormTest}'s.
  */
 @Tag("faults")
 class PoisonMixTest {
@@ -51,11 +53,10 @@ class PoisonMixTest {
     HandWiredWorker.createTopology(topology);
 
     try (pubSub;
-        Firestore db = SharedEmulators.firestoreClient();
         DuckDbWarehouse duck = new DuckDbWarehouse(":memory:");
         FaultKit.Tap events = new FaultKit.Tap(host, topology.eventsTopic());
         FaultKit.Tap dlq = new FaultKit.Tap(host, topology.dlqTopic())) {
-      FirestoreLedger ledger = SharedEmulators.freshLedger(db, "poison", Duration.ofSeconds(30));
+      InMemoryLedger ledger = LedgerFixtures.inMemory(Duration.ofSeconds(30));
       try (HandWiredWorker worker =
           HandWiredWorker.start(
               HandWiredWorker.Options.of(host, topology, ledger, duck, "poison-worker"))) {

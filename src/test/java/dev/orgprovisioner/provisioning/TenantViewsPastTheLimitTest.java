@@ -1,6 +1,7 @@
 package dev.orgprovisioner.provisioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orgprovisioner.catalog.Catalog;
@@ -10,6 +11,7 @@ import dev.orgprovisioner.plan.TenantShards;
 import dev.orgprovisioner.plan.TenantViews;
 import dev.orgprovisioner.testing.AttemptsStepLog;
 import dev.orgprovisioner.testing.CatalogFixtures;
+import dev.orgprovisioner.warehouse.WarehouseException;
 import dev.orgprovisioner.warehouse.bigquery.BigQuerySettings;
 import dev.orgprovisioner.warehouse.bigquery.BigQueryStub;
 import dev.orgprovisioner.warehouse.bigquery.BigQueryWarehouse;
@@ -22,23 +24,29 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * 3,000 orgs, past the 2,500 authorized resources one BigQuery access list holds, get their tenant
- * views through the real adapter and client against the stub (which enforces the bound): every
- * views dataset authorized on its shard, every shard on the central dataset, no list over 2,500,
- * and each org's views reading only its rows.
+ * Orgs past the authorized resources one BigQuery access list holds get their tenant views through
+ * the real adapter and client against the stub (which enforces the bound): every views dataset
+ * authorized on its shard, every shard on the central dataset, no list over the bound, one list of
+ * them all refused, and each org's views reading only its rows.
+ *
+ * <p>At a tenth of the scale: the stub's bound lowered from BigQuery's 2,500 to 250 and 300 orgs
+ * instead of 3,000 (the same shards of a fifth of the bound; the sharding does not depend on the
+ * number). That the stub refuses a list past BigQuery's real 2,500 is {@code BigQueryAccessTest}'s,
+ * with one call.
  */
 class TenantViewsPastTheLimitTest {
 
   private static final String PROJECT = "test-project";
-  private static final int ORGS = 3_000;
-  // Six shards of about 500 orgs: each list stays under the bound that one list of 3,000 breaks
+  private static final int LIMIT = 250;
+  private static final int ORGS = 300;
+  // Six shards of about 50 orgs: each list stays under the bound that one list of 300 breaks
   // (fewer, fuller shards work too but cost more: every change sends the shard's whole list).
   private static final int SHARDS = 6;
 
   private final Catalog catalog = CatalogFixtures.minimal();
 
   @Test
-  void threeThousandOrgs_eachAuthorizedOnItsShard_noListOverTheLimit() {
+  void orgsPastTheLimit_eachAuthorizedOnItsShard_noListOverTheLimit() {
     ProvisioningSettings settings =
         new ProvisioningSettings(Environment.LOCAL, "EU")
             .withTenantViews(new TenantViewSettings(true, SHARDS));
@@ -46,6 +54,7 @@ class TenantViewsPastTheLimitTest {
         BigQueryWarehouse warehouse =
             BigQueryWarehouse.create(
                 new BigQuerySettings(PROJECT, "EU", Optional.of(stub.host()), 1L << 30, 4))) {
+      stub.limitAuthorizedResources(LIMIT);
       ProvisioningService service = new ProvisioningService(catalog, warehouse, settings);
       service.bootstrap(false);
       TenantAccess tenant = new TenantAccess(service);
@@ -64,11 +73,8 @@ class TenantViewsPastTheLimitTest {
         expected
             .computeIfAbsent(shards.shardDatasetOf(org.value()), s -> new TreeSet<>())
             .add(settings.orgDataset(org) + TenantViews.VIEWS_SUFFIX);
-        if (i % 500 == 0) {
+        if (i % 100 == 0) {
           System.out.printf("%d orgs at %d ms%n", i, (System.nanoTime() - start) / 1_000_000);
-        }
-        if (i % 200 == 0) {
-          stub.clearRequests(); // the stub keeps every request: keep its memory flat
         }
       }
 
@@ -79,17 +85,24 @@ class TenantViewsPastTheLimitTest {
         List<String> authorized = warehouse.authorizedDatasets(shard.getKey());
         assertThat(authorized)
             .as(shard.getKey())
-            .hasSizeLessThanOrEqualTo(TenantShards.MAX_AUTHORIZED_PER_LIST)
+            .hasSizeLessThanOrEqualTo(LIMIT)
             .containsExactlyInAnyOrderElementsOf(shard.getValue());
       }
+      // Past the bound: one list of every org's views dataset is refused whole.
+      List<String> all = expected.values().stream().flatMap(Set::stream).toList();
+      assertThatThrownBy(() -> warehouse.changeAuthorizedDatasets(central, all, List.of()))
+          .isInstanceOf(WarehouseException.class)
+          .hasMessageContaining("the maximum is " + LIMIT);
+      assertThat(warehouse.authorizedDatasets(central))
+          .containsExactlyInAnyOrderElementsOf(expected.keySet());
 
       // One org, read back from the stub: what its principals can read, and how.
-      OrgSlug org = OrgSlug.parse("org_2999");
+      OrgSlug org = OrgSlug.parse("org_0299");
       TenantViews.Layout layout = tenant.layout(org);
       assertThat(warehouse.accessEntries(layout.viewsDataset()))
           .contains(
-              AccessEntry.parse("group:analysts@org-2999.example.com", AccessEntry.Role.READER))
-          .noneMatch(e -> e.role() != AccessEntry.Role.READER && e.email().contains("org-2999"));
+              AccessEntry.parse("group:analysts@org-0299.example.com", AccessEntry.Role.READER))
+          .noneMatch(e -> e.role() != AccessEntry.Role.READER && e.email().contains("org-0299"));
       assertThat(warehouse.accessEntries(layout.shardDataset()))
           .noneMatch(e -> e.email().contains("example.com"));
       String view = catalog.org().views().get(0).name();
@@ -99,8 +112,8 @@ class TenantViewsPastTheLimitTest {
               "SELECT * FROM `" + PROJECT + "." + layout.shardDataset() + "." + shardView + "`");
       assertThat(query(stub, layout.shardDataset(), shardView))
           .contains("`" + PROJECT + "." + central + ".")
-          .contains("org_slug = 'org_2999'")
-          .doesNotContain("org_2998");
+          .contains("org_slug = 'org_0299'")
+          .doesNotContain("org_0298");
     }
   }
 

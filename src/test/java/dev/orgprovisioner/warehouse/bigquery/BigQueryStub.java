@@ -163,6 +163,8 @@ public final class BigQueryStub implements AutoCloseable {
   private final AtomicLong clock = new AtomicLong(1_767_225_600_000L);
   private final StubScanCosts costs = new StubScanCosts();
   private volatile int pageRows = Integer.MAX_VALUE;
+  // Authorized resources one access list may hold: BigQuery's 2,500 unless a test lowers it.
+  private volatile int maxAuthorized = StubAccessLimits.MAX_AUTHORIZED_RESOURCES;
   // BigQuery's rate limits; null (the default): none enforced.
   private volatile StubQuotas quotas;
   // Hung requests wait for this (released on close), like a server that never answers.
@@ -193,6 +195,21 @@ public final class BigQueryStub implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Lowers the bound on authorized resources per access list (BigQuery's 2,500 by default) from now
+   * on: a test goes past it with a tenth of the orgs, the same refusal at a smaller number.
+   */
+  public void limitAuthorizedResources(int max) {
+    if (max < 1 || max > StubAccessLimits.MAX_AUTHORIZED_RESOURCES) {
+      throw new IllegalArgumentException(
+          "authorized resources per list: 1 to "
+              + StubAccessLimits.MAX_AUTHORIZED_RESOURCES
+              + ", not "
+              + max);
+    }
+    maxAuthorized = max;
   }
 
   /**
@@ -639,7 +656,9 @@ public final class BigQueryStub implements AutoCloseable {
   private ObjectNode storeDataset(String project, ObjectNode body) {
     validateDatasetOptions(body);
     StubAccessLimits.check(
-        project + ":" + body.path("datasetReference").path("datasetId").asText(), body);
+        project + ":" + body.path("datasetReference").path("datasetId").asText(),
+        body,
+        maxAuthorized);
     ObjectNode d = body.deepCopy();
     String id = d.path("datasetReference").path("datasetId").asText();
     ((ObjectNode) d.get("datasetReference")).put("projectId", project);
@@ -707,7 +726,7 @@ public final class BigQueryStub implements AutoCloseable {
 
   private ObjectNode patchDataset(String project, String id, JsonNode body) {
     validateDatasetOptions(body);
-    StubAccessLimits.check(project + ":" + id, body);
+    StubAccessLimits.check(project + ":" + id, body, maxAuthorized);
     ObjectNode d = requireDataset(project, id);
     body.fields()
         .forEachRemaining(

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * The stub's bound on a dataset's access list: at most 2,500 authorized resources (views, datasets
  * and routines together), BigQuery's documented limit, refused with a 400 "invalid" naming it. The
- * wording of BigQuery's own message was not found; the status, reason and the number are its.
+ * wording of BigQuery's own message was not found; the status, reason and the number are its. A
+ * test may lower the bound ({@link BigQueryStub#limitAuthorizedResources}) to go past it with fewer
+ * orgs.
  */
 final class StubAccessLimits {
 
@@ -13,8 +15,8 @@ final class StubAccessLimits {
 
   private StubAccessLimits() {}
 
-  /** Refuses a dataset body whose access list holds more authorized resources than allowed. */
-  static void check(String dataset, JsonNode body) {
+  /** Refuses a dataset body whose access list holds more than {@code max} authorized resources. */
+  static void check(String dataset, JsonNode body, int max) {
     JsonNode access = body.path("access");
     if (!access.isArray()) {
       return;
@@ -25,7 +27,7 @@ final class StubAccessLimits {
         authorized++;
       }
     }
-    if (authorized > MAX_AUTHORIZED_RESOURCES) {
+    if (authorized > max) {
       throw new BigQueryStub.ApiError(
           400,
           "invalid",
@@ -34,7 +36,7 @@ final class StubAccessLimits {
               + " has "
               + authorized
               + " authorized resources (views, datasets and routines); the maximum is "
-              + MAX_AUTHORIZED_RESOURCES
+              + max
               + ".");
     }
   }
