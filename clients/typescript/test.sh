@@ -33,7 +33,7 @@ if [ -f "$jar" ] && command -v java >/dev/null 2>&1; then
   log="$work/worker.log"
   # The local profile starts its own emulators; no demo, a throw-away warehouse, a free HTTP port.
   java -Dquarkus.profile=local -D%local.provisioner.demo=false \
-    "-D%local.warehouse.duckdb.path=$work/warehouse.duckdb" -Dquarkus.http.port=0 \
+    "-D%local.warehouse.duckdb.path=$work/warehouse" -Dquarkus.http.port=0 \
     -jar "$jar" >"$log" 2>&1 &
   worker_pid=$!
   # The worker starts while npm installs and type-checks: the two overlap instead of queueing.
