@@ -301,7 +301,11 @@ class DriftCheckBenchmark {
   void driftCheckOfARealDuckDbFleet() throws Exception {
     int orgs = Integer.getInteger("bench.drift.duckdb.orgs", 300);
     Catalog catalog = CatalogFixtures.project();
-    try (var duck = new dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse(":memory:");
+    // A folder of dataset files, as the embedded warehouse runs (the local profile's): in memory
+    // every dataset stays attached, and DuckDB's catalog functions pass over all of them.
+    java.nio.file.Path folder = BenchReport.DIR.resolve("drift-duckdb-warehouse");
+    dev.orgprovisioner.testing.Folders.deleteTree(folder);
+    try (var duck = new dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse(folder.toString());
         var db = SharedEmulators.firestoreClient()) {
       dev.orgprovisioner.testing.FaultyWarehouse counted =
           new dev.orgprovisioner.testing.FaultyWarehouse(duck);
@@ -347,7 +351,7 @@ class DriftCheckBenchmark {
       int calls = counted.calls.get() - callsBefore;
       BenchReport.section("drift-check-duckdb", "4b. Drift check of " + orgs + " orgs on DuckDB")
           .method(
-              "A real DuckDB fleet (each org provisioned through the planner with the full org"
+              "A real DuckDB fleet in a folder of dataset files (each org provisioned through the planner with the full org"
                   + " catalog; every 10th org lost a column by hand), checked in chunks of 200"
                   + " through the DuckDB adapter's bulk snapshot. Building the fleet took "
                   + buildMs

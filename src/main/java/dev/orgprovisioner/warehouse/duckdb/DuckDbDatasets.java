@@ -50,7 +50,7 @@ final class DuckDbDatasets {
   // Attached datasets in least recently used order, with the number of connections using each.
   private final LinkedHashMap<String, Integer> attached = new LinkedHashMap<>(16, 0.75f, true);
   // In memory, a detached database is gone: these are every dataset there is.
-  private final Set<String> inMemory = new LinkedHashSet<>();
+  private final Set<String> memoryDatasets = new LinkedHashSet<>();
 
   /**
    * @param folder the folder of the datasets' files; null keeps them in memory (never detached)
@@ -93,13 +93,13 @@ final class DuckDbDatasets {
   /** Whether a database of this name exists (it may hold no dataset yet, see the metadata). */
   synchronized boolean stored(String dataset) {
     String ds = Identifiers.dataset(dataset);
-    return inMemory() ? inMemory.contains(ds) : Files.isRegularFile(file(ds));
+    return inMemory() ? memoryDatasets.contains(ds) : Files.isRegularFile(file(ds));
   }
 
   /** Every stored dataset's name, sorted. */
   synchronized List<String> all() {
     if (inMemory()) {
-      return inMemory.stream().sorted().toList();
+      return memoryDatasets.stream().sorted().toList();
     }
     try (Stream<Path> files = Files.list(folder)) {
       return files
@@ -138,7 +138,7 @@ final class DuckDbDatasets {
     String ds = Identifiers.dataset(dataset);
     requireIdle(ds, "purge");
     detach(ds);
-    inMemory.remove(ds);
+    memoryDatasets.remove(ds);
     if (!inMemory()) {
       try {
         Files.deleteIfExists(aside(ds));
@@ -203,7 +203,7 @@ final class DuckDbDatasets {
       throw e;
     }
     if (inMemory()) {
-      inMemory.add(ds);
+      memoryDatasets.add(ds);
     }
   }
 
