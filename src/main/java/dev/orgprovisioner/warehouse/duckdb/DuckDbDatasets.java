@@ -264,6 +264,11 @@ final class DuckDbDatasets {
     }
   }
 
+  /** The datasets attached now, in use or idle. */
+  synchronized List<String> attachedNames() {
+    return List.copyOf(attached.keySet());
+  }
+
   /** How many datasets are attached now, in use or idle. */
   synchronized int attachedCount() {
     return attached.size();

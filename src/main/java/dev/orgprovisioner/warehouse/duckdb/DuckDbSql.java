@@ -46,7 +46,8 @@ final class DuckDbSql {
 
   // How DuckDB names a catalog (here: a dataset) it has not attached.
   private static final Pattern MISSING =
-      Pattern.compile("(?:Catalog|schema) \"([A-Za-z0-9_]{1,1024})\" does not exist");
+      Pattern.compile(
+          "(?:Catalog|[Ss]chema)(?: with name)? \"?([A-Za-z0-9_]{1,1024})\"? does not exist");
 
   /** The dataset DuckDB reported missing, when that is what failed. */
   static Optional<String> missingDataset(SQLException e) {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -299,21 +300,29 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
   }
 
   /**
-   * Runs raw SQL with every dataset attached under its name (tables as {@code dataset.table}); for
-   * tests and the drift simulator, never for message content.
+   * Runs raw SQL with its datasets attached under their names (tables as {@code dataset.table}): a
+   * dataset DuckDB reports missing is attached and the statement run again. For tests and the drift
+   * simulator, never for message content.
    */
   public void execute(String sql) {
-    List<String> all = datasets.all();
-    try (Connection c = datasets.open(all, List.of());
-        Statement st = c.createStatement()) {
-      // Views created since the last pin have no echo: record it before the statement may change
-      // it.
-      for (String ds : all) {
-        DuckDbMetadata.recordMissingViewEchoes(c, ds);
+    List<String> held = new ArrayList<>(datasets.attachedNames());
+    while (true) {
+      try (Connection c = datasets.open(held, List.of());
+          Statement st = c.createStatement()) {
+        // Views created since the last pin have no echo: record it before the statement may
+        // change it.
+        for (String ds : held) {
+          DuckDbMetadata.recordMissingViewEchoes(c, ds);
+        }
+        st.execute(sql);
+        return;
+      } catch (SQLException e) {
+        Optional<String> other = DuckDbSql.missingDataset(e);
+        if (other.isEmpty() || held.contains(other.get()) || !datasets.stored(other.get())) {
+          throw classify("statement", e);
+        }
+        held.add(other.get());
       }
-      st.execute(sql);
-    } catch (SQLException e) {
-      throw classify("statement", e);
     }
   }
 
