@@ -38,15 +38,16 @@ final class DuckDbDatasets {
   private static final java.util.regex.Pattern DATASET_NAME =
       java.util.regex.Pattern.compile("[A-Za-z0-9_]{1,1024}");
 
-  /** Runs once on a dataset's database each time it is attached (metadata tables, echoes). */
-  interface OnAttach {
+  /** Runs on a dataset's database as it is attached, or before it is detached. */
+  interface Hook {
     void run(Connection c, String dataset) throws SQLException;
   }
 
   private final DuckDBConnection root;
   private final Path folder;
   private final int maxAttached;
-  private final OnAttach onAttach;
+  private final Hook onAttach;
+  private final Hook beforeDetach;
   // Attached datasets in least recently used order, with the number of connections using each.
   private final LinkedHashMap<String, Integer> attached = new LinkedHashMap<>(16, 0.75f, true);
   // In memory, a detached database is gone: these are every dataset there is.
@@ -55,11 +56,13 @@ final class DuckDbDatasets {
   /**
    * @param folder the folder of the datasets' files; null keeps them in memory (never detached)
    */
-  DuckDbDatasets(DuckDBConnection root, Path folder, int maxAttached, OnAttach onAttach) {
+  DuckDbDatasets(
+      DuckDBConnection root, Path folder, int maxAttached, Hook onAttach, Hook beforeDetach) {
     this.root = root;
     this.folder = folder;
     this.maxAttached = maxAttached;
     this.onAttach = onAttach;
+    this.beforeDetach = beforeDetach;
   }
 
   boolean inMemory() {
@@ -137,7 +140,7 @@ final class DuckDbDatasets {
   synchronized void drop(String dataset) {
     String ds = Identifiers.dataset(dataset);
     requireIdle(ds, "purge");
-    detach(ds);
+    forget(ds);
     memoryDatasets.remove(ds);
     if (!inMemory()) {
       try {
@@ -199,7 +202,7 @@ final class DuckDbDatasets {
     try (Connection c = root.duplicate()) {
       onAttach.run(c, ds);
     } catch (SQLException e) {
-      detach(ds);
+      forget(ds);
       throw e;
     }
     if (inMemory()) {
@@ -225,6 +228,19 @@ final class DuckDbDatasets {
   }
 
   private void detach(String ds) {
+    if (!attached.containsKey(ds)) {
+      return;
+    }
+    try (Connection c = root.duplicate()) {
+      beforeDetach.run(c, ds);
+    } catch (SQLException e) {
+      throw DuckDbSql.classify("detach dataset " + ds, e);
+    }
+    forget(ds);
+  }
+
+  /** Detaches without the hook: the dataset's database is about to be removed. */
+  private void forget(String ds) {
     if (attached.remove(ds) == null) {
       return;
     }

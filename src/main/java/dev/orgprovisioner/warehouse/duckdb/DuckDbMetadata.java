@@ -161,7 +161,24 @@ final class DuckDbMetadata {
    * is therefore not seen as edited (while one is open, it is).
    */
   static void refreshViewEchoes(Connection c, String dataset) throws SQLException {
-    recordViewEchoes(c, dataset, true);
+    updateViewEchoes(c, dataset, EchoUpdate.REFRESH);
+  }
+
+  /**
+   * Forgets the echo of each view DuckDB still echoes as recorded, before the dataset is detached:
+   * attaching it again re-serialises its views, so an untouched view would no longer match its
+   * echo; without one it is taken as created until other SQL runs. A view whose echo changed (SQL
+   * other than ours replaced it) keeps the old one, and stays drift.
+   */
+  static void forgetUntouchedViewEchoes(Connection c, String dataset) throws SQLException {
+    updateViewEchoes(c, dataset, EchoUpdate.FORGET_UNTOUCHED);
+  }
+
+  /** What {@link #updateViewEchoes} does to each view's recorded echo. */
+  private enum EchoUpdate {
+    MISSING,
+    REFRESH,
+    FORGET_UNTOUCHED
   }
 
   /**
@@ -169,10 +186,10 @@ final class DuckDbMetadata {
    * echo lists every view of the file), before SQL other than the provisioner's may change them.
    */
   static void recordMissingViewEchoes(Connection c, String dataset) throws SQLException {
-    recordViewEchoes(c, dataset, false);
+    updateViewEchoes(c, dataset, EchoUpdate.MISSING);
   }
 
-  private static void recordViewEchoes(Connection c, String dataset, boolean refresh)
+  private static void updateViewEchoes(Connection c, String dataset, EchoUpdate update)
       throws SQLException {
     Map<List<String>, String> refreshed = new LinkedHashMap<>();
     try (Statement st = c.createStatement();
@@ -187,10 +204,17 @@ final class DuckDbMetadata {
       while (rs.next()) {
         ViewText stored = JSON.readValue(rs.getString(3), ViewText.class);
         String echo = rs.getString(4);
-        if (stored.echo() == null || (refresh && !echo.equals(stored.echo()))) {
+        String now =
+            switch (update) {
+              case MISSING -> stored.echo() == null ? echo : stored.echo();
+              case REFRESH ->
+                  stored.echo() == null || !echo.equals(stored.echo()) ? echo : stored.echo();
+              case FORGET_UNTOUCHED -> echo.equals(stored.echo()) ? null : stored.echo();
+            };
+        if (!java.util.Objects.equals(now, stored.echo())) {
           refreshed.put(
               List.of(rs.getString(1), rs.getString(2)),
-              JSON.writeValueAsString(new ViewText(stored.source(), echo)));
+              JSON.writeValueAsString(new ViewText(stored.source(), now)));
         }
       }
     } catch (JsonProcessingException e) {

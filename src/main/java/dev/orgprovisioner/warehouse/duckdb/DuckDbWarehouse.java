@@ -83,7 +83,13 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
     } catch (SQLException e) {
       throw new WarehouseException(Kind.PERMANENT, "cannot start DuckDB", e);
     }
-    this.datasets = new DuckDbDatasets(root, folder, attachedDatasets, this::prepareDataset);
+    this.datasets =
+        new DuckDbDatasets(
+            root,
+            folder,
+            attachedDatasets,
+            this::prepareDataset,
+            DuckDbMetadata::forgetUntouchedViewEchoes);
     this.snapshots = new DuckDbSnapshot(datasets::open, datasets::stored);
     this.steps = new DuckDbPlanSteps(datasets::open);
     this.rows = new DuckDbTableRows(datasets::open);

@@ -120,6 +120,15 @@ class DuckDbProjectCatalogTest {
   }
 
   @Test
+  void viewsLeftAlone_stayInSync_whenTheirDatasetIsDetachedAfterSqlByHand() {
+    assertThat(warehouse.freshSnapshot("acme_local")).isPresent(); // acme_local is attached
+    warehouse.execute("SELECT 1"); // records the echoes of the views of the attached datasets
+    warehouse.datasetExists("organizations"); // the one idle place: acme_local is detached
+
+    assertThat(plan(acme).differences()).as("DuckDB re-serialises views as it attaches").isEmpty();
+  }
+
+  @Test
   void typeChangedByHand_isReportedAndNotRepaired() {
     warehouse.execute(
         "ALTER TABLE acme_local.genai_payg_pricing ALTER COLUMN provider TYPE BIGINT USING 0");
