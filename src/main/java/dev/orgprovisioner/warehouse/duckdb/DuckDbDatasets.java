@@ -104,7 +104,12 @@ final class DuckDbDatasets {
     if (inMemory()) {
       return memoryDatasets.stream().sorted().toList();
     }
-    try (Stream<Path> files = Files.list(folder)) {
+    return datasetsIn(folder);
+  }
+
+  /** The datasets whose files are in {@code dir}, sorted. */
+  private static List<String> datasetsIn(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
       return files
           .map(p -> p.getFileName().toString())
           .filter(n -> n.endsWith(SUFFIX))
@@ -113,7 +118,7 @@ final class DuckDbDatasets {
           .sorted()
           .toList();
     } catch (IOException e) {
-      throw new WarehouseException(Kind.TRANSIENT, "cannot list the datasets in " + folder, e);
+      throw new WarehouseException(Kind.TRANSIENT, "cannot list the datasets in " + dir, e);
     }
   }
 
@@ -160,16 +165,7 @@ final class DuckDbDatasets {
     if (deleted == null || !Files.isDirectory(deleted)) {
       return List.of();
     }
-    try (Stream<Path> files = Files.list(deleted)) {
-      return files
-          .map(p -> p.getFileName().toString())
-          .filter(n -> n.endsWith(SUFFIX))
-          .map(n -> n.substring(0, n.length() - SUFFIX.length()))
-          .filter(n -> DATASET_NAME.matcher(n).matches())
-          .toList();
-    } catch (IOException e) {
-      throw new WarehouseException(Kind.TRANSIENT, "cannot list the deleted datasets", e);
-    }
+    return datasetsIn(deleted);
   }
 
   private synchronized boolean hold(String dataset, boolean create) throws SQLException {
