@@ -364,9 +364,7 @@ class OffboardingJobTest {
     String org = onboarded();
     run(JobHarness.offboard(org, "contract ended", 0));
     harness.duck.execute(
-        "UPDATE _provisioner.object_meta SET labels = '{}' WHERE dataset = '"
-            + org
-            + "_local' AND name = ''");
+        "UPDATE " + org + "_local._provisioner.object_meta SET labels = '{}' WHERE name = ''");
 
     assertThatThrownBy(() -> run(JobHarness.running(deadline(org))))
         .isInstanceOfSatisfying(
