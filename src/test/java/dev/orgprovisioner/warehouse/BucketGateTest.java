@@ -2,6 +2,7 @@ package dev.orgprovisioner.warehouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orgprovisioner.testing.ScriptedQuotaBuckets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class BucketGateTest {
@@ -126,22 +126,12 @@ class BucketGateTest {
     LocalQuotaBuckets local = new LocalQuotaBuckets();
     BucketGate gate =
         gate(
-            new QuotaBuckets() {
-              @Override
-              public Grant take(
-                  String id,
-                  Quota quota,
-                  double timeScale,
-                  QuotaBuckets.Ask ask,
-                  Supplier<Instant> at) {
-                Grant grant = local.take(id, quota, timeScale, ask, at);
-                now = now.plus(commit);
-                return grant;
-              }
-
-              @Override
-              public void slowDown(String id, Quota quota, double timeScale, Instant at) {}
-            });
+            ScriptedQuotaBuckets.taking(
+                (id, quota, timeScale, ask, at) -> {
+                  QuotaBuckets.Grant grant = local.take(id, quota, timeScale, ask, at);
+                  now = now.plus(commit);
+                  return grant;
+                }));
 
     gate.acquire(Quota.TABLES_INSERT, "user");
 
@@ -158,21 +148,11 @@ class BucketGateTest {
     LocalQuotaBuckets local = new LocalQuotaBuckets();
     BucketGate gate =
         new BucketGate(
-            new QuotaBuckets() {
-              @Override
-              public Grant take(
-                  String id,
-                  Quota quota,
-                  double timeScale,
-                  QuotaBuckets.Ask ask,
-                  Supplier<Instant> at) {
-                takes.incrementAndGet();
-                return local.take(id, quota, timeScale, ask, at);
-              }
-
-              @Override
-              public void slowDown(String id, Quota quota, double timeScale, Instant at) {}
-            },
+            ScriptedQuotaBuckets.taking(
+                (id, quota, timeScale, ask, at) -> {
+                  takes.incrementAndGet();
+                  return local.take(id, quota, timeScale, ask, at);
+                }),
             1.0,
             () -> now,
             d -> {
@@ -224,28 +204,18 @@ class BucketGateTest {
     List<Integer> wanted = new CopyOnWriteArrayList<>();
     LocalQuotaBuckets local = new LocalQuotaBuckets();
     QuotaBuckets slow =
-        new QuotaBuckets() {
-          @Override
-          public Grant take(
-              String id,
-              Quota quota,
-              double timeScale,
-              QuotaBuckets.Ask ask,
-              Supplier<Instant> at) {
-            wanted.add(ask.want());
-            asking.countDown();
-            try {
-              // The first transaction lasts until the other calls queue up behind it.
-              release.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            return local.take(id, quota, timeScale, ask, at);
-          }
-
-          @Override
-          public void slowDown(String id, Quota quota, double timeScale, Instant at) {}
-        };
+        ScriptedQuotaBuckets.taking(
+            (id, quota, timeScale, ask, at) -> {
+              wanted.add(ask.want());
+              asking.countDown();
+              try {
+                // The first transaction lasts until the other calls queue up behind it.
+                release.await(5, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return local.take(id, quota, timeScale, ask, at);
+            });
     BucketGate gate = BucketGate.of(slow);
     List<Thread> threads = new CopyOnWriteArrayList<>();
     ExecutorService calls =
@@ -304,22 +274,13 @@ class BucketGateTest {
       throws Exception {
     AtomicInteger aged = new AtomicInteger();
     QuotaBuckets slow =
-        new QuotaBuckets() {
-          @Override
-          public Grant take(
-              String id,
-              Quota quota,
-              double timeScale,
-              QuotaBuckets.Ask ask,
-              java.util.function.Supplier<Instant> at) {
-            aged.incrementAndGet();
-            // A slot a second before the grant reached the caller: past its usable time.
-            return new Grant(List.of(at.get().minusSeconds(1)), Duration.ZERO, at.get());
-          }
-
-          @Override
-          public void slowDown(String id, Quota quota, double timeScale, Instant at) {}
-        };
+        ScriptedQuotaBuckets.taking(
+            (id, quota, timeScale, ask, at) -> {
+              aged.incrementAndGet();
+              // A slot a second before the grant reached the caller: past its usable time.
+              return new QuotaBuckets.Grant(
+                  List.of(at.get().minusSeconds(1)), Duration.ZERO, at.get());
+            });
 
     gate(slow).acquire(Quota.TABLE_METADATA, "ds.invoices");
 

@@ -3,34 +3,23 @@ package dev.orgprovisioner.warehouse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.orgprovisioner.testing.ScriptedQuotaBuckets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class SplitQuotaBucketsTest {
 
   private final Instant now = Instant.parse("2026-12-03T10:00:00Z");
   private final List<String> sharedTakes = new ArrayList<>();
+  private final LocalQuotaBuckets inner = new LocalQuotaBuckets();
   private final QuotaBuckets shared =
-      new QuotaBuckets() {
-        private final LocalQuotaBuckets inner = new LocalQuotaBuckets();
-
-        @Override
-        public Grant take(
-            String id,
-            Quota quota,
-            double timeScale,
-            QuotaBuckets.Ask ask,
-            Supplier<Instant> clock) {
-          sharedTakes.add(id);
-          return inner.take(id, quota, timeScale, ask, clock);
-        }
-
-        @Override
-        public void slowDown(String id, Quota quota, double timeScale, Instant at) {}
-      };
+      ScriptedQuotaBuckets.taking(
+          (id, quota, timeScale, ask, clock) -> {
+            sharedTakes.add(id);
+            return inner.take(id, quota, timeScale, ask, clock);
+          });
 
   @Test
   void requestsPerMethod_arePacedAtThisInstancesShare_withoutTheSharedStore() {
