@@ -31,7 +31,7 @@ import org.duckdb.DuckDBConnection;
  * every attached database in memory, about 1 MiB per org dataset, so at most {@code maxAttached}
  * idle ones stay attached and memory no longer grows with the fleet.
  */
-final class DuckDbDatasets {
+final class DuckDbDatasets implements DuckDbSql.Connections {
 
   static final String SUFFIX = ".duckdb";
   static final String DELETED_FOLDER = ".deleted";
@@ -73,7 +73,9 @@ final class DuckDbDatasets {
    * A connection with {@code datasets} attached (those that exist, and those of {@code creating},
    * made when missing); closing it lets them be detached again.
    */
-  Connection open(Collection<String> datasets, Collection<String> creating) throws SQLException {
+  @Override
+  public Connection open(Collection<String> datasets, Collection<String> creating)
+      throws SQLException {
     List<String> held = new ArrayList<>();
     try {
       for (String ds : new LinkedHashSet<>(datasets)) {
@@ -86,11 +88,6 @@ final class DuckDbDatasets {
       release(held);
       throw e;
     }
-  }
-
-  /** A connection with one dataset attached, when it exists. */
-  Connection open(String dataset) throws SQLException {
-    return open(List.of(dataset), List.of());
   }
 
   /** Whether a database of this name exists (it may hold no dataset yet, see the metadata). */
@@ -279,11 +276,6 @@ final class DuckDbDatasets {
   /** The datasets attached now, in use or idle. */
   synchronized List<String> attachedNames() {
     return List.copyOf(attached.keySet());
-  }
-
-  /** How many datasets are attached now, in use or idle. */
-  synchronized int attachedCount() {
-    return attached.size();
   }
 
   /** Detaches every dataset (DuckDB folds each write-ahead log into its file). */

@@ -90,11 +90,11 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
             attachedDatasets,
             this::prepareDataset,
             DuckDbMetadata::forgetUntouchedViewEchoes);
-    this.snapshots = new DuckDbSnapshot(datasets::open, datasets::stored);
-    this.steps = new DuckDbPlanSteps(datasets::open);
-    this.rows = new DuckDbTableRows(datasets::open);
+    this.snapshots = new DuckDbSnapshot(datasets, datasets::stored);
+    this.steps = new DuckDbPlanSteps(datasets);
+    this.rows = new DuckDbTableRows(datasets);
     this.trash = new DuckDbTrash(datasets);
-    this.access = new DuckDbAccess(datasets::open);
+    this.access = new DuckDbAccess(datasets);
   }
 
   /** The folder of the datasets' files; a single file of the layout before it is refused. */
@@ -342,7 +342,7 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
 
   /** How many datasets' databases are attached now (for tests of the bound). */
   int attachedDatasets() {
-    return datasets.attachedCount();
+    return datasets.attachedNames().size();
   }
 
   /** Reads the stored metadata of a dataset (for diagnostics). */
