@@ -29,14 +29,14 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * 1,000 commands, each published three times, and one in five deliveries' ack turned into a nack
+ * 500 commands, each published three times, and one in five deliveries' ack turned into a nack
  * after the work was done (a lost ack): exactly one job and one terminal event per command, and no
  * duplicate rows in the warehouse's audit trail.
  */
 @Tag("faults")
 class DuplicatesStormTest {
 
-  private static final int COMMANDS = 1_000;
+  private static final int COMMANDS = 500;
   private static final int COPIES = 3;
   private static final int ORGS = 100;
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Firestore emulator stopped for 20 s while commands arrive: the intake holds each message for
+ * The Firestore emulator stopped for 10 s while commands arrive: the intake holds each message for
  * its retry window, then nacks it; Pub/Sub redelivers; after the restart every command is done
  * exactly once and none reaches the DLQ.
  *
@@ -42,7 +42,7 @@ class FirestoreOutageTest {
 
   private static final int BEFORE = 20;
   private static final int DURING = 20;
-  private static final Duration OUTAGE = Duration.ofSeconds(20);
+  private static final Duration OUTAGE = Duration.ofSeconds(10);
 
   @Test
   void firestoreDownWhileCommandsArrive_messagesAreNackedAndAllDoneAfterItReturns()
@@ -50,13 +50,13 @@ class FirestoreOutageTest {
     long start = System.nanoTime();
     String prefix = FaultKit.unique("fsout");
     String host = SharedEmulators.pubSub().hostPort();
-    // Held 8 s per delivery, then nacked; 15 deliveries outlast the outage and a cold restart.
+    // Held 4 s per delivery, then nacked; 15 deliveries outlast the outage and a cold restart.
     MessagingConfig topology =
         HandWiredWorker.topology(
             host,
             prefix,
             Map.of(
-                "messaging.intake-retry-window-seconds", "8",
+                "messaging.intake-retry-window-seconds", "4",
                 "messaging.max-delivery-attempts", "15"));
     HandWiredWorker.createTopology(topology);
     EmulatorProcess firestore = Emulators.startFirestore();
