@@ -11,62 +11,84 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The live check end to end against the BigQuery stub, through the host override. */
+/**
+ * The live check end to end against the BigQuery stub, through the host override. The three tests
+ * of a passing check read one run (a run takes seconds); the failing check has a run of its own.
+ */
 class LiveCheckTest {
 
   private static final String PROJECT = "live-project";
 
-  private BigQueryStub stub;
-  private LiveTarget target;
-  private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+  /** One check against a stub of its own: what it printed and reported. */
+  private static final class Run implements AutoCloseable {
+    final BigQueryStub stub = BigQueryStub.start();
+    final LiveTarget target = LiveTarget.fresh(PROJECT, Optional.of(stub.host()), Map.of());
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-  @BeforeEach
-  void start() {
-    stub = BigQueryStub.start();
-    target = LiveTarget.fresh(PROJECT, Optional.of(stub.host()), Map.of());
+    LiveCheckReport run() {
+      LiveCheckReport report = new LiveCheck(target, new PrintStream(out, true, UTF_8)).run();
+      System.out.print(printed());
+      return report;
+    }
+
+    String printed() {
+      return out.toString(UTF_8);
+    }
+
+    String orgDataset() {
+      return LiveWiring.orgDataset(target, OrgSlug.parse(target.org()));
+    }
+
+    @Override
+    public void close() {
+      stub.close();
+    }
   }
 
-  @AfterEach
-  void stop() {
-    stub.close();
+  private static Run passing;
+  private static LiveCheckReport passingReport;
+
+  @BeforeAll
+  static void runThePassingCheck() {
+    passing = new Run();
+    passingReport = passing.run();
   }
 
-  private LiveCheckReport run() {
-    LiveCheckReport report = new LiveCheck(target, new PrintStream(printed, true, UTF_8)).run();
-    System.out.print(printed.toString(UTF_8));
-    return report;
-  }
-
-  private String orgDataset() {
-    return LiveWiring.orgDataset(target, OrgSlug.parse(target.org()));
+  @AfterAll
+  static void stopItsStub() {
+    passing.close();
   }
 
   @Test
   void bootstrapOnboardingNoOpSyncAndDriftCheckPassThenEveryDatasetIsDeleted() {
-    LiveCheckReport report = run();
+    LiveCheckReport report = passingReport;
+    BigQueryStub stub = passing.stub;
+    LiveTarget target = passing.target;
+    String orgDataset = passing.orgDataset();
 
-    assertThat(report.passed()).as(printed.toString(UTF_8)).isTrue();
+    assertThat(report.passed()).as(passing.printed()).isTrue();
     assertThat(report.steps())
         .extracting(StepResult::name)
         .containsExactly("bootstrap", "onboard", "sync (no-op)", "drift check", "clean-up");
-    assertThat(orgDataset()).isEqualTo(target.run() + "_local");
+    assertThat(orgDataset).isEqualTo(target.run() + "_local");
     // Everything the check created is gone; it deleted exactly its two datasets.
     assertThat(stub.dataset(PROJECT, target.centralDataset())).isNull();
-    assertThat(stub.dataset(PROJECT, orgDataset())).isNull();
+    assertThat(stub.dataset(PROJECT, orgDataset)).isNull();
     assertThat(stub.requests("DELETE", ".*/datasets/.*"))
         .extracting(r -> r.path().substring(r.path().lastIndexOf('/') + 1))
-        .containsExactlyInAnyOrder(target.centralDataset(), orgDataset());
+        .containsExactlyInAnyOrder(target.centralDataset(), orgDataset);
     assertThat(step(report, "clean-up").detail())
-        .isEqualTo("deleted " + target.centralDataset() + ", " + orgDataset());
+        .isEqualTo("deleted " + target.centralDataset() + ", " + orgDataset);
   }
 
   @Test
   void everyCallTheStubReceivedIsCountedInTheStepThatMadeIt() {
-    LiveCheckReport report = run();
+    LiveCheckReport report = passingReport;
+    BigQueryStub stub = passing.stub;
 
     int counted = report.steps().stream().mapToInt(s -> s.calls().calls()).sum();
     assertThat(counted).isEqualTo(stub.requests().size());
@@ -92,8 +114,10 @@ class LiveCheckTest {
 
   @Test
   void theTablePrintsCallsBytesBilledAndLatencyPerStepAndTheTotal() {
-    LiveCheckReport report = run();
-    String out = printed.toString(UTF_8);
+    LiveCheckReport report = passingReport;
+    String out = passing.printed();
+    BigQueryStub stub = passing.stub;
+    LiveTarget target = passing.target;
 
     assertThat(out)
         .contains("Live BigQuery check: project " + PROJECT + " via " + stub.host())
@@ -110,30 +134,35 @@ class LiveCheckTest {
 
   @Test
   void aFailedStepStopsTheSequenceAndTheDatasetsCreatedSoFarAreStillDeleted() {
-    // Every table create in the org's dataset is refused: the onboarding fails half-way, after its
-    // dataset was created.
-    stub.fail(
-        r -> r.is("POST", ".*/datasets/" + target.run() + "_local/tables"),
-        1000,
-        400,
-        "invalid",
-        "refused by the test");
+    try (Run failing = new Run()) {
+      BigQueryStub stub = failing.stub;
+      LiveTarget target = failing.target;
+      // Every table create in the org's dataset is refused: the onboarding fails half-way,
+      // after its dataset was created.
+      stub.fail(
+          r -> r.is("POST", ".*/datasets/" + target.run() + "_local/tables"),
+          1000,
+          400,
+          "invalid",
+          "refused by the test");
 
-    LiveCheckReport report = run();
+      LiveCheckReport report = failing.run();
 
-    assertThat(report.passed()).isFalse();
-    assertThat(report.steps())
-        .extracting(StepResult::outcome)
-        .containsExactly(Outcome.OK, Outcome.FAILED, Outcome.NOT_RUN, Outcome.NOT_RUN, Outcome.OK);
-    assertThat(step(report, "onboard").detail())
-        .startsWith("org.onboarding.failed: ")
-        .contains("refused");
-    assertThat(stub.dataset(PROJECT, target.centralDataset())).isNull();
-    assertThat(stub.dataset(PROJECT, orgDataset())).isNull();
-    assertThat(printed.toString(UTF_8))
-        .containsPattern("\\nonboard +failed")
-        .containsPattern("\\ndrift check +not run +- ")
-        .contains("Live BigQuery check FAILED.");
+      assertThat(report.passed()).isFalse();
+      assertThat(report.steps())
+          .extracting(StepResult::outcome)
+          .containsExactly(
+              Outcome.OK, Outcome.FAILED, Outcome.NOT_RUN, Outcome.NOT_RUN, Outcome.OK);
+      assertThat(step(report, "onboard").detail())
+          .startsWith("org.onboarding.failed: ")
+          .contains("refused");
+      assertThat(stub.dataset(PROJECT, target.centralDataset())).isNull();
+      assertThat(stub.dataset(PROJECT, failing.orgDataset())).isNull();
+      assertThat(failing.printed())
+          .containsPattern("\\nonboard +failed")
+          .containsPattern("\\ndrift check +not run +- ")
+          .contains("Live BigQuery check FAILED.");
+    }
   }
 
   private static StepResult step(LiveCheckReport report, String name) {
