@@ -19,7 +19,7 @@ fi
 
 echo "clients/typescript: node $(node --version), npm $(npm --version)"
 
-jar=../../target/quarkus-app/quarkus-run.jar
+jar=../../target/worker/org-provisioner-runner.jar
 worker_pid=""
 stop_worker() {
   if [ -n "$worker_pid" ]; then
