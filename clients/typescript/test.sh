@@ -66,7 +66,7 @@ fi
 
 echo "clients/typescript: node $(node --version), npm $(npm --version)"
 
-jar=../../target/quarkus-app/quarkus-run.jar
+jar=../../target/worker/org-provisioner-runner.jar
 if [ -f "$jar" ] && command -v java >/dev/null 2>&1; then
   work="$(mktemp -d)"
   log="$work/worker.log"

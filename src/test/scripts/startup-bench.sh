@@ -4,11 +4,13 @@
 # turn (alternating, so a change in the machine's load hits all variants alike), polls
 # /q/health/ready every 20 ms and prints wall time, worker CPU (utime + stime) and RSS at ready.
 #
-#   src/test/scripts/startup-bench.sh [-n STARTS] NAME=APP_DIR[:EXTRA JVM FLAGS] ...
-#   src/test/scripts/startup-bench.sh -n 4 shipped=target/quarkus-app
-#   src/test/scripts/startup-bench.sh base=/tmp/a/quarkus-app "xss=target/quarkus-app:-Xss256k"
+#   src/test/scripts/startup-bench.sh [-n STARTS] NAME=JAR[:EXTRA JVM FLAGS] ...
+#   src/test/scripts/startup-bench.sh -n 4 shipped=target/worker/org-provisioner-runner.jar
+#   src/test/scripts/startup-bench.sh base=/tmp/a/org-provisioner-runner.jar \
+#     "xss=target/worker/org-provisioner-runner.jar:-Xss256k"
 #
-# APP_DIR is a Quarkus fast-jar directory (copy target/quarkus-app aside to compare two builds).
+# JAR is the runner jar of a build (copy target/worker aside to compare two builds; its lib/ must
+# stay beside it), or the directory of a Quarkus fast-jar build (its quarkus-run.jar).
 # Each variant is started with src/main/jvm/jvm.options, the extra flags and a class-data archive
 # written for it first (`cds-training`, as run-local and the image do), bootstrap off. Run from the
 # project root after `./mvnw -o -q package -DskipTests`. Results: target/startup-bench/results.tsv.
@@ -19,7 +21,7 @@ if [ "${1:-}" = "-n" ]; then
   starts=$2
   shift 2
 fi
-[ $# -gt 0 ] || { sed -n '2,15p' "$0"; exit 2; }
+[ $# -gt 0 ] || { sed -n '2,17p' "$0"; exit 2; }
 
 out=target/startup-bench
 mkdir -p "$out"
@@ -65,18 +67,19 @@ for spec in "$@"; do
   name=${spec%%=*}
   rest=${spec#*=}
   dir[$name]=${rest%%:*}
+  [ -d "${dir[$name]}" ] && dir[$name]=${dir[$name]}/quarkus-run.jar
   flags[$name]=$([ "$rest" != "${rest#*:}" ] && echo "${rest#*:}" || true)
   names+=("$name")
   archive="$out/$name.jsa"
   rm -f "$archive"
   # shellcheck disable=SC2086
   java @src/main/jvm/jvm.options ${flags[$name]} -XX:ArchiveClassesAtExit="$archive" \
-    -jar "${dir[$name]}/quarkus-run.jar" cds-training >"$out/$name-training.log" 2>&1
+    -jar "${dir[$name]}" cds-training >"$out/$name-training.log" 2>&1
   if $first; then
     port=$(free_port)
     # shellcheck disable=SC2086
     MESSAGING_CREATE_TOPOLOGY=true QUARKUS_HTTP_PORT=$port WAREHOUSE_DUCKDB_PATH="$out/topology.duckdb" \
-      java @src/main/jvm/jvm.options -jar "${dir[$name]}/quarkus-run.jar" >"$out/topology.log" 2>&1 &
+      java @src/main/jvm/jvm.options -jar "${dir[$name]}" >"$out/topology.log" 2>&1 &
     worker=$!
     until curl -sf -o /dev/null "http://127.0.0.1:$port/q/health/ready"; do sleep 0.2; done
     kill "$worker"; wait "$worker" || true
@@ -89,12 +92,12 @@ for ((i = 1; i <= starts; i++)); do
   for name in "${names[@]}"; do
     port=$(free_port)
     db="$out/$name.duckdb"
-    rm -f "$db" "$db.wal"
+    rm -rf "$db" "$db.wal"
     load=$(cut -d' ' -f1 /proc/loadavg)
     t0=$(date +%s%N)
     # shellcheck disable=SC2086
     QUARKUS_HTTP_PORT=$port WAREHOUSE_DUCKDB_PATH="$db" java @src/main/jvm/jvm.options ${flags[$name]} \
-      -XX:SharedArchiveFile="$out/$name.jsa" -jar "${dir[$name]}/quarkus-run.jar" >"$out/$name-$i.log" 2>&1 &
+      -XX:SharedArchiveFile="$out/$name.jsa" -jar "${dir[$name]}" >"$out/$name-$i.log" 2>&1 &
     worker=$!
     until curl -sf -o /dev/null "http://127.0.0.1:$port/q/health/ready"; do
       kill -0 "$worker" 2>/dev/null || { echo "$name exited, see $out/$name-$i.log" >&2; exit 1; }

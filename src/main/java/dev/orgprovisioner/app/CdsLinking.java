@@ -10,11 +10,10 @@ import javax.management.ObjectName;
 
 /**
  * Links every class the application's class loader has loaded, at the end of the {@code
- * cds-training} start: JDK 17 writes only linked classes of a custom class loader (Quarkus'
- * fast-jar loader) into a dynamic archive, and about 1,600 classes a start loads are loaded but
- * never linked during it (annotation and reflection look-ups, interfaces of unused paths). Linked
- * here, they come verified from the archive at the next start instead of being read from their
- * jars.
+ * cds-training} start: JDK 17 writes only linked classes into a dynamic archive, and about 1,600
+ * classes a start loads are loaded but never linked during it (annotation and reflection look-ups,
+ * interfaces of unused paths). Linked here, they come verified from the archive at the next start
+ * instead of being read from their jars.
  */
 final class CdsLinking {
 

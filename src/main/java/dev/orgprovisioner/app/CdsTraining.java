@@ -16,11 +16,11 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
- * {@code quarkus-run.jar cds-training}: starts the whole worker once, asks its own endpoints once,
- * links what it loaded and exits, so that {@code java -XX:ArchiveClassesAtExit=app-cds.jsa}
- * archives every class a real start loads. Needs no emulator, credential or network: the ledger and
- * Pub/Sub point at a loopback port nothing listens on (their clients connect lazily; the
- * subscribers retry), the warehouse is an in-memory DuckDB.
+ * {@code org-provisioner-runner.jar cds-training}: starts the whole worker once, asks its own
+ * endpoints once, links what it loaded and exits, so that {@code java
+ * -XX:ArchiveClassesAtExit=app-cds.jsa} archives every class a real start loads. Needs no emulator,
+ * credential or network: the ledger and Pub/Sub point at a loopback port nothing listens on (their
+ * clients connect lazily; the subscribers retry), the warehouse is an in-memory DuckDB.
  */
 public final class CdsTraining implements QuarkusApplication {
 

@@ -51,7 +51,7 @@ public class LocalDemo {
       @Observes @Priority(Integer.MAX_VALUE) StartupEvent event,
       ProvisionerConfig config,
       MessagingConfig messaging,
-      ProvisioningService provisioning,
+      Instance<ProvisioningService> provisioning,
       Instance<MockMailbox> mailbox,
       @ConfigProperty(name = "quarkus.mailer.mock") Optional<Boolean> mock) {
     if (!config.demo()) {
@@ -63,7 +63,8 @@ public class LocalDemo {
         mocked && mailbox.isResolvable()
             ? Optional.of(new LocalMailbox(mailbox.get()))
             : Optional.empty();
-    Thread demo = new Thread(() -> run(messaging, provisioning, local), "local-demo");
+    // Asked for on the demo's thread: the service is being built off the main thread (Startup).
+    Thread demo = new Thread(() -> run(messaging, provisioning.get(), local), "local-demo");
     demo.setDaemon(true);
     demo.start();
   }

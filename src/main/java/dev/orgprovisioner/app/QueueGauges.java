@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Provider;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -23,16 +24,19 @@ public class QueueGauges {
   private final Ledger ledger;
   private final AtomicLong queued = new AtomicLong(-1);
   private final AtomicLong running = new AtomicLong(-1);
+  // The pool is started off the main thread (Startup); the gauge asks for it when read.
+  private final Provider<WorkerPool> workers;
 
-  public QueueGauges(Ledger ledger, MeterRegistry registry, WorkerPool workers) {
+  public QueueGauges(Ledger ledger, MeterRegistry registry, Provider<WorkerPool> workers) {
     this.ledger = ledger;
+    this.workers = workers;
     Gauge.builder("provisioner.queue.depth", queued, AtomicLong::get)
         .description("QUEUED jobs across all instances (-1 until first counted)")
         .register(registry);
     Gauge.builder("provisioner.jobs.running", running, AtomicLong::get)
         .description("RUNNING jobs across all instances (-1 until first counted)")
         .register(registry);
-    Gauge.builder("provisioner.worker.load", workers, WorkerPool::load)
+    Gauge.builder("provisioner.worker.load", workers, pool -> pool.get().load())
         .description("Jobs queued or running on this instance")
         .register(registry);
   }

@@ -6,8 +6,6 @@ import dev.orgprovisioner.execution.port.RowSpool;
 import dev.orgprovisioner.ledger.FirestoreRowSpool;
 import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.RowSpoolDrainer;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -44,7 +42,4 @@ public class SpoolProducers {
   void closeDrainer(@Disposes RowSpoolDrainer drainer) {
     drainer.close();
   }
-
-  /** Starts draining at start-up: rows spooled before a crash are written without new traffic. */
-  void onStart(@Observes StartupEvent event, RowSpoolDrainer drainer) {}
 }

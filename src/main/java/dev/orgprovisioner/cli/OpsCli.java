@@ -4,9 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The ops command line ({@code quarkus-run.jar ops …} or {@code ./ops …}): dead-letter queue,
- * publishing commands, plans, status, jobs and roll-outs. It never starts the worker. Exit codes: 0
- * ok, 1 failure, 2 usage error.
+ * The ops command line ({@code org-provisioner-runner.jar ops …} or {@code ./ops …}): dead-letter
+ * queue, publishing commands, plans, status, jobs and roll-outs. It never starts the worker. Exit
+ * codes: 0 ok, 1 failure, 2 usage error.
  */
 @Command(
     name = "ops",

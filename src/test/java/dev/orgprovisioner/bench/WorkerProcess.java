@@ -19,13 +19,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The packaged worker ({@code target/quarkus-app/quarkus-run.jar}) as its own process, started the
- * way the image and {@code run-local} start it: {@code java @src/main/jvm/jvm.options
- * -XX:SharedArchiveFile=target/app-cds.jsa -jar quarkus-run.jar}, or with JVM defaults.
+ * The packaged worker ({@code target/worker/org-provisioner-runner.jar}) as its own process,
+ * started the way the image and {@code run-local} start it: {@code java @src/main/jvm/jvm.options
+ * -XX:SharedArchiveFile=target/app-cds.jsa -jar org-provisioner-runner.jar}, or with JVM defaults.
  */
 final class WorkerProcess implements AutoCloseable {
 
-  static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+  static final Path JAR = Path.of("target", "worker", "org-provisioner-runner.jar");
   static final Path OPTIONS = Path.of("src", "main", "jvm", "jvm.options");
   static final Path ARCHIVE = Path.of("target", "app-cds.jsa");
   private static final Pattern STARTED = Pattern.compile("started in ([0-9.]+)s");

@@ -117,7 +117,7 @@ record WorkerStartupReport(
   }
 
   private String method() {
-    return "The packaged worker (`java … -jar target/quarkus-app/quarkus-run.jar` with "
+    return "The packaged worker (`java … -jar target/worker/org-provisioner-runner.jar` with "
         + flags
         + "; the class-data archive is written first by"
         + " one `cds-training` start, as run-local and the image do) started as its own process"

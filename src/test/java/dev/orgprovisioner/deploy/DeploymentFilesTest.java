@@ -414,7 +414,7 @@ class DeploymentFilesTest {
   }
 
   @Test
-  void dockerfile_runsTheFastJarOnAJava17RuntimeAsANonRootUser() throws IOException {
+  void dockerfile_runsTheRunnerJarWithItsLibOnAJava17RuntimeAsANonRootUser() throws IOException {
     Dockerfile docker = Dockerfile.load();
 
     assertThat(docker.runtimeImage()).matches("eclipse-temurin:17(\\.[0-9.]+)?-jre.*");
@@ -423,8 +423,8 @@ class DeploymentFilesTest {
     assertThat(docker.lastIndex("USER")).isLessThan(docker.lastIndex("ENTRYPOINT"));
     assertThat(docker.entrypoint().get(0)).isEqualTo("java");
 
-    // The jar the entry point runs is the build's target/quarkus-app/quarkus-run.jar, and the
-    // directories it loads from (lib/, app/, quarkus/) sit beside it as in the build.
+    // The jar the entry point runs is the build's target/worker/org-provisioner-runner.jar, and the
+    // directory it loads from (lib/) sits beside it as in the build.
     String jar = docker.entrypointJar();
     String imageDir = jar.substring(0, jar.lastIndexOf('/') + 1);
     assertThat(docker.projectPathOf(jar)).contains(QuarkusLayout.DIR + "/" + QuarkusLayout.RUNNER);
@@ -435,12 +435,18 @@ class DeploymentFilesTest {
               imageDir, part, QuarkusLayout.DIR, part)
           .contains(QuarkusLayout.DIR + "/" + part + "/");
     }
-    // The build stage produces that layout: `package`, with the jar type Quarkus defaults to.
+    // The build stage produces that layout: `package`, with the jar type and output directory the
+    // application properties set (the JDK's own class loader, see docs/performance.md).
     assertThat(docker.stages()).hasSizeGreaterThanOrEqualTo(2);
     assertThat(docker.stages().get(0))
         .anyMatch(i -> i.keyword().equals("RUN") && i.arguments().contains(" package"));
-    assertThat(applicationProperties() + Files.readString(Path.of("pom.xml")))
-        .as("the fast-jar layout (Quarkus' default) is what the image copies")
+    assertThat(applicationProperties())
+        .as("the runner jar and lib/ in target/worker/ is what the image copies")
+        .containsPattern("(?m)^quarkus\\.package\\.jar\\.type=legacy-jar$")
+        .containsPattern("(?m)^quarkus\\.package\\.output-directory=worker$")
+        .containsPattern("(?m)^quarkus\\.package\\.output-name=org-provisioner$");
+    assertThat(Files.readString(Path.of("pom.xml")))
+        .as("no second packaging setting in the POM")
         .doesNotContain("quarkus.package.jar.type")
         .doesNotContain("<quarkus.package.type>");
   }
@@ -457,11 +463,11 @@ class DeploymentFilesTest {
     return resourceName.substring(resourceName.lastIndexOf('/') + 1);
   }
 
-  /** The Quarkus fast-jar layout the build writes. */
+  /** The packaged layout the build writes: a runner jar with its dependencies in lib/. */
   static final class QuarkusLayout {
-    static final String DIR = "target/quarkus-app";
-    static final String RUNNER = "quarkus-run.jar";
-    static final List<String> PARTS = List.of("lib", "app", "quarkus");
+    static final String DIR = "target/worker";
+    static final String RUNNER = "org-provisioner-runner.jar";
+    static final List<String> PARTS = List.of("lib");
 
     private QuarkusLayout() {}
   }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * After {@code package}: the Dockerfile's COPY instructions and entry point, applied to the
  * artifact this build really produced, give a runnable layout (the jar, its manifest's class path,
- * the Quarkus application model).
+ * DuckDB's native library beside DuckDB's jar).
  */
 class DockerImageLayoutIT {
 
@@ -36,16 +36,43 @@ class DockerImageLayoutIT {
       assertThat(manifest.getMainAttributes().getValue("Main-Class")).isNotBlank();
       String classPath = manifest.getMainAttributes().getValue("Class-Path");
       assertThat(classPath).isNotBlank();
-      for (String entry : classPath.split("\\s+")) {
+      for (String entry : classPath.strip().split("\\s+")) {
         String inImage = imageDir + entry;
         assertThat(docker.projectPathOf(inImage).map(Path::of))
             .as("%s (Class-Path of %s) is in the image", inImage, jar)
             .hasValueSatisfying(p -> assertThat(p).isRegularFile());
       }
     }
-    assertThat(docker.projectPathOf(imageDir + "quarkus/quarkus-application.dat").map(Path::of))
-        .as("the Quarkus application model sits beside the jar")
+  }
+
+  @Test
+  void duckDbsLinuxLibrary_isBesideDuckDbsJarInTheImage_andNotInsideIt() throws IOException {
+    String jar = docker.entrypointJar();
+    String imageDir = jar.substring(0, jar.lastIndexOf('/') + 1);
+    String duckDbJar;
+    try (JarFile runner = new JarFile(docker.projectPathOf(jar).orElseThrow())) {
+      duckDbJar =
+          Stream.of(
+                  runner
+                      .getManifest()
+                      .getMainAttributes()
+                      .getValue("Class-Path")
+                      .strip()
+                      .split("\\s+"))
+              .filter(entry -> entry.contains("duckdb_jdbc"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("DuckDB's jar is not on the class path"));
+    }
+    // The driver loads the library from its jar's own directory only when the jar lacks it;
+    // otherwise it inflates 60 MB into /tmp at every start (docs/performance.md).
+    String library = "libduckdb_java.so_linux_amd64";
+    String besideJar = imageDir + duckDbJar.substring(0, duckDbJar.lastIndexOf('/') + 1) + library;
+    assertThat(docker.projectPathOf(besideJar).map(Path::of))
+        .as("%s in the image", besideJar)
         .hasValueSatisfying(p -> assertThat(p).isRegularFile());
+    try (JarFile duckDb = new JarFile(docker.projectPathOf(imageDir + duckDbJar).orElseThrow())) {
+      assertThat(duckDb.getEntry(library)).as("%s inside %s", library, duckDbJar).isNull();
+    }
   }
 
   @Test

@@ -161,8 +161,8 @@ final class Dockerfile {
   }
 
   /**
-   * The path inside the built project ({@code target/quarkus-app/...}) that ends up at a path of
-   * the image, following the final stage's COPY instructions; empty when no COPY puts it there.
+   * The path inside the built project ({@code target/worker/...}) that ends up at a path of the
+   * image, following the final stage's COPY instructions; empty when no COPY puts it there.
    */
   Optional<String> projectPathOf(String imagePath) {
     String root = buildWorkdir().endsWith("/") ? buildWorkdir() : buildWorkdir() + "/";

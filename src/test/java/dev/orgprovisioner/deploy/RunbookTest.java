@@ -133,7 +133,7 @@ class RunbookTest {
     boolean runsOps =
         segment.startsWith("./ops ")
             || segment.startsWith("ops ")
-            || segment.contains("quarkus-run.jar ops ")
+            || segment.contains("-runner.jar ops ")
             || segment.contains(" IMAGE ops ");
     if (!runsOps || !m.find()) {
       return Optional.empty();
