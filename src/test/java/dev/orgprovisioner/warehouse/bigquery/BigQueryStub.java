@@ -173,7 +173,8 @@ public final class BigQueryStub implements AutoCloseable {
   private static final int HANG = -1;
 
   static {
-    // Must be set before the JDK's HTTP server reads its configuration.
+    // Must be set before the JDK's HTTP server reads its configuration, once per JVM: the build
+    // sets it for every test JVM (pom.xml), this covers a stub started alone (an IDE run).
     System.setProperty("sun.net.httpserver.nodelay", "true");
   }
 
