@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
-class CloudRunProbesAppTest {
+class CloudRunProbesTest {
 
   @Test
   void everyProbePathInTheTerraform_answersUpWithoutCredentials() {

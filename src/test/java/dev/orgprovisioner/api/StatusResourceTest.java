@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
-class StatusResourceAppTest {
+class StatusResourceTest {
 
   @Test
   void bootstrap_thenCentralStatusReadsSynced() {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
-class DriftEndToEndAppTest {
+class DriftEndToEndTest {
 
   @Inject DriftScheduler scheduler;
   @Inject Ledger ledger;

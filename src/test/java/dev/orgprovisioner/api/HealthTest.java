@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
-class HealthAppTest {
+class HealthTest {
 
   @Test
   void readiness_isUpWhenFirestoreAndTheWarehouseAnswer() {
