@@ -7,9 +7,11 @@ import dev.orgprovisioner.warehouse.WarehouseException;
 import dev.orgprovisioner.warehouse.WarehouseException.Kind;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -31,6 +33,34 @@ final class DuckDbSql {
     default Connection open(String dataset) throws SQLException {
       return open(List.of(dataset), List.of());
     }
+
+    /**
+     * Runs {@code work} with {@code datasets} attached. A view or statement may read a dataset not
+     * among them (an org's views read central tables): when DuckDB reports one missing and {@code
+     * mayAttach} allows it (given those held so far), it is attached and the work run again.
+     */
+    default <T> T attachingMissing(
+        Collection<String> datasets, BiPredicate<List<String>, String> mayAttach, Work<T> work)
+        throws SQLException {
+      List<String> held = new ArrayList<>(datasets);
+      while (true) {
+        try (Connection c = open(held, List.of())) {
+          return work.run(c, List.copyOf(held));
+        } catch (SQLException e) {
+          Optional<String> other = missingDataset(e);
+          if (other.isEmpty() || held.contains(other.get()) || !mayAttach.test(held, other.get())) {
+            throw e;
+          }
+          held.add(other.get());
+        }
+      }
+    }
+  }
+
+  /** Work on a connection with {@code held} datasets attached. */
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Connection c, List<String> held) throws SQLException;
   }
 
   static String qualified(String dataset, String name) {

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Inserts, upserts and selects table rows with prepared statements. */
@@ -129,23 +128,22 @@ final class DuckDbTableRows {
       String dataset, String table, Map<String, Object> equalTo, int limit) {
     List<String> keys = new ArrayList<>(equalTo.keySet());
     String where = keys.isEmpty() ? "" : " WHERE " + equalToPlaceholders(keys);
-    List<String> attached = new ArrayList<>(List.of(dataset));
-    while (true) {
-      try (Connection c = connections.open(attached, List.of());
-          PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT * FROM " + qualified(dataset, table) + where + " LIMIT " + limit)) {
-        for (int i = 0; i < keys.size(); i++) {
-          ps.setObject(i + 1, jdbcValue(equalTo.get(keys.get(i))));
-        }
-        return rows(ps);
-      } catch (SQLException e) {
-        Optional<String> other = DuckDbSql.missingDataset(e);
-        if (other.isEmpty() || attached.contains(other.get()) || attached.size() > 3) {
-          throw classify("select from " + dataset + "." + table, e);
-        }
-        attached.add(other.get());
-      }
+    try {
+      return connections.attachingMissing(
+          List.of(dataset),
+          (held, other) -> held.size() <= 3,
+          (c, held) -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT * FROM " + qualified(dataset, table) + where + " LIMIT " + limit)) {
+              for (int i = 0; i < keys.size(); i++) {
+                ps.setObject(i + 1, jdbcValue(equalTo.get(keys.get(i))));
+              }
+              return rows(ps);
+            }
+          });
+    } catch (SQLException e) {
+      throw classify("select from " + dataset + "." + table, e);
     }
   }
 

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -311,24 +310,23 @@ public final class DuckDbWarehouse implements Warehouse, AutoCloseable {
    * simulator, never for message content.
    */
   public void execute(String sql) {
-    List<String> held = new ArrayList<>(datasets.attachedNames());
-    while (true) {
-      try (Connection c = datasets.open(held, List.of());
-          Statement st = c.createStatement()) {
-        // Views created since the last pin have no echo: record it before the statement may
-        // change it.
-        for (String ds : held) {
-          DuckDbMetadata.recordMissingViewEchoes(c, ds);
-        }
-        st.execute(sql);
-        return;
-      } catch (SQLException e) {
-        Optional<String> other = DuckDbSql.missingDataset(e);
-        if (other.isEmpty() || held.contains(other.get()) || !datasets.stored(other.get())) {
-          throw classify("statement", e);
-        }
-        held.add(other.get());
-      }
+    try {
+      datasets.attachingMissing(
+          datasets.attachedNames(),
+          (held, other) -> datasets.stored(other),
+          (c, held) -> {
+            // Views created since the last pin have no echo: record it before the statement may
+            // change it.
+            for (String ds : held) {
+              DuckDbMetadata.recordMissingViewEchoes(c, ds);
+            }
+            try (Statement st = c.createStatement()) {
+              st.execute(sql);
+            }
+            return null;
+          });
+    } catch (SQLException e) {
+      throw classify("statement", e);
     }
   }
 
