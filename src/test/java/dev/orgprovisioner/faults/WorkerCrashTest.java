@@ -38,6 +38,8 @@ class WorkerCrashTest {
 
   private static final int ORGS = 16;
   private static final Duration LEASE = Duration.ofSeconds(4);
+  // OnboardingJob's fact, remembered right before the dataset plan is applied.
+  private static final String LOCATION_DECIDED = "dataset_location";
 
   /** The ledger both workers share, in collections named by {@code prefix}. */
   static FirestoreLedger ledger(Firestore db, String prefix, Duration lease) {
@@ -106,10 +108,18 @@ class WorkerCrashTest {
             .until(
                 () -> {
                   List<Job> jobs = ledger.jobs(null, null, 100);
-                  // Two running at once: one whose last commit is in flight at the kill may
-                  // still be finished by the dead worker; both at once is all but impossible.
+                  // A job whose last commit is in flight at the kill may still be finished by
+                  // the dead worker, and on a busy machine this read is a while old at the kill.
+                  // So wait for one inside its dataset step (location decided, the step not yet
+                  // recorded: some 25 warehouse calls of >= 60 ms to go), where no ledger
+                  // transaction is open either (an open one stays locked about 60 s).
                   return jobs.stream().filter(j -> j.state() == JobState.SUCCEEDED).count() >= 2
-                      && jobs.stream().filter(j -> j.state() == JobState.RUNNING).count() >= 2;
+                      && jobs.stream()
+                          .anyMatch(
+                              j ->
+                                  j.state() == JobState.RUNNING
+                                      && j.completedSteps().isEmpty()
+                                      && j.facts().containsKey(LOCATION_DECIDED));
                 });
       } finally {
         child.destroyForcibly(); // SIGKILL: no shutdown hook, no lease handed back
