@@ -14,27 +14,36 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The build runs the @QuarkusTest classes (tag "app") in a JVM of their own and every other class
- * in two shared JVMs (pom.xml): an untagged @QuarkusTest would start the application again there.
+ * The build runs the @QuarkusTest classes through {@link ApplicationTests}, which picks them by the
+ * name {@code *AppTest}, and keeps that name out of Surefire's own scan (pom.xml): a differently
+ * named @QuarkusTest would start the application once more, an {@code *AppTest} that is not one
+ * would be run by the suite only.
  */
 class TestSuiteLayoutTest {
 
   @Test
-  void everyQuarkusTestOfTheSuite_isTaggedApp_soTheApplicationStartsInOneJvm() throws Exception {
+  void everyQuarkusTestOfTheSuite_isNamedAppTestAndTaggedApp_soItRunsInTheApplicationsSuite()
+      throws Exception {
     List<Class<?>> quarkusTests =
         testClasses().stream().filter(c -> c.isAnnotationPresent(QuarkusTest.class)).toList();
 
     assertThat(quarkusTests).as("the suite has application tests").hasSizeGreaterThan(5);
     assertThat(quarkusTests)
         .filteredOn(c -> !hasTag(c, "bench"))
-        .allSatisfy(c -> assertThat(hasTag(c, "app")).as(c.getName() + " tagged app").isTrue());
+        .allSatisfy(
+            c -> {
+              assertThat(c.getSimpleName()).as(c.getName()).endsWith("AppTest");
+              assertThat(hasTag(c, "app")).as(c.getName() + " tagged app").isTrue();
+            });
   }
 
   @Test
-  void noOtherTestIsTaggedApp_soTheApplicationsJvmRunsOnlyApplicationTests() throws Exception {
+  void everyClassNamedAppTestOrTaggedApp_isAQuarkusTest() throws Exception {
     assertThat(testClasses())
-        .filteredOn(c -> hasTag(c, "app"))
-        .allSatisfy(c -> assertThat(c.isAnnotationPresent(QuarkusTest.class)).isTrue());
+        .filteredOn(c -> hasTag(c, "app") || c.getSimpleName().endsWith("AppTest"))
+        .isNotEmpty()
+        .allSatisfy(
+            c -> assertThat(c.isAnnotationPresent(QuarkusTest.class)).as(c.getName()).isTrue());
   }
 
   private static boolean hasTag(Class<?> type, String tag) {

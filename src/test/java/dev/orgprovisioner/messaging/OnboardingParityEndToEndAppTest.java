@@ -39,7 +39,7 @@ import org.junit.jupiter.api.TestInstance;
 @Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OnboardingParityEndToEndTest {
+class OnboardingParityEndToEndAppTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(60);
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -55,7 +55,7 @@ import picocli.CommandLine;
 @Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OpsCliEndToEndTest {
+class OpsCliEndToEndAppTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(90);
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.TestInstance;
 @Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OnboardingResourceTest {
+class OnboardingResourceAppTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 

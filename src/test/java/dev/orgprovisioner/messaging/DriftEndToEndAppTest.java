@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
-class DriftEndToEndTest {
+class DriftEndToEndAppTest {
 
   @Inject DriftScheduler scheduler;
   @Inject Ledger ledger;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
-class CloudRunProbesTest {
+class CloudRunProbesAppTest {
 
   @Test
   void everyProbePathInTheTerraform_answersUpWithoutCredentials() {

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.TestInstance;
 @Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OpsResourceTest {
+class OpsResourceAppTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(90);
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
-class AdminSecurityTest {
+class AdminSecurityAppTest {
 
   @Test
   void withoutCredential_everyAdminCallIs401() {

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.TestInstance;
 @Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TracingEndToEndTest {
+class TracingEndToEndAppTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
-class LifecycleResourceTest {
+class LifecycleResourceAppTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 

@@ -36,7 +36,7 @@ import picocli.CommandLine;
 @QuarkusTest
 @Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
-class RolloutResourceTest {
+class RolloutResourceAppTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
-class StatusResourceTest {
+class StatusResourceAppTest {
 
   @Test
   void bootstrap_thenCentralStatusReadsSynced() {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 @Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MetricsEndToEndTest {
+class MetricsEndToEndAppTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(90);
   private static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][\\w:]*)(\\{[^}]*\\})? (\\S+)");

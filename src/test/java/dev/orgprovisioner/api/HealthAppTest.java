@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
-class HealthTest {
+class HealthAppTest {
 
   @Test
   void readiness_isUpWhenFirestoreAndTheWarehouseAnswer() {

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.TestInstance;
 @QuarkusTestResource(EmulatorsResource.class)
 @QuarkusTestResource(value = NotifyReceiversResource.class, restrictToAnnotatedClass = true)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class NotificationsEndToEndTest {
+class NotificationsEndToEndAppTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(90);
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestInstance;
 @Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class IntakeEndToEndTest {
+class IntakeEndToEndAppTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 

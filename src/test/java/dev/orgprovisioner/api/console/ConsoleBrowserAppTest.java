@@ -51,7 +51,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 @QuarkusTest
 @Tag("app")
 @QuarkusTestResource(EmulatorsResource.class)
-class ConsoleBrowserTest {
+class ConsoleBrowserAppTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(90);
 
