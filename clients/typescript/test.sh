@@ -56,7 +56,8 @@ if [ -f "$jar" ] && command -v java >/dev/null 2>&1; then
   work="$(mktemp -d)"
   log="$work/worker.log"
   # The local profile starts its own emulators; no demo, a throw-away warehouse, a free HTTP port.
-  java -Dquarkus.profile=local -D%local.provisioner.demo=false \
+  # The production JVM flags (src/main/jvm/jvm.options, as run-local and the Docker image use them).
+  java @../../src/main/jvm/jvm.options -Dquarkus.profile=local -D%local.provisioner.demo=false \
     "-D%local.warehouse.duckdb.path=$work/warehouse" -Dquarkus.http.port=0 \
     -jar "$jar" >"$log" 2>&1 &
   worker_pid=$!
