@@ -161,6 +161,7 @@ class ConsoleBrowserAppTest {
 
       browser.get(console + "/jobs?state=FAILED&org=" + org);
       browser.findElement(By.linkText(job.id())).click();
+      awaitHeading(browser, h -> assertThat(h).isEqualTo("Job " + job.id()));
       assertThat(browser.findElement(By.id("job-state")).getText()).isEqualTo("FAILED");
       assertThat(browser.findElement(By.id("job-error")).getText()).contains("WAREHOUSE_PERMANENT");
 
@@ -169,7 +170,10 @@ class ConsoleBrowserAppTest {
       // Nothing happens before the confirmation.
       assertThat(ledger.job(job.id()).orElseThrow().state()).isEqualTo(JobState.FAILED);
       browser.findElement(By.id("confirm-retry")).click();
-      assertThat(browser.getPageSource()).contains("Queued again.");
+      // The click returns before the form's answer is loaded (seen once on a busy machine).
+      await()
+          .atMost(DEADLINE)
+          .untilAsserted(() -> assertThat(browser.getPageSource()).contains("Queued again."));
 
       await()
           .atMost(DEADLINE)
