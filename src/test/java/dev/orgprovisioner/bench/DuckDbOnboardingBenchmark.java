@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -61,15 +63,24 @@ class DuckDbOnboardingBenchmark {
 
   private static final Path DIR = BenchReport.DIR.resolve("duckdb-onboarding");
 
-  /** Per org: cumulative process CPU and wall time (ms) after it, and the per-call totals. */
+  /**
+   * Per org: cumulative process CPU (ms) after it, the machine's speed probed at window bounds (NaN
+   * elsewhere), and the per-call totals.
+   */
   private record Fleet(
       long millis,
       long[] cpuAt,
+      double[] probeAt,
       Map<String, TimedWarehouse.Totals> first,
       Map<String, TimedWarehouse.Totals> last) {
 
     double cpuMsPerOrg(int from, int to) {
       return (cpuAt[to] - cpuAt[from]) / (double) (to - from);
+    }
+
+    /** How much slower the machine ran over the last window than over the first. */
+    double machineSlowdown() {
+      return MachineSpeedProbe.slowdown(probeAt, WINDOW);
     }
   }
 
@@ -81,7 +92,7 @@ class DuckDbOnboardingBenchmark {
     double loadSeq = ProcFigures.loadAverage();
     Fleet oneAtATime = onboardFleet(DIR.resolve("worker-sequential-warehouse"), 1);
     double load1 = ProcFigures.loadAverage();
-    RawDdlBaseline.Result raw = RawDdlBaseline.run(DIR.resolve("raw-ddl.duckdb"), ORGS);
+    RawDdlBaseline.Result raw = RawDdlBaseline.run(DIR.resolve("raw-ddl.duckdb"), ORGS, WINDOW);
     double load2 = ProcFigures.loadAverage();
 
     double oursRate = ORGS * 1000.0 / ours.millis();
@@ -96,15 +107,16 @@ class DuckDbOnboardingBenchmark {
             + WINDOW
             + " | last "
             + WINDOW
-            + " | last / first |");
-    lines.add("|---|---|---|---|---|---|");
+            + " | last / first | machine's slowdown (probe) | last / first, corrected |");
+    lines.add("|---|---|---|---|---|---|---|---|");
     lines.add(
         row(
             "ours (ProvisioningJobs on DuckDbWarehouse), " + WORKERS + " jobs at once",
             oursRate,
             ours.cpuAt()[ORGS] / (double) ORGS,
             oursFirst,
-            oursLast));
+            oursLast,
+            ours.machineSlowdown()));
     double seqRate = ORGS * 1000.0 / oneAtATime.millis();
     // Jobs at once share the CPU counter's windows and the first window's JIT warm-up: the
     // flatness goal is read one job at a time.
@@ -116,8 +128,21 @@ class DuckDbOnboardingBenchmark {
             seqRate,
             oneAtATime.cpuAt()[ORGS] / (double) ORGS,
             seqFirst,
-            seqLast));
-    lines.add(row("raw DDL loop", raw.orgsPerSecond(), raw.cpuMsPerOrg(), rawFirst, rawLast));
+            seqLast,
+            oneAtATime.machineSlowdown()));
+    lines.add(
+        row(
+            "raw DDL loop",
+            raw.orgsPerSecond(),
+            raw.cpuMsPerOrg(),
+            rawFirst,
+            rawLast,
+            raw.machineSlowdown(WINDOW)));
+    lines.add("");
+    lines.add(
+        "The machine's slowdown: the CPU time of a fixed sort of 2 MiB (MachineSpeedProbe, median"
+            + " of three) at the bounds of the last window against the first; this machine's"
+            + " speed drifts by the hour, and the corrected ratio divides it out.");
     lines.add("");
     lines.add(
         String.format(
@@ -182,6 +207,10 @@ class DuckDbOnboardingBenchmark {
         .ratio("ours_over_raw_orgs_per_s", ratio)
         .ratio("ours_cpu_last_over_first", oursLast / oursFirst)
         .ratio("one_at_a_time_cpu_last_over_first", seqLast / seqFirst)
+        .ratio("machine_slowdown_one_at_a_time", oneAtATime.machineSlowdown())
+        .ratio(
+            "one_at_a_time_cpu_last_over_first_corrected",
+            seqLast / seqFirst / oneAtATime.machineSlowdown())
         .summary(
             "1",
             "onboardings/s on embedded DuckDB, " + ORGS + " orgs, vs raw DDL loop",
@@ -207,16 +236,19 @@ class DuckDbOnboardingBenchmark {
     assertThat(ours.cpuAt()[ORGS]).isPositive();
   }
 
-  private static String row(String what, double rate, double all, double first, double last) {
+  private static String row(
+      String what, double rate, double all, double first, double last, double slowdown) {
     return String.format(
         Locale.ROOT,
-        "| %s | %.2f | %.1f | %.1f | %.1f | %.2f |",
+        "| %s | %.2f | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f |",
         what,
         rate,
         all,
         first,
         last,
-        last / first);
+        last / first,
+        slowdown,
+        last / first / slowdown);
   }
 
   private static Fleet onboardFleet(Path file, int workers) throws IOException {
@@ -258,6 +290,10 @@ class DuckDbOnboardingBenchmark {
               auditConfig.drainBatchSize(),
               auditConfig.drainInterval())) {
         timed.reset();
+        double[] probeAt = new double[ORGS + 1];
+        Arrays.fill(probeAt, Double.NaN);
+        AtomicLong probeCpu = new AtomicLong();
+        probeAt[0] = MachineSpeedProbe.medianCpuMillis(3);
         long cpu0 = RawDdlBaseline.processCpuMillis();
         long t0 = System.nanoTime();
         AtomicInteger next = new AtomicInteger();
@@ -268,7 +304,12 @@ class DuckDbOnboardingBenchmark {
               for (int i = next.getAndIncrement(); i < ORGS; i = next.getAndIncrement()) {
                 onboard(jobs, audit, RawDdlBaseline.org(i));
                 int n = done.incrementAndGet();
-                cpuAt[n] = RawDdlBaseline.processCpuMillis() - cpu0;
+                cpuAt[n] = RawDdlBaseline.processCpuMillis() - cpu0 - probeCpu.get();
+                if (MachineSpeedProbe.isProbePoint(n, ORGS, WINDOW)) {
+                  long before = RawDdlBaseline.processCpuMillis();
+                  probeAt[n] = MachineSpeedProbe.medianCpuMillis(3);
+                  probeCpu.addAndGet(RawDdlBaseline.processCpuMillis() - before);
+                }
                 if (n == WINDOW) {
                   first.set(timed.totals());
                 }
@@ -276,7 +317,13 @@ class DuckDbOnboardingBenchmark {
                   timed.reset();
                 }
                 if (n % 100 == 0) {
-                  System.out.printf("onboarded %d of %d, %d ms CPU so far%n", n, ORGS, cpuAt[n]);
+                  System.out.printf(
+                      Locale.ROOT,
+                      "onboarded %d of %d, %d ms CPU so far, speed probe %.1f ms%n",
+                      n,
+                      ORGS,
+                      cpuAt[n],
+                      probeAt[n]);
                 }
               }
             };
@@ -292,8 +339,8 @@ class DuckDbOnboardingBenchmark {
         }
         audit.flush();
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        cpuAt[ORGS] = RawDdlBaseline.processCpuMillis() - cpu0;
-        return new Fleet(millis, cpuAt, first.get(), timed.totals());
+        cpuAt[ORGS] = RawDdlBaseline.processCpuMillis() - cpu0 - probeCpu.get();
+        return new Fleet(millis, cpuAt, probeAt, first.get(), timed.totals());
       }
     } finally {
       pool.shutdownNow();

@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -31,8 +32,11 @@ import org.duckdb.DuckDBDriver;
  */
 public final class RawDdlBaseline {
 
-  /** Orgs, wall time of the loop and process CPU per org at each org (cumulative, ms). */
-  public record Result(int orgs, long millis, long cpuMillis, long[] cpuAt) {
+  /**
+   * Orgs, wall time of the loop, process CPU at each org (cumulative, ms) and the machine's speed
+   * probed at the bounds of each window of orgs (NaN elsewhere).
+   */
+  public record Result(int orgs, long millis, long cpuMillis, long[] cpuAt, double[] probeAt) {
 
     public double orgsPerSecond() {
       return orgs * 1000.0 / Math.max(1, millis);
@@ -46,12 +50,20 @@ public final class RawDdlBaseline {
     public double cpuMsPerOrg(int from, int to) {
       return (cpuAt[to] - cpuAt[from]) / (double) (to - from);
     }
+
+    /** How much slower the machine ran over the last window than over the first. */
+    public double machineSlowdown(int window) {
+      return MachineSpeedProbe.slowdown(probeAt, window);
+    }
   }
 
   private RawDdlBaseline() {}
 
-  /** Creates the catalog's central dataset, then {@code orgs} org datasets, in {@code file}. */
-  public static Result run(Path file, int orgs) {
+  /**
+   * Creates the catalog's central dataset, then {@code orgs} org datasets, in {@code file}, probing
+   * the machine's speed at the bounds of each {@code window} of orgs.
+   */
+  public static Result run(Path file, int orgs, int window) {
     Catalog catalog = CatalogFixtures.project();
     ProvisioningService plans =
         new ProvisioningService(catalog, null, new ProvisioningSettings(Environment.LOCAL, "EU"));
@@ -81,16 +93,27 @@ public final class RawDdlBaseline {
         st.execute(sql);
       }
       long[] cpuAt = new long[orgs + 1];
+      double[] probeAt = new double[orgs + 1];
+      Arrays.fill(probeAt, Double.NaN);
+      probeAt[0] = MachineSpeedProbe.medianCpuMillis(3);
+      long probeCpu = 0;
       long cpu0 = processCpuMillis();
       long t0 = System.nanoTime();
       for (int i = 0; i < orgs; i++) {
         for (String sql : ddl.get(i)) {
           st.execute(sql);
         }
-        cpuAt[i + 1] = processCpuMillis() - cpu0;
+        cpuAt[i + 1] = processCpuMillis() - cpu0 - probeCpu;
+        if (MachineSpeedProbe.isProbePoint(i + 1, orgs, window)) {
+          long before = processCpuMillis();
+          long wall = System.nanoTime();
+          probeAt[i + 1] = MachineSpeedProbe.medianCpuMillis(3);
+          probeCpu += processCpuMillis() - before;
+          t0 += System.nanoTime() - wall;
+        }
       }
       long millis = (System.nanoTime() - t0) / 1_000_000;
-      return new Result(orgs, millis, cpuAt[orgs], cpuAt);
+      return new Result(orgs, millis, cpuAt[orgs], cpuAt, probeAt);
     } catch (SQLException e) {
       throw new IllegalStateException("raw DDL loop failed: " + e.getMessage(), e);
     }

@@ -129,7 +129,7 @@ class WorkerStartupBenchIT {
    */
   static OptionalDouble rawDdlOrgsPerSecond(int orgs) {
     return OptionalDouble.of(
-        RawDdlBaseline.run(DIR.resolve("raw-ddl.duckdb"), orgs).orgsPerSecond());
+        RawDdlBaseline.run(DIR.resolve("raw-ddl.duckdb"), orgs, orgs).orgsPerSecond());
   }
 
   /** VmRSS once it has settled: sampled every 250 ms, at least 5 s, until 2 s vary ≤ 2 MiB. */

@@ -1,0 +1,63 @@
+package dev.orgprovisioner.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * A fixed piece of work timed in the calling thread's CPU: how fast this machine runs right now.
+ */
+final class MachineSpeedProbe {
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  // Sorting touches 2 MiB, beyond the core's caches, like DuckDB's catalog work: a neighbour
+  // that slows memory shows here as well as one that takes cycles.
+  private static final int[] INPUT = new SplittableRandom(17).ints(1 << 19).toArray();
+
+  private static volatile int sink;
+
+  static {
+    for (int i = 0; i < 5; i++) {
+      cpuMillis();
+    }
+  }
+
+  private MachineSpeedProbe() {}
+
+  /** The probe's work, done once now: the CPU time it took this thread, in ms. */
+  static double cpuMillis() {
+    long start = THREADS.getCurrentThreadCpuTime();
+    int[] copy = Arrays.copyOf(INPUT, INPUT.length);
+    Arrays.sort(copy);
+    sink = copy[copy.length / 2];
+    return (THREADS.getCurrentThreadCpuTime() - start) / 1e6;
+  }
+
+  /** Whether the n-th of {@code orgs} is a bound of the first or last window or of a window. */
+  static boolean isProbePoint(int n, int orgs, int window) {
+    return n % window == 0 || n == orgs - window || n == orgs;
+  }
+
+  /**
+   * The probe's time over the last window against the first (each the mean of the probes at its
+   * bounds): above 1 the machine itself ran slower at the end.
+   */
+  static double slowdown(double[] probeAt, int window) {
+    int orgs = probeAt.length - 1;
+    double first = (probeAt[0] + probeAt[window]) / 2;
+    double last = (probeAt[orgs - window] + probeAt[orgs]) / 2;
+    return last / first;
+  }
+
+  /** The median of {@code runs} probes: one probe is at the mercy of a single interruption. */
+  static double medianCpuMillis(int runs) {
+    double[] each = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      each[i] = cpuMillis();
+    }
+    Arrays.sort(each);
+    return each[runs / 2];
+  }
+}
