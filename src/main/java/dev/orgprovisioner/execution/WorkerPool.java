@@ -16,8 +16,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -25,8 +27,9 @@ import java.util.logging.Logger;
 /**
  * This instance's workers. A job is leased only by a worker with a free slot, right before it runs:
  * the intake and the sweep only hand over hints (job ids, bounded, best priority first); a worker
- * claims the job from the ledger when it takes the hint. Heartbeats and the sweep run on threads of
- * their own. The operations the threads run ({@link #workOnce}, {@link #sweepOnce}, {@link
+ * claims the job from the ledger when it takes the hint. While more jobs wait in the ledger than
+ * the hints hold, the workers ask for a refill as they go. Heartbeats and the sweep run on threads
+ * of their own. The operations the threads run ({@link #workOnce}, {@link #sweepOnce}, {@link
  * #heartbeatOnce}) are public so that a simulation can drive them in a seeded order.
  */
 public final class WorkerPool implements AutoCloseable {
@@ -51,6 +54,14 @@ public final class WorkerPool implements AutoCloseable {
   private long seq;
   private final Map<String, JobLease> running = new ConcurrentHashMap<>();
   private final AtomicInteger liveLoops = new AtomicInteger();
+
+  /**
+   * More claimable jobs are in the ledger than were hinted: hints were dropped or a refill was
+   * full.
+   */
+  private volatile boolean backlog;
+
+  private final AtomicBoolean refillPending = new AtomicBoolean();
   private ExecutorService workers;
   private ScheduledExecutorService sweeper;
   private ScheduledExecutorService heartbeater;
@@ -97,12 +108,14 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   private synchronized boolean hint(String jobId, int priority) {
-    if (stopping
-        || hints.size() >= hintCapacity
-        || running.containsKey(jobId)
-        || !hinted.add(jobId)) {
+    if (stopping || running.containsKey(jobId) || hinted.contains(jobId)) {
       return false;
     }
+    if (hints.size() >= hintCapacity) {
+      backlog = true;
+      return false;
+    }
+    hinted.add(jobId);
     hints.add(new Hint(jobId, priority, seq++));
     notifyAll();
     return true;
@@ -206,19 +219,57 @@ public final class WorkerPool implements AutoCloseable {
     guarded("hand back job " + job.id(), () -> queue.release(job.lease(), clock.instant()));
   }
 
-  /** Hints claimable jobs up to the free capacity, and re-sends unpublished events. */
+  /** Hints claimable jobs (see {@link #refillOnce}), and re-sends unpublished events. */
   public void sweepOnce() {
-    int free;
+    refillOnce();
+    relay.sweep(100);
+  }
+
+  /**
+   * Hints claimable jobs until running and hinted jobs are twice the workers (a round ahead, so a
+   * worker that finishes finds its next hint): the sweep's first half, also run on demand.
+   */
+  public void refillOnce() {
+    int limit;
     synchronized (this) {
-      free = settings.workers() - running.size() - hints.size();
+      limit = 2 * settings.workers() - running.size() - hints.size();
     }
-    if (free > 0 && !stopping) {
-      Instant now = clock.instant();
-      for (Job job : queue.claimable(now, free * 2)) {
+    if (limit > 0 && !stopping) {
+      List<Job> claimable = queue.claimable(clock.instant(), limit);
+      backlog = claimable.size() >= limit;
+      for (Job job : claimable) {
         hint(job.id(), job.priority());
       }
     }
-    relay.sweep(100);
+  }
+
+  /**
+   * Without this a backlog larger than the hints drained by one sweep's worth per sweep interval (8
+   * jobs per 5 s with 4 workers) while the workers idled: a refill is asked for as soon as the
+   * hints run low, one at a time, on the sweep's thread.
+   */
+  private void refillIfBacklog() {
+    ScheduledExecutorService thread = sweeper;
+    boolean low;
+    synchronized (this) {
+      low = hints.size() < settings.workers();
+    }
+    if (!backlog
+        || !low
+        || stopping
+        || thread == null
+        || !refillPending.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      thread.execute(
+          () -> {
+            refillPending.set(false);
+            guarded("refill", this::refillOnce);
+          });
+    } catch (RejectedExecutionException e) {
+      refillPending.set(false);
+    }
   }
 
   /** Extends the lease of every job running here; a lease found lost stops its job. */
@@ -245,6 +296,7 @@ public final class WorkerPool implements AutoCloseable {
       while (!stopping) {
         try {
           workOnce(200);
+          refillIfBacklog();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;
