@@ -168,12 +168,17 @@ public final class WorkerPool implements AutoCloseable {
         return true;
       }
       Optional<Job> claimed = claim(hint.get().jobId());
+      boolean ran = false;
       while (claimed.isPresent() && !stopping) {
         Job job = claimed.get();
         runClaimed(job);
+        ran = true;
         claimed = stopping ? Optional.empty() : claimNext(job.lockKey());
       }
       claimed.ifPresent(this::handBack);
+      if (ran) {
+        refillIfBacklog();
+      }
     } finally {
       done(hint.get().jobId());
     }
@@ -231,12 +236,16 @@ public final class WorkerPool implements AutoCloseable {
    */
   public void refillOnce() {
     int limit;
+    int hinted;
     synchronized (this) {
-      limit = 2 * settings.workers() - running.size() - hints.size();
+      hinted = hints.size();
+      limit = 2 * settings.workers() - running.size() - hinted;
     }
     if (limit > 0 && !stopping) {
-      List<Job> claimable = queue.claimable(clock.instant(), limit);
-      backlog = claimable.size() >= limit;
+      // The jobs hinted here are still QUEUED in the ledger and come back first: ask beyond them.
+      int asked = limit + hinted;
+      List<Job> claimable = queue.claimable(clock.instant(), asked);
+      backlog = claimable.size() >= asked;
       for (Job job : claimable) {
         hint(job.id(), job.priority());
       }
@@ -245,8 +254,9 @@ public final class WorkerPool implements AutoCloseable {
 
   /**
    * Without this a backlog larger than the hints drained by one sweep's worth per sweep interval (8
-   * jobs per 5 s with 4 workers) while the workers idled: a refill is asked for as soon as the
-   * hints run low, one at a time, on the sweep's thread.
+   * jobs per 5 s with 4 workers) while the workers idled: after a job ran, a refill is asked for
+   * when the hints run low, one at a time, on the sweep's thread. Only a job that ran asks, so jobs
+   * that cannot be claimed yet (their org busy) are left to the sweep instead of being polled.
    */
   private void refillIfBacklog() {
     ScheduledExecutorService thread = sweeper;
@@ -296,7 +306,6 @@ public final class WorkerPool implements AutoCloseable {
       while (!stopping) {
         try {
           workOnce(200);
-          refillIfBacklog();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;
