@@ -30,7 +30,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,7 +37,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -290,10 +288,7 @@ class DuckDbOnboardingBenchmark {
               auditConfig.drainBatchSize(),
               auditConfig.drainInterval())) {
         timed.reset();
-        double[] probeAt = new double[ORGS + 1];
-        Arrays.fill(probeAt, Double.NaN);
-        AtomicLong probeCpu = new AtomicLong();
-        probeAt[0] = MachineSpeedProbe.medianCpuMillis(3);
+        MachineSpeedProbe.Series probes = new MachineSpeedProbe.Series(ORGS, WINDOW);
         long cpu0 = RawDdlBaseline.processCpuMillis();
         long t0 = System.nanoTime();
         AtomicInteger next = new AtomicInteger();
@@ -304,12 +299,8 @@ class DuckDbOnboardingBenchmark {
               for (int i = next.getAndIncrement(); i < ORGS; i = next.getAndIncrement()) {
                 onboard(jobs, audit, RawDdlBaseline.org(i));
                 int n = done.incrementAndGet();
-                cpuAt[n] = RawDdlBaseline.processCpuMillis() - cpu0 - probeCpu.get();
-                if (MachineSpeedProbe.isProbePoint(n, ORGS, WINDOW)) {
-                  long before = RawDdlBaseline.processCpuMillis();
-                  probeAt[n] = MachineSpeedProbe.medianCpuMillis(3);
-                  probeCpu.addAndGet(RawDdlBaseline.processCpuMillis() - before);
-                }
+                cpuAt[n] = RawDdlBaseline.processCpuMillis() - cpu0 - probes.cpuMillis();
+                probes.after(n);
                 if (n == WINDOW) {
                   first.set(timed.totals());
                 }
@@ -323,7 +314,7 @@ class DuckDbOnboardingBenchmark {
                       n,
                       ORGS,
                       cpuAt[n],
-                      probeAt[n]);
+                      probes.values()[n]);
                 }
               }
             };
@@ -339,8 +330,8 @@ class DuckDbOnboardingBenchmark {
         }
         audit.flush();
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        cpuAt[ORGS] = RawDdlBaseline.processCpuMillis() - cpu0 - probeCpu.get();
-        return new Fleet(millis, cpuAt, probeAt, first.get(), timed.totals());
+        cpuAt[ORGS] = RawDdlBaseline.processCpuMillis() - cpu0 - probes.cpuMillis();
+        return new Fleet(millis, cpuAt, probes.values(), first.get(), timed.totals());
       }
     } finally {
       pool.shutdownNow();

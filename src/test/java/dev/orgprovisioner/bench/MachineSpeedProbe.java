@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A fixed piece of work timed in the calling thread's CPU: how fast this machine runs right now.
@@ -33,6 +34,42 @@ final class MachineSpeedProbe {
     Arrays.sort(copy);
     sink = copy[copy.length / 2];
     return (THREADS.getCurrentThreadCpuTime() - start) / 1e6;
+  }
+
+  /**
+   * The probes of one fleet of {@code orgs}: one before the first org and one at the bound of each
+   * {@code window}; the process CPU they took is kept so the fleet's figures can leave it out.
+   */
+  static final class Series {
+    private final double[] at;
+    private final int window;
+    private final AtomicLong cpuMillis = new AtomicLong();
+
+    Series(int orgs, int window) {
+      this.at = new double[orgs + 1];
+      this.window = window;
+      Arrays.fill(at, Double.NaN);
+      at[0] = medianCpuMillis(3);
+    }
+
+    /** Probes after the n-th org when it is a window's bound (distinct n may come from threads). */
+    void after(int n) {
+      if (isProbePoint(n, at.length - 1, window)) {
+        long before = RawDdlBaseline.processCpuMillis();
+        at[n] = medianCpuMillis(3);
+        cpuMillis.addAndGet(RawDdlBaseline.processCpuMillis() - before);
+      }
+    }
+
+    /** Process CPU the probes took so far, in ms. */
+    long cpuMillis() {
+      return cpuMillis.get();
+    }
+
+    /** Each org's probe (NaN where none was taken). */
+    double[] values() {
+      return at;
+    }
   }
 
   /** Whether the n-th of {@code orgs} is a bound of the first or last window or of a window. */

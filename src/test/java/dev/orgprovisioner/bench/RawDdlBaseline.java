@@ -19,7 +19,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -93,27 +92,20 @@ public final class RawDdlBaseline {
         st.execute(sql);
       }
       long[] cpuAt = new long[orgs + 1];
-      double[] probeAt = new double[orgs + 1];
-      Arrays.fill(probeAt, Double.NaN);
-      probeAt[0] = MachineSpeedProbe.medianCpuMillis(3);
-      long probeCpu = 0;
+      MachineSpeedProbe.Series probes = new MachineSpeedProbe.Series(orgs, window);
       long cpu0 = processCpuMillis();
       long t0 = System.nanoTime();
       for (int i = 0; i < orgs; i++) {
         for (String sql : ddl.get(i)) {
           st.execute(sql);
         }
-        cpuAt[i + 1] = processCpuMillis() - cpu0 - probeCpu;
-        if (MachineSpeedProbe.isProbePoint(i + 1, orgs, window)) {
-          long before = processCpuMillis();
-          long wall = System.nanoTime();
-          probeAt[i + 1] = MachineSpeedProbe.medianCpuMillis(3);
-          probeCpu += processCpuMillis() - before;
-          t0 += System.nanoTime() - wall;
-        }
+        cpuAt[i + 1] = processCpuMillis() - cpu0 - probes.cpuMillis();
+        long wall = System.nanoTime();
+        probes.after(i + 1);
+        t0 += System.nanoTime() - wall;
       }
       long millis = (System.nanoTime() - t0) / 1_000_000;
-      return new Result(orgs, millis, cpuAt[orgs], cpuAt, probeAt);
+      return new Result(orgs, millis, cpuAt[orgs], cpuAt, probes.values());
     } catch (SQLException e) {
       throw new IllegalStateException("raw DDL loop failed: " + e.getMessage(), e);
     }
