@@ -28,6 +28,7 @@ final class ChannelSettings {
   static final String BATCH_MAX_DELAY_MS = "batch-max-delay-ms";
   static final String ENABLE_ORDERING = "enable-ordering";
   static final String MAX_INFLIGHT_MESSAGES = "max-inflight-messages";
+  static final String PUBLISH_MAX_RETRY_DELAY = "publish-max-retry-delay";
 
   static final long DEFAULT_MAX_OUTSTANDING_MESSAGES = 1000;
   static final long DEFAULT_MAX_OUTSTANDING_BYTES = 100L * 1024 * 1024;
@@ -38,6 +39,7 @@ final class ChannelSettings {
   static final long DEFAULT_BATCH_MAX_BYTES = 1_000_000;
   static final long DEFAULT_BATCH_MAX_DELAY_MS = 10;
   static final int DEFAULT_MAX_INFLIGHT_MESSAGES = 1000;
+  static final String DEFAULT_PUBLISH_MAX_RETRY_DELAY = "5s";
 
   private static final Pattern SIMPLE_DURATION =
       Pattern.compile("(\\d+)\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
@@ -66,7 +68,8 @@ final class ChannelSettings {
       Duration batchMaxDelay,
       boolean enableOrdering,
       int maxInflightMessages,
-      Duration shutdownTimeout) {}
+      Duration shutdownTimeout,
+      Duration publishMaxRetryDelay) {}
 
   static Inbound inbound(Config config) {
     String channel = channelName(config);
@@ -99,7 +102,8 @@ final class ChannelSettings {
             positiveLong(config, channel, BATCH_MAX_DELAY_MS, DEFAULT_BATCH_MAX_DELAY_MS)),
         string(config, ENABLE_ORDERING).map(Boolean::parseBoolean).orElse(true),
         (int) positiveLong(config, channel, MAX_INFLIGHT_MESSAGES, DEFAULT_MAX_INFLIGHT_MESSAGES),
-        shutdownTimeout(config, channel));
+        shutdownTimeout(config, channel),
+        publishMaxRetryDelay(config, channel));
   }
 
   /** The topic named by {@code topic}: an id in {@code projectId}, or a full resource name. */
@@ -144,15 +148,30 @@ final class ChannelSettings {
   }
 
   private static Duration shutdownTimeout(Config config, String channel) {
-    String text = string(config, SHUTDOWN_TIMEOUT).orElse(DEFAULT_SHUTDOWN_TIMEOUT);
+    return duration(config, channel, SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT);
+  }
+
+  private static Duration publishMaxRetryDelay(Config config, String channel) {
+    Duration delay =
+        duration(config, channel, PUBLISH_MAX_RETRY_DELAY, DEFAULT_PUBLISH_MAX_RETRY_DELAY);
+    if (delay.isZero()) {
+      throw invalid(
+          channel, PUBLISH_MAX_RETRY_DELAY, "0", "a duration above zero such as 5s or 500ms");
+    }
+    return delay;
+  }
+
+  private static Duration duration(
+      Config config, String channel, String attribute, String defaultValue) {
+    String text = string(config, attribute).orElse(defaultValue);
     try {
-      Duration timeout = parseDuration(text);
-      if (timeout.isNegative()) {
+      Duration value = parseDuration(text);
+      if (value.isNegative()) {
         throw new IllegalArgumentException("negative");
       }
-      return timeout;
+      return value;
     } catch (RuntimeException e) {
-      throw invalid(channel, SHUTDOWN_TIMEOUT, text, "a duration such as 30s, 500ms or PT1M");
+      throw invalid(channel, attribute, text, "a duration such as 30s, 500ms or PT1M");
     }
   }
 

@@ -123,6 +123,15 @@ import org.eclipse.microprofile.reactive.messaging.spi.Connector;
     direction = OUTGOING,
     defaultValue = "1000",
     description = "Most publishes awaiting their outcome at once")
+@ConnectorAttribute(
+    name = ChannelSettings.PUBLISH_MAX_RETRY_DELAY,
+    type = "string",
+    direction = OUTGOING,
+    defaultValue = ChannelSettings.DEFAULT_PUBLISH_MAX_RETRY_DELAY,
+    description =
+        "Longest wait between the client's attempts at one publish while Pub/Sub is unreachable"
+            + " (the client's own default grows to 60s): after an outage, pending messages go out"
+            + " within this delay; e.g. 5s, 500ms")
 public class PubSubConnector implements InboundConnector, OutboundConnector {
 
   /** The connector name used in {@code mp.messaging.*.connector}. */

@@ -4,6 +4,7 @@ import com.google.api.core.ApiFuture;
 import com.google.api.core.ApiFutureCallback;
 import com.google.api.core.ApiFutures;
 import com.google.api.gax.batching.BatchingSettings;
+import com.google.api.gax.retrying.RetrySettings;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
@@ -15,6 +16,7 @@ import io.smallrye.reactive.messaging.providers.helpers.MultiUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -179,10 +181,30 @@ final class PubSubSink {
                           .setRequestByteThreshold(settings.batchMaxBytes())
                           .setDelayThresholdDuration(settings.batchMaxDelay())
                           .build());
+      builder.setRetrySettings(retrySettings(settings.publishMaxRetryDelay()));
       return new TopicPublisher(builder.build(), ConcurrentHashMap.newKeySet());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a Pub/Sub publisher for " + topic, e);
     }
+  }
+
+  /**
+   * The client's publish retries (first after 100 ms, growing 4-fold, each attempt's deadline from
+   * 5 s up to 10 min, 10 min in all) with the wait between attempts capped at {@code maxDelay}:
+   * with the client's 60 s cap, messages that failed during an outage waited up to a minute after
+   * Pub/Sub was back.
+   */
+  static RetrySettings retrySettings(Duration maxDelay) {
+    Duration initial = Duration.ofMillis(100);
+    return RetrySettings.newBuilder()
+        .setInitialRetryDelayDuration(initial.compareTo(maxDelay) < 0 ? initial : maxDelay)
+        .setRetryDelayMultiplier(4)
+        .setMaxRetryDelayDuration(maxDelay)
+        .setInitialRpcTimeoutDuration(Duration.ofSeconds(5))
+        .setRpcTimeoutMultiplier(4)
+        .setMaxRpcTimeoutDuration(Duration.ofMinutes(10))
+        .setTotalTimeoutDuration(Duration.ofMinutes(10))
+        .build();
   }
 
   /**
