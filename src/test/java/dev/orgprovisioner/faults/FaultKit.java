@@ -149,31 +149,15 @@ final class FaultKit {
     private final Subscriber subscriber;
 
     Tap(String pubSubHost, String topic) {
-      this(pubSubHost, topic, false);
-    }
-
-    /**
-     * A tap on a topic it creates itself, its subscription right after the topic on a connection
-     * already open: a message that reaches the topic before the tap can (a publisher's retry
-     * landing between the two calls) is lost to it, so that window is kept to one call.
-     */
-    static Tap onNewTopic(String pubSubHost, String topic) {
-      return new Tap(pubSubHost, topic, true);
-    }
-
-    private Tap(String pubSubHost, String topic, boolean createTopic) {
       transport = PubSubTransport.create(Optional.of(pubSubHost));
       ProjectSubscriptionName name =
           ProjectSubscriptionName.of(SharedEmulators.PROJECT, unique("tap-"));
-      TopicName topicName = TopicName.of(SharedEmulators.PROJECT, topic);
-      try (SubscriptionAdminClient admin = transport.subscriptionAdmin();
-          com.google.cloud.pubsub.v1.TopicAdminClient topics = transport.topicAdmin()) {
-        if (createTopic) {
-          // Both clients share the transport's channel: one call opens it before the window.
-          topics.listTopics(com.google.pubsub.v1.ProjectName.of(SharedEmulators.PROJECT));
-          topics.createTopic(topicName);
-        }
-        admin.createSubscription(name, topicName, PushConfig.getDefaultInstance(), 60);
+      try (SubscriptionAdminClient admin = transport.subscriptionAdmin()) {
+        admin.createSubscription(
+            name,
+            TopicName.of(SharedEmulators.PROJECT, topic),
+            PushConfig.getDefaultInstance(),
+            60);
       }
       subscriber =
           transport

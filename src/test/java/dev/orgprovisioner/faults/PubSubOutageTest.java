@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.cloud.firestore.Firestore;
-import com.google.cloud.pubsub.v1.TopicAdminClient;
 import com.google.pubsub.v1.PubsubMessage;
-import com.google.pubsub.v1.TopicName;
-import dev.orgprovisioner.emulator.EmulatorProcess;
-import dev.orgprovisioner.emulator.Emulators;
 import dev.orgprovisioner.execution.ExecutionSettings;
 import dev.orgprovisioner.execution.JobState;
 import dev.orgprovisioner.ledger.FirestoreLedger;
 import dev.orgprovisioner.messaging.HandWiredWorker;
 import dev.orgprovisioner.messaging.MessagingConfig;
-import dev.orgprovisioner.messaging.PubSubTransport;
 import dev.orgprovisioner.testing.SharedEmulators;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
 import java.time.Duration;
@@ -22,15 +17,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Pub/Sub emulator that carries the events is down while jobs finish: their terminal events
- * stay unpublished in the outbox; after it is back (topic recreated), the relay's sweep delivers
- * each exactly once.
+ * Pub/Sub is unreachable for the events while jobs finish: their terminal events stay unpublished
+ * in the outbox; once it is reachable again, the relay's sweep delivers each exactly once.
  */
 @Tag("faults")
 class PubSubOutageTest {
@@ -44,16 +37,18 @@ class PubSubOutageTest {
     String host = SharedEmulators.pubSub().hostPort();
     MessagingConfig topology = HandWiredWorker.topology(host, prefix, Map.of());
     HandWiredWorker.createTopology(topology);
-    EmulatorProcess eventsPubSub = Emulators.startPubSub();
-    createTopic(eventsPubSub.hostPort(), topology.eventsTopic());
 
-    try (Firestore db = SharedEmulators.firestoreClient();
+    // The events reach Pub/Sub through a forwarder the test cuts: an outage of the network, the
+    // emulator keeping its topics, so the test's subscription sees every event that gets through.
+    try (TcpForwarder eventsLink = TcpForwarder.to(host);
+        FaultKit.Tap events = new FaultKit.Tap(host, topology.eventsTopic());
+        Firestore db = SharedEmulators.firestoreClient();
         DuckDbWarehouse duck = new DuckDbWarehouse(":memory:")) {
       FirestoreLedger ledger = SharedEmulators.freshLedger(db, "psout", Duration.ofSeconds(30));
       // No periodic sweep: the test hands waiting jobs over and runs the relay's sweep itself.
       HandWiredWorker.Options options =
           HandWiredWorker.Options.of(host, topology, ledger, duck, "psout-worker")
-              .withEventsOn(eventsPubSub.hostPort())
+              .withEventsOn(eventsLink.hostPort())
               .withExecution(
                   new ExecutionSettings(
                       4,
@@ -67,7 +62,7 @@ class PubSubOutageTest {
                       Duration.ofMinutes(5)));
       try (HandWiredWorker worker = HandWiredWorker.start(options)) {
         worker.service.bootstrap(false);
-        eventsPubSub.stop();
+        eventsLink.cut();
         List<PubsubMessage> commands = new ArrayList<>();
         for (int i = 0; i < COMMANDS; i++) {
           commands.add(FaultKit.syncDryRun(prefix + "_org_" + i, prefix + "-cmd-" + i));
@@ -75,9 +70,8 @@ class PubSubOutageTest {
         FaultKit.publishAll(host, topology.commandsTopic(), commands);
 
         // A burst of 20 jobs can overflow the hints (4 per worker); the pool's sweep would hand the
-        // dropped ones over, but it also re-sends events, which must wait for the restart (an
-        // event the client still retries could reach the new emulator before the test's
-        // subscription and be lost to it). So the waiting jobs are handed over here instead.
+        // dropped ones over, but it also re-sends events, which the test does itself below. So
+        // the waiting jobs are handed over here instead.
         await()
             .atMost(Duration.ofMinutes(2))
             .pollInterval(Duration.ofSeconds(1))
@@ -87,60 +81,45 @@ class PubSubOutageTest {
                   return ledger.jobs(JobState.SUCCEEDED, null, 100).size() == COMMANDS;
                 });
         int unpublishedDuringOutage = ledger.unpublished(100).size();
+        int seenDuringOutage = events.received.size();
 
-        eventsPubSub = eventsPubSub.restart();
-        // The restarted emulator is empty: the topic comes back with a subscription to count, one
-        // call apart. Until the topic exists the client's pending retries fail (NOT_FOUND) and the
-        // events stay in the outbox; one landing between the two calls would be lost to the count.
-        try (FaultKit.Tap events =
-            FaultKit.Tap.onNewTopic(eventsPubSub.hostPort(), topology.eventsTopic())) {
-          AtomicInteger sweeps = new AtomicInteger();
-          // The relay's sweep, as the worker's timer would run it, until the outbox is empty.
-          await()
-              .atMost(Duration.ofMinutes(3))
-              .pollInterval(Duration.ofSeconds(2))
-              .until(
-                  () -> {
-                    if (ledger.unpublished(100).isEmpty()) {
-                      return true;
-                    }
-                    worker.relay.sweep(100);
-                    sweeps.incrementAndGet();
-                    return false;
-                  });
-          await()
-              .atMost(Duration.ofMinutes(1))
-              .until(() -> events.distinct("org.synced", "ce-id") == COMMANDS);
+        eventsLink.restore();
+        AtomicInteger sweeps = new AtomicInteger();
+        // The relay's sweep, as the worker's timer would run it, until the outbox is empty.
+        await()
+            .atMost(Duration.ofMinutes(3))
+            .pollInterval(Duration.ofSeconds(2))
+            .until(
+                () -> {
+                  if (ledger.unpublished(100).isEmpty()) {
+                    return true;
+                  }
+                  worker.relay.sweep(100);
+                  sweeps.incrementAndGet();
+                  return false;
+                });
+        await()
+            .atMost(Duration.ofMinutes(1))
+            .until(() -> events.distinct("org.synced", "ce-id") == COMMANDS);
 
-          Map<String, Long> perEventId =
-              FaultKit.countBy(events.ofType("org.synced"), e -> e.attributes().get("ce-id"));
-          Map<String, Object> counts = new LinkedHashMap<>();
-          counts.put("jobs", COMMANDS);
-          counts.put("unpublished-during-outage", unpublishedDuringOutage);
-          counts.put("relay-sweeps", sweeps.get());
-          counts.put("delivered", events.received.size());
-          counts.put("distinct-event-ids", perEventId.size());
-          counts.put("delivered-twice", perEventId.values().stream().filter(n -> n > 1).count());
-          counts.put("unpublished-after", ledger.unpublished(100).size());
-          FaultKit.report("pubsub-outage", counts, start);
+        Map<String, Long> perEventId =
+            FaultKit.countBy(events.ofType("org.synced"), e -> e.attributes().get("ce-id"));
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("jobs", COMMANDS);
+        counts.put("unpublished-during-outage", unpublishedDuringOutage);
+        counts.put("relay-sweeps", sweeps.get());
+        counts.put("delivered", events.received.size());
+        counts.put("distinct-event-ids", perEventId.size());
+        counts.put("delivered-twice", perEventId.values().stream().filter(n -> n > 1).count());
+        counts.put("unpublished-after", ledger.unpublished(100).size());
+        FaultKit.report("pubsub-outage", counts, start);
 
-          assertThat(unpublishedDuringOutage).isEqualTo(COMMANDS);
-          assertThat(ledger.unpublished(100)).isEmpty();
-          assertThat(perEventId)
-              .hasSize(COMMANDS)
-              .allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
-          assertThat(events.received).hasSize(COMMANDS);
-        }
+        assertThat(unpublishedDuringOutage).isEqualTo(COMMANDS);
+        assertThat(seenDuringOutage).isZero();
+        assertThat(ledger.unpublished(100)).isEmpty();
+        assertThat(perEventId).hasSize(COMMANDS).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+        assertThat(events.received).hasSize(COMMANDS);
       }
-    } finally {
-      eventsPubSub.stop();
-    }
-  }
-
-  private static void createTopic(String hostPort, String topic) {
-    try (PubSubTransport transport = PubSubTransport.create(Optional.of(hostPort));
-        TopicAdminClient admin = transport.topicAdmin()) {
-      admin.createTopic(TopicName.of(SharedEmulators.PROJECT, topic));
     }
   }
 }
