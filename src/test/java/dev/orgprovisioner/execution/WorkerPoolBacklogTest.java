@@ -7,22 +7,30 @@ import dev.orgprovisioner.command.CommandType;
 import dev.orgprovisioner.command.OrgSlug;
 import dev.orgprovisioner.execution.port.AuditTrail;
 import dev.orgprovisioner.execution.port.JobRunner;
+import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.execution.port.Outbox;
 import dev.orgprovisioner.execution.port.StepLog;
 import dev.orgprovisioner.ledger.memory.InMemoryLedger;
 import dev.orgprovisioner.provisioning.InternalCommands;
+import dev.orgprovisioner.testing.ForwardingLedger;
 import dev.orgprovisioner.testing.LedgerFixtures;
 import dev.orgprovisioner.testing.PoolFixtures;
 import dev.orgprovisioner.testing.RecordingEventPublisher;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** A backlog larger than the pool's hints drains at the workers' pace, not the sweep's. */
+/**
+ * A backlog larger than the pool's hints drains at the workers' pace, not the sweep's, and jobs
+ * that cannot be claimed are not polled for.
+ */
 class WorkerPoolBacklogTest {
 
   private static final int JOBS = 60;
@@ -52,42 +60,45 @@ class WorkerPoolBacklogTest {
     }
   }
 
+  /** Two workers and a sweep that never comes within a test: only the workers' refills act. */
+  private static ExecutionSettings withoutSweep() {
+    ExecutionSettings base = PoolFixtures.settings(2, 3);
+    return new ExecutionSettings(
+        base.workers(),
+        base.maxAttempts(),
+        base.backoffBase(),
+        base.backoffMax(),
+        Duration.ofHours(1),
+        base.heartbeatInterval(),
+        base.shutdownGrace(),
+        base.leaseMargin(),
+        base.maxRunTime());
+  }
+
+  private static Job accept(InMemoryLedger ledger, String org, int i, Clock clock) {
+    return LedgerFixtures.accept(
+        ledger,
+        InternalCommands.sync(
+            OrgSlug.parse(org), "cmd-" + i, "//test", "key-" + i + "-" + org, clock.instant()),
+        clock.instant());
+  }
+
   @Test
   void backlogBeyondTheHints_isWorkedOffWithoutWaitingForTheSweep() {
     InMemoryLedger ledger = LedgerFixtures.inMemory(Duration.ofSeconds(60));
     Clock clock = Clock.systemUTC();
     CountingRunner runner = new CountingRunner();
-    ExecutionSettings base = PoolFixtures.settings(2, 3);
-    // A sweep that never comes within the test: only the workers' own refills can find the jobs
-    // whose hints were dropped.
-    ExecutionSettings settings =
-        new ExecutionSettings(
-            base.workers(),
-            base.maxAttempts(),
-            base.backoffBase(),
-            base.backoffMax(),
-            Duration.ofHours(1),
-            base.heartbeatInterval(),
-            base.shutdownGrace(),
-            base.leaseMargin(),
-            base.maxRunTime());
     pool =
         PoolFixtures.pool(
             ledger,
             runner,
             new OutboxRelay((Outbox) ledger, new RecordingEventPublisher()),
             AuditTrail.NONE,
-            settings,
+            withoutSweep(),
             "w1",
             clock);
     for (int i = 0; i < JOBS; i++) {
-      Job job =
-          LedgerFixtures.accept(
-              ledger,
-              InternalCommands.sync(
-                  OrgSlug.parse("backlog_" + i), "cmd-" + i, "//test", "key-" + i, clock.instant()),
-              clock.instant());
-      pool.dispatch(job);
+      pool.dispatch(accept(ledger, "backlog_" + i, i, clock));
     }
     assertThat(pool.load()).as("hints held before the start").isLessThan(JOBS);
 
@@ -98,5 +109,49 @@ class WorkerPoolBacklogTest {
         .until(() -> ledger.countJobs(JobState.SUCCEEDED) == JOBS);
     assertThat(runner.ran).hasSize(JOBS);
     assertThat(ledger.countJobs(JobState.QUEUED)).isZero();
+  }
+
+  @Test
+  void backlogOfABusyOrg_isLeftToTheSweep_andOnlyAJobThatRanAsksForARefill() {
+    InMemoryLedger ledger = LedgerFixtures.inMemory(Duration.ofSeconds(60));
+    AtomicInteger polls = new AtomicInteger();
+    Ledger counting =
+        new ForwardingLedger(ledger) {
+          @Override
+          public List<Job> claimable(Instant now, int limit) {
+            polls.incrementAndGet();
+            return super.claimable(now, limit);
+          }
+        };
+    Clock clock = Clock.systemUTC();
+    CountingRunner runner = new CountingRunner();
+    pool =
+        PoolFixtures.pool(
+            counting,
+            runner,
+            new OutboxRelay((Outbox) ledger, new RecordingEventPublisher()),
+            AuditTrail.NONE,
+            withoutSweep(),
+            "w1",
+            clock);
+    // Another instance runs a job of the org: none of the org's other jobs can be claimed here.
+    Job running = accept(ledger, "busy_org", 0, clock);
+    assertThat(ledger.claim(running.id(), "elsewhere", clock.instant())).isPresent();
+    for (int i = 1; i <= 20; i++) {
+      pool.dispatch(accept(ledger, "busy_org", i, clock));
+    }
+
+    pool.start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> pool.load() == 0);
+    assertThat(runner.ran).isEmpty();
+    assertThat(polls.get()).as("ledger polls for claimable jobs while none could run").isZero();
+
+    pool.dispatch(accept(ledger, "free_org", 21, clock));
+    await().atMost(Duration.ofSeconds(10)).until(() -> runner.ran.contains("free_org"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(polls.get()).as("refill after a job ran").isPositive());
+    assertThat(ledger.countJobs(JobState.QUEUED)).isEqualTo(20);
   }
 }
