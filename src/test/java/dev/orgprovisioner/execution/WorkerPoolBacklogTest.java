@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.orgprovisioner.command.CommandType;
 import dev.orgprovisioner.command.OrgSlug;
 import dev.orgprovisioner.execution.port.AuditTrail;
+import dev.orgprovisioner.execution.port.JobQueue;
 import dev.orgprovisioner.execution.port.JobRunner;
 import dev.orgprovisioner.execution.port.Ledger;
 import dev.orgprovisioner.execution.port.Outbox;
@@ -75,6 +76,18 @@ class WorkerPoolBacklogTest {
         base.maxRunTime());
   }
 
+  private static WorkerPool poolOn(
+      JobQueue queue, InMemoryLedger outbox, CountingRunner runner, Clock clock) {
+    return PoolFixtures.pool(
+        queue,
+        runner,
+        new OutboxRelay((Outbox) outbox, new RecordingEventPublisher()),
+        AuditTrail.NONE,
+        withoutSweep(),
+        "w1",
+        clock);
+  }
+
   private static Job accept(InMemoryLedger ledger, String org, int i, Clock clock) {
     return LedgerFixtures.accept(
         ledger,
@@ -88,15 +101,7 @@ class WorkerPoolBacklogTest {
     InMemoryLedger ledger = LedgerFixtures.inMemory(Duration.ofSeconds(60));
     Clock clock = Clock.systemUTC();
     CountingRunner runner = new CountingRunner();
-    pool =
-        PoolFixtures.pool(
-            ledger,
-            runner,
-            new OutboxRelay((Outbox) ledger, new RecordingEventPublisher()),
-            AuditTrail.NONE,
-            withoutSweep(),
-            "w1",
-            clock);
+    pool = poolOn(ledger, ledger, runner, clock);
     for (int i = 0; i < JOBS; i++) {
       pool.dispatch(accept(ledger, "backlog_" + i, i, clock));
     }
@@ -125,15 +130,7 @@ class WorkerPoolBacklogTest {
         };
     Clock clock = Clock.systemUTC();
     CountingRunner runner = new CountingRunner();
-    pool =
-        PoolFixtures.pool(
-            counting,
-            runner,
-            new OutboxRelay((Outbox) ledger, new RecordingEventPublisher()),
-            AuditTrail.NONE,
-            withoutSweep(),
-            "w1",
-            clock);
+    pool = poolOn(counting, ledger, runner, clock);
     // Another instance runs a job of the org: none of the org's other jobs can be claimed here.
     Job running = accept(ledger, "busy_org", 0, clock);
     assertThat(ledger.claim(running.id(), "elsewhere", clock.instant())).isPresent();
