@@ -92,6 +92,12 @@ final class TcpForwarder implements AutoCloseable {
               }
               open.add(in);
               open.add(out);
+              if (listening.isClosed()) {
+                // cut() came between accept and the adds: it did not see this pair.
+                closeQuietly(in);
+                closeQuietly(out);
+                continue;
+              }
               pump(in, out);
               pump(out, in);
             } catch (IOException e) {
