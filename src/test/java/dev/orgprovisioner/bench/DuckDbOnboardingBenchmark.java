@@ -189,7 +189,11 @@ class DuckDbOnboardingBenchmark {
                 + " onboarding jobs, "
                 + WORKERS
                 + " at once (execution.workers, as the worker runs them; and again one at a time on"
-                + " another file), through ProvisioningJobs (profile read, snapshot, plan, plan applied with"
+                + " another folder, its last "
+                + WINDOW
+                + " orgs alternating with the first "
+                + WINDOW
+                + " of a fresh fleet in a third), through ProvisioningJobs (profile read, snapshot, plan, plan applied with"
                 + " execution.table-parallelism threads, central rows) on a file-backed"
                 + " DuckDbWarehouse behind the worker's retrying, fenced warehouse, with each job's"
                 + " audit facts (transitions, steps, run) written through WarehouseAuditTrail's"
