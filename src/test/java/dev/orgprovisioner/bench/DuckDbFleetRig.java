@@ -15,6 +15,7 @@ import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.ProvisioningSettings;
 import dev.orgprovisioner.provisioning.WarehouseAuditTrail;
 import dev.orgprovisioner.testing.AttemptsStepLog;
+import dev.orgprovisioner.testing.AuditTrails;
 import dev.orgprovisioner.testing.CatalogFixtures;
 import dev.orgprovisioner.testing.ConfigDefaults;
 import dev.orgprovisioner.testing.Folders;
@@ -47,7 +48,6 @@ final class DuckDbFleetRig implements AutoCloseable {
         Integer.getInteger(
             "bench.duckdb.table-parallelism",
             ConfigDefaults.of(ExecutionConfig.class).tableParallelism());
-    AuditConfig auditConfig = ConfigDefaults.of(AuditConfig.class);
     WarehouseConfig.DuckDb duck = ConfigDefaults.of(WarehouseConfig.class).duckdb();
     Clock clock = Clock.systemUTC();
     pool = CoreProducers.newTablePool(parallelism);
@@ -70,12 +70,8 @@ final class DuckDbFleetRig implements AutoCloseable {
     service.bootstrap(false);
     jobs = new ProvisioningJobs(service, clock);
     audit =
-        new WarehouseAuditTrail(
-            warehouse,
-            service.centralDataset(),
-            clock,
-            auditConfig.drainBatchSize(),
-            auditConfig.drainInterval());
+        AuditTrails.inMemory(
+            warehouse, service.centralDataset(), clock, ConfigDefaults.of(AuditConfig.class));
     timed.reset();
   }
 

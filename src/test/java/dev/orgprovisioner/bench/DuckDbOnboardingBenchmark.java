@@ -291,13 +291,7 @@ class DuckDbOnboardingBenchmark {
               int n = done.incrementAndGet();
               cpuAt[n] = RawDdlBaseline.processCpuMillis() - cpu0 - probes.cpuMillis();
               probes.after(n);
-              if (n == WINDOW) {
-                first.set(rig.timed().totals());
-              }
-              if (n == ORGS - WINDOW) {
-                rig.timed().reset();
-              }
-              progress(n, cpuAt[n], probes.values()[n]);
+              afterOrg(n, rig, first, cpuAt[n], probes.values()[n]);
             }
           };
       List<CompletableFuture<Void>> running = new ArrayList<>();
@@ -327,7 +321,7 @@ class DuckDbOnboardingBenchmark {
         DuckDbFleetRig fresh = new DuckDbFleetRig(control)) {
       long[] cpuAt = new long[ORGS + 1];
       MachineSpeedProbe.Series probes = new MachineSpeedProbe.Series(ORGS, WINDOW);
-      Map<String, TimedWarehouse.Totals> first = Map.of();
+      AtomicReference<Map<String, TimedWarehouse.Totals>> first = new AtomicReference<>(Map.of());
       long controlCpu = 0;
       long controlNanos = 0;
       long t0 = System.nanoTime();
@@ -344,13 +338,7 @@ class DuckDbOnboardingBenchmark {
           controlCpu += RawDdlBaseline.processCpuMillis() - before;
         }
         probes.after(n);
-        if (n == WINDOW) {
-          first = rig.timed().totals();
-        }
-        if (n == ORGS - WINDOW) {
-          rig.timed().reset();
-        }
-        progress(n, cpuAt[n], probes.values()[n]);
+        afterOrg(n, rig, first, cpuAt[n], probes.values()[n]);
       }
       rig.flush();
       fresh.flush();
@@ -359,13 +347,28 @@ class DuckDbOnboardingBenchmark {
           millis,
           cpuAt,
           probes.values(),
-          first,
+          first.get(),
           rig.timed().totals(),
           controlCpu / (double) WINDOW);
     }
   }
 
-  private static void progress(int n, long cpuMillis, double probe) {
+  /**
+   * After the n-th org of a fleet: keeps the first window's call totals, starts the last window's,
+   * and prints progress.
+   */
+  private static void afterOrg(
+      int n,
+      DuckDbFleetRig rig,
+      AtomicReference<Map<String, TimedWarehouse.Totals>> first,
+      long cpuMillis,
+      double probe) {
+    if (n == WINDOW) {
+      first.set(rig.timed().totals());
+    }
+    if (n == ORGS - WINDOW) {
+      rig.timed().reset();
+    }
     if (n % 100 == 0) {
       System.out.printf(
           Locale.ROOT,

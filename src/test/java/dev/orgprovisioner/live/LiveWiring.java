@@ -25,6 +25,7 @@ import dev.orgprovisioner.ledger.memory.InMemoryLedger;
 import dev.orgprovisioner.provisioning.ProvisioningService;
 import dev.orgprovisioner.provisioning.ProvisioningSettings;
 import dev.orgprovisioner.provisioning.WarehouseAuditTrail;
+import dev.orgprovisioner.testing.AuditTrails;
 import dev.orgprovisioner.testing.ConfigDefaults;
 import dev.orgprovisioner.warehouse.RetryingWarehouse;
 import dev.orgprovisioner.warehouse.Warehouse;
@@ -101,12 +102,7 @@ final class LiveWiring implements AutoCloseable {
     // The worker spools audit rows durably and drains them every audit.drain-interval; here the
     // spool is in memory and the check also drains it at the end of each step.
     WarehouseAuditTrail audit =
-        new WarehouseAuditTrail(
-            warehouse,
-            service.centralDataset(),
-            clock,
-            auditConfig.drainBatchSize(),
-            auditConfig.drainInterval());
+        AuditTrails.inMemory(warehouse, service.centralDataset(), clock, auditConfig);
     OutboxRelay relay = new OutboxRelay(ledger, events);
     WorkerPool pool =
         ExecutionProducers.newWorkerPool(
