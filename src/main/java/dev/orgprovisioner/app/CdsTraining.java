@@ -3,13 +3,12 @@ package dev.orgprovisioner.app;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -57,24 +56,33 @@ public final class CdsTraining implements QuarkusApplication {
   @Override
   public int run(String... args) {
     int port = ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class);
-    HttpClient http = HttpClient.newHttpClient();
     for (String path : List.of("/q/health/ready", "/q/metrics", "/q/openapi")) {
       try {
-        http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(REQUEST_TIMEOUT)
-                .build(),
-            HttpResponse.BodyHandlers.discarding());
+        get(port, path);
       } catch (IOException e) {
         LOG.warnf("Training request %s failed: %s", path, e.getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return 1;
       }
     }
     int linked = CdsLinking.linkLoadedClasses(Thread.currentThread().getContextClassLoader());
     LOG.infof("Class-data training: %d classes linked for the archive", linked);
     return 0;
+  }
+
+  /**
+   * One HTTP/1.1 GET, read to the end. Not the JDK's HTTP client: it would load its own ~300
+   * classes and ask the server to upgrade to HTTP/2 (~140 more of Netty's), all of them archived
+   * and resident in every worker, which makes neither kind of request (docs/performance.md).
+   */
+  private static void get(int port, String path) throws IOException {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout((int) REQUEST_TIMEOUT.toMillis());
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+    }
   }
 
   private static int closedPort() {

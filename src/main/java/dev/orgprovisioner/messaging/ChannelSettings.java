@@ -68,6 +68,7 @@ final class ChannelSettings {
       Duration batchMaxDelay,
       boolean enableOrdering,
       int maxInflightMessages,
+      int executorThreads,
       Duration shutdownTimeout,
       Duration publishMaxRetryDelay) {}
 
@@ -102,6 +103,7 @@ final class ChannelSettings {
             positiveLong(config, channel, BATCH_MAX_DELAY_MS, DEFAULT_BATCH_MAX_DELAY_MS)),
         string(config, ENABLE_ORDERING).map(Boolean::parseBoolean).orElse(true),
         (int) positiveLong(config, channel, MAX_INFLIGHT_MESSAGES, DEFAULT_MAX_INFLIGHT_MESSAGES),
+        (int) positiveLong(config, channel, EXECUTOR_THREADS, DEFAULT_EXECUTOR_THREADS),
         shutdownTimeout(config, channel),
         publishMaxRetryDelay(config, channel));
   }

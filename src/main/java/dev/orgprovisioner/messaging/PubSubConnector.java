@@ -76,9 +76,11 @@ import org.eclipse.microprofile.reactive.messaging.spi.Connector;
 @ConnectorAttribute(
     name = ChannelSettings.EXECUTOR_THREADS,
     type = "int",
-    direction = INCOMING,
+    direction = INCOMING_AND_OUTGOING,
     defaultValue = "4",
-    description = "Threads of the subscriber's callback executor")
+    description =
+        "Most threads of the channel's client executor (the subscriber's callbacks; the"
+            + " publishers' batching, ordering and retries), each ending after 10 s without work")
 @ConnectorAttribute(
     name = ChannelSettings.SHUTDOWN_TIMEOUT,
     type = "string",

@@ -37,12 +37,14 @@ final class PubSubSink {
 
   private final ChannelSettings.Outbound settings;
   private final PubSubTransport transport;
+  private final ClientThreads threads;
   private final Map<TopicName, TopicPublisher> publishers = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   PubSubSink(ChannelSettings.Outbound settings) {
     this.settings = settings;
     this.transport = PubSubTransport.create(settings.emulatorHost());
+    this.threads = new ClientThreads(settings.channel(), settings.executorThreads());
   }
 
   /** The subscriber SmallRye feeds the channel's messages into. */
@@ -132,6 +134,7 @@ final class PubSubSink {
       }
     }
     transport.close();
+    threads.close();
   }
 
   private String orderingKey(PubSubOutgoingMetadata metadata) {
@@ -181,7 +184,9 @@ final class PubSubSink {
                           .setRequestByteThreshold(settings.batchMaxBytes())
                           .setDelayThresholdDuration(settings.batchMaxDelay())
                           .build());
-      builder.setRetrySettings(retrySettings(settings.publishMaxRetryDelay()));
+      builder
+          .setRetrySettings(retrySettings(settings.publishMaxRetryDelay()))
+          .setExecutorProvider(threads.provider());
       return new TopicPublisher(builder.build(), ConcurrentHashMap.newKeySet());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a Pub/Sub publisher for " + topic, e);

@@ -3,7 +3,6 @@ package dev.orgprovisioner.messaging;
 import com.google.api.core.ApiService;
 import com.google.api.gax.batching.FlowControlSettings;
 import com.google.api.gax.batching.FlowController.LimitExceededBehavior;
-import com.google.api.gax.core.InstantiatingExecutorProvider;
 import com.google.cloud.pubsub.v1.AckReplyConsumer;
 import com.google.cloud.pubsub.v1.MessageReceiver;
 import com.google.cloud.pubsub.v1.Subscriber;
@@ -42,10 +41,16 @@ final class PubSubSource implements Flow.Publisher<Message<?>> {
   private static final String DELIVERY_ATTEMPT_ATTRIBUTE = "googclient_deliveryattempt";
   // Beyond the client's own shutdown timeout: time for its final nacks to reach the server.
   private static final Duration STOP_MARGIN = Duration.ofSeconds(5);
+
+  /** Threads for the subscriber's own upkeep (leases, acks, restarts). */
+  private static final int SYSTEM_THREADS = 2;
+
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   private final ChannelSettings.Inbound settings;
   private final PubSubTransport transport;
+  private final ClientThreads threads;
+  private final ClientThreads systemThreads;
   // Received from Pub/Sub but not yet handed downstream; bounded by the subscriber's flow control.
   private final Queue<Received> waiting = new ConcurrentLinkedQueue<>();
   private final AtomicLong requested = new AtomicLong();
@@ -77,6 +82,10 @@ final class PubSubSource implements Flow.Publisher<Message<?>> {
     this.settings = settings;
     this.replies = replies;
     this.transport = PubSubTransport.create(settings.emulatorHost());
+    this.threads = new ClientThreads(settings.channel(), settings.executorThreads());
+    // Lease extensions, ack batches and stream restarts: the client's own starts six threads per
+    // subscriber and keeps them.
+    this.systemThreads = new ClientThreads(settings.channel() + "-system", SYSTEM_THREADS);
   }
 
   @Override
@@ -155,6 +164,8 @@ final class PubSubSource implements Flow.Publisher<Message<?>> {
       drain();
     } finally {
       transport.close();
+      threads.close();
+      systemThreads.close();
       stopped.complete(null);
     }
   }
@@ -173,10 +184,8 @@ final class PubSubSource implements Flow.Publisher<Message<?>> {
                     .setLimitExceededBehavior(LimitExceededBehavior.Block)
                     .build())
             .setParallelPullCount(settings.parallelPullCount())
-            .setExecutorProvider(
-                InstantiatingExecutorProvider.newBuilder()
-                    .setExecutorThreadCount(settings.executorThreads())
-                    .build())
+            .setExecutorProvider(threads.provider())
+            .setSystemExecutorProvider(systemThreads.provider())
             .setSubscriberShutdownSettings(
                 SubscriberShutdownSettings.newBuilder()
                     .setMode(ShutdownMode.WAIT_FOR_PROCESSING)

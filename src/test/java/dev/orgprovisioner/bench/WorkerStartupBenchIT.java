@@ -146,22 +146,25 @@ class WorkerStartupBenchIT {
         RawDdlBaseline.run(DIR.resolve("raw-ddl.duckdb"), orgs, orgs).orgsPerSecond());
   }
 
-  /** VmRSS once it has settled: sampled every 250 ms, at least 5 s, until 2 s vary ≤ 2 MiB. */
+  /**
+   * VmRSS once it has settled: sampled every 250 ms, at least 30 s (an idle worker's young
+   * generation fills slowly after a command), until 5 s vary ≤ 1 MiB.
+   */
   private static long settledRss(long pid) {
     List<Long> idle = new CopyOnWriteArrayList<>();
     await()
-        .atMost(Duration.ofSeconds(60))
+        .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(250))
         .until(
             () -> {
               idle.add(ProcFigures.rssKiB(pid));
-              if (idle.size() < 20) {
+              if (idle.size() < 120) {
                 return false;
               }
-              List<Long> last = idle.subList(idle.size() - 8, idle.size());
+              List<Long> last = idle.subList(idle.size() - 20, idle.size());
               return last.stream().mapToLong(Long::longValue).max().orElseThrow()
                       - last.stream().mapToLong(Long::longValue).min().orElseThrow()
-                  <= 2 * 1024;
+                  <= 1024;
             });
     return idle.get(idle.size() - 1);
   }

@@ -131,8 +131,8 @@ record WorkerStartupReport(
         + " /q/health/ready (polled every 20 ms; readiness reads Firestore and the warehouse);"
         + " CPU to ready = the worker's utime+stime then. Bootstrap = a"
         + " central.bootstrap.requested command published to the ready worker until its"
-        + " central.bootstrapped event. Idle RSS = VmRSS once settled (every 250 ms, at least 5 s,"
-        + " until 2 s vary by ≤ 2 MiB). Burst: the first "
+        + " central.bootstrapped event. Idle RSS = VmRSS once settled (every 250 ms, at least 30 s"
+        + " after the bootstrap, until 5 s vary by ≤ 1 MiB). Burst: the first "
         + OnboardingBurst.WINDOW
         + " onboardings published at once and awaited, then the rest at once; throughput from the"
         + " first publish to the last org.onboarded; RSS sampled every 100 ms meanwhile; CPU"

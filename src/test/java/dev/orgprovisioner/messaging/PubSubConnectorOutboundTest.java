@@ -136,6 +136,30 @@ class PubSubConnectorOutboundTest {
   }
 
   @Test
+  void publishersOfAllTopicsOfAChannel_shareItsExecutorThreads() {
+    String channel = PubSubEmulatorFixture.unique("shared");
+    OutboundDriver out =
+        new OutboundDriver(
+            connector, pubsub.outgoing(channel, topic, Map.of("executor-threads", "2")));
+    List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();
+    for (int t = 0; t < 3; t++) {
+      String other = PubSubEmulatorFixture.unique("other");
+      pubsub.createTopic(other);
+      for (int i = 0; i < 10; i++) {
+        outcomes.add(out.send("m" + i, new PubSubOutgoingMetadata(Map.of(), "key" + i, other)));
+      }
+    }
+
+    assertThat(outcomes).allSatisfy(o -> assertThat(o.join().acked()).isTrue());
+    // The client's own executor would have started up to ten threads per topic's publisher.
+    assertThat(
+            Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("provisioner-pubsub-" + channel + "-"))
+                .count())
+        .isBetween(1L, 2L);
+  }
+
+  @Test
   void unorderedMessages_goAsOneBatch_theMomentTheBatchIsFull() {
     OutboundDriver out =
         driver(
