@@ -11,6 +11,7 @@ import dev.orgprovisioner.ledger.FirestoreLedger;
 import dev.orgprovisioner.messaging.HandWiredWorker;
 import dev.orgprovisioner.messaging.MessagingConfig;
 import dev.orgprovisioner.testing.SharedEmulators;
+import dev.orgprovisioner.testing.TcpForwarder;
 import dev.orgprovisioner.warehouse.duckdb.DuckDbWarehouse;
 import java.time.Duration;
 import java.util.ArrayList;

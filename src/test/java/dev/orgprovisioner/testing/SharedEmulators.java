@@ -39,9 +39,14 @@ public final class SharedEmulators {
 
   /** A Firestore client for the shared emulator (no credentials: see docs/stack-facts.md). */
   public static Firestore firestoreClient() {
+    return firestoreClient(firestore().hostPort());
+  }
+
+  /** A Firestore client for the emulator at {@code hostPort} (e.g. behind a TcpForwarder). */
+  public static Firestore firestoreClient(String hostPort) {
     return FirestoreOptions.newBuilder()
         .setProjectId(PROJECT)
-        .setEmulatorHost(firestore().hostPort())
+        .setEmulatorHost(hostPort)
         .build()
         .getService();
   }

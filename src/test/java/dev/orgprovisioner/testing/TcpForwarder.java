@@ -1,4 +1,4 @@
-package dev.orgprovisioner.faults;
+package dev.orgprovisioner.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * and refuses new ones, as a network outage would, while the service keeps its state; {@link
  * #restore()} forwards again on the same port.
  */
-final class TcpForwarder implements AutoCloseable {
+public final class TcpForwarder implements AutoCloseable {
 
   private final InetSocketAddress target;
   private final int port;
@@ -31,7 +31,7 @@ final class TcpForwarder implements AutoCloseable {
   }
 
   /** A forwarder to {@code hostPort} ({@code host:port}), forwarding from now on. */
-  static TcpForwarder to(String hostPort) {
+  public static TcpForwarder to(String hostPort) {
     int colon = hostPort.lastIndexOf(':');
     try {
       return new TcpForwarder(
@@ -43,19 +43,19 @@ final class TcpForwarder implements AutoCloseable {
   }
 
   /** Where clients connect: {@code 127.0.0.1:port}. */
-  String hostPort() {
+  public String hostPort() {
     return "127.0.0.1:" + port;
   }
 
   /** Drops every connection and refuses new ones. */
-  synchronized void cut() {
+  public synchronized void cut() {
     closeQuietly(server);
     open.forEach(TcpForwarder::closeQuietly);
     open.clear();
   }
 
   /** Forwards again, on the same port. */
-  synchronized void restore() {
+  public synchronized void restore() {
     try {
       server = bind(port);
     } catch (IOException e) {
