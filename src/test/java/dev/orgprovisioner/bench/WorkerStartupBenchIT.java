@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -154,17 +156,16 @@ class WorkerStartupBenchIT {
    * meanwhile shares the cores with them, which production's warm services would not make it do.
    */
   private static void awaitEmulatorsSettled(List<ProcessHandle> emulators) {
-    long[] last = {emulators.stream().mapToLong(ProcFigures::cpuMillis).sum()};
+    LongSupplier cpu = () -> emulators.stream().mapToLong(ProcFigures::cpuMillis).sum();
+    AtomicLong last = new AtomicLong(cpu.getAsLong());
     try {
       await()
           .pollInterval(Duration.ofSeconds(1))
           .atMost(Duration.ofSeconds(60))
           .until(
               () -> {
-                long now = emulators.stream().mapToLong(ProcFigures::cpuMillis).sum();
-                long used = now - last[0];
-                last[0] = now;
-                return used < 50;
+                long now = cpu.getAsLong();
+                return now - last.getAndSet(now) < 50;
               });
     } catch (ConditionTimeoutException e) {
       // Measured anyway: the report gives the load average at the start beside the figure.

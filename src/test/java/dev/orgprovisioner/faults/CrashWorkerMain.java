@@ -1,7 +1,6 @@
 package dev.orgprovisioner.faults;
 
 import com.google.cloud.firestore.Firestore;
-import com.google.cloud.firestore.FirestoreOptions;
 import dev.orgprovisioner.execution.ExecutionSettings;
 import dev.orgprovisioner.ledger.FirestoreLedger;
 import dev.orgprovisioner.messaging.HandWiredWorker;
@@ -32,12 +31,7 @@ public final class CrashWorkerMain {
     String firestoreHost = args[1];
     MessagingConfig topology = HandWiredWorker.topology(pubSubHost, args[2], Map.of());
     Duration lease = Duration.ofSeconds(Long.parseLong(args[6]));
-    Firestore db =
-        FirestoreOptions.newBuilder()
-            .setProjectId(SharedEmulators.PROJECT)
-            .setEmulatorHost(firestoreHost)
-            .build()
-            .getService();
+    Firestore db = SharedEmulators.firestoreClient(firestoreHost);
     FirestoreLedger ledger = WorkerCrashTest.ledger(db, args[3], lease);
     DuckDbWarehouse duck = new DuckDbWarehouse(args[4]);
     // Slow metadata calls, as BigQuery's are: an onboarding takes long enough to be interrupted.

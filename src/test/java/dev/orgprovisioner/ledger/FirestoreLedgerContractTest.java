@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.cloud.firestore.Firestore;
-import com.google.cloud.firestore.FirestoreOptions;
 import dev.orgprovisioner.command.CommandEnvelope;
 import dev.orgprovisioner.execution.OutboxEvent;
 import dev.orgprovisioner.execution.port.Ledger;
@@ -92,12 +91,7 @@ class FirestoreLedgerContractTest extends LedgerContractTest {
             Duration.ofSeconds(1),
             SETTINGS.jobRetention(),
             SETTINGS.outboxRetention());
-    try (Firestore unreachable =
-        FirestoreOptions.newBuilder()
-            .setProjectId(SharedEmulators.PROJECT)
-            .setEmulatorHost("localhost:" + closedPort)
-            .build()
-            .getService()) {
+    try (Firestore unreachable = SharedEmulators.firestoreClient("localhost:" + closedPort)) {
       FirestoreLedger down = new FirestoreLedger(unreachable, quick);
 
       assertThatThrownBy(() -> down.job("any"))

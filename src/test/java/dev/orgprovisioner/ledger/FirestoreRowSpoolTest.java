@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.cloud.firestore.Firestore;
-import com.google.cloud.firestore.FirestoreOptions;
 import dev.orgprovisioner.execution.port.LedgerUnavailableException;
 import dev.orgprovisioner.execution.port.RowSpool;
 import dev.orgprovisioner.execution.port.RowSpoolContractTest;
@@ -48,12 +47,7 @@ class FirestoreRowSpoolTest extends RowSpoolContractTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    try (Firestore nowhere =
-        FirestoreOptions.newBuilder()
-            .setProjectId(SharedEmulators.PROJECT)
-            .setEmulatorHost("localhost:" + closedPort)
-            .build()
-            .getService()) {
+    try (Firestore nowhere = SharedEmulators.firestoreClient("localhost:" + closedPort)) {
       RowSpool unreachable =
           new FirestoreRowSpool(nowhere, "x_", Duration.ofMillis(500), Clock.systemUTC());
 
